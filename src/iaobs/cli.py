@@ -1,0 +1,228 @@
+"""The ``iaobs`` command line.
+
+Exit codes: 0 success; 1 bad input or configuration (one clear message, no traceback);
+2 usage error; 3 some reports failed while others were written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from iaobs import __version__
+from iaobs.errors import IaobsError
+
+__all__ = ["main"]
+
+EPILOG_RUN = """exemple :
+  iaobs run                 # l'étude du dossier courant (par défaut : l'étude exemple)
+  iaobs run ../occitanie    # une autre étude
+"""
+
+
+def _study(path: str):  # type: ignore[no-untyped-def]
+    from iaobs.config import load_study
+
+    return load_study(path)
+
+
+def _print(message: str = "") -> None:
+    print(message, flush=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Commands
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from iaobs.sample import write_sample_study
+
+    written = write_sample_study(Path(args.output), seed=args.seed, n_companies=args.companies)
+    _print(f"Étude exemple écrite dans {Path(args.output).resolve()} ({len(written)} fichiers) :")
+    for path in written:
+        _print(f"  {path}")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from iaobs.dictionary import load_dictionary
+    from iaobs.template import write_template
+
+    dictionary = (
+        _study(args.study).dictionary if args.study else load_dictionary("entreprises")
+    )
+    path = write_template(Path(args.output), dictionary, language=args.language)
+    _print(f"Modèle de saisie écrit : {path}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from iaobs.pipeline import print_validation, validate_files
+
+    study = _study(args.study) if args.study else None
+    findings, summary = validate_files(
+        [Path(p) for p in args.files], study=study, profile=args.profile, sector=args.sector
+    )
+    blocking = print_validation(findings, summary, language=args.language)
+    return 1 if blocking else 0
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    from iaobs.pipeline import clean_study, print_quality
+
+    study = _study(args.study)
+    result = clean_study(study)
+    print_quality(result, study)
+    return 0
+
+
+def cmd_estimate(args: argparse.Namespace) -> int:
+    from iaobs.estimate import compute_study_indicators
+
+    study = _study(args.study)
+    path = compute_study_indicators(study)
+    _print(f"Indicateurs : {path}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from iaobs.render import render_study
+
+    study = _study(args.study)
+    summary = render_study(
+        study,
+        only=args.only or None,
+        formats=tuple(f.strip() for f in args.format.split(",") if f.strip()),
+        jobs=args.jobs,
+        force=args.force,
+        progress=not args.quiet,
+    )
+    return summary.exit_code
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from iaobs.pipeline import clean_study, print_quality
+
+    study = _study(args.study)
+    result = clean_study(study)
+    print_quality(result, study)
+    try:
+        from iaobs.estimate import compute_study_indicators
+    except ImportError:  # statistics engine not installed in this build
+        return 0
+    path = compute_study_indicators(study)
+    _print(f"Indicateurs : {path}")
+    try:
+        from iaobs.render import render_study
+    except ImportError:
+        return 0
+    summary = render_study(
+        study,
+        only=args.only or None,
+        formats=tuple(f.strip() for f in args.format.split(",") if f.strip()),
+        jobs=args.jobs,
+        force=args.force,
+        progress=not args.quiet,
+    )
+    return summary.exit_code
+
+
+# --------------------------------------------------------------------------------------------
+# Parser
+
+
+def _add_report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--only", nargs="+", metavar="SLUG", help="ne produire que ces rapports (ex. banque synthese-regionale)")
+    parser.add_argument("--format", default="html,pdf,xlsx", help="formats à produire, séparés par des virgules (défaut : html,pdf,xlsx)")
+    parser.add_argument("--jobs", type=int, default=None, help="rapports produits en parallèle (défaut : nombre de cœurs)")
+    parser.add_argument("--force", action="store_true", help="tout reconstruire, même ce qui n'a pas changé")
+    parser.add_argument("--quiet", action="store_true", help="sans barre de progression")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="iaobs",
+        description="Observatoire régional de l'IA et des compétences : des tableurs d'enquête aux rapports.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"iaobs {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMANDE", required=True)
+
+    def add(name: str, help_: str, example: str) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name,
+            help=help_,
+            description=help_,
+            epilog=f"exemple :\n  {example}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    p = add("run", "tout faire : nettoyer, pondérer, estimer, produire chaque rapport", "iaobs run ../occitanie")
+    p.add_argument("study", nargs="?", default=".", help="dossier de l'étude (défaut : dossier courant)")
+    _add_report_options(p)
+    p.set_defaults(func=cmd_run)
+
+    p = add("sample", "écrire l'étude exemple synthétique (valeurs vraies connues)", "iaobs sample --output .")
+    p.add_argument("--output", default=".", help="dossier de l'étude à écrire (défaut : dossier courant)")
+    p.add_argument("--seed", type=int, default=2019, help="graine aléatoire (défaut : 2019)")
+    p.add_argument("--companies", type=int, default=1500, help="nombre d'entreprises répondantes (défaut : 1500)")
+    p.set_defaults(func=cmd_sample)
+
+    p = add("template", "écrire le modèle Excel de saisie (listes déroulantes, dictionnaire, consignes)", "iaobs template --output modele.xlsx")
+    p.add_argument("--output", default="modele_saisie_iaobs.xlsx", help="fichier à écrire")
+    p.add_argument("--language", choices=("fr", "en"), default="fr")
+    p.add_argument("--study", default=None, help="dossier d'une étude (ses secteurs et libellés)")
+    p.set_defaults(func=cmd_template)
+
+    p = add("validate", "vérifier des fichiers par rapport au dictionnaire, sans rien écrire", "iaobs validate data/raw/banque.xlsx")
+    p.add_argument("files", nargs="+", help="fichiers à vérifier (xlsx, xls, ods, csv)")
+    p.add_argument("--study", default=None, help="dossier de l'étude (ses secteurs)")
+    p.add_argument("--profile", default="template", help="profil d'export (template, limesurvey, …)")
+    p.add_argument("--sector", default=None, help="secteur déclaré du fichier")
+    p.add_argument("--language", choices=("fr", "en"), default="fr")
+    p.set_defaults(func=cmd_validate)
+
+    p = add("clean", "données brutes → données traitées, rejets et rapport de qualité", "iaobs clean")
+    p.add_argument("study", nargs="?", default=".", help="dossier de l'étude")
+    p.set_defaults(func=cmd_clean)
+
+    p = add("estimate", "pondérer et calculer la table des indicateurs", "iaobs estimate")
+    p.add_argument("study", nargs="?", default=".", help="dossier de l'étude")
+    p.set_defaults(func=cmd_estimate)
+
+    p = add("report", "produire les rapports à partir des données traitées", "iaobs report --only banque --format html,pdf")
+    p.add_argument("study", nargs="?", default=".", help="dossier de l'étude")
+    _add_report_options(p)
+    p.set_defaults(func=cmd_report)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except IaobsError as exc:
+        print(f"iaobs : erreur : {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("iaobs : interrompu", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - last resort: one line, never a traceback
+        if os.environ.get("IAOBS_DEBUG"):
+            raise
+        print(
+            f"iaobs : erreur interne ({type(exc).__name__} : {exc}). "
+            "Relancez avec IAOBS_DEBUG=1 pour le détail, et signalez-la.",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
