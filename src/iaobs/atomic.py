@@ -57,7 +57,7 @@ def _os_error(exc: OSError, destination: Path) -> IaobsError:
             f"disque plein : impossible d'écrire « {destination} »",
             hint="libérez de la place sur le disque puis relancez",
         )
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EEXIST):
         return IaobsError(
             f"dossier non accessible en écriture : « {destination.parent} »",
             hint="vérifiez les droits du dossier ou choisissez un autre dossier de sortie",

@@ -71,27 +71,27 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
+    study = _study(args.study)
     from iaobs.pipeline import clean_study, print_quality
 
-    study = _study(args.study)
     result = clean_study(study)
     print_quality(result, study)
     return 0
 
 
 def cmd_estimate(args: argparse.Namespace) -> int:
+    study = _study(args.study)
     from iaobs.estimate import compute_study_indicators
 
-    study = _study(args.study)
     path = compute_study_indicators(study)
     _print(f"Indicateurs : {path}")
     return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    study = _study(args.study)
     from iaobs.render import render_study
 
-    study = _study(args.study)
     summary = render_study(
         study,
         only=args.only or None,
@@ -104,9 +104,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    study = _study(args.study)
     from iaobs.pipeline import clean_study, print_quality
 
-    study = _study(args.study)
     result = clean_study(study)
     print_quality(result, study)
     try:
