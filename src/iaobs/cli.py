@@ -130,6 +130,23 @@ def cmd_run(args: argparse.Namespace) -> int:
     return summary.exit_code
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from iaobs.scaffold import init_study
+
+    written = init_study(
+        Path(args.directory),
+        region=args.region,
+        departements=args.departements,
+        language=args.language,
+        wave=args.wave,
+    )
+    _print(f"Nouvelle étude « {args.region} » créée dans {Path(args.directory).resolve()} :")
+    for path in written:
+        _print(f"  {path}")
+    _print("Étapes suivantes : voir README.md dans ce dossier.")
+    return 0
+
+
 # --------------------------------------------------------------------------------------------
 # Parser
 
@@ -197,6 +214,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("study", nargs="?", default=".", help="dossier de l'étude")
     _add_report_options(p)
     p.set_defaults(func=cmd_report)
+
+    p = add("init", "créer une nouvelle étude régionale (dossier, study.toml, modèle, marges)", 'iaobs init ../occitanie --region "Occitanie"')
+    p.add_argument("directory", help="dossier de la nouvelle étude")
+    p.add_argument("--region", required=True, help="nom de la région")
+    p.add_argument("--departements", default=None, help="codes des départements, séparés par des virgules (défaut : ceux de la région)")
+    p.add_argument("--language", choices=("fr", "en"), default="fr", help="langue des rapports")
+    p.add_argument("--wave", default="2025", help="vague d'enquête (défaut : 2025)")
+    p.set_defaults(func=cmd_init)
 
     return parser
 

@@ -208,6 +208,31 @@ def _typed(dc: type, values: Mapping[str, Any], where: str, file: Path) -> Any:
     return dc(**kwargs)
 
 
+RAW_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt")
+
+
+def _discover_sources(root: Path) -> list[Source]:
+    """Every spreadsheet under ``data/raw/`` when study.toml lists no ``[[sources]]``.
+
+    Files whose name starts with ``formation`` are read with the pilot-training questionnaire;
+    all others with the company questionnaire and the ``template`` profile.
+    """
+    raw = root / "data" / "raw"
+    if not raw.is_dir():
+        return []
+    found = sorted(
+        p for p in raw.rglob("*") if p.is_file() and p.suffix.lower() in RAW_SUFFIXES
+        and not p.name.startswith((".", "~$"))
+    )
+    return [
+        Source(
+            path=p.resolve(),
+            questionnaire="formation" if p.name.lower().startswith("formation") else "entreprises",
+        )
+        for p in found
+    ]
+
+
 def load_study(path: str | Path = ".") -> Study:
     """Read and validate a study folder (or its ``study.toml``).
 
@@ -326,6 +351,9 @@ def load_study(path: str | Path = ".") -> Study:
                 mapping=mapping,
             )
         )
+
+    if "sources" not in data:
+        sources = _discover_sources(root)
 
     margins = None
     if "population" in data and data["population"].get("margins"):
