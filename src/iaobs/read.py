@@ -739,7 +739,7 @@ def _cell(value: Any) -> Any:
     cls = value.__class__
     if cls is str:
         text = value.strip()
-        if not text or text.lower() in MISSING_MARKERS:
+        if not text or (len(text) <= 4 and text.lower() in MISSING_MARKERS):
             return None
         return text
     if cls is float:
