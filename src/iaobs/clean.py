@@ -792,13 +792,13 @@ def clean_responses(
 
     _derive_sector(ctx, coded, stated_sector)
     _derive_size(ctx, coded, band_rows)
-    _check_hires(ctx, coded)
+    _check_hires(ctx, coded, band_rows)
     if "ia_usage" in dictionary and "techno" in dictionary:
         techno = [coded[c] for c in dictionary["techno"].columns() if c in coded]
         if techno:
             block = pd.concat(techno, axis=1)
             any_one = (block == 1).any(axis=1)
-            all_zero = (block == 0).all(axis=1)
+            all_zero = (block == 0).fillna(False).all(axis=1)
             usage = pd.Series(pd.array([pd.NA] * n, dtype="Int8"))
             usage[all_zero.to_numpy()] = 0
             usage[any_one.to_numpy()] = 1
@@ -833,6 +833,9 @@ def clean_responses(
     responses = _assemble(coded, dictionary, n)
     check_required(responses, dictionary, collector, skip=no_answer)
     findings = collector.frame(prov)
+    if no_answer.any():  # a note or total line: one finding says it all
+        noise = no_answer[findings["_pos"].to_numpy()] & (findings["rule"] != "ligne_sans_reponse")
+        findings = findings[~noise.to_numpy()].reset_index(drop=True)
     blocked = np.zeros(n, dtype=bool)
     if not findings.empty:
         blocked[findings.loc[findings["severity"] == BLOCKING, "_pos"].to_numpy()] = True
@@ -845,7 +848,7 @@ def clean_responses(
         responses=kept,
         rejects=rejects,
         findings=findings.drop(columns="_pos"),
-        quality={"read": n, "corrections": dict(sorted(ctx.corrections.items()))},
+        quality={"read": n, "corrections": {k: v for k, v in sorted(ctx.corrections.items()) if v}},
     )
     if resolve_duplicates:
         result = resolve_result_duplicates(result, dictionary, language=language)
@@ -957,19 +960,44 @@ def _derive_size(ctx: _Context, coded: dict[str, pd.Series], bands: np.ndarray |
     coded["taille"] = _categorical(values, var)
 
 
-def _check_hires(ctx: _Context, coded: dict[str, pd.Series]) -> None:
-    hires, effectif = coded.get("recrutements_ia_12m"), coded.get("effectif")
-    if hires is None or effectif is None:
+HIRES_CEILING = 10_000
+
+
+def _check_hires(ctx: _Context, coded: dict[str, pd.Series], bands: np.ndarray | None) -> None:
+    """Planted AI hires above the headcount (or its band), or above 10 000, are emptied."""
+    hires = coded.get("recrutements_ia_12m")
+    if hires is None:
         return
-    bad = ((hires > effectif) & (hires > 10)).fillna(False).to_numpy(dtype=bool)
+    n = len(hires)
+    effectif = coded.get("effectif")
+    limit = (
+        effectif.to_numpy(dtype="float64", na_value=np.nan)
+        if effectif is not None else np.full(n, np.nan)
+    )
+    from_band = np.zeros(n, dtype=bool)
+    if bands is not None:
+        for pos in np.flatnonzero(np.array([b is not None for b in bands])):
+            if np.isnan(limit[pos]) and bands[pos][2] is not None:
+                limit[pos] = bands[pos][2]
+                from_band[pos] = True
+    values = hires.to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        over_staff = (values > limit) & (values > 10)
+        over_ceiling = values > HIRES_CEILING
+    bad = np.nan_to_num(over_staff | over_ceiling, nan=0).astype(bool)
     if bad.any():
         positions = np.flatnonzero(bad)
-        word = "l'effectif" if ctx.language == "fr" else "the headcount"
-        ctx.collector.add(
-            positions, "recrutements_ia_12m", ctx.frame["recrutements_ia_12m"].to_numpy(dtype=object)[positions],
-            "valeur_incoherente",
-            other=[f"{word} ({int(e)})" for e in effectif.to_numpy(dtype="float64", na_value=np.nan)[positions]],
-        )
+        fr = ctx.language == "fr"
+        staff = ("l'effectif ({})", "la tranche d'effectif (au plus {})") if fr else (
+            "the headcount ({})", "the headcount band (at most {})")
+        other = [
+            staff[int(from_band[p])].format(int(limit[p]))
+            if not np.isnan(limit[p]) and values[p] > limit[p]
+            else ("un plafond de 10 000 recrutements" if fr else "a ceiling of 10,000 hires")
+            for p in positions
+        ]
+        raw = ctx.frame["recrutements_ia_12m"].to_numpy(dtype=object)[positions]
+        ctx.collector.add(positions, "recrutements_ia_12m", raw, "valeur_incoherente", other=other)
         hires[bad] = pd.NA
 
 
