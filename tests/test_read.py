@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import tracemalloc
 import zipfile
 from collections.abc import Sequence
@@ -124,6 +125,21 @@ def test_second_sheet_chosen_when_first_is_notes(tmp_path: Path) -> None:
     assert len(table.frame) == 2
     assert any("Saisie" in note for note in table.notes)
     assert list_sheets(path) == ["Notes", "Saisie"]
+
+
+def test_hidden_sheet_not_chosen(tmp_path: Path) -> None:
+    path = tmp_path / "h.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    lists = book.add_worksheet("Codes")
+    for r in range(50):
+        lists.write_row(r, 0, [f"code{r}", f"libellé {r}", f"x{r}"])
+    entry = book.add_worksheet("Saisie")
+    entry.write_row(0, 0, ["ID", "Secteur"])
+    entry.write_row(1, 0, ["R1", "banque"])
+    entry.activate()
+    lists.hide()
+    book.close()
+    assert read_source(path).sheet == "Saisie"
 
 
 def test_explicit_sheet_and_unknown_sheet(tmp_path: Path) -> None:
@@ -299,6 +315,14 @@ def test_csv_decimal_comma_left_as_text_and_noted(tmp_path: Path) -> None:
     assert any("virgule décimale" in note for note in table.notes)
 
 
+def test_csv_title_lines_above_header(tmp_path: Path) -> None:
+    text = "Export du 03/05/2019\n\nIdentifiant;Secteur;Effectif\nR1;banque;12\nR2;industrie;8\n"
+    table = read_source(write_csv(tmp_path / "t.csv", text), dictionary=load_dictionary())
+    assert table.header_row == 3
+    assert table.frame["_source_row"].tolist() == [4, 5]
+    assert any("point-virgule" in note for note in table.notes)
+
+
 def test_csv_ragged_rows_padded(tmp_path: Path) -> None:
     text = "a,b,c\n1,2\n3,4,5,6\n"
     table = read_source(write_csv(tmp_path / "r.csv", text))
@@ -458,7 +482,7 @@ CELL = st.one_of(
 
 
 @settings(
-    max_examples=60,
+    max_examples=int(os.environ.get("IAOBS_HYPOTHESIS_EXAMPLES", "60")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
