@@ -54,6 +54,47 @@ def write_xlsx(
     return path
 
 
+def write_ods(path: Path, rows: Sequence[Sequence[Any]], sheet: str = "S") -> Path:
+    """Write a minimal OpenDocument spreadsheet (one sheet of text and float cells)."""
+
+    def cell(value: Any) -> str:
+        if isinstance(value, str):
+            return f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+        return (
+            f'<table:table-cell office:value-type="float" office:value="{value}">'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
+
+    body = "".join(
+        "<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows
+    )
+    ns = "urn:oasis:names:tc:opendocument:xmlns"
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<office:document-content xmlns:office="{ns}:office:1.0" '
+        f'xmlns:table="{ns}:table:1.0" xmlns:text="{ns}:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="{sheet}">{body}'
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<manifest:manifest xmlns:manifest="{ns}:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(
+            "mimetype",
+            "application/vnd.oasis.opendocument.spreadsheet",
+            compress_type=zipfile.ZIP_STORED,
+        )
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", content)
+    return path
+
+
 def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.write_bytes(text.encode(encoding))
     return path
@@ -246,7 +287,14 @@ def test_header_only_gives_empty_table(tmp_path: Path) -> None:
     assert any("0 ligne" in note for note in table.notes)
 
 
-def test_ods_and_renamed_files(tmp_path: Path) -> None:
+def test_ods(tmp_path: Path) -> None:
+    path = write_ods(tmp_path / "t.ods", [["Titre"], ["dep", "n"], ["02", 3], ["*", "NA"]])
+    table = read_source(path)
+    assert table.sheet == "S" and table.header_row == 2
+    assert data_cells(table) == [["02", 3], [None, None]]
+
+
+def test_renamed_files(tmp_path: Path) -> None:
     # a workbook renamed .csv is read as a workbook; a CSV renamed .xls as a CSV
     path = write_xlsx(tmp_path / "w.xlsx", {"S": [["a", "b"], [1, 2]]})
     renamed = tmp_path / "w.csv"
