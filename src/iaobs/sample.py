@@ -598,20 +598,25 @@ def _truth(frame: pd.DataFrame, dictionary: Dictionary) -> tuple[dict[str, Any],
     """
     skip_types = {"id", "text", "date"}
     skip = {"statut_reponse", "effectif"}
-    keys = {"secteur": frame["secteur"], "taille": frame["taille"]}
+    index = {
+        dim: (levels, pd.Categorical(frame[dim], categories=levels).codes.astype(np.int64))
+        for dim, levels in (
+            ("secteur", list(dictionary.sectors)), ("taille", list(dictionary.size_classes))
+        )
+    }
     truth: dict[str, Any] = {}
     definitions: dict[str, str] = {}
 
-    def share(mask_base: pd.Series, mask_num: pd.Series) -> dict[str, float]:
-        out = {"all": float(mask_num.sum() / mask_base.sum()) if mask_base.sum() else float("nan")}
-        for dim, values in keys.items():
-            num = mask_num.groupby(values, observed=True).sum()
-            base = mask_base.groupby(values, observed=True).sum()
-            for level in (dictionary.sectors if dim == "secteur" else dictionary.size_classes):
-                b = float(base.get(level, 0))
-                if b > 0:
-                    out[f"{dim}={level}"] = round(float(num.get(level, 0)) / b, 6)
-        out["all"] = round(out["all"], 6)
+    def share(mask_base: Any, mask_num: Any) -> dict[str, float]:
+        base_all = np.asarray(mask_base, dtype=float)
+        num_all = np.asarray(mask_num, dtype=float) * base_all
+        out = {"all": round(float(num_all.sum() / base_all.sum()), 6)}
+        for dim, (levels, codes) in index.items():
+            base = np.bincount(codes, weights=base_all, minlength=len(levels))
+            num = np.bincount(codes, weights=num_all, minlength=len(levels))
+            for k, level in enumerate(levels):
+                if base[k] > 0:
+                    out[f"{dim}={level}"] = round(float(num[k] / base[k]), 6)
         return out
 
     for var in dictionary:
@@ -627,12 +632,8 @@ def _truth(frame: pd.DataFrame, dictionary: Dictionary) -> tuple[dict[str, Any],
                 )
             continue
         if var.type in {"int", "float"}:
-            values = frame[var.name].astype(float)
-            out = {"all": round(float(values.mean()), 6)}
-            for dim, key in keys.items():
-                for level, value in values.groupby(key).mean().items():
-                    out[f"{dim}={level}"] = round(float(value), 6)
-            truth[var.name] = {"": out}
+            values = frame[var.name].astype(float).to_numpy()
+            truth[var.name] = {"": share(~np.isnan(values), np.nan_to_num(values))}
             definitions[var.name] = "moyenne sur les entreprises de la population"
             continue
         for column in var.columns():
@@ -1475,7 +1476,9 @@ def write_sample_study(output: Path, seed: int = 2019, n_companies: int = 1500) 
     ]
     chosen = np.sort(np.concatenate(chosen_parts)) if chosen_parts else np.array([], dtype=int)
 
-    bodies = rng.choice(np.arange(10_000_000, 99_999_999), size=len(chosen), replace=False)
+    draws = rng.integers(10_000_000, 100_000_000, size=2 * len(chosen) + 10)
+    _, first = np.unique(draws, return_index=True)
+    bodies = draws[np.sort(first)][: len(chosen)]  # distinct 8-digit bodies, in draw order
     sirens = [_siren(int(b)) for b in bodies]
     planted = _Planted()
     used_names: set[str] = set()
