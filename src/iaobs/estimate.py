@@ -156,7 +156,8 @@ def proportion_interval(
     var = se**2
     nk = np.asarray(n_kish, float) if n_kish is not None else n
     adj = _ratio_t(n, df, alpha)
-    interior = (p > 0) & (p < 1) & (var > 0)
+    # a variance that is rounding noise (a calibrated margin) counts as zero
+    interior = (p > 0) & (p < 1) & (var > 1e-14 * p * (1 - p))
     with np.errstate(invalid="ignore", divide="ignore"):
         n_design = np.where(interior, p * (1 - p) / np.where(var > 0, var, 1.0), nk)
         low = np.full(p.shape, np.nan)
@@ -190,7 +191,7 @@ def proportion_interval(
         low = np.where(one, (alpha / 2) ** (1 / ne0), low)
         high = np.where(one, 1.0, high)
         # no variance inside (0, 1): a census of the domain
-        flat = (p > 0) & (p < 1) & (var == 0)
+        flat = (p > 0) & (p < 1) & ~interior
         low = np.where(flat, p, low)
         high = np.where(flat, p, high)
     return np.clip(low, 0.0, 1.0), np.clip(high, 0.0, 1.0)
@@ -346,9 +347,18 @@ def domain_label(variables: Sequence[str], values: Sequence[object]) -> str:
 
 
 def _code_array(series: pd.Series, codes: Sequence[str]) -> np.ndarray:
-    """Integer position of each value in ``codes`` (−1 for anything else)."""
-    cat = pd.Categorical(series.astype("object").where(series.notna(), None), categories=list(codes))
-    return np.asarray(cat.codes, dtype=np.int64)
+    """Integer position of each value in ``codes`` (−1 for anything else, missing included)."""
+    index = pd.Index([str(c) for c in codes])
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        mapping = index.get_indexer(pd.Index([str(c) for c in series.cat.categories]))
+        cat_codes = series.cat.codes.to_numpy()
+        return np.where(cat_codes >= 0, mapping[np.maximum(cat_codes, 0)], -1).astype(np.int64)
+    values = series.astype("object")
+    present = values.notna().to_numpy()
+    out = np.full(len(values), -1, dtype=np.int64)
+    if present.any():
+        out[present] = index.get_indexer(pd.Index(values[present].astype(str)))
+    return out
 
 
 def _domain_partitions(
@@ -378,7 +388,7 @@ def _domain_partitions(
                 codes = [str(c) for c in col.cat.categories]
             else:
                 codes = sorted(str(x) for x in col.dropna().unique())
-            parts.append((name, codes, _code_array(col.astype("object").map(lambda x: None if pd.isna(x) else str(x)), codes)))
+            parts.append((name, codes, _code_array(col, codes)))
         combined = np.zeros(len(responses), dtype=np.int64)
         valid = np.ones(len(responses), dtype=bool)
         for _, codes, arr in parts:
@@ -411,7 +421,8 @@ class _Block:
     levels: list[str]
     statistic: str
     family: str  # relation group for secondary suppression
-    kind: list[str]  # "level" | "missing" | "top2" | "flag" | "mean"
+    kind: list[str]  # "level" | "missing" | "top2" | "flag" | "derived" | "mean"
+    parts: list[str] | None = None  # "indicator:level|level" for rows that sum other rows
 
 
 def _coded_block(name: str, series: pd.Series, var: Variable) -> _Block:
@@ -441,8 +452,9 @@ def _coded_block(name: str, series: pd.Series, var: Variable) -> _Block:
         bases.append(answered)
         levels.append(code)
         kinds.append("missing")
+    parts = [f"{name}:{'|'.join(var.top2)}" if k == "top2" else "" for k in kinds]
     return _Block(
-        name, np.column_stack(cols), np.column_stack(bases), levels, "proportion", name, kinds
+        name, np.column_stack(cols), np.column_stack(bases), levels, "proportion", name, kinds, parts
     )
 
 
@@ -490,7 +502,10 @@ def _blocks(
             idx = [list(var.codes).index(c) for c in d.codes if c in var.codes]
             values = np.where(base, np.isin(pos, idx).astype(float), 0.0)
             blocks.append(
-                _Block(d.name, values[:, None], base[:, None], [""], "proportion", d.source, ["derived"])
+                _Block(
+                    d.name, values[:, None], base[:, None], [""], "proportion", d.source,
+                    ["derived"], [f"{d.source}:{'|'.join(d.codes)}"],
+                )
             )
     return blocks
 
@@ -607,6 +622,7 @@ def _estimate_table(
                     "_df": r.df.ravel(),
                     "_kind": np.tile(np.asarray(block.kind, dtype=object), G),
                     "_family": np.full(G * K, block.family, dtype=object),
+                    "_parts": np.tile(np.asarray(block.parts or [""] * K, dtype=object), G),
                     "_partition": np.full(G * K, "×".join(names) or "all", dtype=object),
                 }
             )
