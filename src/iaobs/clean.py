@@ -274,11 +274,23 @@ def _band(text: str) -> tuple[int, int | None] | None:
     return None
 
 
+INT_LIMIT = 10**15
+
+
 def parse_number(value: object, *, integer: bool, bands: bool = False) -> Parsed:
     """Interpret one numeric cell: ``(number, correction, error)``.
 
     With ``bands=True`` (headcount) a size band gives ``(("band", low, high), "tranche", None)``.
+    Integers beyond ±10^15 are ``nombre_trop_grand`` (no count is that large).
     """
+    parsed = _parse_number(value, integer=integer, bands=bands)
+    number = parsed[0]
+    if integer and isinstance(number, int) and abs(number) >= INT_LIMIT:
+        return None, None, "nombre_trop_grand"
+    return parsed
+
+
+def _parse_number(value: object, *, integer: bool, bands: bool) -> Parsed:
     if _is_blank(value):
         return _BLANK
     if isinstance(value, bool | np.bool_):
@@ -1153,8 +1165,8 @@ def resolve_result_duplicates(
     rejects["rules"] = "doublon"
     extra = dropped.drop(columns=[*PROVENANCE, "_kept_file", "_kept_row"]).reset_index(drop=True)
     extra = extra.drop(columns=[c for c in extra.columns if c == "id_repondant"])
-    for column in extra.columns:
-        rejects[column] = extra[column].astype("object").map(_cell_text)
+    cells = {c: [_cell_text(v) for v in extra[c].astype("object")] for c in extra.columns}
+    rejects = pd.concat([rejects, pd.DataFrame(cells, dtype=object)], axis=1)
     all_rejects = pd.concat([result.rejects, rejects], ignore_index=True) if not result.rejects.empty else rejects
     findings = pd.concat([result.findings, new_findings], ignore_index=True) if not result.findings.empty else new_findings
     return CleanResult(

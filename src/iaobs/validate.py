@@ -67,6 +67,10 @@ RULES: dict[str, tuple[str, str]] = {
         "« {value} » n'est pas un nombre entier ; cellule laissée vide",
         "\"{value}\" is not a whole number; cell left empty",
     ),
+    "nombre_trop_grand": (
+        "{value} est un nombre démesuré pour « {label} » ; cellule laissée vide",
+        "{value} is an absurdly large number for \"{label}\"; cell left empty",
+    ),
     "hors_plage": (
         "{value} est hors de la plage admise ({bounds}) ; cellule laissée vide",
         "{value} is outside the allowed range ({bounds}); cell left empty",
