@@ -239,7 +239,7 @@ def _quality(sectors: list[str]) -> dict:
 def _weighting(sectors: list[str]) -> dict:
     strata = []
     for sector in sectors:
-        for size, share in SIZE_SHARE.items():
+        for size in SIZE_SHARE:
             n = _domain_n(sector, size)
             strata.append(
                 {"secteur": sector, "taille": size, "N": int(n * 13), "n": n, "weight": 13.0}

@@ -40,7 +40,9 @@ __all__ = [
     "essentiel",
     "key_figures",
     "load_context",
+    "matrix_items",
     "methodology",
+    "quality_summary",
 ]
 
 INDICATOR_COLUMNS = (
@@ -120,6 +122,14 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "annexe": ("Annexe méthodologique", "Methodology annex"),
 }
 _UNNUMBERED = {"annexe"}
+
+#: the opinion statements shown together on the agreement scale
+OPINIONS = ("opinion_opportunite", "opinion_menace_emploi", "maturite_donnees")
+
+
+def matrix_items(ctx: ReportContext, variable: str) -> list[str]:
+    """The indicator names of a matrix question's items (``impact_famille__production``…)."""
+    return [f"{variable}__{item}" for item in ctx.dictionary[variable].items]
 
 
 @dataclass(frozen=True)
@@ -277,7 +287,7 @@ class ReportContext:
             return self.pick(
                 "utilisent au moins une technologie d'IA", "use at least one AI technology"
             )
-        var = self.dictionary[name] if name in self.dictionary else None
+        var = self.dictionary.variables.get(name)
         label = self.label(indicator) if sub else (var.label.get(self.language) if var else name)
         if var is not None and var.type == "multi":
             return self.pick(f"citent « {label} »", f"cite “{label}”")
@@ -525,7 +535,11 @@ def _respondents(processed: Path, dictionary: Dictionary) -> dict[str, int]:
 
 
 def load_context(
-    study_dir: str | Path, *, sector: str | None = None, language: str = ""
+    study_dir: str | Path,
+    *,
+    sector: str | None = None,
+    language: str = "",
+    require_indicators: bool = True,
 ) -> ReportContext:
     """Load what a report needs from a study folder.
 
@@ -538,6 +552,8 @@ def load_context(
         overview and the data-quality report.
     language
         ``"fr"`` or ``"en"``; empty: the study's language.
+    require_indicators
+        When false (data-quality report), a missing indicators table gives an empty one.
 
     Raises
     ------
@@ -557,7 +573,11 @@ def load_context(
             hint="secteurs de l'étude : " + ", ".join(dictionary.sectors),
         )
     processed = study.processed_dir
-    indicators = read_indicators(processed / "indicators.parquet")
+    path = processed / "indicators.parquet"
+    if require_indicators or path.exists():
+        indicators = read_indicators(path)
+    else:
+        indicators = pd.DataFrame({c: pd.Series(dtype="object") for c in INDICATOR_COLUMNS})
     return ReportContext(
         study=study,
         dictionary=dictionary,
@@ -886,11 +906,51 @@ def quality_counts(ctx: ReportContext, key: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["file", "rule", "count"])
 
 
+def quality_summary(ctx: ReportContext) -> Html:
+    """Opening paragraph of the data-quality report: rows read, kept, rejected, and the check
+    that no row was lost (read = kept + rejected) for every file."""
+    files = quality_files(ctx)
+    fmt = ctx.language
+    if files.empty:
+        return Html(
+            _p(ctx.pick("Aucun fichier n'a encore été traité.", "No file has been processed yet."))
+        )
+    balanced = files["read"] == files["kept"] + files["rejected"]
+    text = ctx.pick(
+        f"{len(files)} fichiers reçus, {tx.format_number(files['read'].sum(), language=fmt)} lignes "
+        f"lues : {tx.format_number(files['kept'].sum(), language=fmt)} retenues, "
+        f"{tx.format_number(files['rejected'].sum(), language=fmt)} rejetées, "
+        f"{tx.format_number(files['corrected'].sum(), language=fmt)} corrections automatiques.",
+        f"{len(files)} files received, {tx.format_number(files['read'].sum(), language=fmt)} rows "
+        f"read: {tx.format_number(files['kept'].sum(), language=fmt)} kept, "
+        f"{tx.format_number(files['rejected'].sum(), language=fmt)} rejected, "
+        f"{tx.format_number(files['corrected'].sum(), language=fmt)} automatic corrections.",
+    )
+    if balanced.all():
+        check = ctx.pick(
+            "Pour chaque fichier, lignes lues = lignes retenues + lignes rejetées : aucune ligne "
+            "n'est perdue.",
+            "For every file, rows read = rows kept + rows rejected: no row is lost.",
+        )
+    else:
+        names = ", ".join(files.loc[~balanced, "file"])
+        check = ctx.pick(
+            f"Attention : lignes lues ≠ retenues + rejetées pour {names}.",
+            f"Warning: rows read ≠ kept + rejected for {names}.",
+        )
+    privacy = ctx.pick(
+        "Ce rapport donne des comptes par règle ; il ne reproduit aucune valeur "
+        "confidentielle ni aucune réponse en texte libre.",
+        "This report gives counts by rule; it shows no confidential value and no free-text answer.",
+    )
+    return Html(_p(text) + _p(check) + _p(privacy))
+
+
 def _p(text: str) -> str:
     return f"<p>{esc(text)}</p>"
 
 
-def methodology(ctx: ReportContext) -> Html:
+def methodology(ctx: ReportContext, kind: str | None = None) -> Html:
     """The methodology annex (without its tables, which :mod:`iaobs.tables` numbers).
 
     Covers the sample, weighting (collapsed strata, raking, trimming, design effect),
@@ -927,6 +987,9 @@ def methodology(ctx: ReportContext) -> Html:
             )
         )
     )
+    from iaobs import tables  # tables import this module
+
+    parts.append(str(tables.show(ctx, "echantillon", kind=kind)))
     # weighting
     parts.append(f"<h3>{esc(ctx.pick('Pondération', 'Weighting'))}</h3>")
     strata = " × ".join(ctx.study.weighting.strata)
@@ -1107,6 +1170,7 @@ def methodology(ctx: ReportContext) -> Html:
                 )
             )
         )
+        parts.append(str(tables.show(ctx, "fichiers", kind=kind)))
     parts.append(
         _p(
             ctx.pick(
