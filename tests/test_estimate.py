@@ -220,3 +220,50 @@ def test_default_thresholds_flag_and_blank(study_table) -> None:
     shown = table[~table.flag.isin(["s", "nd"])]
     assert shown.estimate.notna().all()
     assert ((shown.ci_low >= 0) & (shown.ci_high <= 1))[shown.statistic == "proportion"].all()
+
+
+# ----------------------------------------------------------------------------- the sample study
+
+
+@pytest.mark.slow
+def test_sample_study_truth_inside_published_intervals(tmp_path) -> None:
+    """On the synthetic study, ≥ 90 % of published main indicators cover the true value."""
+    import json
+    import shutil
+    from pathlib import Path
+
+    from iaobs.config import load_study
+    from iaobs.estimate import compute_study_indicators
+    from iaobs.pipeline import clean_study
+
+    root = Path(__file__).resolve().parents[1]
+    if not (root / "data" / "raw" / "sample_truth.json").exists():
+        pytest.skip("sample study not written (iaobs sample)")
+    shutil.copy(root / "study.toml", tmp_path / "study.toml")
+    shutil.copytree(root / "data" / "raw", tmp_path / "data" / "raw")
+    shutil.copytree(root / "data" / "reference", tmp_path / "data" / "reference")
+    study = load_study(tmp_path)
+    clean_study(study)
+    path = compute_study_indicators(study)
+    table = pd.read_parquet(path)
+    assert list(table.columns) == CONTRACT_COLUMNS
+    weighting = json.loads((study.processed_dir / "weighting.json").read_text("utf-8"))
+    assert {"strates", "regroupements", "calage", "ecretement", "n_eff", "domaines"} <= set(weighting)
+    truth = json.loads((study.raw_dir / "sample_truth.json").read_text("utf-8"))
+    rows = [
+        (ind, lev, dom, val)
+        for ind, levels in truth.items()
+        if isinstance(levels, dict) and not ind.startswith(("_", "planted"))
+        for lev, doms in levels.items()
+        if isinstance(doms, dict)
+        for dom, val in doms.items()
+    ]
+    merged = table.merge(
+        pd.DataFrame(rows, columns=["indicator", "level", "domain", "truth"]),
+        on=["indicator", "level", "domain"],
+    )
+    published = merged[merged.estimate.notna()]
+    assert len(published) > 1000
+    tol = 5e-7  # true values are rounded to 6 decimals
+    inside = (published.ci_low - tol <= published.truth) & (published.truth <= published.ci_high + tol)
+    assert inside.mean() >= 0.90, inside.mean()

@@ -52,6 +52,8 @@ _CONTRACT = [
 def _with_defaults(table: pd.DataFrame) -> pd.DataFrame:
     """Add the working columns when a plain contract table is given."""
     t = table.copy()
+    if "flag" not in t:
+        t["flag"] = ""
     if "_count" not in t:
         t["_count"] = np.where(
             t["statistic"] == "proportion", np.rint(t["estimate"].fillna(0) * t["n"]), t["n"]

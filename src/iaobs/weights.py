@@ -45,6 +45,7 @@ __all__ = [
 
 MARGIN_COLUMNS = ("secteur", "taille", "departement", "n_entreprises")
 COUNT = "n_entreprises"
+MAX_UNKNOWN_SHARE = 0.10  # a raking margin is dropped when more respondents lack its value
 
 
 # ============================================================================ margins
@@ -553,6 +554,7 @@ def compute_weights(
         excluded_mask |= m
     field_pop = pop.loc[~excluded_mask]
     cells, targets, names, labels, skipped = [], [], [], [], []
+    raking_unknown: list[dict[str, Any]] = []
     for margin in weighting.rake:
         mvars = list(margin)
         name = " × ".join(mvars)
@@ -561,27 +563,49 @@ def compute_weights(
             skipped.append({"marge": name, "raison": f"variable absente : {', '.join(absent)}"})
             continue
         rvals = resp[mvars].astype("object")
-        nmiss = int(rvals.isna().any(axis=1).sum())
-        if nmiss:
+        unknown = rvals.isna().any(axis=1).to_numpy()
+        nmiss = int(unknown.sum())
+        if nmiss > MAX_UNKNOWN_SHARE * len(resp):
             skipped.append({"marge": name, "raison": f"{nmiss} répondant(s) sans {' ou '.join(mvars)}"})
-            notes.append(f"marge {name} non utilisée pour le calage : {nmiss} répondant(s) sans valeur")
+            notes.append(
+                f"marge {name} non utilisée pour le calage : {nmiss} répondant(s) sur {len(resp)} sans valeur"
+            )
             continue
-        rvals = rvals.map(_departement_code) if "departement" in mvars else rvals
-        rvals = rvals.astype(str)
+        known = rvals.loc[~unknown]
+        known = known.map(_departement_code) if "departement" in mvars else known
+        known = known.astype(str)
         mpop = field_pop.copy()
         mvalid = mpop[mvars].notna().all(axis=1)
         mpop = mpop.loc[mvalid]
         for v in mvars:
             mpop[v] = mpop[v].astype(str)
         totals = mpop.groupby(mvars, sort=False)[COUNT].sum()
-        cell_codes, target, cell_label, merges = _margin_cells(rvals, totals, mvars, dictionary)
+        known_codes, target, cell_label, merges = _margin_cells(known, totals, mvars, dictionary)
+        cell_codes = np.empty(len(resp), dtype=np.int64)
+        cell_codes[~unknown] = known_codes
+        if nmiss:
+            # respondents without a value form their own cell, which keeps its design-weight
+            # total; the known cells share the rest in the population's proportions
+            unknown_total = float(base[unknown].sum())
+            target = target * (target.sum() - unknown_total) / target.sum()
+            target = np.append(target, unknown_total)
+            cell_codes[unknown] = len(target) - 1
+            cell_label = [*cell_label, "non renseigné"]
+            notes.append(
+                f"marge {name} : {nmiss} répondant(s) sans valeur forment une cellule à part, "
+                "qui garde son poids de sondage ; les autres cellules suivent la population"
+            )
+            raking_unknown.append({"marge": name, "repondants": nmiss, "poids": unknown_total})
         for mg in merges:
             collapses.append({"type": "calage", "marge": name, **mg})
         cells.append(cell_codes)
         targets.append(target)
         names.append(name)
         labels.append(cell_label)
-    raking: dict[str, Any] = {"marges": [], "iterations": 0, "ecart_relatif_max": 0.0, "ignorees": skipped}
+    raking: dict[str, Any] = {
+        "marges": [], "iterations": 0, "ecart_relatif_max": 0.0, "ignorees": skipped,
+        "non_renseignes": raking_unknown,
+    }
     w = base.copy()
     if cells:
         w, rep = rake_weights(
@@ -590,6 +614,7 @@ def compute_weights(
         )
         raking.update(rep)
         raking["ignorees"] = skipped
+        raking["non_renseignes"] = raking_unknown
 
     # --- trimming
     trimming: dict[str, Any] = {"ratio": weighting.trim_ratio, "tours": 0, "poids_ecretes": 0}
