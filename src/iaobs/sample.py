@@ -1309,8 +1309,8 @@ def _training(
     rows: list[dict[str, Any]] = []
     for wave, mask in (("T0", np.ones(n, dtype=bool)), ("T1", t1), ("T2", t2)):
         g = gain[wave]
-        for i in np.flatnonzero(mask):
-            a = ability[i]
+        for i in map(int, np.flatnonzero(mask)):
+            a = float(ability[i])
             row: dict[str, Any] = {**person[i], "vague": wave,
                                    "date_passation": starts[wave] + timedelta(days=int(rng.integers(0, 12)))}
             for item, shift in items.items():
