@@ -671,6 +671,17 @@ def _clean_multi(ctx: _Context, var: Variable) -> dict[str, pd.Series]:
     return out
 
 
+def _map_unique(series: pd.Series, fn: Callable[[object], Any], missing: Any = None) -> np.ndarray:
+    """``fn`` of each distinct value of ``series``, spread back to the rows (missing → ``missing``)."""
+    obj = series.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(obj, use_na_sentinel=True)
+    table = np.empty(len(uniques) + 1, dtype=object)
+    for i, u in enumerate(uniques):
+        table[i] = fn(u)
+    table[-1] = missing
+    return table[codes]
+
+
 def _unique_spread(raw: pd.Series, fn: Callable[[object], Any]) -> np.ndarray:
     """``fn`` applied to each distinct value of ``raw``, spread back to the rows."""
     obj = raw.to_numpy(dtype=object)
@@ -703,7 +714,7 @@ def _provenance(frame: pd.DataFrame, file: str | None, sheet: str | None) -> pd.
         out["_source_row"] = np.where(rows.isna(), fallback, rows.fillna(0)).astype(np.int64)
     else:  # header on row 1, data from row 2
         out["_source_row"] = np.arange(2, n + 2, dtype=np.int64)
-    out["_source_file"] = out["_source_file"].map(lambda v: "" if _is_blank(v) else str(v))
+    out["_source_file"] = _map_unique(out["_source_file"], str, "")
     return out
 
 
@@ -827,11 +838,10 @@ def clean_responses(
         "id_participant" if "id_participant" in dictionary else None
     )
     if id_var and id_var in frame:
-        ids = _unique_spread(frame[id_var], lambda v: v)
-        note = np.array(
-            [bool(_NOTE_ROW.match(normalise_text(v))) if isinstance(v, str) else False for v in ids]
-        )
-        no_answer |= note
+        ids = frame[id_var].astype("object")
+        is_text = _map_unique(ids, lambda v: isinstance(v, str), False).astype(bool)
+        text = ids.where(is_text).astype("string").str.strip().str.lower()
+        no_answer |= text.str.match(_NOTE_ROW.pattern).fillna(False).to_numpy(dtype=bool)
     collector.add(np.flatnonzero(no_answer), id_var or "", None, "ligne_sans_reponse", BLOCKING)
 
     if "vague" in coded:
@@ -1121,7 +1131,7 @@ def _rejects(
     for column in frame.columns:
         if column in allowed and column not in confidential:
             sub = frame[column].iloc[positions].reset_index(drop=True)
-            out[column] = sub.map(_cell_text).astype("object")
+            out[column] = _map_unique(sub, _cell_text, "")
     return out
 
 
@@ -1165,7 +1175,7 @@ def resolve_result_duplicates(
     rejects["rules"] = "doublon"
     extra = dropped.drop(columns=[*PROVENANCE, "_kept_file", "_kept_row"]).reset_index(drop=True)
     extra = extra.drop(columns=[c for c in extra.columns if c == "id_repondant"])
-    cells = {c: [_cell_text(v) for v in extra[c].astype("object")] for c in extra.columns}
+    cells = {c: _map_unique(extra[c].astype("object"), _cell_text, "") for c in extra.columns}
     rejects = pd.concat([rejects, pd.DataFrame(cells, dtype=object)], axis=1)
     all_rejects = pd.concat([result.rejects, rejects], ignore_index=True) if not result.rejects.empty else rejects
     findings = pd.concat([result.findings, new_findings], ignore_index=True) if not result.findings.empty else new_findings
