@@ -43,7 +43,7 @@ def test_report_tables_numbered_in_order_with_known_kinds(ctx):
     sections = tables.report_tables(ctx)
     numbers = [t.number for s in sections for t in s.tables]
     assert numbers == list(range(1, len(numbers) + 1))
-    assert [s.title for s in sections][0] == "Adoption de l'IA"
+    assert sections[0].title == "Adoption de l'IA"
     for section in sections:
         for table in section.tables:
             assert set(table.kinds) == set(table.frame.columns)
