@@ -183,3 +183,35 @@ def test_sample_study_cleans_sensibly(tmp_path: Path) -> None:
     blob += result.responses.astype(str).to_csv()
     for values in secrets.values():
         assert not any(str(v) in blob for v in values)
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+def test_repository_sample_study(tmp_path: Path) -> None:
+    """The committed sample study: most rows kept, every planted defect found or rejected."""
+    import shutil
+
+    if not (REPO / "study.toml").exists() or not (REPO / "data" / "raw").exists():
+        pytest.skip("pas d'étude exemple dans le dépôt")
+    shutil.copy(REPO / "study.toml", tmp_path / "study.toml")
+    shutil.copytree(REPO / "data" / "raw", tmp_path / "data" / "raw")
+    if (REPO / "data" / "reference").exists():
+        shutil.copytree(REPO / "data" / "reference", tmp_path / "data" / "reference")
+    result = clean_study(load_study(tmp_path))
+    totals = result.quality["totals"]
+    assert totals["failed"] == 0
+    assert totals["kept"] >= 0.95 * totals["read"]
+    rejects = result.rejects
+    assert rejects["reasons"].str.len().gt(0).all()
+    truth_file = tmp_path / "data" / "raw" / "sample_truth.json"
+    if truth_file.exists():
+        truth = json.loads(truth_file.read_text("utf-8"))
+        for defect in truth.get("planted_defects", []):
+            if defect["kind"] != "doublon_siren":
+                continue
+            mine = rejects[(rejects["_source_file"] == defect["file"])
+                           & (rejects["_source_row"] == defect["row"])]
+            assert mine["reasons"].str.contains(f"ligne {defect['kept_row']}").all(), defect
+            assert len(mine) == 1

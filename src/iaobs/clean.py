@@ -64,6 +64,7 @@ order (levels, then missing codes; unordered: drop missing codes before comparin
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -620,7 +621,7 @@ def _clean_multi(ctx: _Context, var: Variable) -> dict[str, pd.Series]:
         raw = ctx.frame[column]
         own = {normalise_text(option), *(normalise_text(t) for t in (var.options[option].fr,
                                                                      var.options[option].en))}
-        values, codes, parsed = _per_unique(raw, lambda v, own=own: _parse_flag(v, own))
+        values, codes, parsed = _per_unique(raw, functools.partial(_parse_flag, option_key=own))
         _record(ctx, column, raw, codes, parsed, choices="Oui, Non, x, 1, 0")
         flags = np.array([-1 if v is None else v for v in values], dtype=np.int8)
         matrix[:, j] = flags
@@ -878,6 +879,16 @@ def clean_responses(
     return result
 
 
+def _objects(series: pd.Series | None, n: int) -> np.ndarray:
+    """An object array of the values of ``series``, None where missing (all None without it)."""
+    out: np.ndarray = np.full(n, None, dtype=object)
+    if series is not None:
+        values = series.astype("object").to_numpy()
+        present = ~pd.isna(values)
+        out[present] = values[present]
+    return out
+
+
 def _derive_sector(ctx: _Context, coded: dict[str, pd.Series], stated: str | None) -> None:
     dictionary = ctx.dictionary
     if "secteur" not in dictionary:
@@ -885,10 +896,7 @@ def _derive_sector(ctx: _Context, coded: dict[str, pd.Series], stated: str | Non
     n = len(ctx.frame)
     var = dictionary["secteur"]
     sector = coded.get("secteur")
-    values = (
-        sector.astype("object").to_numpy() if sector is not None else np.full(n, None, dtype=object)
-    )
-    values = np.where(pd.isna(values), None, values)
+    values = _objects(sector, n)
     answered_raw = (
         ~_blank_column(ctx.frame["secteur"]) if "secteur" in ctx.frame else np.zeros(n, dtype=bool)
     )
@@ -898,8 +906,7 @@ def _derive_sector(ctx: _Context, coded: dict[str, pd.Series], stated: str | Non
         ctx.corrections["secteur_depuis_source"] += int(fill.sum())
     naf = coded.get("naf_code")
     if naf is not None:
-        naf_values = naf.astype("object").to_numpy()
-        naf_values = np.where(pd.isna(naf_values), None, naf_values)
+        naf_values = _objects(naf, n)
         uniques = {v for v in naf_values if v is not None}
         naf_sector = {v: dictionary.sector_for_naf(v) for v in uniques}
         derived = np.array([naf_sector.get(v) if v is not None else None for v in naf_values],
@@ -931,8 +938,7 @@ def _derive_size(ctx: _Context, coded: dict[str, pd.Series], bands: np.ndarray |
     n = len(ctx.frame)
     var = dictionary["taille"]
     size = coded.get("taille")
-    values = size.astype("object").to_numpy() if size is not None else np.full(n, None, dtype=object)
-    values = np.where(pd.isna(values), None, values)
+    values = _objects(size, n)
     effectif = coded.get("effectif")
     if effectif is not None:
         counts = effectif.to_numpy(dtype="float64", na_value=np.nan)

@@ -438,7 +438,7 @@ def validate_files(
     return findings, summary
 
 
-_TEXT = {
+_TEXT: dict[str, dict[str, Any]] = {
     "fr": {
         "file": "{file}{sheet} : {read} lignes lues, {kept} retenues, {rejected} rejetées",
         "sheet": " (feuille « {sheet} »)",
