@@ -10,7 +10,8 @@ companies across files, drops confidential columns and writes, atomically:
 * ``findings.csv``: every data-quality finding;
 * ``quality.json``: per file, its fingerprint, rows read = kept + rejected, blank rows skipped,
   corrections and findings by rule, unmapped columns; totals; the software version; whether the
-  pseudonym key is secret.
+  pseudonym key is secret. The outputs are byte-identical from one run to the next on the same
+  inputs (no timestamp), so that later stages can cache on their content.
 
 A file that cannot be read does not stop the others: it is listed in ``quality.json`` as failed,
 with its message; only when every file fails is the error raised.
@@ -20,7 +21,6 @@ with its message; only when every file fails is the error raised.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -269,7 +269,6 @@ def clean_study(study: Any) -> CleanResult:
     _write_csv(findings[FINDING_COLUMNS], outputs["findings"])
     quality = {
         "software_version": __version__,
-        "generated_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "study": {"title": study.title, "region": study.region, "wave": study.wave},
         "pseudonym_key_secret": bool(study.key_is_secret),
         "duplicates_rule": (
