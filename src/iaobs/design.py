@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -408,6 +409,7 @@ class DomainIndex:
     key_factor: np.ndarray  # (K,) c_h of the key's stratum
     hg: np.ndarray  # (K,) stratum * G + domain
     unit_stratum_count: np.ndarray  # (H*G,) units per stratum × domain
+    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, design: SurveyDesign, groups: np.ndarray, n_groups: int) -> DomainIndex:
@@ -440,19 +442,33 @@ class DomainIndex:
             unit_stratum_count=counts,
         )
 
+    def _matrix(self, name: str, rows: np.ndarray, n_rows: int, values: np.ndarray | None = None) -> sparse.csr_matrix:
+        """Cached sparse (n_rows × n) matrix with ``values`` at (rows[k], inside[k])."""
+        cached = self.cache.get(name)
+        if cached is None:
+            data = np.ones(len(self.inside)) if values is None else values
+            cached = sparse.csr_matrix(
+                (data, (rows, self.inside)), shape=(n_rows, len(self.groups))
+            )
+            self.cache[name] = cached
+        return cached
+
+    @property
+    def unit_onehot(self) -> sparse.csr_matrix:
+        cached = self.cache.get("unit")
+        return cached if cached is not None else self._matrix("unit", self.groups[self.inside], self.n_groups)
+
     def sum_by_group(self, values: np.ndarray) -> np.ndarray:
         """Sum ``values`` (n,) or (n, L) over the units of each domain → (G,) or (G, L)."""
         v = np.asarray(values, dtype=float)
-        g = self.groups[self.inside]
-        if v.ndim == 1:
-            return np.bincount(g, weights=v[self.inside], minlength=self.n_groups)
-        out = np.empty((self.n_groups, v.shape[1]))
-        for j in range(v.shape[1]):
-            out[:, j] = np.bincount(g, weights=v[self.inside, j], minlength=self.n_groups)
-        return out
+        return np.asarray(self.unit_onehot @ v)
 
     def degrees_of_freedom(self, design: SurveyDesign, base: np.ndarray | None = None) -> np.ndarray:
         """PSUs minus strata among the units of each domain (restricted to ``base``): (G,)."""
+        key = "df:" + ("all" if base is None else np.packbits(np.asarray(base, bool)).tobytes().hex())
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
         keep = np.ones(len(self.inside), dtype=bool) if base is None else np.asarray(base, bool)[self.inside]
         g = self.groups[self.inside][keep]
         G = self.n_groups
@@ -461,59 +477,55 @@ class DomainIndex:
         else:
             pairs = np.unique(design.psu[self.inside][keep] * G + g)
             n_psu = np.bincount(pairs % G, minlength=G)
-        hs = np.unique(design.strata[self.inside][keep] * G + g)
-        n_str = np.bincount(hs % G, minlength=G)
-        return (n_psu - n_str).astype(float)
+        hs = np.bincount(design.strata[self.inside][keep] * G + g, minlength=design.n_strata * G) > 0
+        n_str = hs.reshape(design.n_strata, G).sum(axis=0)
+        self.cache[key] = (n_psu - n_str).astype(float)
+        return self.cache[key]
 
     def variance(self, design: SurveyDesign, e: np.ndarray) -> np.ndarray:
         G = self.n_groups
         H = design.n_strata
         L = e.shape[1]
-        ein = e[self.inside]
-        if design.psu_is_unit:
-            s = ein
-        else:
-            s = np.zeros((self.n_keys, L))
-            for j in range(L):
-                s[:, j] = np.bincount(self.key, weights=ein[:, j], minlength=self.n_keys)
+        e = np.ascontiguousarray(e, dtype=float)
         nh = np.repeat(design.n_psu_stratum, G)  # (H*G,)
         ch = np.repeat(design.stratum_factor, G)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(invalid="ignore", divide="ignore"):
             inv_nh = np.where(nh > 0, 1.0 / nh, 0.0)
-        t2 = np.empty((H * G, L))
-        v0 = np.empty((G, L))
-        for j in range(L):
-            t1 = np.bincount(self.hg, weights=s[:, j] ** 2, minlength=H * G)
-            t2[:, j] = np.bincount(self.hg, weights=s[:, j], minlength=H * G)
-            v0[:, j] = (ch * (t1 - t2[:, j] ** 2 * inv_nh)).reshape(H, G).sum(axis=0)
+        if design.psu_is_unit:
+            hg_unit = design.strata[self.inside] * G + self.groups[self.inside]
+            agg = self._matrix("hg", hg_unit, H * G)
+            t1 = np.asarray(agg @ (e * e))
+            t2 = np.asarray(agg @ e)
+            s = None
+        else:
+            key_matrix = self._matrix("key", self.key, self.n_keys)
+            s = np.asarray(key_matrix @ e)  # (K, L) PSU × domain sums
+            t1 = np.zeros((H * G, L))
+            t2 = np.zeros((H * G, L))
+            for j in range(L):
+                t1[:, j] = np.bincount(self.hg, weights=s[:, j] ** 2, minlength=H * G)
+                t2[:, j] = np.bincount(self.hg, weights=s[:, j], minlength=H * G)
+        v0 = (ch[:, None] * (t1 - t2**2 * inv_nh[:, None])).reshape(H, G, L).sum(axis=0)
         alg = design._cal
         if alg is None:
             return np.maximum(v0, 0.0)
         # calibration: beta = (X'DX)^+ X'D u  for every (domain, statistic)
         g_in = self.groups[self.inside]
-        scaled = ein * alg.d_over_w[self.inside][:, None]
         m = np.empty((alg.p, G, L))
-        for cells, off in zip(alg.cells, alg.offsets, strict=True):
-            c = cells[self.inside] - off
-            size = int(cells.max() - off) + 1 if len(cells) else 0
-            for j in range(L):
-                m[off : off + size, :, j] = np.bincount(
-                    c * G + g_in, weights=scaled[:, j], minlength=size * G
-                ).reshape(size, G)
-        beta = np.einsum("pq,qgl->pgl", alg.xtdx_pinv, m)
-        # cross term: sum_h c_h [sum_j A_j B_j - n_h Abar_h Bbar_h] . beta
         cross1 = np.empty((G, alg.p, L))
-        if design.psu_is_unit:
-            # B_j = w_i x_i: the sum over units splits into one bincount per margin
-            cw = self.key_factor * design.weights[self.inside]
-            for cells, off in zip(alg.cells, alg.offsets, strict=True):
-                c = cells[self.inside] - off
-                size = int(cells.max() - off) + 1
-                for j in range(L):
-                    cross1[:, off : off + size, j] = np.bincount(
-                        c * G + g_in, weights=cw * s[:, j], minlength=size * G
-                    ).reshape(size, G).T
-        else:
+        cw = design.stratum_factor[design.strata[self.inside]] * design.weights[self.inside]
+        for k, (cells, off) in enumerate(zip(alg.cells, alg.offsets, strict=True)):
+            size = int(cells.max() - off) + 1
+            rows = (cells[self.inside] - off) * G + g_in
+            mk = self._matrix(f"cal{k}", rows, size * G, alg.d_over_w[self.inside])
+            m[off : off + size] = np.asarray(mk @ e).reshape(size, G, L)
+            if design.psu_is_unit:
+                # B_j = w_i x_i: the cross sum splits into one product per margin
+                ck = self._matrix(f"cross{k}", rows, size * G, cw)
+                cross1[:, off : off + size, :] = np.asarray(ck @ e).reshape(size, G, L).transpose(1, 0, 2)
+        beta = np.einsum("pq,qgl->pgl", alg.xtdx_pinv, m)
+        if not design.psu_is_unit:
+            assert s is not None
             onehot = sparse.csr_matrix(
                 (np.ones(self.n_keys), (self.key_group, np.arange(self.n_keys))),
                 shape=(G, self.n_keys),

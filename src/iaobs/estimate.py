@@ -270,30 +270,31 @@ def estimate_ratios(
     G = index.n_groups
     K = y.shape[1]
     wb = np.where(b, w[:, None], 0.0)
-    yz = np.where(b, np.nan_to_num(y), 0.0)
-    weighted_base = index.sum_by_group(wb)
-    total = index.sum_by_group(wb * yz)
+    yz = np.where(b, y, 0.0)
+    wy = wb * yz
+    # one sparse product for every per-domain sum
+    sums = index.sum_by_group(np.hstack([wb, wy, b, b & (yz != 0), wb * wb]))
+    weighted_base, total, n, count, w2 = (sums[:, j * K : (j + 1) * K] for j in range(5))
     with np.errstate(invalid="ignore", divide="ignore"):
         est = total / weighted_base
     g = np.clip(index.groups, 0, None)
-    est_unit = np.nan_to_num(est[g])
-    wbase_unit = weighted_base[g]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        scores = np.where(b, wb * (yz - est_unit) / np.where(wbase_unit > 0, wbase_unit, 1.0), 0.0)
+    safe_est = np.where(np.isfinite(est), est, 0.0)
+    safe_base = np.where(weighted_base > 0, weighted_base, 1.0)
+    # influence values; wb is 0 outside the base, so are the scores
+    scores = (wy - wb * safe_est[g]) / safe_base[g]
     var = design.domain_variance(scores, index)
-    n = index.sum_by_group(b.astype(float))
-    count = index.sum_by_group((b & (yz != 0)).astype(float))
-    w2 = index.sum_by_group(wb * wb)
     with np.errstate(invalid="ignore", divide="ignore"):
         n_eff = np.where(w2 > 0, weighted_base**2 / np.where(w2 > 0, w2, 1.0), 0.0)
     # degrees of freedom: one computation per distinct base column
     df = np.empty((G, K))
-    seen: dict[bytes, np.ndarray] = {}
+    done: list[int] = []
     for k in range(K):
-        key = np.packbits(b[:, k]).tobytes()
-        if key not in seen:
-            seen[key] = index.degrees_of_freedom(design, b[:, k])
-        df[:, k] = seen[key]
+        same = next((j for j in done if np.array_equal(b[:, j], b[:, k])), None)
+        if same is None:
+            df[:, k] = index.degrees_of_freedom(design, b[:, k])
+            done.append(k)
+        else:
+            df[:, k] = df[:, same]
     dom = np.zeros((G, K))
     if dominance:
         contrib = np.abs(wb * yz)

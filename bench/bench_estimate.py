@@ -1,0 +1,115 @@
+"""Benchmark of the statistics engine: weights and every indicator × domain for 100,000 firms.
+
+Builds a synthetic responses frame in the storage of ``iaobs.dictionary`` (every variable of
+the company questionnaire, random answers with missing values and NSP), population margins for
+sector × size × département, then times ``compute_weights`` (base weights, raking on
+sector × size and département) and ``estimate_indicators`` (all, secteur, taille,
+secteur × taille and département domains, Korn–Graubard intervals, secrecy flags). Prints the
+figures, then one JSON line. Target: the whole step in under 10 s.
+
+Usage::
+
+    .venv/bin/python bench/bench_estimate.py              # 100,000 responses
+    .venv/bin/python bench/bench_estimate.py --rows 20000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import numpy as np
+import pandas as pd
+
+from iaobs.config import Thresholds, Weighting
+from iaobs.dictionary import load_dictionary
+from iaobs.estimate import estimate_indicators
+from iaobs.weights import compute_weights
+
+TARGET_SECONDS = 10.0
+
+
+def synthetic_responses(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Random responses (dictionary storage) and matching population margins."""
+    rng = np.random.default_rng(seed)
+    dico = load_dictionary()
+    sectors, sizes, deps = list(dico.sectors), list(dico.size_classes), list(dico.departements)
+    data: dict[str, object] = {
+        "id_repondant": [f"r{i}" for i in range(n)],
+        "secteur": pd.Categorical.from_codes(rng.integers(0, len(sectors), n), sectors),
+        "taille": pd.Categorical.from_codes(rng.choice(4, n, p=[0.4, 0.4, 0.15, 0.05]), sizes),
+        "departement": pd.Categorical.from_codes(rng.integers(0, len(deps), n), deps),
+    }
+    for var in dico:
+        if var.name in data or var.type in ("id", "text", "date"):
+            continue
+        if var.type == "multi":
+            answered = rng.random(n) < 0.9
+            for col in var.columns():
+                v = np.where(answered, (rng.random(n) < 0.3).astype(float), np.nan)
+                data[col] = pd.array(v, dtype="Float64").astype("Int8")
+        elif var.is_coded:
+            cats = list(var.codes) + list(var.missing)
+            for col in var.columns():
+                codes = rng.integers(0, len(cats), n)
+                codes[rng.random(n) < 0.05] = -1
+                data[col] = pd.Categorical.from_codes(codes, cats)
+        elif var.is_flag:
+            data[var.name] = pd.array(rng.integers(0, 2, n), dtype="Int8")
+        elif var.type in ("int", "float"):
+            data[var.name] = pd.array(rng.poisson(20, n), dtype="Int64")
+    margins = pd.DataFrame(
+        [
+            {"secteur": s, "taille": t, "departement": d, "n_entreprises": float(rng.integers(n // 20, n // 4))}
+            for s in sectors
+            for t in sizes
+            for d in deps
+        ]
+    )
+    return pd.DataFrame(data), margins
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args()
+    responses, margins = synthetic_responses(args.rows)
+    dico = load_dictionary()
+    t0 = time.perf_counter()
+    weights = compute_weights(responses, margins, Weighting())
+    t1 = time.perf_counter()
+    table = estimate_indicators(
+        responses,
+        weights,
+        dico,
+        domains=("all", "secteur", "taille", ("secteur", "taille"), "departement"),
+        thresholds=Thresholds(),
+    )
+    t2 = time.perf_counter()
+    total = t2 - t0
+    print(f"responses               {args.rows:>10,}".replace(",", " "))
+    print(f"indicator rows          {len(table):>10,}".replace(",", " "))
+    print(f"indicators              {table.indicator.nunique():>10}")
+    print(f"domains                 {table.domain.nunique():>10}")
+    print(f"compute_weights         {t1 - t0:>10.2f} s")
+    print(f"estimate_indicators     {t2 - t1:>10.2f} s")
+    print(f"total                   {total:>10.2f} s   (target < {TARGET_SECONDS:.0f} s)")
+    print(
+        json.dumps(
+            {
+                "benchmark": "estimate",
+                "rows": args.rows,
+                "indicator_rows": len(table),
+                "weights_s": round(t1 - t0, 2),
+                "estimate_s": round(t2 - t1, 2),
+                "seconds": round(total, 2),
+                "target": f"< {TARGET_SECONDS:.0f} s",
+                "met": bool(total < TARGET_SECONDS),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
