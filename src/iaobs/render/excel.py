@@ -1,0 +1,465 @@
+"""Report tables → ``tables.xlsx``; indicators rows → ``indicators.csv``.
+
+``tables.xlsx`` has a first sheet describing the file (report, study, wave, date, legend of
+the flags), then one sheet per section of :func:`iaobs.tables.report_tables` (the same tables
+as the report). Each table has its number and title, styled headers, percentage and count
+formats, the base ``n`` as a column next to the estimates, the hidden cells shown as ``s``
+(statistical secrecy) or ``nd`` (not published, too few respondents) with no estimate, and its
+Lecture / Champ / Source notes underneath. Every text cell is written as a string, never as a
+formula, so a label starting with ``=``, ``+``, ``-`` or ``@`` cannot run anything.
+
+``indicators.csv`` keeps the column names of the indicators contract. For a French study it is
+written for a French spreadsheet: separator ``;``, decimal comma, UTF-8 with a byte-order mark;
+for an English study: separator ``,``, decimal point, UTF-8 with a byte-order mark. Suppressed
+rows (``s``, ``nd``) keep ``n`` and ``flag`` but have empty ``estimate``, ``se``, ``ci_low`` and
+``ci_high``. Text cells starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+are prefixed with ``'``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from iaobs.atomic import atomic_path
+
+__all__ = [
+    "INDICATOR_COLUMNS",
+    "neutralise_formula",
+    "safe_sheet_names",
+    "write_indicators_csv",
+    "write_tables_xlsx",
+]
+
+INDICATOR_COLUMNS = (
+    "indicator",
+    "level",
+    "domain",
+    "statistic",
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "n",
+    "n_eff",
+    "weighted_base",
+    "flag",
+)
+HIDDEN_FLAGS = ("s", "nd")
+ESTIMATE_COLUMNS = ("estimate", "se", "ci_low", "ci_high")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+TEXT = {
+    "fr": {
+        "about": "Présentation",
+        "report": "Rapport",
+        "study": "Étude",
+        "region": "Région",
+        "wave": "Vague d'enquête",
+        "date": "Date de production",
+        "content": "Contenu",
+        "legend": "Signes conventionnels",
+        "s": "s : secret statistique (cellule reposant sur trop peu d'entreprises ou dominée par l'une d'elles)",
+        "nd": "nd : non diffusé, effectif de répondants insuffisant",
+        "prudence": "(*) : à interpréter avec prudence (effectif faible ou intervalle large)",
+        "low": "borne basse",
+        "high": "borne haute",
+        "table": "Tableau",
+        "sheet": "Feuille",
+        "percent": "0.0\\ %",
+    },
+    "en": {
+        "about": "About",
+        "report": "Report",
+        "study": "Study",
+        "region": "Region",
+        "wave": "Survey wave",
+        "date": "Produced on",
+        "content": "Contents",
+        "legend": "Symbols",
+        "s": "s: statistical secrecy (cell resting on too few firms or dominated by one)",
+        "nd": "nd: not published, too few respondents",
+        "prudence": "(*): to be read with caution (few respondents or wide interval)",
+        "low": "lower bound",
+        "high": "upper bound",
+        "table": "Table",
+        "sheet": "Sheet",
+        "percent": "0.0%",
+    },
+}
+
+
+def neutralise_formula(value: str) -> str:
+    """Prefix ``'`` to a text that a spreadsheet would read as a formula."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def safe_sheet_names(titles: Iterable[str], reserved: Iterable[str] = ()) -> list[str]:
+    """Excel sheet names for ``titles``: ≤ 31 characters, no ``[]:*?/\\``, unique.
+
+    Uniqueness is case-insensitive (as Excel checks it); a clash gets a `` (2)`` suffix.
+    """
+    taken = {name.casefold() for name in reserved}
+    names = []
+    for i, title in enumerate(titles, start=1):
+        base = _SHEET_FORBIDDEN.sub(" ", str(title))
+        base = " ".join(base.split()).strip("'") or f"Section {i}"
+        if base.casefold() == "history":
+            base = "History (1)"
+        candidate = base[:31].rstrip()
+        suffix = 2
+        while candidate.casefold() in taken:
+            tail = f" ({suffix})"
+            candidate = base[: 31 - len(tail)].rstrip() + tail
+            suffix += 1
+        taken.add(candidate.casefold())
+        names.append(candidate)
+    return names
+
+
+def _missing(value: Any) -> bool:
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    if isinstance(value, str | tuple | list):
+        return False
+    try:
+        return bool(value != value)
+    except (TypeError, ValueError):
+        return False
+
+
+def _flag_of(value: Any) -> str:
+    if _missing(value):
+        return ""
+    text = str(value).strip()
+    lowered = text.lower()
+    if lowered in ("s", "secret"):
+        return "s"
+    if lowered in ("nd", "n.d.", "non diffusé", "non diffuse"):
+        return "nd"
+    if lowered in ("prudence", "*", "(*)"):
+        return "(*)"
+    return text
+
+
+def _note_lines(notes: Any) -> list[str]:
+    """Lecture / Champ / Source notes as lines, whatever their container."""
+    if notes is None:
+        return []
+    if isinstance(notes, str):
+        return [line for line in notes.splitlines() if line.strip()]
+    if isinstance(notes, Mapping):
+        lines = []
+        for key, value in notes.items():
+            if _missing(value) or not str(value).strip():
+                continue
+            label = str(key).strip()
+            lines.append(f"{label[:1].upper()}{label[1:]} : {value}" if label else str(value))
+        return lines
+    if isinstance(notes, Sequence):
+        return [line for item in notes for line in _note_lines(item)]
+    for method in ("lines", "as_lines", "to_lines"):
+        if callable(getattr(notes, method, None)):
+            return _note_lines(getattr(notes, method)())
+    fields = ("lecture", "champ", "source", "note")
+    if any(hasattr(notes, f) for f in fields):
+        titles = {"lecture": "Lecture", "champ": "Champ", "source": "Source", "note": "Note"}
+        return [
+            f"{titles[f]} : {getattr(notes, f)}"
+            for f in fields
+            if getattr(notes, f, None) not in (None, "")
+        ]
+    return [str(notes)]
+
+
+def write_tables_xlsx(
+    sections: Sequence[Any],
+    destination: Path,
+    *,
+    title: str,
+    study_title: str = "",
+    region: str = "",
+    wave: str = "",
+    date: dt.datetime | None = None,
+    language: str = "fr",
+) -> Path:
+    """Write the report's tables to an Excel workbook, atomically.
+
+    Parameters
+    ----------
+    sections
+        ``TableSection``-like objects: ``.title`` and ``.tables``, each table with
+        ``.number``, ``.title``, ``.frame`` (pandas DataFrame), ``.notes`` and ``.kinds``
+        (column → ``label``, ``text``, ``percent`` (0–1), ``mean``, ``ci_low``, ``ci_high``,
+        ``count``, ``flag``; companions follow their estimate, see :mod:`iaobs.tables`).
+    destination
+        The ``tables.xlsx`` path.
+    title, study_title, region, wave, date, language
+        Shown on the first sheet; ``date`` is also the workbook's creation date.
+    """
+    import xlsxwriter
+
+    words = TEXT.get(language, TEXT["fr"])
+    date = date or dt.datetime.now(dt.UTC)
+    with atomic_path(destination) as tmp:
+        workbook = xlsxwriter.Workbook(
+            str(tmp),
+            {
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+                "nan_inf_to_errors": False,
+            },
+        )
+        workbook.set_properties(
+            {
+                "title": title,
+                "subject": study_title,
+                "author": study_title,
+                "company": study_title,
+                "created": date.replace(tzinfo=None),
+                "comments": "iaobs",
+            }
+        )
+        base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
+        fmt = {
+            "title": workbook.add_format(
+                {**base, "bold": True, "font_size": 14, "font_color": "#14365D"}
+            ),
+            "subtitle": workbook.add_format({**base, "italic": True, "font_color": "#4A5866"}),
+            "table_title": workbook.add_format(
+                {**base, "bold": True, "font_size": 11, "font_color": "#14365D"}
+            ),
+            "header": workbook.add_format(
+                {
+                    **base,
+                    "bold": True,
+                    "bg_color": "#E3ECF3",
+                    "font_color": "#14365D",
+                    "bottom": 2,
+                    "bottom_color": "#0B6E7A",
+                    "text_wrap": True,
+                    "valign": "bottom",
+                }
+            ),
+            "text": workbook.add_format({**base, "text_wrap": False}),
+            "percent": workbook.add_format({**base, "num_format": words["percent"]}),
+            "count": workbook.add_format({**base, "num_format": "#,##0"}),
+            "number": workbook.add_format({**base, "num_format": "#,##0.0"}),
+            "flag": workbook.add_format(
+                {**base, "align": "center", "italic": True, "font_color": "#4A5866"}
+            ),
+            "hidden": workbook.add_format(
+                {**base, "align": "right", "italic": True, "font_color": "#4A5866"}
+            ),
+            "note": workbook.add_format(
+                {**base, "font_size": 9, "italic": True, "font_color": "#4A5866"}
+            ),
+            "label": workbook.add_format({**base, "bold": True}),
+        }
+        sheet_names = safe_sheet_names(
+            [getattr(s, "title", "") for s in sections], reserved=[words["about"]]
+        )
+        about = workbook.add_worksheet(words["about"])
+        _write_about(
+            about, fmt, words, title, study_title, region, wave, date, sections, sheet_names
+        )
+        for section, name in zip(sections, sheet_names, strict=True):
+            sheet = workbook.add_worksheet(name)
+            _write_section(sheet, fmt, section, title, study_title, words, language)
+        workbook.close()
+    return destination
+
+
+def _write_about(sheet, fmt, words, title, study_title, region, wave, date, sections, names):  # type: ignore[no-untyped-def]
+    sheet.hide_gridlines(2)
+    sheet.set_column(0, 0, 24)
+    sheet.set_column(1, 1, 90)
+    sheet.write_string(0, 0, neutralise_formula(title), fmt["title"])
+    row = 2
+    for label, value in (
+        (words["study"], study_title),
+        (words["region"], region),
+        (words["wave"], wave),
+        (words["date"], date.strftime("%Y-%m-%d")),
+    ):
+        sheet.write_string(row, 0, label, fmt["label"])
+        sheet.write_string(row, 1, neutralise_formula(str(value)), fmt["text"])
+        row += 1
+    row += 1
+    sheet.write_string(row, 0, words["content"], fmt["label"])
+    for section, name in zip(sections, names, strict=True):
+        tables = getattr(section, "tables", [])
+        unit = "table(s)" if words is TEXT["en"] else "tableau(x)"
+        line = f"{words['sheet']} « {name} » : {len(tables)} {unit}"
+        sheet.write_string(row, 1, neutralise_formula(line), fmt["text"])
+        row += 1
+    row += 1
+    sheet.write_string(row, 0, words["legend"], fmt["label"])
+    for key in ("s", "nd", "prudence"):
+        sheet.write_string(row, 1, words[key], fmt["text"])
+        row += 1
+    sheet.freeze_panes(1, 0)
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+ESTIMATE_KINDS = ("percent", "mean")
+COMPANION_KINDS = ("ci_low", "ci_high", "count", "flag")
+
+
+def _groups(columns: Sequence[str], kinds: Mapping[str, str]) -> dict[str, str]:
+    """Column → its estimate column (for estimates and their companions)."""
+    owner: dict[str, str] = {}
+    current: str | None = None
+    for column in columns:
+        kind = kinds.get(column, "text")
+        if kind in ESTIMATE_KINDS:
+            current = column
+            owner[column] = column
+        elif kind in COMPANION_KINDS and current is not None:
+            owner[column] = current
+        else:
+            current = None
+    return owner
+
+
+def _write_section(sheet, fmt, section, title, study_title, words, language):  # type: ignore[no-untyped-def]
+    sheet.hide_gridlines(2)
+    sheet.write_string(0, 0, neutralise_formula(str(getattr(section, "title", ""))), fmt["title"])
+    subtitle = " · ".join(t for t in (title, study_title) if t)
+    sheet.write_string(1, 0, neutralise_formula(subtitle), fmt["subtitle"])
+    widths: dict[int, float] = {}
+    row = 3
+    tables = list(getattr(section, "tables", []))
+    first_header: int | None = None
+    for table in tables:
+        frame = table.frame
+        if any(name is not None for name in frame.index.names):
+            frame = frame.reset_index()
+        kinds = {str(k): str(v) for k, v in (getattr(table, "kinds", None) or {}).items()}
+        columns = [str(c) for c in frame.columns]
+        owner = _groups(columns, kinds)
+        flag_of_group = {owner[c]: c for c in columns if kinds.get(c) == "flag" and c in owner}
+        number = getattr(table, "number", None)
+        heading = str(getattr(table, "title", ""))
+        if number not in (None, ""):
+            heading = f"{words['table']} {number} – {heading}"
+        sheet.write_string(row, 0, neutralise_formula(heading), fmt["table_title"])
+        row += 1
+        for j, column in enumerate(columns):
+            sheet.write_string(row, j, neutralise_formula(column), fmt["header"])
+            widths[j] = max(widths.get(j, 0), min(len(column), 28) * 0.85 + 2)
+        if first_header is None:
+            first_header = row
+        sheet.set_row(row, 42)
+        row += 1
+        for values in frame.itertuples(index=False, name=None):
+            cells = dict(zip(columns, values, strict=True))
+            for j, column in enumerate(columns):
+                kind = kinds.get(column, "text")
+                group = owner.get(column)
+                hidden = None
+                if group is not None and kind in ("percent", "mean", "ci_low", "ci_high"):
+                    flag = _flag_of(cells.get(flag_of_group.get(group, ""), ""))
+                    hidden = flag if flag in HIDDEN_FLAGS else None
+                unit = kinds.get(group, kind) if group is not None else kind
+                text = _write_cell(sheet, row, j, cells[column], kind, unit, hidden, fmt)
+                widths[j] = max(widths.get(j, 0), min(len(text), 60) * 1.05 + 2)
+            row += 1
+        for line in _note_lines(getattr(table, "notes", None)):
+            sheet.write_string(row, 0, neutralise_formula(line), fmt["note"])
+            row += 1
+        row += 1
+    for j, width in widths.items():
+        sheet.set_column(j, j, max(8.0, min(width, 60.0)))
+    if len(tables) == 1 and first_header is not None:
+        sheet.freeze_panes(first_header + 1, 1)
+    else:
+        sheet.freeze_panes(3, 1)
+
+
+def _write_cell(sheet, row, col, value, kind, unit, hidden, fmt) -> str:  # type: ignore[no-untyped-def]
+    """Write one cell; returns its text (for the column width).
+
+    ``kind`` is the column's kind, ``unit`` the kind of the estimate it belongs to
+    (``percent`` or ``mean``), ``hidden`` the ``s``/``nd`` flag that hides it.
+    """
+    if kind == "flag":
+        text = _flag_of(value)
+        sheet.write_string(row, col, neutralise_formula(text), fmt["flag"])
+        return text
+    if hidden:
+        sheet.write_string(row, col, hidden, fmt["hidden"])
+        return hidden
+    if _missing(value):
+        sheet.write_blank(row, col, None, fmt["text"])
+        return ""
+    if isinstance(value, bool):
+        text = str(value)
+        sheet.write_string(row, col, text, fmt["text"])
+        return text
+    if isinstance(value, int | float) or type(value).__module__ == "numpy":
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = math.nan
+        if math.isfinite(number):
+            if kind in ("percent", "ci_low", "ci_high") and unit == "percent":
+                sheet.write_number(row, col, number, fmt["percent"])
+                return f"{100 * number:.1f} %"
+            if kind == "count":
+                sheet.write_number(row, col, number, fmt["count"])
+                return f"{number:,.0f}"
+            style = fmt["count"] if number.is_integer() and kind != "mean" else fmt["number"]
+            sheet.write_number(row, col, number, style)
+            return f"{number:,.1f}"
+    text = _cell_text(value)
+    style = fmt["label"] if kind == "label" else fmt["text"]
+    sheet.write_string(row, col, neutralise_formula(text), style)
+    return text
+
+
+def write_indicators_csv(indicators: Any, destination: Path, *, language: str = "fr") -> Path:
+    """Write indicators rows (contract columns) to ``destination``, atomically.
+
+    Parameters
+    ----------
+    indicators
+        A pandas DataFrame with the columns of the indicators contract (extra columns dropped).
+    destination
+        The ``indicators.csv`` path.
+    language
+        ``fr``: ``;`` and decimal comma; ``en``: ``,`` and decimal point. UTF-8 with BOM.
+    """
+    import pandas as pd
+
+    frame = indicators.reindex(columns=list(INDICATOR_COLUMNS)).copy()
+    flags = frame["flag"].astype("string").fillna("").str.strip()
+    hidden = flags.isin(HIDDEN_FLAGS).to_numpy()
+    for column in ESTIMATE_COLUMNS:
+        values = pd.to_numeric(frame[column], errors="coerce").astype("Float64")
+        values[hidden] = pd.NA
+        frame[column] = values
+    for column in frame.columns:
+        if column in ESTIMATE_COLUMNS or pd.api.types.is_numeric_dtype(frame[column]):
+            continue
+        frame[column] = frame[column].map(
+            lambda v: "" if _missing(v) else neutralise_formula(str(v))
+        )
+    sep, decimal = (";", ",") if language != "en" else (",", ".")
+    text = frame.to_csv(index=False, sep=sep, decimal=decimal, lineterminator="\n")
+    with atomic_path(destination) as tmp:
+        tmp.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    return destination

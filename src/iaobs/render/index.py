@@ -1,0 +1,176 @@
+"""The observatory's landing page of a wave: ``reports/<wave>/index.html``.
+
+One card per report with its key figures and relative links to the HTML, PDF and Excel
+outputs; the study's title, region and wave; the generation date (``SOURCE_DATE_EPOCH`` when
+set). Same look as the reports, self-contained, no script. Every text is escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from iaobs import __version__
+from iaobs.atomic import write_text
+from iaobs.render.html import page_css
+
+__all__ = ["IndexCard", "index_html", "write_index"]
+
+MAX_FIGURES = 3
+WORDS = {
+    "fr": {
+        "reports": "Rapports de l'enquête",
+        "wave": "Enquête",
+        "generated": "Page produite le",
+        "html": "Lire en ligne",
+        "pdf": "PDF",
+        "xlsx": "Tableaux Excel",
+        "csv": "Indicateurs (CSV)",
+        "failed": "Rapport non produit lors de la dernière exécution",
+        "none": "Aucun rapport n'a encore été produit.",
+        "intro": (
+            "Chaque rapport présente des estimations pondérées avec leur intervalle de confiance "
+            "à 95 % ; les cellules reposant sur trop peu de réponses ne sont pas diffusées."
+        ),
+        "secteur": "Rapport sectoriel",
+        "synthese": "Synthèse",
+        "qualite": "Qualité des données",
+        "skip": "Aller au contenu",
+        "kf": "Chiffres clés",
+    },
+    "en": {
+        "reports": "Survey reports",
+        "wave": "Survey",
+        "generated": "Page generated on",
+        "html": "Read online",
+        "pdf": "PDF",
+        "xlsx": "Excel tables",
+        "csv": "Indicators (CSV)",
+        "failed": "Report not produced by the last run",
+        "none": "No report has been produced yet.",
+        "intro": (
+            "Each report presents weighted estimates with their 95% confidence interval; cells "
+            "resting on too few answers are not published."
+        ),
+        "secteur": "Sector report",
+        "synthese": "Overview",
+        "qualite": "Data quality",
+        "skip": "Skip to content",
+        "kf": "Key figures",
+    },
+}
+FILES = (
+    ("html", "report.html"),
+    ("pdf", "report.pdf"),
+    ("xlsx", "tables.xlsx"),
+    ("csv", "indicators.csv"),
+)
+
+
+@dataclass
+class IndexCard:
+    """One report on the index page."""
+
+    slug: str
+    title: str
+    kind: str
+    key_figures: Sequence[Mapping[str, Any]] = field(default_factory=list)
+    failed: str | None = None
+
+
+def _figure(record: Mapping[str, Any], language: str) -> str:
+    from iaobs.text import format_percent
+
+    sentence = html.escape(str(record.get("sentence") or ""))
+    value = record.get("value")
+    flag = str(record.get("flag") or "")
+    if isinstance(value, int | float) and flag not in ("s", "nd"):
+        big = format_percent(value, language=language)
+        return f"<li><strong>{html.escape(big)}</strong>{sentence}</li>"
+    return f"<li>{sentence}</li>"
+
+
+def index_html(
+    cards: Sequence[IndexCard],
+    reports_dir: Path,
+    *,
+    title: str,
+    region: str,
+    wave: str,
+    language: str = "fr",
+    date: dt.datetime,
+    cache_dir: Path | None = None,
+) -> str:
+    """The landing page; links are relative and only point at files that exist."""
+    words = WORDS.get(language, WORDS["fr"])
+    lang = language if language in WORDS else "fr"
+    esc = html.escape
+    items = []
+    for card in cards:
+        folder = reports_dir / card.slug
+        classes = "iaobs-card iaobs-failed" if card.failed else "iaobs-card"
+        parts = [
+            f'<li class="{classes}" id="rapport-{esc(card.slug, quote=True)}">',
+            f'<p class="iaobs-meta">{esc(words.get(card.kind, ""))}</p>',
+            f"<h2>{esc(card.title)}</h2>",
+        ]
+        if card.failed:
+            parts.append(f'<p class="iaobs-status">{esc(words["failed"])} : {esc(card.failed)}</p>')
+        figures = [f for f in card.key_figures if f.get("sentence")][:MAX_FIGURES]
+        if figures and not card.failed:
+            parts.append(f'<ul class="iaobs-kf" aria-label="{esc(words["kf"], quote=True)}">')
+            parts.extend(_figure(f, language) for f in figures)
+            parts.append("</ul>")
+        links = [
+            f'<a href="{esc(card.slug, quote=True)}/{name}">{esc(words[fmt])}</a>'
+            for fmt, name in FILES
+            if not card.failed and (folder / name).is_file()
+        ]
+        if links:
+            parts.append('<p class="iaobs-links">' + " ".join(links) + "</p>")
+        parts.append("</li>")
+        items.append("\n".join(parts))
+    body = (
+        '<ul class="iaobs-cards">\n' + "\n".join(items) + "\n</ul>"
+        if items
+        else f"<p>{esc(words['none'])}</p>"
+    )
+    stamp = date.strftime("%d/%m/%Y") if lang == "fr" else date.strftime("%Y-%m-%d")
+    css = page_css(language=lang, cache_dir=cache_dir)
+    heading = f"{words['reports']} {wave}"
+    return f"""<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="iaobs {esc(__version__, quote=True)}">
+<meta name="dcterms.created" content="{esc(date.isoformat(), quote=True)}">
+<title>{esc(title)} – {esc(region)} – {esc(heading)}</title>
+<style>
+{css}
+</style>
+</head>
+<body class="iaobs-index">
+<a class="iaobs-skip" href="#iaobs-main">{esc(words["skip"])}</a>
+<main id="iaobs-main" class="iaobs-page">
+<section class="iaobs-cover">
+<p>{esc(region)} · {esc(words["wave"])} {esc(wave)}</p>
+<h1>{esc(title)}</h1>
+<p>{esc(heading)}</p>
+</section>
+<p>{esc(words["intro"])}</p>
+{body}
+<footer class="iaobs-footer"><p>{esc(words["generated"])} {esc(stamp)} · iaobs {esc(__version__)}</p></footer>
+</main>
+</body>
+</html>
+"""
+
+
+def write_index(destination: Path, page: str) -> Path:
+    """Write the landing page atomically."""
+    return write_text(destination, page)

@@ -1,0 +1,302 @@
+"""The parameter matrix of a study: which reports exist, their slugs, templates and parameters.
+
+One report per sector that has data (``banque``, ``transport-logistique``…), the regional
+overview (``synthese-regionale``) and the data-quality report (``qualite-donnees``). Each
+report is a :class:`ReportSpec`; its parameters are checked against the typed ``parameters``
+cell of its notebook template before anything is executed (:func:`check_parameters`).
+
+This module imports nothing heavy: the unchanged-rerun path goes through it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from iaobs.errors import ConfigError
+
+__all__ = [
+    "OVERVIEW_SLUG",
+    "QUALITY_SLUG",
+    "ReportSpec",
+    "build_matrix",
+    "check_parameters",
+    "find_templates_dir",
+    "sector_slug",
+    "select_reports",
+    "validate_slug",
+]
+
+OVERVIEW_SLUG = "synthese-regionale"
+QUALITY_SLUG = "qualite-donnees"
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_MAX_SLUG = 64
+# Names that would collide with the files of reports/<wave>/ or that Windows refuses.
+_RESERVED = frozenset(
+    {"index", "assets", "static", "cache", "tmp", "con", "prn", "aux", "nul"}
+    | {f"com{i}" for i in range(1, 10)}
+    | {f"lpt{i}" for i in range(1, 10)}
+)
+
+TEMPLATE_FILES = {"secteur": "secteur.py", "synthese": "synthese.py", "qualite": "qualite.py"}
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """One report to render.
+
+    Attributes
+    ----------
+    slug
+        Folder name under ``reports/<wave>/`` (lowercase ASCII, hyphens).
+    kind
+        ``secteur``, ``synthese`` or ``qualite``: which template and which data it depends on.
+    template
+        The jupytext percent-format notebook template.
+    parameters
+        Values injected by papermill into the template's ``parameters`` cell.
+    title
+        Human title of the report (French or English, after the study's language).
+    sector
+        Sector code for a sector report, else ``None``.
+    """
+
+    slug: str
+    kind: str
+    template: Path
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    title: str = ""
+    sector: str | None = None
+
+
+def validate_slug(slug: str) -> str:
+    """Return ``slug`` when it is a safe folder name, else raise :class:`ConfigError`.
+
+    A safe slug is lowercase ASCII letters and digits in groups joined by single hyphens
+    (``transport-logistique``), at most 64 characters, and not a reserved name (``index``,
+    ``con``, ``nul``…). Anything else (``..``, ``/``, spaces, accents, upper case) is refused.
+    """
+    if (
+        not isinstance(slug, str)
+        or len(slug) > _MAX_SLUG
+        or not _SLUG.fullmatch(slug)
+        or slug in _RESERVED
+    ):
+        raise ConfigError(
+            f"nom de rapport invalide « {slug} »",
+            hint=(
+                "lettres minuscules sans accent, chiffres et tirets simples, 64 caractères "
+                "au plus, ni « index » ni un nom réservé (ex. transport-logistique)"
+            ),
+        )
+    return slug
+
+
+def sector_slug(code: str) -> str:
+    """The report slug of a sector code: ``transport_logistique`` → ``transport-logistique``."""
+    return validate_slug(code.replace("_", "-"))
+
+
+def find_templates_dir(study_root: Path, override: str | Path | None = None) -> Path:
+    """Where the notebook templates are.
+
+    In order: ``override``; the ``IAOBS_NOTEBOOKS`` environment variable; the study's own
+    ``notebooks/`` folder (a partner may adapt the templates); the ``notebooks/`` folder of the
+    iaobs source tree.
+    """
+    candidates: list[Path] = []
+    if override is not None:
+        candidates.append(Path(override))
+    elif os.environ.get("IAOBS_NOTEBOOKS"):
+        candidates.append(Path(os.environ["IAOBS_NOTEBOOKS"]))
+    else:
+        candidates.append(study_root / "notebooks")
+        candidates.append(Path(__file__).resolve().parents[3] / "notebooks")
+    for folder in candidates:
+        if (folder / TEMPLATE_FILES["secteur"]).is_file():
+            return folder.resolve()
+    raise ConfigError(
+        "modèles de rapport introuvables (notebooks/secteur.py)",
+        hint="cherché dans : " + ", ".join(str(c) for c in candidates),
+    )
+
+
+def build_matrix(
+    study: Any,
+    sectors_with_data: Iterable[str],
+    templates_dir: Path,
+) -> list[ReportSpec]:
+    """Every report of a study, in publication order.
+
+    Parameters
+    ----------
+    study
+        The :class:`iaobs.config.Study`.
+    sectors_with_data
+        Sector codes that have at least one respondent in the indicators table.
+    templates_dir
+        Folder holding ``secteur.py``, ``synthese.py`` and ``qualite.py``.
+
+    Raises
+    ------
+    ConfigError
+        When a sector code does not give a safe slug, or two reports share a slug.
+    """
+    language = study.language
+    sectors = study.dictionary.sectors
+    with_data = set(sectors_with_data)
+    specs: list[ReportSpec] = []
+    for code, sector in sectors.items():
+        if code not in with_data:
+            continue
+        specs.append(
+            ReportSpec(
+                slug=sector_slug(code),
+                kind="secteur",
+                template=templates_dir / TEMPLATE_FILES["secteur"],
+                parameters={
+                    "study_dir": str(study.root),
+                    "sector": code,
+                    "language": language,
+                },
+                title=sector.label.get(language),
+                sector=code,
+            )
+        )
+    for slug, kind, fr, en in (
+        (OVERVIEW_SLUG, "synthese", "Synthèse régionale", "Regional overview"),
+        (QUALITY_SLUG, "qualite", "Qualité des données", "Data quality"),
+    ):
+        template = templates_dir / TEMPLATE_FILES[kind]
+        if not template.is_file():
+            continue
+        specs.append(
+            ReportSpec(
+                slug=validate_slug(slug),
+                kind=kind,
+                template=template,
+                parameters={"study_dir": str(study.root), "language": language},
+                title=en if language == "en" else fr,
+            )
+        )
+    seen: set[str] = set()
+    for spec in specs:
+        if spec.slug in seen:
+            raise ConfigError(f"deux rapports portent le même nom « {spec.slug} »")
+        seen.add(spec.slug)
+    return specs
+
+
+def select_reports(specs: Sequence[ReportSpec], only: Iterable[str] | None) -> list[ReportSpec]:
+    """Keep the reports named in ``only`` (all when ``None``); an unknown slug is an error."""
+    if only is None:
+        return list(specs)
+    wanted = [str(s).strip() for s in only if str(s).strip()]
+    known = {spec.slug for spec in specs}
+    unknown = [s for s in wanted if s not in known]
+    if unknown:
+        raise ConfigError(
+            "rapport inconnu : " + ", ".join(f"« {s} »" for s in unknown),
+            hint="rapports de l'étude : " + ", ".join(spec.slug for spec in specs),
+        )
+    return [spec for spec in specs if spec.slug in set(wanted)]
+
+
+# --------------------------------------------------------------------------------------------
+# Parameter types
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "int": (int,),
+    "float": (int, float),
+    "bool": (bool,),
+    "list": (list, tuple),
+    "dict": (dict,),
+}
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _type_name(annotation: str | None) -> str | None:
+    if not annotation or annotation == "None":
+        return None
+    text = annotation.replace(" ", "")
+    text = re.sub(r"\|None$|^None\||^Optional\[(.*)\]$", r"\1", text)
+    base = text.split("[", 1)[0].lower()
+    return base if base in _TYPES else None
+
+
+def check_parameters(
+    slug: str,
+    values: Mapping[str, Any],
+    declared: Mapping[str, Mapping[str, Any]],
+    template: Path,
+) -> None:
+    """Check report parameters against the notebook's declared ``parameters`` cell.
+
+    Parameters
+    ----------
+    slug
+        The report, named in the error message.
+    values
+        Parameters about to be injected.
+    declared
+        ``papermill.inspect_notebook`` output: name → {inferred_type_name, default, …}.
+    template
+        The template file, named in the error message.
+
+    Raises
+    ------
+    ConfigError
+        When a parameter is not declared by the notebook, or its value's type differs from the
+        declared one (``bool`` is never accepted for ``int``), or a value is not a plain
+        literal (str, int, float, bool, None, or a list/dict of these).
+    """
+    if not declared:
+        raise ConfigError(
+            f"rapport « {slug} » : le modèle n'a pas de cellule « parameters »",
+            file=template,
+            hint='ajoutez une cellule de code marquée « parameters » (tags=["parameters"])',
+        )
+    for name, value in values.items():
+        if name not in declared:
+            raise ConfigError(
+                f"rapport « {slug} » : paramètre « {name} » absent de la cellule parameters",
+                file=template,
+                hint="paramètres du modèle : " + ", ".join(declared),
+            )
+        if not _is_literal(value):
+            raise ConfigError(
+                f"rapport « {slug} » : valeur du paramètre « {name} » non admise "
+                f"({type(value).__name__})",
+                file=template,
+                hint="texte, nombre, booléen, ou liste/dictionnaire de ces valeurs",
+            )
+        expected = _type_name(declared[name].get("inferred_type_name"))
+        if expected is None:
+            continue
+        ok = isinstance(value, _TYPES[expected])
+        if expected in ("int", "float") and isinstance(value, bool):
+            ok = False
+        if not ok:
+            raise ConfigError(
+                f"rapport « {slug} » : le paramètre « {name} » doit être de type {expected}, "
+                f"reçu {type(value).__name__} ({value!r})",
+                file=template,
+            )
+
+
+def _is_literal(value: Any, depth: int = 0) -> bool:
+    if depth > 4:
+        return False
+    if isinstance(value, _SCALARS):
+        return not (isinstance(value, float) and value != value)  # NaN has no literal
+    if isinstance(value, list | tuple):
+        return all(_is_literal(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_literal(v, depth + 1) for k, v in value.items())
+    return False

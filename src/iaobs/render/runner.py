@@ -1,0 +1,518 @@
+"""Execute the parameter matrix of a study and write every report's outputs.
+
+For each report whose inputs changed (see :mod:`iaobs.render.cache`), a worker process:
+
+1. converts the jupytext template to a notebook, reads its ``parameters`` cell with
+   ``papermill.inspect_notebook`` and checks every value's type (:func:`check_parameters`);
+2. executes it with ``papermill.execute_notebook`` in a fresh IPython kernel started from this
+   interpreter (``sys.executable``; ``MPLBACKEND=Agg``). Each worker keeps the *next* kernel
+   started and its heavy imports (pandas, matplotlib, iaobs) done while it converts the current
+   report, so a kernel's start-up is hidden behind other work; a kernel serves one report only
+   and is shut down after it, so nothing leaks from one report to another;
+3. converts the executed notebook to HTML, prints the PDF, writes ``tables.xlsx`` and
+   ``indicators.csv``.
+
+Everything is produced in a staging folder (``reports/<wave>/.staging/``) and published only
+when every output succeeded, each file replaced atomically. A report that fails publishes only
+its executed notebook ``report.ipynb`` (papermill puts the error on top); its older outputs are
+removed, so that no folder holds a report that does not match the current data, and the index
+page says it failed. Workers run in parallel (``jobs``, default: the number of cores).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from iaobs.errors import ConfigError
+from iaobs.render import cache as cache_mod
+from iaobs.render.matrix import ReportSpec, build_matrix, find_templates_dir, select_reports
+from iaobs.render.worker import OUTPUT_FILES
+
+__all__ = ["FORMATS", "RenderSummary", "ReportResult", "render_study", "report_date"]
+
+FORMATS = ("html", "pdf", "xlsx")
+ALWAYS = ("csv", "ipynb")
+STAGING = ".staging"
+
+
+@dataclass
+class ReportResult:
+    """What happened to one report.
+
+    ``status`` is ``rendered``, ``skipped`` (inputs unchanged) or ``failed``; for a failure,
+    ``stage`` says where (``parameters``, ``notebook``, ``html``, ``pdf``, ``xlsx``…),
+    ``cell`` the failing cell (0-based index in the executed notebook) and ``notebook`` the
+    executed notebook kept for diagnosis.
+    """
+
+    slug: str
+    title: str
+    kind: str
+    status: str
+    outputs: dict[str, Path] = field(default_factory=dict)
+    seconds: float = 0.0
+    stage: str | None = None
+    error: str | None = None
+    cell: int | None = None
+    execution_count: int | None = None
+    ename: str | None = None
+    evalue: str | None = None
+    notebook: Path | None = None
+    key_figures: list[dict[str, Any]] = field(default_factory=list)
+
+    def describe_failure(self, language: str = "fr") -> str:
+        """One line naming the report, the stage, the cell and the error."""
+        where = ""
+        if self.cell is not None:
+            count = f", exécution [{self.execution_count}]" if self.execution_count else ""
+            where = f", cellule n° {self.cell}{count}"
+        error = f"{self.ename} : {self.evalue}" if self.ename else (self.error or "")
+        kept = f" (notebook exécuté : {self.notebook})" if self.notebook else ""
+        return f"{self.slug} — échec à l'étape « {self.stage} »{where} : {error}{kept}"
+
+
+@dataclass
+class RenderSummary:
+    """The outcome of :func:`render_study`."""
+
+    reports: list[ReportResult]
+    reports_dir: Path
+    index: Path | None = None
+    seconds: float = 0.0
+
+    @property
+    def rendered(self) -> list[ReportResult]:
+        return [r for r in self.reports if r.status == "rendered"]
+
+    @property
+    def skipped(self) -> list[ReportResult]:
+        return [r for r in self.reports if r.status == "skipped"]
+
+    @property
+    def failed(self) -> list[ReportResult]:
+        return [r for r in self.reports if r.status == "failed"]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every report is written; 3 when some failed (the others are written)."""
+        return 3 if self.failed else 0
+
+
+def report_date() -> dt.datetime:
+    """Now, or ``SOURCE_DATE_EPOCH`` when set (reproducible outputs); UTC."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    return dt.datetime.now(dt.UTC)
+
+
+# --------------------------------------------------------------------------------------------
+# Parent side
+
+
+def _check_formats(formats: Iterable[str]) -> tuple[str, ...]:
+    wanted = tuple(dict.fromkeys(str(f).strip().lower() for f in formats if str(f).strip()))
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown or not wanted:
+        raise ConfigError(
+            "format de rapport inconnu : " + ", ".join(unknown)
+            if unknown
+            else "aucun format demandé",
+            hint="formats possibles : " + ", ".join(FORMATS),
+        )
+    return wanted
+
+
+def _expected_outputs(final_dir: Path, formats: Iterable[str]) -> list[Path]:
+    return [final_dir / OUTPUT_FILES[f] for f in (*formats, *ALWAYS)]
+
+
+def render_study(
+    study: Any,
+    only: Sequence[str] | None = None,
+    formats: Sequence[str] = FORMATS,
+    jobs: int | None = None,
+    force: bool = False,
+    progress: bool = True,
+    *,
+    templates_dir: str | Path | None = None,
+    content: str | None = None,
+    timeout: int | None = None,
+) -> RenderSummary:
+    """Render every report of a study whose inputs changed; write the index page.
+
+    Parameters
+    ----------
+    study
+        The :class:`iaobs.config.Study`.
+    only
+        Slugs of the reports to render (all when ``None``); an unknown slug is a
+        :class:`ConfigError` that lists the study's slugs.
+    formats
+        Among ``html``, ``pdf``, ``xlsx``. ``indicators.csv`` and the executed notebook are
+        always written.
+    jobs
+        Reports rendered in parallel (default: the number of cores).
+    force
+        Render every selected report even when its inputs did not change.
+    progress
+        Show a progress bar (only on a terminal).
+    templates_dir
+        Folder of the notebook templates (default: see :func:`find_templates_dir`).
+    content
+        ``module:function`` providing the tables and key figures (default: the library's).
+    timeout
+        Seconds allowed to one notebook cell (default: no limit).
+
+    Returns
+    -------
+    RenderSummary
+        Every report's result; ``exit_code`` is 3 when some failed, 0 otherwise.
+    """
+    started = time.perf_counter()
+    formats = _check_formats(formats)
+    reports_dir = Path(study.reports_dir)
+    processed = Path(study.processed_dir)
+    if not (processed / cache_mod.INDICATORS).is_file():
+        raise ConfigError(
+            f"table des indicateurs introuvable : {processed / cache_mod.INDICATORS}",
+            hint="lancez d'abord « iaobs run » (ou « iaobs clean » puis « iaobs estimate »)",
+        )
+    manifest = cache_mod.Manifest.load(reports_dir)
+    fingerprint = cache_mod.fingerprint_data(processed, Path(study.root) / "study.toml", manifest)
+    templates = find_templates_dir(Path(study.root), templates_dir)
+    specs = build_matrix(study, fingerprint.sectors_with_data, templates)
+    selected = select_reports(specs, only)
+    library = cache_mod.library_digest()
+    all_sectors = list(study.dictionary.sectors)
+    date = report_date()
+    cache_dir = Path(study.root) / ".iaobs-cache"
+
+    results: dict[str, ReportResult] = {}
+    tasks: list[dict[str, Any]] = []
+    keys: dict[str, str] = {}
+    for spec in selected:
+        key = cache_mod.report_key(
+            template=spec.template,
+            parameters=spec.parameters,
+            data=fingerprint.data_digest(spec.kind, spec.sector, all_sectors),
+            study_toml=fingerprint.study_toml,
+            library=library,
+        )
+        keys[spec.slug] = key
+        final_dir = reports_dir / spec.slug
+        if not force and manifest.is_fresh(
+            spec.slug, key, formats, _expected_outputs(final_dir, formats)
+        ):
+            entry = manifest.reports[spec.slug]
+            results[spec.slug] = ReportResult(
+                spec.slug,
+                spec.title,
+                spec.kind,
+                "skipped",
+                outputs={
+                    f: final_dir / n for f, n in OUTPUT_FILES.items() if (final_dir / n).is_file()
+                },
+                key_figures=list(entry.get("key_figures", [])),
+            )
+            continue
+        tasks.append(_task(study, spec, formats, date, cache_dir, templates, content, timeout))
+
+    if tasks:
+        _execute(tasks, specs, results, jobs, progress, study)
+        with contextlib.suppress(OSError):
+            (reports_dir / STAGING).rmdir()  # only when empty (another run may be using it)
+
+    for spec in selected:
+        result = results[spec.slug]
+        if result.status == "rendered":
+            manifest.reports[spec.slug] = {
+                "key": keys[spec.slug],
+                "formats": sorted(formats),
+                "title": spec.title,
+                "kind": spec.kind,
+                "rendered": date.isoformat(),
+                "key_figures": result.key_figures,
+            }
+            manifest.data.setdefault("failed", {}).pop(spec.slug, None)
+        elif result.status == "failed":
+            manifest.reports.pop(spec.slug, None)
+            manifest.data.setdefault("failed", {})[spec.slug] = result.describe_failure()
+    current = {spec.slug for spec in specs}
+    for slug in list(manifest.reports):
+        if slug not in current:
+            manifest.reports.pop(slug)
+    manifest.save()
+
+    index = _write_index(study, specs, manifest, reports_dir, date, cache_dir)
+    summary = RenderSummary(
+        [results[s.slug] for s in selected], reports_dir, index, time.perf_counter() - started
+    )
+    _print_summary(summary)
+    return summary
+
+
+def _task(
+    study: Any,
+    spec: ReportSpec,
+    formats: Sequence[str],
+    date: dt.datetime,
+    cache_dir: Path,
+    templates: Path,
+    content: str | None,
+    timeout: int | None,
+) -> dict[str, Any]:
+    from iaobs.render.content import DEFAULT_PROVIDER
+
+    reports_dir = Path(study.reports_dir)
+    survey = "survey" if study.language == "en" else "enquête"
+    return {
+        "slug": spec.slug,
+        "kind": spec.kind,
+        "sector": spec.sector,
+        "title": spec.title,
+        "template": str(spec.template),
+        "parameters": dict(spec.parameters),
+        "formats": list(formats),
+        "final_dir": str(reports_dir / spec.slug),
+        "staging_root": str(reports_dir / STAGING),
+        "cwd": str(study.root),
+        "indicators": str(Path(study.processed_dir) / cache_mod.INDICATORS),
+        "language": study.language,
+        "page_title": f"{spec.title} – {study.title} – {study.region} {study.wave}",
+        "author": study.title,
+        "header": f"{study.title} · {spec.title}",
+        "footer": f"{study.region} · {survey} {study.wave}",
+        "region": study.region,
+        "wave": study.wave,
+        "date": date.isoformat(),
+        "cache_dir": str(cache_dir),
+        "content": content or DEFAULT_PROVIDER,
+        "timeout": timeout,
+    }
+
+
+class _WorkerProcess:
+    """A ``python -m iaobs.render.worker`` child and the task it is rendering."""
+
+    def __init__(self, study_root: str, log: IO[bytes] | int) -> None:
+        env = dict(os.environ)
+        env.setdefault("MPLBACKEND", "Agg")
+        env["PYTHONUNBUFFERED"] = "1"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "iaobs.render.worker", study_root],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            env=env,
+            text=True,
+            encoding="utf-8",
+        )
+        self.task: dict[str, Any] | None = None
+
+    def send(self, task: dict[str, Any]) -> None:
+        assert self.process.stdin is not None
+        self.task = task
+        self.process.stdin.write(json.dumps(task, ensure_ascii=False) + "\n")
+        self.process.stdin.flush()
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            if self.process.stdin:
+                self.process.stdin.close()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def _execute(
+    tasks: list[dict[str, Any]],
+    specs: Sequence[ReportSpec],
+    results: dict[str, ReportResult],
+    jobs: int | None,
+    progress: bool,
+    study: Any,
+) -> None:
+    """Render ``tasks`` on ``jobs`` worker processes; fill ``results``."""
+    import selectors
+
+    from tqdm import tqdm
+
+    by_slug = {spec.slug: spec for spec in specs}
+    count = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
+    queue = list(tasks)
+    english = study.language == "en"
+    bar = tqdm(
+        total=len(tasks),
+        desc="Reports" if english else "Rapports",
+        unit="report" if english else "rapport",
+        disable=not progress or not sys.stderr.isatty(),
+        leave=False,
+    )
+    log: IO[bytes] | int = subprocess.DEVNULL
+    if os.environ.get("IAOBS_DEBUG"):
+        log = sys.stderr.buffer if hasattr(sys.stderr, "buffer") else subprocess.DEVNULL
+    selector = selectors.DefaultSelector()
+    workers: list[_WorkerProcess] = []
+
+    def dispatch(worker: _WorkerProcess) -> bool:
+        if not queue:
+            return False
+        task = queue.pop(0)
+        task["prestart_next"] = len(queue) >= count
+        try:
+            worker.send(task)
+        except OSError as exc:
+            finish(task, _crash(task, f"processus de rendu indisponible ({exc})"))
+            return False
+        return True
+
+    def finish(task: Mapping[str, Any], record: Mapping[str, Any]) -> None:
+        spec = by_slug[task["slug"]]
+        results[spec.slug] = _result(spec, record)
+        bar.set_postfix_str(spec.slug)
+        bar.update()
+
+    def start() -> _WorkerProcess:
+        worker = _WorkerProcess(str(study.root), log)
+        assert worker.process.stdout is not None
+        selector.register(worker.process.stdout, selectors.EVENT_READ, worker)
+        workers.append(worker)
+        return worker
+
+    try:
+        for _ in range(count):
+            dispatch(start())
+        busy = sum(1 for w in workers if w.task is not None)
+        while busy:
+            for key, _ in selector.select():
+                worker = key.data
+                line = worker.process.stdout.readline()
+                task, worker.task = worker.task, None
+                if line:
+                    record = json.loads(line)
+                else:  # the worker died: report its task, replace it
+                    selector.unregister(worker.process.stdout)
+                    worker.close()
+                    workers.remove(worker)
+                    code = worker.process.returncode
+                    record = _crash(task, f"processus de rendu interrompu (code {code})")
+                    if queue:
+                        worker = start()
+                if task is not None:
+                    finish(task, record)
+                dispatch(worker)
+            busy = sum(1 for w in workers if w.task is not None)
+    finally:
+        for worker in workers:
+            worker.close()
+        selector.close()
+        bar.close()
+
+
+def _crash(task: Mapping[str, Any] | None, message: str) -> dict[str, Any]:
+    return {
+        "slug": (task or {}).get("slug"),
+        "status": "failed",
+        "stage": "interne",
+        "error": message,
+    }
+
+
+def _result(spec: ReportSpec, record: Mapping[str, Any]) -> ReportResult:
+    return ReportResult(
+        slug=spec.slug,
+        title=spec.title,
+        kind=spec.kind,
+        status=record["status"],
+        outputs={k: Path(v) for k, v in (record.get("outputs") or {}).items()},
+        seconds=float(record.get("seconds", 0.0)),
+        stage=record.get("stage"),
+        error=record.get("error"),
+        cell=record.get("cell"),
+        execution_count=record.get("execution_count"),
+        ename=record.get("ename"),
+        evalue=record.get("evalue"),
+        notebook=Path(record["notebook"]) if record.get("notebook") else None,
+        key_figures=list(record.get("key_figures") or []),
+    )
+
+
+def _write_index(
+    study: Any,
+    specs: Sequence[ReportSpec],
+    manifest: cache_mod.Manifest,
+    reports_dir: Path,
+    date: dt.datetime,
+    cache_dir: Path,
+) -> Path:
+    from iaobs.render.index import IndexCard, index_html, write_index
+
+    failed = manifest.data.get("failed", {})
+    cards = []
+    for spec in specs:
+        entry = manifest.reports.get(spec.slug)
+        if entry is None and spec.slug not in failed:
+            continue
+        cards.append(
+            IndexCard(
+                slug=spec.slug,
+                title=spec.title,
+                kind=spec.kind,
+                key_figures=(entry or {}).get("key_figures", []),
+                failed=failed.get(spec.slug) if entry is None else None,
+            )
+        )
+    state = cache_mod._digest(
+        [[c.slug, c.title, c.kind, c.key_figures, c.failed] for c in cards]
+        + [study.title, study.region, study.wave, study.language, cache_mod.library_digest()]
+        + [sorted(p.name for p in reports_dir.glob("*/*") if p.is_file())]
+    )
+    destination = reports_dir / "index.html"
+    if manifest.data.get("index") == state and destination.is_file():
+        return destination
+    stamp = dt.datetime.fromisoformat(
+        max(
+            [e.get("rendered", date.isoformat()) for e in manifest.reports.values()]
+            or [date.isoformat()]
+        )
+    )
+    page = index_html(
+        cards,
+        reports_dir,
+        title=study.title,
+        region=study.region,
+        wave=study.wave,
+        language=study.language,
+        date=stamp,
+        cache_dir=cache_dir,
+    )
+    write_index(destination, page)
+    manifest.data["index"] = state
+    manifest.save()
+    return destination
+
+
+def _print_summary(summary: RenderSummary) -> None:
+    rendered, skipped, failed = summary.rendered, summary.skipped, summary.failed
+    print(
+        f"Rapports : {len(rendered)} produit(s), {len(skipped)} inchangé(s), "
+        f"{len(failed)} en échec ({summary.seconds:.1f} s).",
+        flush=True,
+    )
+    for result in failed:
+        print(f"  ÉCHEC {result.describe_failure()}", file=sys.stderr, flush=True)
+    if summary.index is not None:
+        print(f"Page d'accueil des rapports : {summary.index}", flush=True)
