@@ -9,7 +9,19 @@ profile                 module
 ======================  ===================================================================
 ``template``            :mod:`iaobs.profiles.template` — the Excel input template and any
                         spreadsheet whose headers are variable names or labels
+``limesurvey``          :mod:`iaobs.profiles.limesurvey` — LimeSurvey exports
+``google-forms``        :mod:`iaobs.profiles.google_forms` — Google Forms (Sheets / CSV)
+``kobo``                :mod:`iaobs.profiles.kobo` — KoboToolbox exports
+``surveymonkey``        :mod:`iaobs.profiles.surveymonkey` — SurveyMonkey (two header rows)
+``sphinx``              :mod:`iaobs.profiles.sphinx` — Sphinx exports
+``mapping``             :mod:`iaobs.profiles.mapping` — a partner's mapping file (YAML) on
+                        top of one of the above
 ======================  ===================================================================
+
+Survey-tool exports are read with :func:`read_for_profile` (generic header detection, both
+header rows for SurveyMonkey). A profile may mark rows to reject (responses never submitted)
+in the :data:`PROFILE_REJECT_COLUMN` column; :func:`apply_profile_rejects` moves them to the
+rejects of a :class:`~iaobs.clean.CleanResult` with their reason.
 
 A profile is a function ``(raw, dictionary, mapping) -> MappedTable`` registered under its name
 with :func:`register_profile`; profiles listed in :data:`PROFILE_MODULES` are imported on first
@@ -23,6 +35,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -32,12 +45,19 @@ from iaobs.read import RawTable
 
 __all__ = [
     "PROFILE_MODULES",
+    "PROFILE_REJECT_COLUMN",
     "MappedTable",
     "ProfileFunction",
+    "apply_profile_rejects",
     "available_profiles",
     "map_columns",
+    "read_for_profile",
     "register_profile",
 ]
+
+#: Column of a mapped frame holding, per row, the rule code of a row the profile rejects
+#: (e.g. ``reponse_incomplete``), empty otherwise.
+PROFILE_REJECT_COLUMN = "_profile_reject"
 
 
 @dataclass
@@ -59,6 +79,11 @@ class MappedTable:
         The table as read.
     notes
         What the mapping decided (duplicates, ambiguous headers), in French.
+    ignored
+        Columns deliberately not analysed: the survey tool's technical columns (kept in
+        ``frame`` for traceability) and columns a mapping file ignores (removed).
+    dropped
+        Personal columns of the export (e-mail, names, IP address) removed from ``frame``.
     """
 
     frame: pd.DataFrame
@@ -66,6 +91,8 @@ class MappedTable:
     renamed: dict[str, str]
     raw: RawTable
     notes: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
 
 
 ProfileFunction = Callable[[RawTable, Dictionary, "Path | None"], MappedTable]
@@ -73,6 +100,12 @@ ProfileFunction = Callable[[RawTable, Dictionary, "Path | None"], MappedTable]
 #: Profile name → module that registers it (imported on first use).
 PROFILE_MODULES: dict[str, str] = {
     "template": "iaobs.profiles.template",
+    "limesurvey": "iaobs.profiles.limesurvey",
+    "google-forms": "iaobs.profiles.google_forms",
+    "kobo": "iaobs.profiles.kobo",
+    "surveymonkey": "iaobs.profiles.surveymonkey",
+    "sphinx": "iaobs.profiles.sphinx",
+    "mapping": "iaobs.profiles.mapping",
 }
 
 _REGISTRY: dict[str, ProfileFunction] = {}
@@ -133,3 +166,78 @@ def map_columns(
             hint="corrigez « profile » dans la section [[sources]] de study.toml",
         )
     return function(raw, dictionary, mapping)
+
+
+def read_for_profile(
+    path: str | Path,
+    profile: str,
+    dictionary: Dictionary,
+    *,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    max_file_mb: float = 200.0,
+    mapping: Path | None = None,
+) -> RawTable:
+    """Read a source the way its profile needs.
+
+    ``template`` reads with the dictionary (the header row must name at least two variables);
+    every survey-tool profile, and ``mapping``, reads with generic header detection (the
+    partner's headers are their own); ``surveymonkey`` merges its two header rows
+    (question, then option) into one, ``Question [Option]``.
+
+    Parameters
+    ----------
+    path, sheet, header_row, max_file_mb
+        As for :func:`iaobs.read.read_source`.
+    profile
+        The source's profile (``template``, ``limesurvey``, …, or ``mapping``).
+    dictionary
+        The questionnaire.
+    mapping
+        The mapping file, for the ``mapping`` profile (its ``profile`` says how to read).
+
+    Returns
+    -------
+    RawTable
+    """
+    from iaobs.read import read_source
+
+    if profile == "mapping" and mapping is not None:
+        from iaobs.profiles.mapping import load_mapping
+
+        profile = load_mapping(mapping, dictionary).profile
+        if profile == "template":
+            profile = "template-generic"
+    if profile == "template":
+        return read_source(
+            path, sheet=sheet, header_row=header_row, dictionary=dictionary, max_file_mb=max_file_mb
+        )
+    if profile == "surveymonkey":
+        from iaobs.profiles.surveymonkey import read_surveymonkey
+
+        return read_surveymonkey(path, sheet=sheet, header_row=header_row, max_file_mb=max_file_mb)
+    return read_source(path, sheet=sheet, header_row=header_row, max_file_mb=max_file_mb)
+
+
+def apply_profile_rejects(result: Any, mapped: pd.DataFrame, *, language: str = "fr") -> Any:
+    """Move the rows a profile marked in :data:`PROFILE_REJECT_COLUMN` to the rejects.
+
+    Parameters
+    ----------
+    result
+        The :class:`~iaobs.clean.CleanResult` of cleaning ``mapped``.
+    mapped
+        The frame given to the cleaner (same provenance columns).
+    language
+        ``fr`` or ``en``: language of the reasons and findings.
+
+    Returns
+    -------
+    CleanResult
+        Rows read = kept + rejected still holds: marked rows leave ``responses`` for
+        ``rejects`` (rule ``reponse_incomplete``, one blocking finding each); a marked row
+        the cleaner already rejected gets the reason added.
+    """
+    from iaobs.profiles.mapping import move_profile_rejects
+
+    return move_profile_rejects(result, mapped, language=language)
