@@ -230,33 +230,56 @@ def _quality(sectors: list[str]) -> dict:
                 "rejected": 12,
                 "blank_rows": 1,
                 "corrections": {"naf_normalise": 14, "effectif_texte": 6, "code_libelle": 31},
-                "findings": {"doublon_siren": 4, "obligatoire_manquant": 5, "hors_bornes": 3},
+                "rejected_by_rule": {"doublon_siren": 7, "obligatoire_manquant": 5},
+                "findings": {
+                    "doublon_siren": {"avertissement": 7},
+                    "obligatoire_manquant": {"bloquant": 5},
+                    "hors_bornes": {"avertissement": 3},
+                },
             }
         )
     return {"files": files}
 
 
 def _weighting(sectors: list[str]) -> dict:
+    """weighting.json in the shape the weighting engine writes (French keys)."""
     strata = []
     for sector in sectors:
         for size in SIZE_SHARE:
             n = _domain_n(sector, size)
             strata.append(
-                {"secteur": sector, "taille": size, "N": int(n * 13), "n": n, "weight": 13.0}
+                {
+                    "secteur": sector,
+                    "taille": size,
+                    "strate": f"{sector} × {size}",
+                    "N_h": float(n * 13),
+                    "n_h": n,
+                    "poids_de_base": 13.0,
+                }
             )
     return {
-        "strata": strata,
-        "collapsed": [
-            {"from": "assurance;ge", "into": "assurance;eti", "reason": "aucun répondant"}
+        "repondants": sum(SECTOR_N.values()),
+        "strates": strata,
+        "regroupements": [
+            {
+                "type": "strate",
+                "secteur": "assurance",
+                "taille": ["ge"],
+                "fusionnee_avec": ["eti"],
+                "raison": "aucun répondant",
+                "population": 1.0,
+                "repondants": 0,
+            }
         ],
-        "raking": {
-            "margins": [["secteur", "taille"], ["departement"]],
-            "iterations": 6,
-            "converged": True,
-        },
-        "trimming": {"ratio": 5.0, "trimmed": 3},
-        "n_eff": {"all": 760.4},
-        "deff": {"all": 1.31},
+        "calage": {"marges": ["secteur × taille", "departement"], "iterations": 6},
+        "ecretement": {"ratio": 5.0, "tours": 1, "poids_ecretes": 3},
+        "n_eff": 760.4,
+        "deff": 1.31,
+        "domaines": [
+            {"domain": "all", "n": sum(SECTOR_N.values()), "n_eff": 760.4, "deff": 1.31},
+            {"domain": "secteur=banque", "n": 212, "n_eff": 160.2, "deff": 1.32},
+        ],
+        "notes": ["marge departement : 11 répondant(s) sans valeur forment une cellule à part"],
     }
 
 
@@ -307,9 +330,15 @@ def make_fake_study(
             "_source_sheet": ["Réponses"] * 4,
             "_source_row": [14, 27, 31, 8],
             "reasons": [
+                "réponse en double (même SIREN) ; ligne rejetée",
+                "taille manquante ; ligne rejetée",
+                "secteur manquant ; effectif négatif (-4) ; ligne rejetée",
+                "réponse en double (même SIREN) ; ligne rejetée",
+            ],
+            "rules": [
                 "doublon_siren",
-                "obligatoire_manquant: taille",
-                "obligatoire_manquant: secteur; hors_bornes: effectif",
+                "obligatoire_manquant",
+                "obligatoire_manquant;hors_bornes",
                 "doublon_siren",
             ],
         }
@@ -323,7 +352,7 @@ def make_fake_study(
             "column": ["siren", "taille", "effectif"],
             "value": ["***", "", "confidentiel 123"],
             "rule": ["doublon_siren", "obligatoire_manquant", "hors_bornes"],
-            "severity": ["error", "error", "warning"],
+            "severity": ["bloquant", "bloquant", "avertissement"],
             "message": ["SIREN en double", "taille manquante", "effectif négatif"],
         }
     )

@@ -216,7 +216,7 @@ def plot_bars(
         if np.isfinite(ref_values).any():
             ax.scatter(ref_values, y, marker="D", s=22, color=INK, zorder=4, label=reference_label)
             top = max(top, float(np.nanmax(ref_values)))
-            ax.legend(loc="lower right", frameon=True, framealpha=0.9, borderpad=0.4)
+            fig.legend(loc="outside lower right", frameon=False, handletextpad=0.3)
     if reference_line is not None and np.isfinite(reference_line):
         ax.axvline(reference_line, color=INK, linestyle="--", linewidth=0.9, zorder=1)
         if reference_line_label:
@@ -230,8 +230,22 @@ def plot_bars(
                 va="bottom",
             )
         top = max(top, reference_line)
+    ref_shown = (
+        np.array(
+            [
+                refs[i] if refs[i] is not None else np.nan
+                for i in range(len(data))
+                if data.index[i] in keep
+            ],
+            dtype=float,
+        )
+        if refs is not None
+        else np.full(len(shown), np.nan)
+    )
     for yi, (e, h) in enumerate(zip(est, hi, strict=True)):
         x = h if np.isfinite(h) else e
+        if np.isfinite(ref_shown[yi]) and x - 0.01 <= ref_shown[yi] <= x + 0.07:
+            x = ref_shown[yi] + 0.008  # keep the value clear of the diamond
         ax.annotate(
             tx.format_percent(e, language=language),
             (x, yi),
@@ -596,6 +610,11 @@ def chart_items(
         reference=reference,
         reference_label=ctx.t("all_sectors"),
     )
+    if title is None and var.type == "matrix" and var.scale == "besoin":
+        title = ctx.pick(
+            "Besoin fort ou très fort, par compétence (en %)",
+            "High or very high need, by skill (%)",
+        )
     title = title or f"{var.label.get(ctx.language)} ({unit})"
     shown = _shown(data)
     lecture = None

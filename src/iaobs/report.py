@@ -894,8 +894,11 @@ def quality_counts(ctx: ReportContext, key: str) -> pd.DataFrame:
         if not isinstance(counts, dict):
             continue
         for rule, count in counts.items():
-            if isinstance(count, dict):
-                count = count.get("count", count.get("n", 0))
+            if isinstance(count, dict):  # {severity: count} or {"count": n}
+                count = count.get(
+                    "count",
+                    count.get("n", sum(v for v in count.values() if isinstance(v, int | float))),
+                )
             rows.append(
                 {
                     "file": Path(str(entry.get("file", "?"))).name,
@@ -946,6 +949,89 @@ def quality_summary(ctx: ReportContext) -> Html:
     return Html(_p(text) + _p(check) + _p(privacy))
 
 
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def weighting_facts(ctx: ReportContext) -> dict[str, Any]:
+    """The facts of ``weighting.json`` the methodology annex states, in one shape.
+
+    Returns ``strata`` (list of dicts secteur, taille, N, n), ``collapsed`` (phrases),
+    ``margins`` (phrases), ``iterations``, ``trim_ratio``, ``trimmed``, ``deff`` and ``n_eff``
+    of the report's domain, and ``notes`` (phrases). Keys absent from the file are empty.
+    """
+    w = ctx.weighting
+    strata = []
+    for st in _as_list(w.get("strates", w.get("strata"))):
+        if isinstance(st, dict) and "secteur" in st and "taille" in st:
+            strata.append(
+                {
+                    "secteur": str(st["secteur"]),
+                    "taille": str(st["taille"]),
+                    "N": _num(st.get("N_h", st.get("N", st.get("population")))),
+                    "n": _num(st.get("n_h", st.get("n", st.get("repondants")))),
+                }
+            )
+    collapsed = []
+    for c in _as_list(w.get("regroupements", w.get("collapsed"))):
+        if not isinstance(c, dict):
+            collapsed.append(str(c))
+            continue
+        if c.get("type", "strate") != "strate":
+            continue
+        if "secteur" in c:
+            sizes = "+".join(ctx.size_label(t, short=True) for t in _as_list(c.get("taille")))
+            into = "+".join(
+                ctx.size_label(t, short=True) for t in _as_list(c.get("fusionnee_avec"))
+            )
+            text = f"{ctx.sector_label(str(c['secteur']))} × {sizes} → {into}"
+        else:
+            src = str(c.get("from", c.get("stratum", "?"))).replace(";", " × ")
+            text = f"{src} → {str(c.get('into', c.get('to', '?'))).replace(';', ' × ')}"
+        reason = c.get("raison", c.get("reason"))
+        collapsed.append(f"{text} ({reason})" if reason else text)
+    raking = w.get("calage", w.get("raking")) or {}
+    margins: list[str] = []
+    iterations = None
+    if isinstance(raking, dict):
+        for m in _as_list(raking.get("marges", raking.get("margins"))):
+            margins.append(" × ".join(m) if isinstance(m, list) else str(m))
+        iterations = raking.get("iterations")
+    trimming = w.get("ecretement", w.get("trimming")) or {}
+    trim_ratio = trimmed = None
+    if isinstance(trimming, dict) and trimming:
+        trim_ratio = _num(trimming.get("ratio"))
+        trimmed = trimming.get("poids_ecretes", trimming.get("trimmed", 0))
+    deff = neff = None
+    for d in _as_list(w.get("domaines")):
+        if isinstance(d, dict) and d.get("domain") == ctx.domain:
+            deff, neff = _num(d.get("deff")), _num(d.get("n_eff"))
+    if deff is None:
+        raw_deff, raw_neff = w.get("deff"), w.get("n_eff")
+        if isinstance(raw_deff, dict):
+            deff = _num(raw_deff.get(ctx.domain))
+        elif ctx.domain == "all":
+            deff = _num(raw_deff)
+        if isinstance(raw_neff, dict):
+            neff = _num(raw_neff.get(ctx.domain))
+        elif ctx.domain == "all":
+            neff = _num(raw_neff)
+    notes = [str(n) for n in _as_list(w.get("notes")) if isinstance(n, str)]
+    return {
+        "strata": strata,
+        "collapsed": collapsed,
+        "margins": margins,
+        "iterations": iterations,
+        "trim_ratio": trim_ratio,
+        "trimmed": trimmed,
+        "deff": deff,
+        "n_eff": neff,
+        "notes": notes,
+    }
+
+
 def _p(text: str) -> str:
     return f"<p>{esc(text)}</p>"
 
@@ -959,7 +1045,6 @@ def methodology(ctx: ReportContext, kind: str | None = None) -> Html:
     """
     fmt = ctx.language
     th = ctx.thresholds
-    w = ctx.weighting
     parts: list[str] = ['<section class="iaobs-annexe">', str(ctx.heading(2, "annexe"))]
     n_all = ctx.respondents("all")
     parts.append(f"<h3>{esc(ctx.pick('Échantillon', 'Sample'))}</h3>")
@@ -1005,16 +1090,8 @@ def methodology(ctx: ReportContext, kind: str | None = None) -> Html:
             )
         )
     )
-    collapsed = w.get("collapsed") or w.get("collapses") or []
-    if collapsed:
-        items = []
-        for c in collapsed if isinstance(collapsed, list) else []:
-            if isinstance(c, dict):
-                src = str(c.get("from", c.get("stratum", "?"))).replace(";", " × ")
-                dst = str(c.get("into", c.get("to", "?"))).replace(";", " × ")
-                items.append(f"{src} → {dst}")
-            else:
-                items.append(str(c))
+    facts = weighting_facts(ctx)
+    if facts["collapsed"]:
         parts.append(
             _p(
                 ctx.pick(
@@ -1023,53 +1100,52 @@ def methodology(ctx: ReportContext, kind: str | None = None) -> Html:
                     "Strata without respondents merged with the nearest size class of their "
                     "sector: ",
                 )
-                + "; ".join(items)
+                + ctx.pick(" ; ", "; ").join(facts["collapsed"])
                 + "."
             )
         )
-    raking = w.get("raking") or {}
-    if isinstance(raking, dict) and raking:
-        margins = raking.get("margins") or [list(m) for m in ctx.study.weighting.rake]
-        margins_text = ", ".join(" × ".join(m) if isinstance(m, list) else str(m) for m in margins)
-        iterations = raking.get("iterations")
+    if facts["margins"]:
+        margins_text = ", ".join(facts["margins"])
+        iterations = facts["iterations"]
         parts.append(
             _p(
                 ctx.pick(
-                    f"Les poids sont ensuite calés (raking) sur les marges {margins_text}"
+                    f"Les poids sont ensuite calés (raking) sur les marges : {margins_text}"
                     + (f", en {iterations} itérations." if iterations else "."),
-                    f"Weights are then raked to the margins {margins_text}"
+                    f"Weights are then raked to the margins: {margins_text}"
                     + (f", in {iterations} iterations." if iterations else "."),
                 )
             )
         )
-    trimming = w.get("trimming") or {}
-    if isinstance(trimming, dict) and trimming:
-        ratio = trimming.get("ratio", ctx.study.weighting.trim_ratio)
-        trimmed = trimming.get("trimmed", trimming.get("n_trimmed", 0))
+    if facts["trim_ratio"] is not None:
+        ratio = tx.format_decimal(facts["trim_ratio"], language=fmt)
+        trimmed = tx.format_number(facts["trimmed"] or 0, language=fmt)
         parts.append(
             _p(
                 ctx.pick(
-                    f"Les poids supérieurs à {tx.format_decimal(ratio, language=fmt)} fois le poids "
-                    f"médian de leur strate sont écrêtés : {tx.format_number(trimmed, language=fmt)} "
-                    "poids concernés.",
-                    f"Weights above {tx.format_decimal(ratio, language=fmt)} times the median weight "
-                    f"of their stratum are trimmed: {tx.format_number(trimmed, language=fmt)} "
-                    "weights affected.",
+                    f"Les poids supérieurs à {ratio} fois le poids médian de leur strate sont "
+                    f"écrêtés : {trimmed} poids concernés.",
+                    f"Weights above {ratio} times the median weight of their stratum are "
+                    f"trimmed: {trimmed} weights affected.",
                 )
             )
         )
-    deff = (w.get("deff") or {}).get(ctx.domain) if isinstance(w.get("deff"), dict) else None
-    neff = (w.get("n_eff") or {}).get(ctx.domain) if isinstance(w.get("n_eff"), dict) else None
+    deff, neff = facts["deff"], facts["n_eff"]
     if deff or neff:
+        where = (
+            ctx.pick("du secteur", "of the sector")
+            if ctx.sector
+            else ctx.pick("de l'ensemble", "overall")
+        )
         parts.append(
             _p(
                 ctx.pick(
-                    "Effet de plan : "
+                    f"Effet de plan {where} : "
                     + (tx.format_decimal(deff, decimals=2, language=fmt) if deff else "–")
                     + " ; taille d'échantillon effective (Kish) : "
                     + (tx.format_number(neff, language=fmt) if neff else "–")
                     + ".",
-                    "Design effect: "
+                    f"Design effect {where}: "
                     + (tx.format_decimal(deff, decimals=2, language=fmt) if deff else "–")
                     + "; effective sample size (Kish): "
                     + (tx.format_number(neff, language=fmt) if neff else "–")
@@ -1077,6 +1153,8 @@ def methodology(ctx: ReportContext, kind: str | None = None) -> Html:
                 )
             )
         )
+    for note in facts["notes"]:
+        parts.append(_p(note))
     # intervals
     method = {
         "beta": ("de Korn et Graubard (loi bêta)", "Korn–Graubard (beta)"),

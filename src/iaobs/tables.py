@@ -25,6 +25,7 @@ the tables one by one give them the same numbers.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +33,15 @@ from typing import Any
 import pandas as pd
 
 from iaobs import text as tx
-from iaobs.report import SECTIONS, Html, ReportContext, esc, quality_counts, quality_files
+from iaobs.report import (
+    SECTIONS,
+    Html,
+    ReportContext,
+    esc,
+    quality_counts,
+    quality_files,
+    weighting_facts,
+)
 
 __all__ = [
     "LAYOUTS",
@@ -428,35 +437,33 @@ def _ranking(ctx: ReportContext, indicator: str, level: str) -> _Built:
 
 
 def _sample(ctx: ReportContext) -> _Built:
-    strata = ctx.weighting.get("strata") if isinstance(ctx.weighting.get("strata"), list) else []
-    population: dict[tuple[str, str], float] = {}
-    for s in strata:
-        if isinstance(s, dict) and "secteur" in s and "taille" in s:
-            value = s.get("N", s.get("population", s.get("N_h")))
-            if value is not None:
-                population[(str(s["secteur"]), str(s["taille"]))] = float(value)
-    if ctx.sector:
-        head = ctx.t("size")
-        keys = ctx.sizes()
-        labels = [ctx.size_label(s) for s in keys]
-        doms = [f"secteur={ctx.sector};taille={s}" for s in keys]
-        pops = [population.get((ctx.sector, s)) for s in keys]
-    else:
-        head = ctx.t("sector")
-        keys = ctx.sectors()
-        labels = [ctx.sector_label(s) for s in keys]
-        doms = [f"secteur={s}" for s in keys]
-        pops = [
-            sum(v for (sec, _), v in population.items() if sec == s) if population else None
-            for s in keys
-        ]
+    strata = weighting_facts(ctx)["strata"]
     resp_col = ctx.t("respondents")
     pop_col = ctx.pick("Entreprises de la population", "Companies in the population")
-    columns: dict[str, list[Any]] = {
-        head: labels,
-        resp_col: [ctx.respondents(d) for d in doms],
-        pop_col: [float("nan") if p is None else p for p in pops],
-    }
+    if ctx.sector:
+        head = ctx.t("size")
+        mine = [s for s in strata if s["secteur"] == ctx.sector]
+        if mine:  # the design's strata, collapsed ones included (``eti+ge``)
+            labels = [
+                " + ".join(ctx.size_label(t, short=True) for t in s["taille"].split("+"))
+                for s in mine
+            ]
+            respondents = [int(s["n"] or 0) for s in mine]
+            population = [math.nan if s["N"] is None else s["N"] for s in mine]
+        else:
+            labels = [ctx.size_label(s) for s in ctx.sizes()]
+            respondents = [ctx.respondents(f"{ctx.domain};taille={s}") for s in ctx.sizes()]
+            population = [math.nan] * len(labels)
+    else:
+        head = ctx.t("sector")
+        sectors = ctx.sectors()
+        labels = [ctx.sector_label(s) for s in sectors]
+        respondents = [ctx.respondents(f"secteur={s}") for s in sectors]
+        population = [
+            sum(st["N"] or 0 for st in strata if st["secteur"] == s) if strata else math.nan
+            for s in sectors
+        ]
+    columns: dict[str, list[Any]] = {head: labels, resp_col: respondents, pop_col: population}
     kinds = {head: "label", resp_col: "count", pop_col: "count"}
     title = ctx.pick(
         "Répondants et population de référence", "Respondents and reference population"
@@ -544,11 +551,11 @@ def rejects_by_reason(ctx: ReportContext) -> pd.DataFrame:
     rows: list[dict[str, Any]] = []
     if rejects is not None and len(rejects):
         file_col = next((c for c in ("_source_file", "file") if c in rejects.columns), None)
-        reason_col = next((c for c in ("reasons", "reason", "rule") if c in rejects.columns), None)
+        reason_col = next((c for c in ("rules", "rule", "reasons") if c in rejects.columns), None)
         if reason_col is not None:
             for _, r in rejects.iterrows():
                 file = str(r[file_col]).replace("\\", "/").rsplit("/", 1)[-1] if file_col else "?"
-                for part in str(r[reason_col]).split(";"):
+                for part in str(r[reason_col]).replace(",", ";").split(";"):
                     rule = part.split(":", 1)[0].strip()
                     if rule:
                         rows.append({"file": file, "rule": rule})
