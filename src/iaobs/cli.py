@@ -147,6 +147,23 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_map_suggest(args: argparse.Namespace) -> int:
+    from iaobs.dictionary import load_dictionary
+    from iaobs.profiles.mapping import write_mapping_suggestion
+
+    dictionary = _study(args.study).dictionary if args.study else load_dictionary("entreprises")
+    source = Path(args.file)
+    output = Path(args.output) if args.output else source.with_name(f"{source.stem}.mapping.yaml")
+    path, profile, todo = write_mapping_suggestion(
+        source, output, dictionary, profile=args.profile, sheet=args.sheet
+    )
+    _print(f"Fichier de correspondance proposé (profil {profile}) : {path}")
+    if todo:
+        _print(f"{todo} entrée(s) marquée(s) « À COMPLÉTER » : complétez-les, puis lancez "
+               f"« iaobs validate {source} --profile {path} ».")
+    return 0
+
+
 # --------------------------------------------------------------------------------------------
 # Parser
 
@@ -222,6 +239,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--language", choices=("fr", "en"), default="fr", help="langue des rapports")
     p.add_argument("--wave", default="2025", help="vague d'enquête (défaut : 2025)")
     p.set_defaults(func=cmd_init)
+
+    p = add("map", "fichiers de correspondance pour les exports d'outils d'enquête", "iaobs map suggest data/raw/export_limesurvey.csv")
+    map_sub = p.add_subparsers(dest="map_command", metavar="ACTION", required=True)
+    p = map_sub.add_parser(
+        "suggest",
+        help="proposer un fichier de correspondance (YAML) pour un export, à compléter",
+        description="proposer un fichier de correspondance (YAML) pour un export : colonnes et "
+        "réponses rapprochées du dictionnaire, « À COMPLÉTER » là où rien n'est reconnu",
+        epilog="exemple :\n  iaobs map suggest data/raw/enquete_limesurvey.csv --output data/raw/enquete.yaml\n"
+        "  puis, dans study.toml : profile = \"data/raw/enquete.yaml\"",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("file", help="l'export de l'outil d'enquête (csv, xlsx…)")
+    p.add_argument("--output", default=None, help="fichier YAML à écrire (défaut : <export>.mapping.yaml à côté de l'export)")
+    p.add_argument("--profile", default=None, choices=("template", "limesurvey", "google-forms", "kobo", "surveymonkey", "sphinx"), help="outil d'enquête (défaut : détecté d'après les colonnes)")
+    p.add_argument("--sheet", default=None, help="feuille à lire (défaut : détectée)")
+    p.add_argument("--study", default=None, help="dossier d'une étude (ses secteurs et libellés)")
+    p.set_defaults(func=cmd_map_suggest)
 
     return parser
 

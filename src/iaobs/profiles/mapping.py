@@ -81,8 +81,12 @@ IGNORE = "ignore"
 INCOMPLETE_RULE = "reponse_incomplete"
 #: Marker written in a draft mapping where the partner has something to fill.
 TO_COMPLETE = "À COMPLÉTER"
-#: Fuzzy score (0-100) from which a header is proposed as the match of a variable.
-SUGGEST_THRESHOLD = 80
+#: Fuzzy score (0-100) from which a header is proposed as the match of a variable (the mean
+#: of rapidfuzz's token_set_ratio and ratio on folded labels).
+SUGGEST_THRESHOLD = 70
+#: Fuzzy score from which the answers of a column left to complete get value proposals for
+#: its best guess (they do no harm if the partner chooses another variable).
+GUESS_VALUES_FROM = 50
 #: Fuzzy score from which an answer label is proposed as the match of a code.
 VALUE_THRESHOLD = 85
 
@@ -819,57 +823,99 @@ def detect_profile(raw: RawTable) -> str:
 # iaobs map suggest
 
 
-def _choices_index(dictionary: Dictionary) -> list[tuple[str, str, str]]:
-    """(folded label, dictionary target, label as written) for every variable and option."""
-    out: list[tuple[str, str, str]] = []
+def _choices_index(dictionary: Dictionary) -> list[tuple[str, str]]:
+    """(folded label, dictionary target) for every variable answered by a respondent."""
+    out: list[tuple[str, str]] = []
     for var in dictionary:
         if var.derived:
             continue
-        for label in {var.label.fr, var.label.en}:
-            out.append((header_key(label), var.name, label))
-        out.append((header_key(var.name), var.name, var.name))
-        for code, sub in {**var.options, **var.items}.items():
-            for label in {sub.fr, sub.en}:
-                out.append((header_key(f"{var.label.fr} {label}"), f"{var.name}__{code}", label))
+        for label in dict.fromkeys((var.label.fr, var.label.en, var.name)):
+            out.append((header_key(label), var.name))
     return out
 
 
-def _fuzzy(text: str, choices: Sequence[tuple[str, str, str]]) -> tuple[str | None, float]:
+def _fuzzy(texts: Iterable[str], choices: Sequence[tuple[str, str]]) -> tuple[str | None, float]:
+    """Best dictionary target for any of ``texts`` and its score (0-100)."""
     from rapidfuzz import fuzz, process
 
-    key = header_key(text)
-    if not key or not choices:
-        return None, 0.0
+    best: tuple[str | None, float] = (None, 0.0)
     keys = [c[0] for c in choices]
-    best = process.extractOne(key, keys, scorer=fuzz.token_set_ratio)
-    ratio = process.extractOne(key, keys, scorer=fuzz.ratio)
-    pick = best if best is not None and (ratio is None or best[1] >= ratio[1]) else ratio
-    if pick is None:
-        return None, 0.0
-    return choices[pick[2]][1], float(pick[1])
+    for text in texts:
+        key = header_key(text)
+        if not key or not keys:
+            continue
+        # the mean of two scorers: token_set alone gives 100 to any label contained in the
+        # question, ratio alone punishes a longer wording of the same question
+        match = process.extractOne(
+            key, keys, scorer=lambda a, b, **_: (fuzz.token_set_ratio(a, b) + fuzz.ratio(a, b)) / 2
+        )
+        if match is not None and match[1] > best[1]:
+            best = (choices[match[2]][1], float(match[1]))
+    return best
+
+
+def _fuzzy_option(var: Variable, text: str) -> tuple[str | None, float]:
+    choices = [
+        (header_key(t), code)
+        for code, label in {**var.options, **var.items}.items()
+        for t in (label.fr, label.en, code)
+    ]
+    target, score = _fuzzy([text], choices)
+    return target, score
+
+
+def _band_size(text: str, dictionary: Dictionary) -> str | None:
+    """The size class of a headcount band written as text (``10 à 249 salariés``)."""
+    key = normalise_text(text)
+    key = re.sub(r"(?<=\d)[ .](?=\d{3}\b)", "", key)
+    numbers = [int(n) for n in re.findall(r"\d+", key)]
+    if not numbers or len(numbers) > 2:
+        return None
+    if len(numbers) == 2:
+        low, high = numbers
+    elif re.search(r"moins|less|under|<", key):
+        low, high = 0, numbers[0] - 1
+    elif re.search(r"plus|more|over|\+|>", key):
+        low, high = numbers[0] + (1 if re.search(r"plus de|more than|over|>", key) else 0), None
+    else:
+        return None
+    for size in dictionary.size_classes.values():
+        if low >= size.min and (
+            size.max is None or (high is not None and high <= size.max)
+        ) and size.code in dictionary["taille"].codes:
+            return size.code
+    return None
 
 
 def _value_suggestions(
-    var: Variable, answers: Iterable[str], separators: str
+    var: Variable, answers: Iterable[str], dictionary: Dictionary
 ) -> tuple[dict[str, str | None], dict[str, tuple[str, float]]]:
-    """Partner answer → code for answers that are not already codes or exact labels."""
+    """Partner answer → code for the answers the cleaner would not understand on its own."""
     from rapidfuzz import fuzz, process
 
+    from iaobs.clean import recode_value
+
     codes = var.options if var.type == "multi" else var.all_codes
-    exact: dict[str, str] = {}
-    for code, label in codes.items():
-        for text in (code, label.fr, label.en):
-            exact[normalise_text(text)] = code
+    known = _known_labels(var, {}) if var.type == "multi" else {}
     labels = [(normalise_text(t), code) for code, lab in codes.items() for t in (lab.fr, lab.en)]
     out: dict[str, str | None] = {}
     guesses: dict[str, tuple[str, float]] = {}
     for answer in answers:
-        key = normalise_text(answer)
-        if not key or key in exact or key in out:
+        if answer in out:
             continue
-        if var.type != "multi" and re.fullmatch(r"(oui|non|yes|no|y|n|nsp)", key):
+        if var.type == "multi":
+            if normalise_text(answer) in known:
+                continue
+        elif recode_value(answer, var)[0] is not None:
             continue
-        best = process.extractOne(key, [k for k, _ in labels], scorer=fuzz.WRatio)
+        if var.name == "taille":
+            size = _band_size(answer, dictionary)
+            if size is not None:
+                out[answer] = size
+                continue
+        best = process.extractOne(
+            normalise_text(answer), [k for k, _ in labels], scorer=fuzz.WRatio
+        )
         if best is not None and best[1] >= VALUE_THRESHOLD:
             out[answer] = labels[best[2]][1]
         else:
@@ -889,6 +935,30 @@ def _yaml_key(text: str) -> str:
     return dumped[: -len(": null")] if dumped.endswith(": null") else dumped.split(":", 1)[0]
 
 
+def _suggest_column(
+    column: PartnerColumn, dictionary: Dictionary, choices: Sequence[tuple[str, str]]
+) -> tuple[str | None, float, str | None]:
+    """(target, score, best guess) for a column the profile did not recognise."""
+    texts = [k for k in column.keys if k]
+    if column.parts:
+        best: tuple[str | None, float, str | None] = (None, 0.0, None)
+        multi = [(k, t) for k, t in choices if dictionary[t].type in ("multi", "matrix")]
+        for question, option in column.parts:
+            var_name, q_score = _fuzzy([question], multi)
+            if var_name is None:
+                continue
+            code, o_score = _fuzzy_option(dictionary[var_name], option)
+            if code is None:
+                continue
+            score = min(q_score, o_score)
+            if score > best[1]:
+                best = (f"{var_name}__{code}", score, f"{var_name}__{code}")
+        if best[0] is not None:
+            return best
+    target, score = _fuzzy(texts, choices)
+    return target, score, target
+
+
 def suggest_mapping(
     raw: RawTable,
     dictionary: Dictionary,
@@ -898,10 +968,12 @@ def suggest_mapping(
     """Draft a mapping file (YAML text, French comments) for an export.
 
     Headers are matched to the dictionary exactly as the tool's profile would, then fuzzily
-    (rapidfuzz ``token_set_ratio`` on folded labels, threshold :data:`SUGGEST_THRESHOLD`);
-    for coded variables, the distinct answers that are not codes or exact labels get a value
-    mapping (fuzzy, threshold :data:`VALUE_THRESHOLD`). What is not matched is written
-    ``null`` with a ``# À COMPLÉTER`` comment giving the best proposal and its score.
+    (rapidfuzz, on labels folded without accents, case or punctuation; a proposal needs a
+    score of :data:`SUGGEST_THRESHOLD`); a ``Question [Option]`` column is matched to a
+    multi question, then to one of its options. For coded variables, the distinct answers the
+    cleaner would not understand get a value mapping (size bands are read as headcounts,
+    other answers matched fuzzily from :data:`VALUE_THRESHOLD`). What is not matched is
+    written ``null`` with a ``# À COMPLÉTER`` comment giving the best proposal and its score.
 
     Parameters
     ----------
@@ -917,12 +989,12 @@ def suggest_mapping(
     str
         The draft, ready to be written next to the export and completed.
     """
+    import importlib
+
     from iaobs.profiles import PROFILE_MODULES
 
     profile = profile or detect_profile(raw)
     mapped = map_columns(raw, dictionary, profile=profile)
-    import importlib
-
     module = importlib.import_module(PROFILE_MODULES[profile])
     describe = getattr(module, "describe_columns", None)
     described: list[PartnerColumn] = (
@@ -934,19 +1006,18 @@ def suggest_mapping(
         "# Fichier de correspondance proposé par « iaobs map suggest » pour",
         f"#   {raw.file.name}" + (f" (feuille « {raw.sheet} »)" if raw.sheet else ""),
         "# Complétez chaque ligne marquée « À COMPLÉTER » : remplacez null par une colonne du",
-        "# dictionnaire (ex. secteur, techno__analyse_texte) ou par ignore, puis vérifiez le",
-        "# tout avec « iaobs validate ». Les colonnes techniques de l'outil sont traitées par",
-        "# le profil et n'ont pas à figurer ici.",
+        "# dictionnaire (ex. secteur, techno__analyse_texte) ou par ignore ; vérifiez les",
+        "# propositions ; puis contrôlez le tout avec « iaobs validate ». Les colonnes",
+        "# techniques de l'outil sont traitées par le profil et n'ont pas à figurer ici.",
         f"profile: {profile}",
         "columns:",
     ]
     targets: dict[str, str] = {}
+    guessed: dict[str, str] = {}  # column -> variable guessed, for its answers' values
     todo = 0
     used: set[str] = set(mapped.renamed.values())
     for column in described:
         name = column.name
-        key = _yaml_key(column.keys[1] if profile in ("limesurvey", "sphinx") and len(column.keys) > 1
-                        and column.keys[1] and not column.parts else name)
         if name in mapped.renamed:
             target = mapped.renamed[name]
             targets[name] = target
@@ -954,71 +1025,61 @@ def suggest_mapping(
             continue
         if name in mapped.ignored or name not in mapped.unmapped:
             continue
-        best, score = None, 0.0
-        for text in column.keys:
-            guess, s = _fuzzy(text, choices)
-            if s > score:
-                best, score = guess, s
+        best, score, guess = _suggest_column(column, dictionary, choices)
         if best is not None and score >= SUGGEST_THRESHOLD and best not in used:
             used.add(best)
             targets[name] = best
             lines.append(f"  {_yaml_key(name)}: {best}  # proposé (score {score:.0f}) : à vérifier")
             continue
         todo += 1
-        hint = f"meilleure proposition : {best}, score {score:.0f}" if best else "aucune proposition"
+        if guess is not None and score >= GUESS_VALUES_FROM:
+            guessed[name] = guess
+        hint = f"meilleure proposition : {guess}, score {score:.0f}" if guess else "aucune proposition"
         lines.append(
             f"  {_yaml_key(name)}: null  # {TO_COMPLETE} : aucune variable reconnue ({hint})"
         )
-    del key
-    value_lines: list[str] = []
     per_variable: dict[str, list[str]] = defaultdict(list)
-    for name, target in targets.items():
+    for name, target in [*targets.items(), *guessed.items()]:
         base = target.split("__", 1)[0]
-        if base not in dictionary:
+        if base not in dictionary or name not in raw.frame:
             continue
         var = dictionary[base]
-        if not (var.is_coded or var.type == "multi") or ("__" in target and var.type == "multi"):
+        if "__" in target and var.type == "multi":
+            continue  # ticked boxes: Y / Oui / the option's label
+        if not (var.is_coded or var.type == "multi") or var.type == "matrix":
             continue
-        if var.type == "matrix" or var.name in ("departement",):
-            continue
-        series = raw.frame[name] if name in raw.frame else pd.Series(dtype=object)
-        answers = _distinct_answers(series)
+        answers = _distinct_answers(raw.frame[name])
         if var.type == "multi":
+            known = _known_labels(var, {})
             tokens: list[str] = []
             for answer in answers:
-                tokens.extend(
-                    p.strip() for p in re.split("[" + re.escape(separators) + "]", answer) if p.strip()
-                )
-            exact = _known_labels(var, {})
-            answers = [a for a in dict.fromkeys(tokens) if normalise_text(a) not in exact]
-            # labels containing a separator: keep the whole cell pieces that match
+                codes = split_multi_cell(answer, known, separators)
+                tokens.extend(c for c in codes if c not in var.options)
+            answers = list(dict.fromkeys(tokens))
         per_variable[var.name].extend(a for a in answers if a not in per_variable[var.name])
+    value_lines: list[str] = []
     for name, answers in per_variable.items():
-        suggestions, guesses = _value_suggestions(dictionary[name], answers, separators)
+        suggestions, guesses = _value_suggestions(dictionary[name], answers, dictionary)
         if not suggestions:
             continue
         value_lines.append(f"  {name}:")
         for answer, code in suggestions.items():
             if code is not None:
                 value_lines.append(f"    {_yaml_key(answer)}: {code}  # proposé : à vérifier")
-            else:
-                todo += 1
-                guess = guesses.get(answer)
-                hint = (
-                    f"meilleure proposition : {guess[0]}, score {guess[1]:.0f}"
-                    if guess
-                    else "aucune proposition"
-                )
-                value_lines.append(
-                    f"    {_yaml_key(answer)}: null  # {TO_COMPLETE} : réponse non reconnue ({hint})"
-                )
-    if value_lines:
-        lines.append("values:")
-        lines.extend(value_lines)
-    else:
-        lines.append("values: {}")
+                continue
+            todo += 1
+            guess_value = guesses.get(answer)
+            hint = (
+                f"meilleure proposition : {guess_value[0]}, score {guess_value[1]:.0f}"
+                if guess_value
+                else "aucune proposition"
+            )
+            value_lines.append(
+                f"    {_yaml_key(answer)}: null  # {TO_COMPLETE} : réponse non reconnue ({hint})"
+            )
+    lines.extend(["values:", *value_lines] if value_lines else ["values: {}"])
     if profile == "limesurvey":
-        lines.append("reponses_incompletes: rejeter  # ou garder")
+        lines.append("reponses_incompletes: rejeter  # ou : garder")
     lines.insert(6, f"# {todo} entrée(s) à compléter.")
     return "\n".join(lines) + "\n"
 
