@@ -88,7 +88,7 @@ def to_iso(values: pd.Series, *, month_first: bool) -> pd.Series:
             return value
         return stamp.isoformat(sep=" ")
 
-    return values.map(one).astype(object)
+    return pd.Series([one(v) for v in values], index=values.index, dtype=object)
 
 
 def month_first_in(values: pd.Series, default: bool) -> bool:

@@ -489,28 +489,25 @@ def split_multi_cell(text: str, known: Mapping[str, str], separators: str = ";,|
     sep_class = "[" + re.escape(separators) + "]"
     alternatives = sorted((k for k in known if k), key=len, reverse=True)
     found: list[tuple[int, str]] = []
+
+    def gap(text: str, offset: int) -> None:
+        for piece in re.finditer(r"[^" + re.escape(separators) + r"]+", text):
+            word = piece.group(0).strip(" .")
+            if word:
+                found.append((offset + piece.start(), known.get(word, word)))
+
+    position = 0
     if alternatives:
         pattern = re.compile(
             rf"(?:^|(?<={sep_class}))\s*("
             + "|".join(re.escape(a) for a in alternatives)
             + rf")\s*(?={sep_class}|$)"
         )
-        position = 0
-        pieces: list[str] = []
         for match in pattern.finditer(key):
+            gap(key[position : match.start()], position)
             found.append((match.start(1), known[match.group(1)]))
-            pieces.append(key[position : match.start()])
             position = match.end()
-        pieces.append(key[position:])
-        rest = " \x00 ".join(pieces)
-    else:
-        rest = key
-    offset = len(key) + 1
-    for piece in re.split(sep_class + "|\x00", rest):
-        piece = piece.strip(" .")
-        if piece:
-            found.append((offset, known.get(piece, piece)))
-            offset += 1
+    gap(key[position:], position)
     found.sort(key=lambda item: item[0])
     return list(dict.fromkeys(code for _, code in found))
 
@@ -537,7 +534,7 @@ def _map_values(series: pd.Series, fn: Any) -> pd.Series:
         except TypeError:  # unhashable
             return fn(value)
 
-    return series.map(one).astype(object)
+    return pd.Series([one(v) for v in series], index=series.index, dtype=object)
 
 
 def _recode_column(
