@@ -119,6 +119,11 @@ def _project(value: Any, keep: str, others: frozenset[str]) -> Any:
                 tag = item.get(field_name)
                 if isinstance(tag, str) and tag in others:
                     return True
+            for field_name in ("domain", "domaine"):
+                tag = item.get(field_name)
+                sector = _domain_sector(tag) if isinstance(tag, str) else None
+                if sector is not None and sector != keep:
+                    return True
         return False
 
     if isinstance(value, dict):

@@ -229,41 +229,32 @@ def write_tables_xlsx(
             }
         )
         base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
-        fmt = {
-            "title": workbook.add_format(
-                {**base, "bold": True, "font_size": 14, "font_color": "#14365D"}
-            ),
-            "subtitle": workbook.add_format({**base, "italic": True, "font_color": "#4A5866"}),
-            "table_title": workbook.add_format(
-                {**base, "bold": True, "font_size": 11, "font_color": "#14365D"}
-            ),
-            "header": workbook.add_format(
-                {
-                    **base,
-                    "bold": True,
-                    "bg_color": "#E3ECF3",
-                    "font_color": "#14365D",
-                    "bottom": 2,
-                    "bottom_color": "#0B6E7A",
-                    "text_wrap": True,
-                    "valign": "bottom",
-                }
-            ),
-            "text": workbook.add_format({**base, "text_wrap": False}),
-            "percent": workbook.add_format({**base, "num_format": words["percent"]}),
-            "count": workbook.add_format({**base, "num_format": "#,##0"}),
-            "number": workbook.add_format({**base, "num_format": "#,##0.0"}),
-            "flag": workbook.add_format(
-                {**base, "align": "center", "italic": True, "font_color": "#4A5866"}
-            ),
-            "hidden": workbook.add_format(
-                {**base, "align": "right", "italic": True, "font_color": "#4A5866"}
-            ),
-            "note": workbook.add_format(
-                {**base, "font_size": 9, "italic": True, "font_color": "#4A5866"}
-            ),
-            "label": workbook.add_format({**base, "bold": True}),
+        props: dict[str, dict[str, Any]] = {
+            "title": {**base, "bold": True, "font_size": 14, "font_color": "#14365D"},
+            "subtitle": {**base, "italic": True, "font_color": "#4A5866"},
+            "table_title": {**base, "bold": True, "font_size": 11, "font_color": "#14365D"},
+            "header": {
+                **base,
+                "bold": True,
+                "bg_color": "#E3ECF3",
+                "font_color": "#14365D",
+                "bottom": 2,
+                "bottom_color": "#0B6E7A",
+                "text_wrap": True,
+                "valign": "bottom",
+            },
+            "text": {**base, "text_wrap": False},
+            "percent": {**base, "num_format": words["percent"]},
+            "count": {**base, "num_format": "#,##0"},
+            "number": {**base, "num_format": "#,##0.0"},
+            "flag": {**base, "align": "center", "italic": True, "font_color": "#4A5866"},
+            "hidden": {**base, "align": "right", "italic": True, "font_color": "#4A5866"},
+            "note": {**base, "font_size": 9, "italic": True, "font_color": "#4A5866"},
+            "label": {**base, "bold": True},
         }
+        fmt = {name: workbook.add_format(p) for name, p in props.items()}
+        for name in list(fmt):
+            fmt["quoted:" + name] = workbook.add_format({**props[name], "quote_prefix": True})
         sheet_names = safe_sheet_names(
             [getattr(s, "title", "") for s in sections], reserved=[words["about"]]
         )
@@ -282,7 +273,7 @@ def _write_about(sheet, fmt, words, title, study_title, region, wave, date, sect
     sheet.hide_gridlines(2)
     sheet.set_column(0, 0, 24)
     sheet.set_column(1, 1, 90)
-    sheet.write_string(0, 0, neutralise_formula(title), fmt["title"])
+    _put(sheet, 0, 0, title, fmt["title"], fmt)
     row = 2
     for label, value in (
         (words["study"], study_title),
@@ -291,7 +282,7 @@ def _write_about(sheet, fmt, words, title, study_title, region, wave, date, sect
         (words["date"], date.strftime("%Y-%m-%d")),
     ):
         sheet.write_string(row, 0, label, fmt["label"])
-        sheet.write_string(row, 1, neutralise_formula(str(value)), fmt["text"])
+        _put(sheet, row, 1, str(value), fmt["text"], fmt)
         row += 1
     row += 1
     sheet.write_string(row, 0, words["content"], fmt["label"])
@@ -299,7 +290,7 @@ def _write_about(sheet, fmt, words, title, study_title, region, wave, date, sect
         tables = getattr(section, "tables", [])
         unit = "table(s)" if words is TEXT["en"] else "tableau(x)"
         line = f"{words['sheet']} « {name} » : {len(tables)} {unit}"
-        sheet.write_string(row, 1, neutralise_formula(line), fmt["text"])
+        _put(sheet, row, 1, line, fmt["text"], fmt)
         row += 1
     row += 1
     sheet.write_string(row, 0, words["legend"], fmt["label"])
@@ -307,6 +298,16 @@ def _write_about(sheet, fmt, words, title, study_title, region, wave, date, sect
         sheet.write_string(row, 1, words[key], fmt["text"])
         row += 1
     sheet.freeze_panes(1, 0)
+
+
+def _put(sheet: Any, row: int, col: int, text: str, style: Any, fmt: Mapping[str, Any]) -> None:
+    """Write a text cell as a string, never a formula; a text that a spreadsheet would read as
+    a formula (``=``, ``+``, ``-``, ``@``…) also gets Excel's quote prefix."""
+    text = str(text)
+    if text.startswith(_FORMULA_START):
+        name = next((k for k, v in fmt.items() if v is style), None)
+        style = fmt.get(f"quoted:{name}", style)
+    sheet.write_string(row, col, text, style)
 
 
 def _cell_text(value: Any) -> str:
@@ -337,9 +338,9 @@ def _groups(columns: Sequence[str], kinds: Mapping[str, str]) -> dict[str, str]:
 
 def _write_section(sheet, fmt, section, title, study_title, words, language):  # type: ignore[no-untyped-def]
     sheet.hide_gridlines(2)
-    sheet.write_string(0, 0, neutralise_formula(str(getattr(section, "title", ""))), fmt["title"])
+    _put(sheet, 0, 0, str(getattr(section, "title", "")), fmt["title"], fmt)
     subtitle = " · ".join(t for t in (title, study_title) if t)
-    sheet.write_string(1, 0, neutralise_formula(subtitle), fmt["subtitle"])
+    _put(sheet, 1, 0, subtitle, fmt["subtitle"], fmt)
     widths: dict[int, float] = {}
     row = 3
     tables = list(getattr(section, "tables", []))
@@ -356,10 +357,10 @@ def _write_section(sheet, fmt, section, title, study_title, words, language):  #
         heading = str(getattr(table, "title", ""))
         if number not in (None, ""):
             heading = f"{words['table']} {number} – {heading}"
-        sheet.write_string(row, 0, neutralise_formula(heading), fmt["table_title"])
+        _put(sheet, row, 0, heading, fmt["table_title"], fmt)
         row += 1
         for j, column in enumerate(columns):
-            sheet.write_string(row, j, neutralise_formula(column), fmt["header"])
+            _put(sheet, row, j, column, fmt["header"], fmt)
             widths[j] = max(widths.get(j, 0), min(len(column), 28) * 0.85 + 2)
         if first_header is None:
             first_header = row
@@ -379,7 +380,7 @@ def _write_section(sheet, fmt, section, title, study_title, words, language):  #
                 widths[j] = max(widths.get(j, 0), min(len(text), 60) * 1.05 + 2)
             row += 1
         for line in _note_lines(getattr(table, "notes", None)):
-            sheet.write_string(row, 0, neutralise_formula(line), fmt["note"])
+            _put(sheet, row, 0, line, fmt["note"], fmt)
             row += 1
         row += 1
     for j, width in widths.items():
@@ -398,7 +399,7 @@ def _write_cell(sheet, row, col, value, kind, unit, hidden, fmt) -> str:  # type
     """
     if kind == "flag":
         text = _flag_of(value)
-        sheet.write_string(row, col, neutralise_formula(text), fmt["flag"])
+        _put(sheet, row, col, text, fmt["flag"], fmt)
         return text
     if hidden:
         sheet.write_string(row, col, hidden, fmt["hidden"])
@@ -427,7 +428,7 @@ def _write_cell(sheet, row, col, value, kind, unit, hidden, fmt) -> str:  # type
             return f"{number:,.1f}"
     text = _cell_text(value)
     style = fmt["label"] if kind == "label" else fmt["text"]
-    sheet.write_string(row, col, neutralise_formula(text), style)
+    _put(sheet, row, col, text, style, fmt)
     return text
 
 

@@ -80,7 +80,7 @@ class _WarmKernel:
     def alive(self) -> bool:
         try:
             return bool(self.km.is_alive())
-        except Exception:  # noqa: BLE001
+        except Exception:
             return False
 
     def take(self) -> Any:
