@@ -21,7 +21,7 @@ from iaobs.profiles.google_forms import to_iso
 from iaobs.profiles.mapping import detect_profile, split_multi_cell
 
 sys.path.insert(0, str(Path(__file__).parent))
-import exports  # noqa: E402
+import exports
 
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 KOBO_REAL = REALDATA / "kobo_export_multisheet.xlsx"

@@ -25,6 +25,7 @@ import pandas as pd
 from iaobs.dictionary import Dictionary, normalise_text
 from iaobs.profiles import MappedTable, register_profile
 from iaobs.profiles.mapping import (
+    PartnerColumn,
     SystemColumns,
     assemble,
     fold_set,
@@ -106,7 +107,7 @@ def month_first_in(values: pd.Series, default: bool) -> bool:
     return default
 
 
-def describe_columns(raw: RawTable) -> list:  # type: ignore[type-arg]
+def describe_columns(raw: RawTable) -> list[PartnerColumn]:
     """The question columns of a Google Forms export."""
     skip = TIMESTAMP | PERSONAL | KEPT
     return header_columns(c for c in raw.columns if header_key(c) not in skip)

@@ -571,7 +571,7 @@ def _recode_column(
             return ";".join(codes) if codes else None
 
         new = _map_values(series, split)
-    elif var.type == "multi":  # one column per option: ticked cells
+    elif var.type == "multi" and sub is not None:  # one column per option: ticked cells
         own = {normalise_text(o) for _, o in column.parts}
         label = var.options[sub]
         own |= {normalise_text(label.fr), normalise_text(label.en), normalise_text(sub)}
@@ -727,7 +727,7 @@ def assemble(
         keep = spec is not None and spec.incomplete == "garder"
         if not keep:
             frame[PROFILE_REJECT_COLUMN] = pd.Series(
-                np.where(mask, INCOMPLETE_RULE, None), index=frame.index, dtype=object
+                [INCOMPLETE_RULE if m else None for m in mask], index=frame.index, dtype=object
             )
         notes.append(
             f"{int(mask.sum())} réponse(s) non envoyée(s) ({tool} : pas de date de soumission) : "
@@ -890,7 +890,7 @@ def _value_suggestions(
     """Partner answer → code for the answers the cleaner would not understand on its own."""
     from rapidfuzz import fuzz, process
 
-    from iaobs.clean import recode_value
+    from iaobs.clean import NONE_WORDS, NSP_WORDS, recode_value
 
     codes = var.options if var.type == "multi" else var.all_codes
     known = _known_labels(var, {}) if var.type == "multi" else {}
@@ -901,7 +901,8 @@ def _value_suggestions(
         if answer in out:
             continue
         if var.type == "multi":
-            if normalise_text(answer) in known:
+            key = normalise_text(answer)
+            if key in known or key in NONE_WORDS or key in NSP_WORDS:
                 continue
         elif recode_value(answer, var)[0] is not None:
             continue
