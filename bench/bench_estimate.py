@@ -61,7 +61,12 @@ def synthetic_responses(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFra
             data[var.name] = pd.array(rng.poisson(20, n), dtype="Int64")
     margins = pd.DataFrame(
         [
-            {"secteur": s, "taille": t, "departement": d, "n_entreprises": float(rng.integers(n // 20, n // 4))}
+            {
+                "secteur": s,
+                "taille": t,
+                "departement": d,
+                "n_entreprises": float(rng.integers(n // 20, n // 4)),
+            }
             for s in sectors
             for t in sizes
             for d in deps

@@ -18,8 +18,12 @@ from iaobs.estimate import (
 from iaobs.weights import compute_weights
 
 OPEN = Thresholds(
-    secret_min_firms=0, secret_dominance=1.0, nd_below=0, prudence_below=0,
-    prudence_cv=np.inf, prudence_ci_width=1.0,
+    secret_min_firms=0,
+    secret_dominance=1.0,
+    nd_below=0,
+    prudence_below=0,
+    prudence_cv=np.inf,
+    prudence_ci_width=1.0,
 )
 
 
@@ -136,8 +140,15 @@ def _synthetic(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
             data[var.name] = pd.array(rng.poisson(20, n), dtype="Int64")
     responses = pd.DataFrame(data)
     rows = [
-        {"secteur": s, "taille": t, "departement": d, "n_entreprises": float(rng.integers(200, 900))}
-        for s in sectors for t in sizes for d in deps
+        {
+            "secteur": s,
+            "taille": t,
+            "departement": d,
+            "n_entreprises": float(rng.integers(200, 900)),
+        }
+        for s in sectors
+        for t in sizes
+        for d in deps
     ]
     return responses, pd.DataFrame(rows)
 
@@ -166,7 +177,12 @@ def test_rows_by_variable_type(study_table) -> None:
     allrows = table[table.domain == "all"]
     stade = allrows[allrows.indicator == "ia_stade"]
     assert list(stade.level) == [
-        "aucun", "veille", "experimentation", "deploiement_partiel", "deploiement_generalise", "nsp"
+        "aucun",
+        "veille",
+        "experimentation",
+        "deploiement_partiel",
+        "deploiement_generalise",
+        "nsp",
     ]
     assert stade[stade.level != "nsp"].estimate.sum() == pytest.approx(1.0)
     opinion = allrows[allrows.indicator == "opinion_opportunite"]
@@ -181,7 +197,8 @@ def test_rows_by_variable_type(study_table) -> None:
     assert "ia_adoption" in set(allrows.indicator)
     adoption = allrows.set_index(["indicator", "level"]).estimate
     assert adoption[("ia_adoption", "")] == pytest.approx(
-        adoption[("ia_stade", "deploiement_partiel")] + adoption[("ia_stade", "deploiement_generalise")]
+        adoption[("ia_stade", "deploiement_partiel")]
+        + adoption[("ia_stade", "deploiement_generalise")]
     )
     for skipped in ("id_repondant", "siren", "commentaire", "date_reponse", "naf_code"):
         assert skipped not in set(table.indicator)
@@ -192,10 +209,16 @@ def test_nsp_outside_the_base(study_table) -> None:
     w = weights.weights.to_numpy()
     col = responses["ia_stade"].astype("object")
     substantive = col.notna() & (col != "nsp")
-    row = table[(table.indicator == "ia_stade") & (table.level == "veille") & (table.domain == "all")].iloc[0]
+    row = table[
+        (table.indicator == "ia_stade") & (table.level == "veille") & (table.domain == "all")
+    ].iloc[0]
     assert row.n == substantive.sum()
-    assert row.estimate == pytest.approx((w * (col == "veille")).sum() / w[substantive.to_numpy()].sum())
-    nsp = table[(table.indicator == "ia_stade") & (table.level == "nsp") & (table.domain == "all")].iloc[0]
+    assert row.estimate == pytest.approx(
+        (w * (col == "veille")).sum() / w[substantive.to_numpy()].sum()
+    )
+    nsp = table[
+        (table.indicator == "ia_stade") & (table.level == "nsp") & (table.domain == "all")
+    ].iloc[0]
     assert nsp.n == col.notna().sum()
 
 
@@ -205,7 +228,9 @@ def test_domain_estimate_is_the_weighted_share_in_the_domain(study_table) -> Non
     sel = (responses.secteur == "banque").to_numpy()
     y = responses["techno__analyse_texte"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     ok = sel & ~np.isnan(y)
-    row = table[(table.indicator == "techno__analyse_texte") & (table.domain == "secteur=banque")].iloc[0]
+    row = table[
+        (table.indicator == "techno__analyse_texte") & (table.domain == "secteur=banque")
+    ].iloc[0]
     assert row.estimate == pytest.approx((w[ok] * y[ok]).sum() / w[ok].sum())
     assert row.n == ok.sum() and row.weighted_base == pytest.approx(w[ok].sum())
     assert row.ci_low < row.estimate < row.ci_high and row.se > 0
@@ -248,7 +273,9 @@ def test_sample_study_truth_inside_published_intervals(tmp_path) -> None:
     table = pd.read_parquet(path)
     assert list(table.columns) == CONTRACT_COLUMNS
     weighting = json.loads((study.processed_dir / "weighting.json").read_text("utf-8"))
-    assert {"strates", "regroupements", "calage", "ecretement", "n_eff", "domaines"} <= set(weighting)
+    assert {"strates", "regroupements", "calage", "ecretement", "n_eff", "domaines"} <= set(
+        weighting
+    )
     truth = json.loads((study.raw_dir / "sample_truth.json").read_text("utf-8"))
     rows = [
         (ind, lev, dom, val)
@@ -265,5 +292,7 @@ def test_sample_study_truth_inside_published_intervals(tmp_path) -> None:
     published = merged[merged.estimate.notna()]
     assert len(published) > 1000
     tol = 5e-7  # true values are rounded to 6 decimals
-    inside = (published.ci_low - tol <= published.truth) & (published.truth <= published.ci_high + tol)
+    inside = (published.ci_low - tol <= published.truth) & (
+        published.truth <= published.ci_high + tol
+    )
     assert inside.mean() >= 0.90, inside.mean()

@@ -81,7 +81,9 @@ def _close(actual: float, expected: float) -> bool:
 
 
 @pytest.mark.parametrize(
-    "row", _rows(), ids=lambda r: f"{r.dataset}-{r.statistic}-{r.variable}-{r.domain}-{r.design[:20]}"
+    "row",
+    _rows(),
+    ids=lambda r: f"{r.dataset}-{r.statistic}-{r.variable}-{r.domain}-{r.design[:20]}",
 )
 def test_reference_row(row: pd.Series) -> None:
     data, design = _design(row.dataset, row.design)

@@ -20,7 +20,9 @@ def _margins(**override: float) -> pd.DataFrame:
         for size, count in sizes.items():
             for k, dep in enumerate(DEPS):
                 n = override.get(f"{sector}:{size}", count) * (0.1 + 0.05 * k)
-                rows.append({"secteur": sector, "taille": size, "departement": dep, "n_entreprises": n})
+                rows.append(
+                    {"secteur": sector, "taille": size, "departement": dep, "n_entreprises": n}
+                )
     return pd.DataFrame(rows)
 
 
@@ -29,13 +31,21 @@ def _responses(counts: dict[tuple[str, str], int], seed: int = 1) -> pd.DataFram
     rows = []
     for (sector, size), n in counts.items():
         for _ in range(n):
-            rows.append({"secteur": sector, "taille": size, "departement": DEPS[rng.integers(0, 5)]})
+            rows.append(
+                {"secteur": sector, "taille": size, "departement": DEPS[rng.integers(0, 5)]}
+            )
     return pd.DataFrame(rows)
 
 
 FULL = {
-    ("banque", "tpe"): 20, ("banque", "pme"): 15, ("banque", "eti"): 6, ("banque", "ge"): 2,
-    ("industrie", "tpe"): 25, ("industrie", "pme"): 12, ("industrie", "eti"): 5, ("industrie", "ge"): 3,
+    ("banque", "tpe"): 20,
+    ("banque", "pme"): 15,
+    ("banque", "eti"): 6,
+    ("banque", "ge"): 2,
+    ("industrie", "tpe"): 25,
+    ("industrie", "pme"): 12,
+    ("industrie", "eti"): 5,
+    ("industrie", "ge"): 3,
 }
 
 
@@ -72,8 +82,15 @@ def test_empty_stratum_collapsed_with_nearest_size_class() -> None:
     res = compute_weights(resp, _margins(), Weighting(trim_ratio=None))
     strata = [c for c in res.collapses if c["type"] == "strate"]
     assert strata == [
-        {"type": "strate", "secteur": "banque", "taille": ["ge"], "fusionnee_avec": ["eti"],
-         "raison": "aucun répondant", "population": pytest.approx(5.0), "repondants": 0}
+        {
+            "type": "strate",
+            "secteur": "banque",
+            "taille": ["ge"],
+            "fusionnee_avec": ["eti"],
+            "raison": "aucun répondant",
+            "population": pytest.approx(5.0),
+            "repondants": 0,
+        }
     ]
     eti = (resp.secteur == "banque") & (resp.taille == "eti")
     assert set(res.strata[eti]) == {"banque × eti+ge"}
@@ -157,7 +174,9 @@ def test_kish_effective_size() -> None:
 
 def test_read_margins(tmp_path) -> None:
     path = tmp_path / "population.csv"
-    path.write_text("secteur;taille;departement;n_entreprises\nbanque;pme;2;1 250\nbanque;pme;02;10\n", "utf-8")
+    path.write_text(
+        "secteur;taille;departement;n_entreprises\nbanque;pme;2;1 250\nbanque;pme;02;10\n", "utf-8"
+    )
     m = read_margins(path)
     assert m.to_dict("records") == [
         {"secteur": "banque", "taille": "pme", "departement": "02", "n_entreprises": 1260.0}

@@ -92,11 +92,15 @@ def ipf(
     for iterations in range(1, max_iterations + 1):  # noqa: B007
         for cells, target in zip(margins, totals, strict=True):
             current = np.bincount(cells, weights=w, minlength=len(target))
-            w *= (target / current)[cells]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                factor = np.where(current > 0, target / np.where(current > 0, current, 1.0), 1.0)
+            w *= factor[cells]
         error = 0.0
         for cells, target in zip(margins, totals, strict=True):
             current = np.bincount(cells, weights=w, minlength=len(target))
-            error = max(error, float(np.max(np.abs(current / target - 1.0))))
+            used = target > 0
+            if used.any():
+                error = max(error, float(np.max(np.abs(current[used] / target[used] - 1.0))))
         if error < tolerance:
             break
     return w, iterations, error
@@ -187,7 +191,9 @@ class SurveyDesign:
             popsize = np.full(n_strata, np.inf)
             popsize[h] = f  # constant within strata
             if not np.allclose(np.bincount(h, weights=f) / np.bincount(h), popsize):
-                raise StatisticsError("la taille de population (fpc) varie à l'intérieur d'une strate")
+                raise StatisticsError(
+                    "la taille de population (fpc) varie à l'intérieur d'une strate"
+                )
         design = cls(weights=w, strata=h, psu=p, popsize=popsize, strata_labels=labels)
         too_big = design.n_psu_stratum > design.popsize
         if np.any(too_big):
@@ -241,7 +247,9 @@ class SurveyDesign:
         return int(self.n_psu - self.n_strata)
 
     # ---------------------------------------------------------------- calibration
-    def poststratify(self, cells: Sequence[object] | np.ndarray, totals: dict[object, float]) -> SurveyDesign:
+    def poststratify(
+        self, cells: Sequence[object] | np.ndarray, totals: dict[object, float]
+    ) -> SurveyDesign:
         """Post-stratify: scale the weights so that each cell sums to its population total."""
         return self.rake([cells], [totals], tolerance=1e-14, max_iterations=2)
 
@@ -267,7 +275,9 @@ class SurveyDesign:
                 raise StatisticsError("calage : cellule manquante pour certains répondants")
             missing = [u for u in uniques if u not in total]
             if missing:
-                raise StatisticsError(f"calage : pas de total de population pour la cellule « {missing[0]} »")
+                raise StatisticsError(
+                    f"calage : pas de total de population pour la cellule « {missing[0]} »"
+                )
             codes_list.append(codes.astype(np.int64))
             targets.append(np.array([float(total[u]) for u in uniques]))
         design_weights = (
@@ -384,7 +394,9 @@ class _CalibrationAlgebra:
         nh = design.n_psu_stratum
         b_bar = np.zeros((design.n_strata, p))
         for j in range(p):
-            b_bar[:, j] = np.bincount(design.psu_stratum, weights=b_psu[:, j], minlength=design.n_strata)
+            b_bar[:, j] = np.bincount(
+                design.psu_stratum, weights=b_psu[:, j], minlength=design.n_strata
+            )
         b_bar /= nh[:, None]
         centred = b_psu - b_bar[design.psu_stratum]
         c = design.stratum_factor[design.psu_stratum]
@@ -427,7 +439,9 @@ class DomainIndex:
             key_group = uniq % max(n_groups, 1)
         key_stratum = design.psu_stratum[key_psu]
         hg = key_stratum * n_groups + key_group
-        counts = np.bincount(design.strata[inside] * n_groups + g, minlength=design.n_strata * n_groups)
+        counts = np.bincount(
+            design.strata[inside] * n_groups + g, minlength=design.n_strata * n_groups
+        )
         return cls(
             groups=groups,
             n_groups=n_groups,
@@ -442,7 +456,9 @@ class DomainIndex:
             unit_stratum_count=counts,
         )
 
-    def _matrix(self, name: str, rows: np.ndarray, n_rows: int, values: np.ndarray | None = None) -> sparse.csr_matrix:
+    def _matrix(
+        self, name: str, rows: np.ndarray, n_rows: int, values: np.ndarray | None = None
+    ) -> sparse.csr_matrix:
         """Cached sparse (n_rows × n) matrix with ``values`` at (rows[k], inside[k])."""
         cached = self.cache.get(name)
         if cached is None:
@@ -456,20 +472,32 @@ class DomainIndex:
     @property
     def unit_onehot(self) -> sparse.csr_matrix:
         cached = self.cache.get("unit")
-        return cached if cached is not None else self._matrix("unit", self.groups[self.inside], self.n_groups)
+        return (
+            cached
+            if cached is not None
+            else self._matrix("unit", self.groups[self.inside], self.n_groups)
+        )
 
     def sum_by_group(self, values: np.ndarray) -> np.ndarray:
         """Sum ``values`` (n,) or (n, L) over the units of each domain → (G,) or (G, L)."""
         v = np.asarray(values, dtype=float)
         return np.asarray(self.unit_onehot @ v)
 
-    def degrees_of_freedom(self, design: SurveyDesign, base: np.ndarray | None = None) -> np.ndarray:
+    def degrees_of_freedom(
+        self, design: SurveyDesign, base: np.ndarray | None = None
+    ) -> np.ndarray:
         """PSUs minus strata among the units of each domain (restricted to ``base``): (G,)."""
-        key = "df:" + ("all" if base is None else np.packbits(np.asarray(base, bool)).tobytes().hex())
+        key = "df:" + (
+            "all" if base is None else np.packbits(np.asarray(base, bool)).tobytes().hex()
+        )
         cached = self.cache.get(key)
         if cached is not None:
             return cached
-        keep = np.ones(len(self.inside), dtype=bool) if base is None else np.asarray(base, bool)[self.inside]
+        keep = (
+            np.ones(len(self.inside), dtype=bool)
+            if base is None
+            else np.asarray(base, bool)[self.inside]
+        )
         g = self.groups[self.inside][keep]
         G = self.n_groups
         if design.psu_is_unit:
@@ -477,7 +505,9 @@ class DomainIndex:
         else:
             pairs = np.unique(design.psu[self.inside][keep] * G + g)
             n_psu = np.bincount(pairs % G, minlength=G)
-        hs = np.bincount(design.strata[self.inside][keep] * G + g, minlength=design.n_strata * G) > 0
+        hs = (
+            np.bincount(design.strata[self.inside][keep] * G + g, minlength=design.n_strata * G) > 0
+        )
         n_str = hs.reshape(design.n_strata, G).sum(axis=0)
         self.cache[key] = (n_psu - n_str).astype(float)
         return self.cache[key]
@@ -522,7 +552,9 @@ class DomainIndex:
             if design.psu_is_unit:
                 # B_j = w_i x_i: the cross sum splits into one product per margin
                 ck = self._matrix(f"cross{k}", rows, size * G, cw)
-                cross1[:, off : off + size, :] = np.asarray(ck @ e).reshape(size, G, L).transpose(1, 0, 2)
+                cross1[:, off : off + size, :] = (
+                    np.asarray(ck @ e).reshape(size, G, L).transpose(1, 0, 2)
+                )
         beta = np.einsum("pq,qgl->pgl", alg.xtdx_pinv, m)
         if not design.psu_is_unit:
             assert s is not None

@@ -177,13 +177,19 @@ def _relations(t: pd.DataFrame) -> list[tuple[np.ndarray, np.ndarray, np.ndarray
             )
             codes, uniq = pd.factorize(keys)
             gid[members] = codes
-            uframe = uniq.to_frame(index=False) if hasattr(uniq, "to_frame") else pd.DataFrame(list(uniq))
+            uframe = (
+                uniq.to_frame(index=False)
+                if hasattr(uniq, "to_frame")
+                else pd.DataFrame(list(uniq))
+            )
             totals = lookup(uframe.iloc[:, 0], uframe.iloc[:, 1], uframe.iloc[:, 2])
             out.append((gid, totals, n))
     return out
 
 
-def _secondary(flag: np.ndarray, relations: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> np.ndarray:
+def _secondary(
+    flag: np.ndarray, relations: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
+) -> np.ndarray:
     flag = flag.copy()
     for _ in range(50):
         changed = False

@@ -62,7 +62,12 @@ CONTRACT_COLUMNS = [
 CI_METHODS = ("beta", "logit", "wilson")
 SKIPPED_TYPES = {"id", "text", "date"}
 SKIPPED_PRIVACY = {"confidential", "free_text"}
-DEFAULT_DOMAINS: tuple[str | tuple[str, ...], ...] = ("all", "secteur", "taille", ("secteur", "taille"))
+DEFAULT_DOMAINS: tuple[str | tuple[str, ...], ...] = (
+    "all",
+    "secteur",
+    "taille",
+    ("secteur", "taille"),
+)
 
 
 # ============================================================================ intervals
@@ -397,7 +402,9 @@ def _domain_partitions(
             combined = combined * len(codes) + np.maximum(arr, 0)
         combined = np.where(valid, combined, -1)
         present = np.unique(combined[combined >= 0])
-        remap = np.full(int(np.prod([len(c) for _, c, _ in parts])) if parts else 1, -1, dtype=np.int64)
+        remap = np.full(
+            int(np.prod([len(c) for _, c, _ in parts])) if parts else 1, -1, dtype=np.int64
+        )
         remap[present] = np.arange(len(present))
         groups = np.where(combined >= 0, remap[np.maximum(combined, 0)], -1)
         labels = []
@@ -455,7 +462,14 @@ def _coded_block(name: str, series: pd.Series, var: Variable) -> _Block:
         kinds.append("missing")
     parts = [f"{name}:{'|'.join(var.top2)}" if k == "top2" else "" for k in kinds]
     return _Block(
-        name, np.column_stack(cols), np.column_stack(bases), levels, "proportion", name, kinds, parts
+        name,
+        np.column_stack(cols),
+        np.column_stack(bases),
+        levels,
+        "proportion",
+        name,
+        kinds,
+        parts,
     )
 
 
@@ -504,8 +518,14 @@ def _blocks(
             values = np.where(base, np.isin(pos, idx).astype(float), 0.0)
             blocks.append(
                 _Block(
-                    d.name, values[:, None], base[:, None], [""], "proportion", d.source,
-                    ["derived"], [f"{d.source}:{'|'.join(d.codes)}"],
+                    d.name,
+                    values[:, None],
+                    base[:, None],
+                    [""],
+                    "proportion",
+                    d.source,
+                    ["derived"],
+                    [f"{d.source}:{'|'.join(d.codes)}"],
                 )
             )
     return blocks
@@ -590,7 +610,10 @@ def _estimate_table(
     derived: Sequence[DerivedIndicator],
 ) -> pd.DataFrame:
     partitions = _domain_partitions(responses, dictionary, domains)
-    indexes = [(names, design.domain_index(groups, len(labels)), labels) for names, groups, labels in partitions]
+    indexes = [
+        (names, design.domain_index(groups, len(labels)), labels)
+        for names, groups, labels in partitions
+    ]
     blocks = _blocks(responses, dictionary, derived)
     frames: list[dict[str, np.ndarray]] = []
     for block in blocks:
@@ -603,7 +626,13 @@ def _estimate_table(
                 low, high = mean_interval(r.estimate, r.se, r.df, confidence=confidence)
             else:
                 low, high = proportion_interval(
-                    r.estimate, r.se, r.n, r.df, method=ci_method, confidence=confidence, n_kish=r.n_eff
+                    r.estimate,
+                    r.se,
+                    r.n,
+                    r.df,
+                    method=ci_method,
+                    confidence=confidence,
+                    n_kish=r.n_eff,
                 )
             frames.append(
                 {
@@ -662,7 +691,7 @@ def compute_study_indicators(study: Study) -> Path:
     if study.margins is None:
         raise ConfigError(
             "aucune marge de population : impossible de pondérer",
-            hint="indiquez le fichier dans study.toml, section [population] margins = \"…\"",
+            hint='indiquez le fichier dans study.toml, section [population] margins = "…"',
         )
     try:
         responses = pd.read_parquet(source)
@@ -671,7 +700,9 @@ def compute_study_indicators(study: Study) -> Path:
     margins = read_margins(study.margins)
     dictionary = study.dictionary
     sectors = set(dictionary.sectors)
-    in_field = responses["secteur"].astype("object").isin(sectors) if "secteur" in responses else None
+    in_field = (
+        responses["secteur"].astype("object").isin(sectors) if "secteur" in responses else None
+    )
     if in_field is None:
         raise InputError("colonne « secteur » absente des réponses", file=source)
     out_of_field = int((~in_field).sum())
@@ -701,7 +732,10 @@ def compute_study_indicators(study: Study) -> Path:
     target = study.processed_dir / "indicators.parquet"
     with atomic_path(target) as tmp:
         indicators.to_parquet(tmp, index=False)
-    write_json(study.processed_dir / "weighting.json", json.loads(json.dumps(report, default=_json_default)))
+    write_json(
+        study.processed_dir / "weighting.json",
+        json.loads(json.dumps(report, default=_json_default)),
+    )
     return target
 
 

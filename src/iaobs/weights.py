@@ -87,8 +87,16 @@ def normalise_margins(frame: pd.DataFrame, *, file: str | Path | None = None) ->
     if pd.api.types.is_numeric_dtype(out[COUNT]):
         counts = pd.to_numeric(out[COUNT], errors="coerce")
     else:
-        text = out[COUNT].astype("object").map(
-            lambda x: None if x is None or pd.isna(x) else re.sub(r"[\s\u202f\u00a0]", "", str(x)).replace(",", ".")
+        text = (
+            out[COUNT]
+            .astype("object")
+            .map(
+                lambda x: (
+                    None
+                    if x is None or pd.isna(x)
+                    else re.sub(r"[\s\u202f\u00a0]", "", str(x)).replace(",", ".")
+                )
+            )
         )
         counts = pd.to_numeric(text, errors="coerce")
     bad = counts.isna() | (counts < 0)
@@ -150,7 +158,10 @@ def _order(name: str, values: Sequence[object], dictionary: Dictionary) -> list[
 
 
 def _merge_groups(
-    classes: list[str], population: Mapping[str, float], respondents: Mapping[str, int], minimum: int
+    classes: list[str],
+    population: Mapping[str, float],
+    respondents: Mapping[str, int],
+    minimum: int,
 ) -> tuple[list[list[str]], list[dict[str, Any]]]:
     """Merge ordinal classes until every group with population has ``minimum`` respondents.
 
@@ -257,8 +268,11 @@ def rake_weights(
                 hint="regroupez-la avec une cellule voisine dans les marges, ou retirez cette marge du calage",
             )
     w, iterations, error = ipf(
-        w0, [np.asarray(c) for c in cells], [np.asarray(t, float) for t in targets],
-        tolerance=tolerance, max_iterations=max_iterations,
+        w0,
+        [np.asarray(c) for c in cells],
+        [np.asarray(t, float) for t in targets],
+        tolerance=tolerance,
+        max_iterations=max_iterations,
     )
     if not np.isfinite(error) or error > tolerance:
         worst = ("?", "?", error)
@@ -361,7 +375,9 @@ class WeightResult:
                     vals = values if isinstance(values, tuple) else (values,)
                     mask = np.zeros(len(w), dtype=bool)
                     mask[np.flatnonzero(valid)[idx]] = True
-                    groups.append((";".join(f"{n}={v}" for n, v in zip(names, vals, strict=True)), mask))
+                    groups.append(
+                        (";".join(f"{n}={v}" for n, v in zip(names, vals, strict=True)), mask)
+                    )
             for label, mask in groups:
                 ne = kish_effective_size(w[mask])
                 out.append(
@@ -376,7 +392,10 @@ class WeightResult:
         return out
 
     def to_dict(
-        self, responses: pd.DataFrame | None = None, *, domains: Sequence[str | tuple[str, ...]] = ("all",)
+        self,
+        responses: pd.DataFrame | None = None,
+        *,
+        domains: Sequence[str | tuple[str, ...]] = ("all",),
     ) -> dict[str, Any]:
         """The content of ``weighting.json``."""
         out: dict[str, Any] = {
@@ -437,7 +456,9 @@ def compute_weights(
     margins = normalise_margins(margins)
     strata_vars = list(weighting.strata)
     if not strata_vars:
-        raise ConfigError("[weighting] strata : au moins une variable de stratification est nécessaire")
+        raise ConfigError(
+            "[weighting] strata : au moins une variable de stratification est nécessaire"
+        )
     for v in strata_vars:
         if v not in responses.columns:
             raise StatisticsError(f"variable de stratification « {v} » absente des réponses")
@@ -513,8 +534,11 @@ def compute_weights(
         if total_resp == 0:
             if total_pop > 0:
                 excluded.append(
-                    {**dict(zip(group_vars, gk, strict=True)), "population": float(total_pop),
-                     "raison": "aucun répondant : hors du champ des estimations"}
+                    {
+                        **dict(zip(group_vars, gk, strict=True)),
+                        "population": float(total_pop),
+                        "raison": "aucun répondant : hors du champ des estimations",
+                    }
                 )
                 notes.append(
                     f"{_cell_name(group_vars, gk) or 'population'} : {total_pop:,.0f} entreprises mais aucun "
@@ -523,7 +547,14 @@ def compute_weights(
             continue
         groups, log = _merge_groups(classes, classes_pop, classes_resp, minimum=2)
         for entry in log:
-            collapses.append({"type": "strate", **dict(zip(group_vars, gk, strict=True)), class_var: entry.pop("classes"), **entry})
+            collapses.append(
+                {
+                    "type": "strate",
+                    **dict(zip(group_vars, gk, strict=True)),
+                    class_var: entry.pop("classes"),
+                    **entry,
+                }
+            )
         for g in groups:
             label = " × ".join([*gk, "+".join(g)])
             n_h = sum(classes_resp.get(c, 0) for c in g)
@@ -531,19 +562,33 @@ def compute_weights(
             for c in g:
                 stratum_of[(*gk, c)] = label
             if n_h == 1 and N_h > 1:
-                notes.append(f"strate {label} : un seul répondant après regroupement ; sa contribution à la variance est nulle")
+                notes.append(
+                    f"strate {label} : un seul répondant après regroupement ; sa contribution à la variance est nulle"
+                )
             rows_table.append(
-                {**dict(zip(group_vars, gk, strict=True)), class_var: "+".join(g), "strate": label,
-                 "N_h": N_h, "n_h": int(n_h), "poids_de_base": N_h / n_h if n_h else None}
+                {
+                    **dict(zip(group_vars, gk, strict=True)),
+                    class_var: "+".join(g),
+                    "strate": label,
+                    "N_h": N_h,
+                    "n_h": int(n_h),
+                    "poids_de_base": N_h / n_h if n_h else None,
+                }
             )
     strata_table = pd.DataFrame(rows_table)
-    stratum = pd.Series([stratum_of[tuple(r)] for r in keys.itertuples(index=False, name=None)], index=resp.index)
+    stratum = pd.Series(
+        [stratum_of[tuple(r)] for r in keys.itertuples(index=False, name=None)], index=resp.index
+    )
     n_h_map = strata_table.set_index("strate")["n_h"]
     N_h_map = strata_table.set_index("strate")["N_h"]
     fpc = stratum.map(N_h_map).astype(float)
     base = (fpc / stratum.map(n_h_map).astype(float)).to_numpy()
     design = SurveyDesign.from_arrays(base, strata=stratum.to_numpy(), fpc=fpc.to_numpy())
-    object.__setattr__(design, "lonely_strata", tuple(strata_table.loc[(strata_table.n_h == 1) & (strata_table.N_h > 1), "strate"]))
+    object.__setattr__(
+        design,
+        "lonely_strata",
+        tuple(strata_table.loc[(strata_table.n_h == 1) & (strata_table.N_h > 1), "strate"]),
+    )
 
     # --- raking
     excluded_mask = np.zeros(len(pop), dtype=bool)
@@ -566,7 +611,9 @@ def compute_weights(
         unknown = rvals.isna().any(axis=1).to_numpy()
         nmiss = int(unknown.sum())
         if nmiss > MAX_UNKNOWN_SHARE * len(resp):
-            skipped.append({"marge": name, "raison": f"{nmiss} répondant(s) sans {' ou '.join(mvars)}"})
+            skipped.append(
+                {"marge": name, "raison": f"{nmiss} répondant(s) sans {' ou '.join(mvars)}"}
+            )
             notes.append(
                 f"marge {name} non utilisée pour le calage : {nmiss} répondant(s) sur {len(resp)} sans valeur"
             )
@@ -603,15 +650,47 @@ def compute_weights(
         names.append(name)
         labels.append(cell_label)
     raking: dict[str, Any] = {
-        "marges": [], "iterations": 0, "ecart_relatif_max": 0.0, "ignorees": skipped,
+        "marges": [],
+        "iterations": 0,
+        "ecart_relatif_max": 0.0,
+        "ignorees": skipped,
         "non_renseignes": raking_unknown,
     }
     w = base.copy()
-    if cells:
-        w, rep = rake_weights(
-            base, cells, targets, tolerance=weighting.tolerance,
-            max_iterations=weighting.max_iterations, names=names, cell_labels=labels,
+    # census strata (every firm answered) keep their weight of 1: the raking works on the rest
+    census = (stratum.map(n_h_map).astype(float) >= fpc).to_numpy()
+    free_targets = targets
+    if cells and census.any():
+        free_targets = []
+        for k, (c, t) in enumerate(zip(cells, targets, strict=True)):
+            rest = np.asarray(t, float) - np.bincount(
+                c[census], weights=base[census], minlength=len(t)
+            )
+            still = np.bincount(c[~census], minlength=len(t)) > 0
+            if np.any(still & (rest <= 0)):
+                j = int(np.flatnonzero(still & (rest <= 0))[0])
+                raise StatisticsError(
+                    f"calage : la cellule {names[k]} = {labels[k][j]} est déjà couverte par des "
+                    "strates exhaustives (toutes les entreprises ont répondu)",
+                    hint="vérifiez les effectifs de cette cellule dans le fichier des marges",
+                )
+            free_targets.append(np.where(still, rest, 0.0))
+        trimming_note = (
+            f"{int(census.sum())} répondant(s) de strates exhaustives gardent un poids de 1"
         )
+        notes.append(trimming_note)
+    if cells:
+        free = ~census
+        w_free, rep = rake_weights(
+            base[free],
+            [c[free] for c in cells],
+            free_targets,
+            tolerance=weighting.tolerance,
+            max_iterations=weighting.max_iterations,
+            names=names,
+            cell_labels=labels,
+        )
+        w[free] = w_free
         raking.update(rep)
         raking["ignorees"] = skipped
         raking["non_renseignes"] = raking_unknown
@@ -619,7 +698,17 @@ def compute_weights(
     # --- trimming
     trimming: dict[str, Any] = {"ratio": weighting.trim_ratio, "tours": 0, "poids_ecretes": 0}
     if weighting.trim_ratio is not None and weighting.trim_ratio > 0:
-        w, trimming = _trim(w, stratum.to_numpy(), weighting, cells, targets, names, labels)
+        free = ~census
+        w_free, trimming = _trim(
+            w[free],
+            stratum.to_numpy()[free],
+            weighting,
+            [c[free] for c in cells],
+            free_targets if cells else [],
+            names,
+            labels,
+        )
+        w[free] = w_free
     if cells:
         design = design.calibrated(w, cells, design_weights=base)
     weights = pd.Series(w, index=responses.index, name="poids")
@@ -641,7 +730,11 @@ def compute_weights(
 def _rows_hint(resp: pd.DataFrame, mask: np.ndarray) -> str:
     if "_source_row" in resp.columns:
         rows = resp.loc[mask, "_source_row"].head(5).tolist()
-        files = resp.loc[mask, "_source_file"].head(1).tolist() if "_source_file" in resp.columns else []
+        files = (
+            resp.loc[mask, "_source_file"].head(1).tolist()
+            if "_source_file" in resp.columns
+            else []
+        )
         where = f" (fichier « {Path(str(files[0])).name} », " if files else " ("
         return where + "ligne(s) " + ", ".join(str(r) for r in rows) + ")"
     return ""
@@ -675,14 +768,18 @@ def _margin_cells(
             continue  # whole group outside the sample (handled by the strata step)
         groups, log = _merge_groups(classes, pop_c, resp_c, minimum=1)
         for entry in log:
-            merges.append({**dict(zip(outer, ok, strict=True)), last: entry.pop("classes"), **entry})
+            merges.append(
+                {**dict(zip(outer, ok, strict=True)), last: entry.pop("classes"), **entry}
+            )
         for g in groups:
             j = len(target)
             target.append(sum(pop_c[c] for c in g))
             label.append(_cell_name(mvars, [*ok, "+".join(g)]))
             for c in g:
                 cell_index[(*ok, c)] = j
-    codes = np.array([cell_index[tuple(r)] for r in rvals.itertuples(index=False, name=None)], dtype=np.int64)
+    codes = np.array(
+        [cell_index[tuple(r)] for r in rvals.itertuples(index=False, name=None)], dtype=np.int64
+    )
     return codes, np.asarray(target), label, merges
 
 
@@ -717,8 +814,13 @@ def _trim(
         w = np.where(over, w, w * scale[codes])
         if cells:
             w, _ = rake_weights(
-                w, cells, targets, tolerance=weighting.tolerance,
-                max_iterations=weighting.max_iterations, names=names, cell_labels=labels,
+                w,
+                cells,
+                targets,
+                tolerance=weighting.tolerance,
+                max_iterations=weighting.max_iterations,
+                names=names,
+                cell_labels=labels,
             )
     med = pd.Series(w).groupby(codes).transform("median").to_numpy()
     return w, {
