@@ -190,7 +190,8 @@ def read_for_profile(
     path, sheet, header_row, max_file_mb
         As for :func:`iaobs.read.read_source`.
     profile
-        The source's profile (``template``, ``limesurvey``, …, or ``mapping``).
+        The source's profile (``template``, ``limesurvey``, …, or ``mapping``); the internal
+        name ``template-generic`` reads without the dictionary (used to detect a profile).
     dictionary
         The questionnaire.
     mapping
