@@ -373,7 +373,7 @@ def _domain_partitions(
     domains: Iterable[str | tuple[str, ...]],
 ) -> list[tuple[tuple[str, ...], np.ndarray, list[str]]]:
     """For each domain spec: variables, group code per unit and the domain labels."""
-    out = []
+    out: list[tuple[tuple[str, ...], np.ndarray, list[str]]] = []
     for spec in domains:
         if spec == "all" or spec == ("all",):
             out.append(((), np.zeros(len(responses), dtype=np.int64), ["all"]))

@@ -662,11 +662,11 @@ def compute_weights(
     free_targets = targets
     if cells and census.any():
         free_targets = []
-        for k, (c, t) in enumerate(zip(cells, targets, strict=True)):
-            rest = np.asarray(t, float) - np.bincount(
-                c[census], weights=base[census], minlength=len(t)
+        for k, (cc, tk) in enumerate(zip(cells, targets, strict=True)):
+            rest = np.asarray(tk, float) - np.bincount(
+                cc[census], weights=base[census], minlength=len(tk)
             )
-            still = np.bincount(c[~census], minlength=len(t)) > 0
+            still = np.bincount(cc[~census], minlength=len(tk)) > 0
             if np.any(still & (rest <= 0)):
                 j = int(np.flatnonzero(still & (rest <= 0))[0])
                 raise StatisticsError(
