@@ -33,6 +33,7 @@ from iaobs.atomic import atomic_path, write_json
 from iaobs.clean import PROVENANCE, CleanResult, clean_responses, resolve_result_duplicates
 from iaobs.dictionary import Dictionary, load_dictionary
 from iaobs.errors import ConfigError, IaobsError, InputError
+from iaobs.profiles import apply_profile_rejects
 from iaobs.validate import BLOCKING, FINDING_COLUMNS, WARNING, empty_findings, findings_summary
 
 __all__ = ["clean_study", "print_quality", "print_validation", "validate_files"]
@@ -72,12 +73,17 @@ def _read_and_map(
 ) -> tuple[Any, Any]:
     """read → map; the reader's and the mapper's errors pass through as InputError."""
     try:
-        from iaobs.profiles import map_columns
-        from iaobs.read import read_source
+        from iaobs.profiles import map_columns, read_for_profile
     except ImportError as exc:  # pragma: no cover - partial installation
         raise IaobsError(f"module de lecture indisponible ({exc})") from exc
-    raw = read_source(
-        path, sheet=sheet, header_row=header_row, dictionary=dictionary, max_file_mb=max_file_mb
+    raw = read_for_profile(
+        path,
+        profile,
+        dictionary,
+        sheet=sheet,
+        header_row=header_row,
+        max_file_mb=max_file_mb,
+        mapping=mapping,
     )
     mapped = map_columns(raw, dictionary, profile=profile, mapping=mapping)
     return raw, mapped
@@ -91,6 +97,8 @@ def _file_entry(raw: Any, mapped: Any, name: str) -> dict[str, Any]:
         "header_row": getattr(raw, "header_row", None),
         "blank_rows_skipped": int(getattr(raw, "blank_rows", 0) or 0),
         "unmapped_columns": [str(c) for c in (getattr(mapped, "unmapped", None) or [])],
+        "ignored_columns": [str(c) for c in (getattr(mapped, "ignored", None) or [])],
+        "dropped_columns": [str(c) for c in (getattr(mapped, "dropped", None) or [])],
         "reader_notes": [str(n) for n in (getattr(raw, "notes", None) or [])],
     }
 
@@ -194,6 +202,7 @@ def clean_study(study: Any) -> CleanResult:
                 frame, dictionary, stated_sector=source.sector, language=language, key=key,
                 file=name, sheet=getattr(raw, "sheet", None), resolve_duplicates=False,
             )
+            result = apply_profile_rejects(result, frame, language=language)
         except (InputError, ConfigError) as exc:
             errors.append(exc)
             entries.append({**base, "sheet": source.sheet, "status": "failed", "message": str(exc),
@@ -408,6 +417,7 @@ def validate_files(
             frame["_source_file"] = name
             result = clean_responses(frame, dictionary, stated_sector=stated, language=language,
                                      key=key, file=name, sheet=getattr(raw, "sheet", None))
+            result = apply_profile_rejects(result, frame, language=language)
         except (InputError, ConfigError) as exc:
             message = str(exc)
             tables.append(pd.DataFrame([{
