@@ -63,7 +63,7 @@ def load_provider(spec: str) -> Callable[..., ReportContent]:
     provider = getattr(module, attribute or "report_content")
     if not callable(provider):
         raise TypeError(f"{spec} is not callable")
-    return provider  # type: ignore[no-any-return]
+    return provider
 
 
 def key_figure_record(figure: Any) -> dict[str, Any]:

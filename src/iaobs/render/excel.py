@@ -269,7 +269,7 @@ def write_tables_xlsx(
     return destination
 
 
-def _write_about(sheet, fmt, words, title, study_title, region, wave, date, sections, names):  # type: ignore[no-untyped-def]
+def _write_about(sheet, fmt, words, title, study_title, region, wave, date, sections, names):
     sheet.hide_gridlines(2)
     sheet.set_column(0, 0, 24)
     sheet.set_column(1, 1, 90)
@@ -336,7 +336,7 @@ def _groups(columns: Sequence[str], kinds: Mapping[str, str]) -> dict[str, str]:
     return owner
 
 
-def _write_section(sheet, fmt, section, title, study_title, words, language):  # type: ignore[no-untyped-def]
+def _write_section(sheet, fmt, section, title, study_title, words, language):
     sheet.hide_gridlines(2)
     _put(sheet, 0, 0, str(getattr(section, "title", "")), fmt["title"], fmt)
     subtitle = " · ".join(t for t in (title, study_title) if t)
@@ -391,7 +391,7 @@ def _write_section(sheet, fmt, section, title, study_title, words, language):  #
         sheet.freeze_panes(3, 1)
 
 
-def _write_cell(sheet, row, col, value, kind, unit, hidden, fmt) -> str:  # type: ignore[no-untyped-def]
+def _write_cell(sheet, row, col, value, kind, unit, hidden, fmt) -> str:
     """Write one cell; returns its text (for the column width).
 
     ``kind`` is the column's kind, ``unit`` the kind of the estimate it belongs to

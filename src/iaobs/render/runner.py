@@ -69,6 +69,7 @@ class ReportResult:
     evalue: str | None = None
     notebook: Path | None = None
     key_figures: list[dict[str, Any]] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
 
     def describe_failure(self, language: str = "fr") -> str:
         """One line naming the report, the stage, the cell and the error."""
@@ -447,6 +448,7 @@ def _result(spec: ReportSpec, record: Mapping[str, Any]) -> ReportResult:
         evalue=record.get("evalue"),
         notebook=Path(record["notebook"]) if record.get("notebook") else None,
         key_figures=list(record.get("key_figures") or []),
+        timings=dict(record.get("timings") or {}),
     )
 
 

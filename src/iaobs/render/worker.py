@@ -191,8 +191,10 @@ def _render_report(worker: _Worker, task: Mapping[str, Any]) -> dict[str, Any]:
             if task.get("prestart_next"):
                 worker.prestart(task["cwd"])
         executed = nbformat.read(str(executed_path), as_version=4)
+        notebook_seconds = time.perf_counter() - started
 
         written = _convert(task, executed, staging, formats)
+        timings = {"notebook": round(notebook_seconds, 3), **written.pop("_timings", {})}
         written["ipynb"] = executed_path
         figures = written.pop("_key_figures", [])
         outputs = _publish(written, final_dir, formats)
@@ -202,6 +204,7 @@ def _render_report(worker: _Worker, task: Mapping[str, Any]) -> dict[str, Any]:
             "outputs": {k: str(v) for k, v in outputs.items()},
             "seconds": time.perf_counter() - started,
             "key_figures": figures,
+            "timings": timings,
         }
     except _Failure as failure:
         notebook = _keep_failed_notebook(staging, final_dir)
@@ -227,6 +230,16 @@ def _convert(
     from iaobs.render.html import export_html
 
     written: dict[str, Any] = {}
+    timings: dict[str, float] = {}
+    written["_timings"] = timings
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = round(now - clock, 3)
+        clock = now
+
     date = dt.datetime.fromisoformat(task["date"])
     cache_dir = Path(task["cache_dir"])
     try:
@@ -246,6 +259,7 @@ def _convert(
     if "html" in formats:
         written["html"] = staging / OUTPUT_FILES["html"]
         written["html"].write_text(page, "utf-8")
+    lap("html")
     if "pdf" in formats:
         from iaobs.render.pdf import pdf_bytes
 
@@ -255,6 +269,7 @@ def _convert(
             raise _Failure("pdf", f"{type(exc).__name__} : {exc}") from exc
         written["pdf"] = staging / OUTPUT_FILES["pdf"]
         written["pdf"].write_bytes(data)
+    lap("pdf")
     try:
         provider = load_provider(task["content"])
         content = provider(task["kind"], task["parameters"], tables="xlsx" in formats)
@@ -277,6 +292,7 @@ def _convert(
             )
         except Exception as exc:
             raise _Failure("xlsx", f"{type(exc).__name__} : {exc}") from exc
+    lap("tables")
     try:
         rows = _indicator_rows(Path(task["indicators"]), task["kind"], task.get("sector"))
         written["csv"] = write_indicators_csv(
@@ -284,6 +300,7 @@ def _convert(
         )
     except Exception as exc:
         raise _Failure("csv", f"{type(exc).__name__} : {exc}") from exc
+    lap("csv")
     return written
 
 
