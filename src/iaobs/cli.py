@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from iaobs import __version__
 from iaobs.errors import IaobsError
@@ -31,6 +32,18 @@ def _study(path: str):  # type: ignore[no-untyped-def]
 
 def _print(message: str = "") -> None:
     print(message, flush=True)
+
+
+def _report_failed_files(result: Any) -> int:
+    """One line on stderr per source file that could not be read; 1 when there is any.
+
+    The other files of the study are processed and written all the same: a bad file never
+    hides the others, but the exit code tells a script that the study is incomplete.
+    """
+    failed = [f for f in result.quality.get("files", []) if f.get("status") != "ok"]
+    for entry in failed:
+        print(f"iaobs : erreur : {entry['message']}", file=sys.stderr, flush=True)
+    return 1 if failed else 0
 
 
 # --------------------------------------------------------------------------------------------
@@ -67,6 +80,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         [Path(p) for p in args.files], study=study, profile=args.profile, sector=args.sector
     )
     blocking = print_validation(findings, summary, language=args.language)
+    for entry in summary.get("files", []):
+        if entry.get("status") != "ok":
+            print(f"iaobs : erreur : {entry['message']}", file=sys.stderr, flush=True)
     return 1 if blocking else 0
 
 
@@ -76,7 +92,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
     result = clean_study(study)
     print_quality(result, study)
-    return 0
+    return _report_failed_files(result)
 
 
 def cmd_estimate(args: argparse.Namespace) -> int:
@@ -109,16 +125,17 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     result = clean_study(study)
     print_quality(result, study)
+    input_code = _report_failed_files(result)
     try:
         from iaobs.estimate import compute_study_indicators
     except ImportError:  # statistics engine not installed in this build
-        return 0
+        return input_code
     path = compute_study_indicators(study)
     _print(f"Indicateurs : {path}")
     try:
         from iaobs.render import render_study
     except ImportError:
-        return 0
+        return input_code
     summary = render_study(
         study,
         only=args.only or None,
@@ -127,7 +144,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         force=args.force,
         progress=not args.quiet,
     )
-    return summary.exit_code
+    return input_code or summary.exit_code
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -273,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("iaobs : interrompu", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - last resort: one line, never a traceback
+    except Exception as exc:
         if os.environ.get("IAOBS_DEBUG"):
             raise
         print(

@@ -162,6 +162,7 @@ _SCHEMA: dict[str, set[str]] = {
 _SOURCE_KEYS = {"path", "profile", "sheet", "header_row", "sector", "questionnaire", "mapping"}
 _SECTOR_KEYS = {"label", "naf"}
 _SLUG = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
+_WAVE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
 
 
 def _unknown(keys: set[str], known: set[str], where: str, file: Path) -> None:
@@ -270,6 +271,14 @@ def load_study(path: str | Path = ".") -> Study:
     for key in ("title", "region", "wave"):
         if not isinstance(study.get(key), str | int) or not str(study.get(key)).strip():
             raise ConfigError(f"[study] {key} manquant ou vide", file=file)
+    wave = str(study["wave"]).strip()
+    if not _WAVE.fullmatch(wave) or ".." in wave:
+        raise ConfigError(
+            f"[study] wave = {wave!r} : nom de vague invalide (il sert de nom de dossier "
+            "sous reports/)",
+            file=file,
+            hint="lettres, chiffres, tirets et points, 40 caractères au plus (ex. 2019, 2025-T1)",
+        )
     language = str(study.get("language", "fr"))
     if language not in ("fr", "en"):
         raise ConfigError(f"[study] language = {language!r} : attendu fr ou en", file=file)
@@ -369,7 +378,7 @@ def load_study(path: str | Path = ".") -> Study:
         root=root,
         title=str(study["title"]),
         region=str(study["region"]),
-        wave=str(study["wave"]),
+        wave=wave,
         language=language,
         sources=tuple(sources),
         margins=margins,

@@ -21,6 +21,7 @@ with its message; only when every file fails is the error raised.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -306,7 +307,32 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
             raise IaobsError(f"écriture impossible de « {path} » ({exc})") from exc
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
+
+
+def _neutralise(value: Any) -> Any:
+    """A text a spreadsheet would take for a formula, prefixed with ``'``; others unchanged.
+
+    A plain signed number (``-12``, ``+3,5``) is left as it is: a spreadsheet reads it as a
+    number, never as a formula.
+    """
+    if (
+        isinstance(value, str)
+        and value.startswith(_FORMULA_START)
+        and not _PLAIN_NUMBER.fullmatch(value)
+    ):
+        return "'" + value
+    return value
+
+
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write a CSV that a spreadsheet opens safely: text cells that would be read as a formula
+    (``=``, ``+``, ``-``, ``@``, tab, carriage return) get a leading ``'``."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if not pd.api.types.is_numeric_dtype(frame[column]):
+            frame[column] = frame[column].map(_neutralise)
     with atomic_path(path) as tmp:
         frame.to_csv(tmp, index=False, encoding="utf-8")
 

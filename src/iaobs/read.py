@@ -252,11 +252,19 @@ def _check_file(path: Path, max_file_mb: float) -> int:
         )
     if size > max_file_mb * 1024 * 1024:
         raise InputError(
-            f"fichier trop volumineux ({size / 1024 / 1024:.0f} Mo, limite {max_file_mb:g} Mo)",
+            f"fichier trop volumineux ({_megabytes(size)} Mo, limite "
+            f"{_megabytes(max_file_mb * 1024 * 1024)} Mo)",
             file=path,
             hint="découpez le fichier ou augmentez la limite (max_file_mb)",
         )
     return size
+
+
+def _megabytes(size: float) -> str:
+    """A size in MiB, French style: ``0,05``, ``1,5``, ``250``."""
+    mb = size / 1024 / 1024
+    text = f"{mb:.0f}" if mb >= 10 else f"{mb:.2g}"
+    return text.replace(".", ",")
 
 
 def _read_head(path: Path, n: int = 8192) -> bytes:
@@ -358,7 +366,7 @@ def _password_error(path: Path) -> InputError:
     return InputError(
         "le classeur est protégé par mot de passe",
         file=path,
-        hint="protégé par mot de passe : enregistrez-le sans mot de passe, puis relancez",
+        hint="ouvrez-le avec son mot de passe, enregistrez-le sans mot de passe, puis relancez",
     )
 
 
@@ -696,9 +704,12 @@ def _csv_records(path: Path, text: str, separator: str) -> Iterator[tuple[int, l
     """Yield (line where the record starts, cells) for every CSV record."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=False)
     start = 1
+    pending: tuple[int, list[str], int] | None = None
     try:
         for record in reader:
-            yield start, record
+            if pending is not None:
+                yield pending[0], pending[1]
+            pending = (start, record, reader.line_num)
             start = reader.line_num + 1
     except csv.Error as exc:
         raise InputError(
@@ -707,6 +718,33 @@ def _csv_records(path: Path, text: str, separator: str) -> Iterator[tuple[int, l
             row=start,
             hint="vérifiez les guillemets de cette ligne ou exportez le fichier de nouveau",
         ) from exc
+    if pending is not None:
+        first, record, last = pending
+        if last > first and _open_quote_at_end(text, first):
+            raise InputError(
+                "guillemet ouvert jamais refermé : cette ligne et toutes les suivantes "
+                "formeraient une seule cellule",
+                file=path,
+                row=first,
+                hint="fermez le guillemet de cette ligne (ou retirez-le), ou exportez le "
+                "fichier de nouveau",
+            )
+        yield first, record
+
+
+def _open_quote_at_end(text: str, first: int) -> bool:
+    """Whether the text from line ``first`` to the end holds an odd number of quotes, i.e. the
+    last record runs to the end of the file inside a quoted field that was never closed."""
+    offset = 0
+    if first > 1:
+        for count, match in enumerate(_NEWLINE.finditer(text), start=2):
+            if count == first:
+                offset = match.end()
+                break
+    return text.count('"', offset) % 2 == 1
+
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
 _COMMA_NUMBER = re.compile(r"^[-+]?\d{1,3}(?:[ \u00a0\u202f.]?\d{3})*,\d+$")
