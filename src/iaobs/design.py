@@ -353,6 +353,51 @@ class SurveyDesign:
         return index.variance(self, e)
 
 
+    def variance_from_sums(
+        self,
+        t1: np.ndarray,
+        t2: np.ndarray,
+        n_groups: int,
+        m: np.ndarray | None = None,
+        cross1: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Variance of domain totals from the stratum × domain sums of the scores.
+
+        Parameters
+        ----------
+        t1, t2
+            ``(H·G, L)``: per stratum ``h`` and domain ``g`` (row ``h·G + g``), the sum over
+            the PSUs of the squared PSU totals of the scores (``t1``) and of the PSU totals
+            (``t2``), for each of L statistics.
+        n_groups
+            G, the number of domains.
+        m, cross1
+            For a calibrated design: ``(p, G, L)`` sums of ``(d/w)·x·e`` per calibration cell,
+            and ``(G, p, L)`` sums of ``c_h·B_j·e`` (see :meth:`DomainIndex.variance`).
+
+        Returns
+        -------
+        ``(G, L)`` variances.
+        """
+        G = n_groups
+        H = self.n_strata
+        L = t1.shape[1]
+        nh = np.repeat(self.n_psu_stratum, G)  # (H*G,)
+        ch = np.repeat(self.stratum_factor, G)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            inv_nh = np.where(nh > 0, 1.0 / nh, 0.0)
+        v0 = (ch[:, None] * (t1 - t2**2 * inv_nh[:, None])).reshape(H, G, L).sum(axis=0)
+        alg = self._cal
+        if alg is None:
+            return np.maximum(v0, 0.0)
+        assert m is not None and cross1 is not None
+        beta = np.einsum("pq,qgl->pgl", alg.xtdx_pinv, m)
+        cross = np.einsum("gpl,pgl->gl", cross1, beta)
+        bbar_beta = np.einsum("hp,pgl->hgl", alg.b_bar, beta)  # (H, G, L)
+        cross -= ((ch[:, None] * t2).reshape(H, G, L) * bbar_beta).sum(axis=0)
+        quad = np.einsum("pgl,pq,qgl->gl", beta, alg.q, beta)
+        return np.maximum(v0 - 2.0 * cross + quad, 0.0)
+
 @dataclass(frozen=True)
 class _CalibrationAlgebra:
     """Matrices of the calibration residual step, computed once per design."""
@@ -517,10 +562,6 @@ class DomainIndex:
         H = design.n_strata
         L = e.shape[1]
         e = np.ascontiguousarray(e, dtype=float)
-        nh = np.repeat(design.n_psu_stratum, G)  # (H*G,)
-        ch = np.repeat(design.stratum_factor, G)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            inv_nh = np.where(nh > 0, 1.0 / nh, 0.0)
         if design.psu_is_unit:
             hg_unit = design.strata[self.inside] * G + self.groups[self.inside]
             agg = self._matrix("hg", hg_unit, H * G)
@@ -535,10 +576,9 @@ class DomainIndex:
             for j in range(L):
                 t1[:, j] = np.bincount(self.hg, weights=s[:, j] ** 2, minlength=H * G)
                 t2[:, j] = np.bincount(self.hg, weights=s[:, j], minlength=H * G)
-        v0 = (ch[:, None] * (t1 - t2**2 * inv_nh[:, None])).reshape(H, G, L).sum(axis=0)
         alg = design._cal
         if alg is None:
-            return np.maximum(v0, 0.0)
+            return design.variance_from_sums(t1, t2, G)
         # calibration: beta = (X'DX)^+ X'D u  for every (domain, statistic)
         g_in = self.groups[self.inside]
         m = np.empty((alg.p, G, L))
@@ -555,7 +595,6 @@ class DomainIndex:
                 cross1[:, off : off + size, :] = (
                     np.asarray(ck @ e).reshape(size, G, L).transpose(1, 0, 2)
                 )
-        beta = np.einsum("pq,qgl->pgl", alg.xtdx_pinv, m)
         if not design.psu_is_unit:
             assert s is not None
             onehot = sparse.csr_matrix(
@@ -565,8 +604,4 @@ class DomainIndex:
             b_keys = alg.b_psu[self.key_psu]
             for j in range(L):
                 cross1[:, :, j] = onehot @ (b_keys * (self.key_factor * s[:, j])[:, None])
-        cross = np.einsum("gpl,pgl->gl", cross1, beta)
-        bbar_beta = np.einsum("hp,pgl->hgl", alg.b_bar, beta)  # (H, G, L)
-        cross -= ((ch[:, None] * t2).reshape(H, G, L) * bbar_beta).sum(axis=0)
-        quad = np.einsum("pgl,pq,qgl->gl", beta, alg.q, beta)
-        return np.maximum(v0 - 2.0 * cross + quad, 0.0)
+        return design.variance_from_sums(t1, t2, G, m, cross1)

@@ -421,16 +421,47 @@ def _domain_partitions(
 
 @dataclass
 class _Block:
-    """Statistics of one variable that share domains: values, base and row metadata."""
+    """Statistics of one variable that share domains: values, base and row metadata.
+
+    A proportion block is stored as answer codes: ``pos[i]`` is the position of unit ``i``'s
+    answer among Q possible answers (−1: no answer), and column ``k`` of the block is
+    ``y = level_sets[pos, k]`` on the base ``base_sets[pos, k]`` (both ``(Q, K)`` booleans).
+    A mean block holds its real values ``real`` and its base ``real_base`` (both ``(n,)``).
+    ``values`` and ``base`` give the ``(n, K)`` arrays either way.
+    """
 
     indicator: str
-    values: np.ndarray  # (n, K)
-    base: np.ndarray  # (n, K) bool
     levels: list[str]
     statistic: str
     family: str  # relation group for secondary suppression
     kind: list[str]  # "level" | "missing" | "top2" | "flag" | "derived" | "mean"
     parts: list[str] | None = None  # "indicator:level|level" for rows that sum other rows
+    pos: np.ndarray | None = None  # (n,) answer position, -1 without answer
+    level_sets: np.ndarray | None = None  # (Q, K) bool
+    base_sets: np.ndarray | None = None  # (Q, K) bool
+    real: np.ndarray | None = None  # (n,) values of a mean (0 outside the base)
+    real_base: np.ndarray | None = None  # (n,) bool
+
+    def _spread(self, table: np.ndarray) -> np.ndarray:
+        assert self.pos is not None
+        padded = np.vstack([table, np.zeros((1, table.shape[1]), dtype=table.dtype)])
+        return padded[np.where(self.pos >= 0, self.pos, len(table))]
+
+    @property
+    def values(self) -> np.ndarray:
+        """(n, K) values (0 outside the base)."""
+        if self.real is not None:
+            return self.real[:, None]
+        assert self.level_sets is not None
+        return self._spread(self.level_sets).astype(float)
+
+    @property
+    def base(self) -> np.ndarray:
+        """(n, K) booleans: the units in the base of each column."""
+        if self.real_base is not None:
+            return self.real_base[:, None]
+        assert self.base_sets is not None
+        return self._spread(self.base_sets)
 
 
 def _coded_block(name: str, series: pd.Series, var: Variable) -> _Block:
@@ -438,52 +469,65 @@ def _coded_block(name: str, series: pd.Series, var: Variable) -> _Block:
     missing = list(var.missing)
     pos = _code_array(series, codes + missing)
     n_sub = len(codes)
-    answered = pos >= 0
-    substantive = answered & (pos < n_sub)
-    cols: list[np.ndarray] = []
-    bases: list[np.ndarray] = []
+    q = n_sub + len(missing)
+    level_cols: list[np.ndarray] = []
+    base_cols: list[np.ndarray] = []
     levels: list[str] = []
     kinds: list[str] = []
+    substantive = np.arange(q) < n_sub
+    everything = np.ones(q, dtype=bool)
     for j, code in enumerate(codes):
-        cols.append((pos == j).astype(float))
-        bases.append(substantive)
+        level_cols.append(np.arange(q) == j)
+        base_cols.append(substantive)
         levels.append(code)
         kinds.append("level")
     if var.top2 and all(c in codes for c in var.top2):
         idx = [codes.index(c) for c in var.top2]
-        cols.append(np.isin(pos, idx).astype(float))
-        bases.append(substantive)
+        level_cols.append(np.isin(np.arange(q), idx))
+        base_cols.append(substantive)
         levels.append("top2")
         kinds.append("top2")
     for j, code in enumerate(missing):
-        cols.append((pos == n_sub + j).astype(float))
-        bases.append(answered)
+        level_cols.append(np.arange(q) == n_sub + j)
+        base_cols.append(everything)
         levels.append(code)
         kinds.append("missing")
     parts = [f"{name}:{'|'.join(var.top2)}" if k == "top2" else "" for k in kinds]
     return _Block(
         name,
-        np.column_stack(cols),
-        np.column_stack(bases),
         levels,
         "proportion",
         name,
         kinds,
         parts,
+        pos=pos,
+        level_sets=np.column_stack(level_cols),
+        base_sets=np.column_stack(base_cols),
     )
 
 
 def _flag_block(name: str, series: pd.Series, family: str) -> _Block:
     v = pd.to_numeric(series, errors="coerce").astype("float64").to_numpy(na_value=np.nan)
     base = ~np.isnan(v)
-    v = np.where(base, (np.nan_to_num(v) != 0).astype(float), 0.0)
-    return _Block(name, v[:, None], base[:, None], [""], "proportion", family, ["flag"])
+    pos = np.where(base, (np.nan_to_num(v) != 0).astype(np.int64), -1)
+    return _Block(
+        name,
+        [""],
+        "proportion",
+        family,
+        ["flag"],
+        pos=pos,
+        level_sets=np.array([[False], [True]]),
+        base_sets=np.array([[True], [True]]),
+    )
 
 
 def _mean_block(name: str, series: pd.Series) -> _Block:
     v = pd.to_numeric(series, errors="coerce").astype("float64").to_numpy(na_value=np.nan)
     base = ~np.isnan(v)
-    return _Block(name, np.nan_to_num(v)[:, None], base[:, None], [""], "mean", name, ["mean"])
+    return _Block(
+        name, [""], "mean", name, ["mean"], real=np.nan_to_num(v), real_base=base
+    )
 
 
 def _blocks(
@@ -512,20 +556,20 @@ def _blocks(
     for d in derived:
         if d.source in responses.columns and d.source in dictionary.variables:
             var = dictionary[d.source]
-            pos = _code_array(responses[d.source], list(var.codes))
-            base = pos >= 0
-            idx = [list(var.codes).index(c) for c in d.codes if c in var.codes]
-            values = np.where(base, np.isin(pos, idx).astype(float), 0.0)
+            codes = list(var.codes)
+            pos = _code_array(responses[d.source], codes)
+            idx = [codes.index(c) for c in d.codes if c in var.codes]
             blocks.append(
                 _Block(
                     d.name,
-                    values[:, None],
-                    base[:, None],
                     [""],
                     "proportion",
                     d.source,
                     ["derived"],
                     [f"{d.source}:{'|'.join(d.codes)}"],
+                    pos=pos,
+                    level_sets=np.isin(np.arange(len(codes)), idx)[:, None],
+                    base_sets=np.ones((len(codes), 1), dtype=bool),
                 )
             )
     return blocks
@@ -600,6 +644,203 @@ def estimate_indicators(
     return apply_disclosure(table, thresholds or Thresholds(), unit=unit)
 
 
+def _fine_cells(
+    design: SurveyDesign, partitions: Sequence[tuple[Any, np.ndarray, list[str]]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The finest cells of the units: same stratum, calibration cells and domains.
+
+    Returns ``(cell of each unit (n,), first unit of each cell (F,))``. Every sum the
+    estimation needs (per domain, per stratum × domain, per calibration cell × domain) is a
+    sum of per-cell sums, so the per-unit work is done once for all partitions.
+    """
+    parts: list[tuple[np.ndarray, int]] = [(design.strata, design.n_strata)]
+    if design.calibration is not None:
+        for margin, size in zip(
+            design.calibration.margins, design.calibration.n_cells, strict=True
+        ):
+            parts.append((margin, size))
+    for _names, groups, labels in partitions:
+        parts.append((groups + 1, len(labels) + 1))
+    key = np.zeros(design.n, dtype=np.int64)
+    bound = 1
+    for codes, size in parts:
+        if bound * max(size, 1) >= 2**62:
+            _, key = np.unique(key, return_inverse=True)
+            bound = int(key.max()) + 1
+        key = key * max(size, 1) + codes
+        bound *= max(size, 1)
+    _, first, cell = np.unique(key, return_index=True, return_inverse=True)
+    return cell.astype(np.int64), first
+
+
+#: Per fine cell (rows) and block column: the sums the ratio estimator needs, by name
+#: (``y_<u>`` = Σ u·b·y, ``b_<u>`` = Σ u·b for the unit weights ``u``; ``y2_w2``, ``count``,
+#: and for means ``abs`` and ``max`` of ``|w·y|``).
+_CellSums = dict[str, np.ndarray]
+
+
+def _block_sums(
+    block: _Block, cell: np.ndarray, n_cells: int, weights: dict[str, np.ndarray]
+) -> _CellSums:
+    """Sums of ``u·b·y`` and ``u·b`` per fine cell for each unit weight ``u`` of ``weights``.
+
+    Proportions: one ``bincount`` per weight over (cell, answer) pairs, then a product with
+    the block's level and base sets. Means: one ``bincount`` per weight and column.
+    """
+    out: dict[str, np.ndarray] = {}
+    if block.pos is not None:
+        assert block.level_sets is not None and block.base_sets is not None
+        q = block.level_sets.shape[0]
+        ok = block.pos >= 0
+        key = cell[ok] * q + block.pos[ok]
+        level = block.level_sets.astype(float)
+        base = block.base_sets.astype(float)
+        for name, u in weights.items():
+            u_ok = None if u is None else u[ok]
+            counts = np.bincount(key, weights=u_ok, minlength=n_cells * q).reshape(n_cells, q)
+            out["y_" + name] = counts @ level
+            out["b_" + name] = counts @ base
+        out["y2_w2"] = out["y_w2"]  # y is 0/1
+        out["count"] = out["y_one"]
+        return out
+    assert block.real is not None and block.real_base is not None
+    b = block.real_base
+    y = block.real[b]
+    c = cell[b]
+    for name, u in weights.items():
+        u_b = np.ones(len(y)) if u is None else u[b]
+        out["y_" + name] = np.bincount(c, weights=u_b * y, minlength=n_cells)[:, None]
+        out["b_" + name] = np.bincount(c, weights=u_b, minlength=n_cells)[:, None]
+    w2 = weights["w2"][b]
+    out["y2_w2"] = np.bincount(c, weights=w2 * y * y, minlength=n_cells)[:, None]
+    out["count"] = np.bincount(c, weights=(y != 0).astype(float), minlength=n_cells)[:, None]
+    contrib = np.abs(weights["w"][b] * y)
+    out["abs"] = np.bincount(c, weights=contrib, minlength=n_cells)[:, None]
+    biggest = np.zeros(n_cells)
+    np.maximum.at(biggest, c, contrib)
+    out["max"] = biggest[:, None]
+    return out
+
+
+def _onehot(rows: np.ndarray, n_rows: int, n_cells: int) -> np.ndarray:
+    """(n_rows, n_cells) 0/1 matrix with a 1 at (rows[f], f); rows −1 are left out."""
+    matrix = np.zeros((n_rows, n_cells))
+    keep = rows >= 0
+    matrix[rows[keep], np.flatnonzero(keep)] = 1.0
+    return matrix
+
+
+def _fast_ratios(
+    design: SurveyDesign,
+    sums: _CellSums,
+    cell_group: np.ndarray,
+    G: int,
+    aggregators: dict[str, Any],
+    dominance: bool,
+) -> RatioEstimates:
+    """:func:`estimate_ratios` from per-fine-cell sums (designs where each unit is a PSU).
+
+    The linearised scores ``e_i = w_i·b_i·(y_i − R_g)/W_g`` are constant in ``R_g`` and
+    ``W_g`` within a fine cell, so their sums (and sums of squares) over strata × domains and
+    calibration cells × domains follow from the fine-cell sums of ``u·b·y`` and ``u·b``.
+    """
+    to_group = aggregators["group"]
+    weighted_base = to_group @ sums["b_w"]
+    total = to_group @ sums["y_w"]
+    n = to_group @ sums["b_one"]
+    count = to_group @ sums["count"]
+    w2 = to_group @ sums["b_w2"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        est = total / weighted_base
+    safe_est = np.where(np.isfinite(est), est, 0.0)
+    safe_base = np.where(weighted_base > 0, weighted_base, 1.0)
+    inside = cell_group >= 0
+    g = np.where(inside, cell_group, 0)
+    r = np.where(inside[:, None], safe_est[g], 0.0)  # (F, K)
+    base = safe_base[g]
+    e1 = (sums["y_w"] - r * sums["b_w"]) / base
+    e2 = (sums["y2_w2"] - 2.0 * r * sums["y_w2"] + r * r * sums["b_w2"]) / (base * base)
+    to_hg = aggregators["hg"]
+    t1 = to_hg @ e2
+    t2 = to_hg @ e1
+    K = e1.shape[1]
+    if design.calibration is None:
+        var = design.variance_from_sums(t1, t2, G)
+    else:
+        alg = design._cal
+        assert alg is not None
+        em = (sums["y_dw"] - r * sums["b_dw"]) / base
+        ec = (sums["y_cww"] - r * sums["b_cww"]) / base
+        m = np.empty((alg.p, G, K))
+        cross1 = np.empty((G, alg.p, K))
+        for to_cells, off, size in aggregators["cal"]:
+            m[off : off + size] = (to_cells @ em).reshape(size, G, K)
+            cross1[:, off : off + size, :] = (to_cells @ ec).reshape(size, G, K).transpose(1, 0, 2)
+        var = design.variance_from_sums(t1, t2, G, m, cross1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        n_eff = np.where(w2 > 0, weighted_base**2 / np.where(w2 > 0, w2, 1.0), 0.0)
+    # degrees of freedom: units in the base minus strata with some unit in the base
+    H = design.n_strata
+    present = (to_hg @ sums["b_one"]) > 0
+    df = n - present.reshape(H, G, K).sum(axis=0)
+    dom = np.zeros((G, K))
+    if dominance:
+        abs_total = to_group @ sums["abs"]
+        biggest = np.zeros((G, K))
+        np.maximum.at(biggest, cell_group[inside], sums["max"][inside])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            dom = np.where(abs_total > 0, biggest / abs_total, 0.0)
+    est = np.where(weighted_base > 0, est, np.nan)
+    se = np.where(weighted_base > 0, np.sqrt(var), np.nan)
+    return RatioEstimates(est, se, n, count, weighted_base, n_eff, df.astype(float), dom)
+
+
+def _fast_results(
+    design: SurveyDesign,
+    blocks: list[_Block],
+    partitions: Sequence[tuple[Any, np.ndarray, list[str]]],
+) -> list[list[RatioEstimates]]:
+    """Ratio estimates of every block × partition, for a design whose PSUs are its units."""
+    cell, first = _fine_cells(design, partitions)
+    F = len(first)
+    w = design.weights
+    weights: dict[str, Any] = {"one": None, "w": w, "w2": w * w}
+    if design.calibration is not None:
+        alg = design._cal
+        assert alg is not None
+        weights["dw"] = alg.d_over_w * w
+        weights["cww"] = design.stratum_factor[design.strata] * w * w
+    cell_stratum = design.strata[first]
+    aggregators = []
+    for _names, groups, labels in partitions:
+        G = len(labels)
+        cell_group = groups[first]
+        hg = np.where(cell_group >= 0, cell_stratum * G + cell_group, -1)
+        agg: dict[str, Any] = {
+            "group": _onehot(cell_group, G, F),
+            "hg": _onehot(hg, design.n_strata * G, F),
+            "cal": [],
+        }
+        if design.calibration is not None:
+            alg = design._cal
+            assert alg is not None
+            for cells, off in zip(alg.cells, alg.offsets, strict=True):
+                size = int(cells.max() - off) + 1
+                rows = np.where(cell_group >= 0, (cells[first] - off) * G + cell_group, -1)
+                agg["cal"].append((_onehot(rows, size * G, F), off, size))
+        aggregators.append((cell_group, G, agg))
+    out = []
+    for block in blocks:
+        sums = _block_sums(block, cell, F, weights)
+        out.append(
+            [
+                _fast_ratios(design, sums, cell_group, G, agg, block.statistic == "mean")
+                for cell_group, G, agg in aggregators
+            ]
+        )
+    return out
+
+
 def _estimate_table(
     responses: pd.DataFrame,
     design: SurveyDesign,
@@ -610,17 +851,22 @@ def _estimate_table(
     derived: Sequence[DerivedIndicator],
 ) -> pd.DataFrame:
     partitions = _domain_partitions(responses, dictionary, domains)
-    indexes = [
-        (names, design.domain_index(groups, len(labels)), labels)
+    blocks = _blocks(responses, dictionary, derived)
+    # each unit its own PSU (every study design): sums per fine cell, once for all domains
+    fast = _fast_results(design, blocks, partitions) if design.psu_is_unit else None
+    indexes: list[tuple[Any, Any, list[str]]] = [
+        (names, None if fast is not None else design.domain_index(groups, len(labels)), labels)
         for names, groups, labels in partitions
     ]
-    blocks = _blocks(responses, dictionary, derived)
     frames: list[dict[str, np.ndarray]] = []
-    for block in blocks:
-        for names, index, labels in indexes:
-            r = estimate_ratios(
-                design, block.values, block.base, index, dominance=block.statistic == "mean"
-            )
+    for b, block in enumerate(blocks):
+        for p, (names, index, labels) in enumerate(indexes):
+            if fast is not None:
+                r = fast[b][p]
+            else:
+                r = estimate_ratios(
+                    design, block.values, block.base, index, dominance=block.statistic == "mean"
+                )
             G, K = r.estimate.shape
             if block.statistic == "mean":
                 low, high = mean_interval(r.estimate, r.se, r.df, confidence=confidence)
