@@ -761,7 +761,10 @@ def chart_scale(ctx: ReportContext, indicators: Sequence[str], *, title: str) ->
             apart[label + (" (*)" if "prudence" in flags else "")] = float(sum(values))
         n_values.append(int(next(iter(rows.values()))["n"]))  # type: ignore[index]
     frame = pd.DataFrame.from_dict(shares, orient="index", columns=[c for c, _ in levels])
-    missing_labels = ctx.t("nsp_apart") if len(var.missing) > 1 else "NSP"
+    if ctx.language == "en":  # short: the side panel's title is about 14 characters wide
+        missing_labels = "Don't know, N/A" if len(var.missing) > 1 else "Don't know"
+    else:
+        missing_labels = ctx.t("nsp_apart") if len(var.missing) > 1 else "NSP"
     fig = plot_diverging(
         frame,
         levels,

@@ -37,12 +37,16 @@ __all__ = [
     "ReportContext",
     "cover",
     "definitions",
+    "design_variable",
+    "english_date",
     "essentiel",
+    "french_date",
     "key_figures",
     "load_context",
     "matrix_items",
     "methodology",
     "quality_summary",
+    "translate_note",
 ]
 
 INDICATOR_COLUMNS = (
@@ -61,11 +65,34 @@ INDICATOR_COLUMNS = (
 )
 HIDDEN_FLAGS = ("s", "nd")
 SIZES_LABEL_SHORT = {"tpe": "TPE", "pme": "PME", "eti": "ETI", "ge": "GE"}
+SIZES_LABEL_SHORT_EN = {"tpe": "micro", "pme": "SME", "eti": "mid-cap", "ge": "large"}
+#: design variables named in the methodology annex: name -> (fr, en)
+DESIGN_VARIABLES = {
+    "secteur": ("secteur", "sector"),
+    "taille": ("taille", "size"),
+    "departement": ("département", "département"),
+}
 
 _MONTHS_FR = (
     "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
     "octobre", "novembre", "décembre",
 )  # fmt: skip
+
+
+_MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+
+
+def english_date(date: dt.date) -> str:
+    """``25 November 2026``, whatever the machine's locale."""
+    return f"{date.day} {_MONTHS_EN[date.month - 1]} {date.year}"
+
+
+def french_date(date: dt.date) -> str:
+    """``25 novembre 2026``, whatever the machine's locale."""
+    return f"{date.day} {_MONTHS_FR[date.month - 1]} {date.year}"
 
 
 class Html(str):
@@ -203,7 +230,7 @@ class ReportContext:
     def date_text(self) -> str:
         """The report's date in words (``25 novembre 2026`` / ``25 November 2026``)."""
         if self.language == "en":
-            return self.date.strftime("%d %B %Y").lstrip("0")
+            return english_date(self.date)
         return f"{self.date.day} {_MONTHS_FR[self.date.month - 1]} {self.date.year}"
 
     @property
@@ -222,7 +249,8 @@ class ReportContext:
     def size_label(self, code: str, *, short: bool = False) -> str:
         """The label of a size class (``PME`` when short)."""
         if short:
-            return SIZES_LABEL_SHORT.get(code, code)
+            table = SIZES_LABEL_SHORT_EN if self.language == "en" else SIZES_LABEL_SHORT
+            return table.get(code, code)
         size = self.dictionary.size_classes.get(code)
         return size.label.get(self.language) if size else code
 
@@ -249,7 +277,7 @@ class ReportContext:
         words = []
         if "taille" in parts:
             size = self.size_label(parts["taille"], short=True)
-            words.append(self.pick(f"de type {size}", f"of size {size}"))
+            words.append(self.pick(f"de type {size}", f"of {size} size"))
         if "secteur" in parts:
             label = self.sector_label(parts["secteur"])
             words.append(self.pick(f"du secteur {label}", f"in the {label} sector"))
@@ -793,7 +821,8 @@ def essentiel(ctx: ReportContext) -> Html:
 def definitions(ctx: ReportContext) -> Html:
     """The encadré "Définitions": generative AI, adoption stage, size classes."""
     sizes = "; ".join(
-        f"{ctx.size_label(code, short=True)} : {ctx.size_label(code)}" for code in ctx.sizes()
+        f"{SIZES_LABEL_SHORT.get(code, code)}{ctx.pick(' : ', ': ')}{ctx.size_label(code)}"
+        for code in ctx.sizes()
     )
     entries = [
         (
@@ -991,13 +1020,16 @@ def weighting_facts(ctx: ReportContext) -> dict[str, Any]:
             src = str(c.get("from", c.get("stratum", "?"))).replace(";", " × ")
             text = f"{src} → {str(c.get('into', c.get('to', '?'))).replace(';', ' × ')}"
         reason = c.get("raison", c.get("reason"))
+        if reason and ctx.language == "en":
+            reason = translate_note(str(reason))
         collapsed.append(f"{text} ({reason})" if reason else text)
     raking = w.get("calage", w.get("raking")) or {}
     margins: list[str] = []
     iterations = None
     if isinstance(raking, dict):
         for m in _as_list(raking.get("marges", raking.get("margins"))):
-            margins.append(" × ".join(m) if isinstance(m, list) else str(m))
+            names = m if isinstance(m, list) else str(m).split(" × ")
+            margins.append(" × ".join(design_variable(ctx, str(v).strip()) for v in names))
         iterations = raking.get("iterations")
     trimming = w.get("ecretement", w.get("trimming")) or {}
     trim_ratio = trimmed = None
@@ -1019,6 +1051,8 @@ def weighting_facts(ctx: ReportContext) -> dict[str, Any]:
         elif ctx.domain == "all":
             neff = _num(raw_neff)
     notes = [str(n) for n in _as_list(w.get("notes")) if isinstance(n, str)]
+    if ctx.language == "en":
+        notes = [translate_note(n) for n in notes]
     return {
         "strata": strata,
         "collapsed": collapsed,
@@ -1030,6 +1064,59 @@ def weighting_facts(ctx: ReportContext) -> dict[str, Any]:
         "n_eff": neff,
         "notes": notes,
     }
+
+
+def design_variable(ctx: ReportContext, name: str) -> str:
+    """A design variable (``secteur``, ``taille``…) named in the report's language."""
+    pair = DESIGN_VARIABLES.get(name)
+    return (pair[1] if ctx.language == "en" else pair[0]) if pair else name
+
+
+# Notes of weighting.json are written in French by the weighting engine; an English report
+# translates the known ones (pattern -> replacement), and names the rest as they are.
+_NOTE_PATTERNS: tuple[tuple[str, str], ...] = (
+    (
+        r"^marge (?P<m>.+?) : (?P<n>\d+) répondant\(s\) sans valeur forment une cellule à part, "
+        r"qui garde son poids de sondage ; les autres cellules suivent la population$",
+        r"margin \g<m>: \g<n> respondent(s) without a value form a cell of their own, which "
+        r"keeps its design weight; the other cells follow the population",
+    ),
+    (
+        r"^marge (?P<m>.+?) non utilisée pour le calage : (?P<n>\d+) répondant\(s\) sur "
+        r"(?P<t>\d+) sans valeur$",
+        r"margin \g<m> not used for raking: \g<n> respondent(s) out of \g<t> without a value",
+    ),
+    (
+        r"^(?P<n>\d+) répondant\(s\) de strates exhaustives gardent un poids de 1$",
+        r"\g<n> respondent(s) of fully surveyed strata keep a weight of 1",
+    ),
+    (
+        r"^strate (?P<s>.+?) : un seul répondant après regroupement ; sa contribution à la "
+        r"variance est nulle$",
+        r"stratum \g<s>: a single respondent after merging; its contribution to the variance "
+        r"is zero",
+    ),
+    (
+        r"^(?P<g>.+?) : (?P<n>[\d\s\u202f]+) entreprises mais aucun répondant ; ce groupe est "
+        r"hors du champ des estimations$",
+        r"\g<g>: \g<n> companies but no respondent; this group is outside the scope of the "
+        r"estimates",
+    ),
+    (r"^aucun répondant : hors du champ des estimations$", "no respondent: out of scope"),
+    (r"^aucun répondant$", "no respondent"),
+    (r"^un seul répondant$", "a single respondent"),
+)
+
+
+def translate_note(note: str) -> str:
+    """A French note of the weighting engine in English (unchanged when unknown)."""
+    for pattern, replacement in _NOTE_PATTERNS:
+        if re.match(pattern, note):
+            text = re.sub(pattern, replacement, note)
+            for fr, en in (("secteur", "sector"), ("taille", "size"), ("departement", "département")):
+                text = re.sub(rf"\b{fr}\b", en, text)
+            return text
+    return note
 
 
 def _p(text: str) -> str:
@@ -1077,7 +1164,7 @@ def methodology(ctx: ReportContext, kind: str | None = None) -> Html:
     parts.append(str(tables.show(ctx, "echantillon", kind=kind)))
     # weighting
     parts.append(f"<h3>{esc(ctx.pick('Pondération', 'Weighting'))}</h3>")
-    strata = " × ".join(ctx.study.weighting.strata)
+    strata = " × ".join(design_variable(ctx, v) for v in ctx.study.weighting.strata)
     parts.append(
         _p(
             ctx.pick(

@@ -506,7 +506,52 @@ def _files(ctx: ReportContext) -> _Built:
     )
 
 
+#: English names of the cleaning and checking rules (the codes are the study's vocabulary)
+RULE_LABELS_EN: dict[str, str] = {
+    "case_cochee_vers_1": "ticked box to 1",
+    "case_vers_0": "empty box to 0",
+    "code_inconnu": "unknown code",
+    "date_improbable": "unlikely date",
+    "date_invalide": "invalid date",
+    "date_serie_excel": "Excel serial date",
+    "date_texte": "date written as text",
+    "departement_zero": "département leading zero",
+    "doublon": "duplicate",
+    "espace_milliers": "thousands separator",
+    "fichier_illisible": "unreadable file",
+    "hors_plage": "out of range",
+    "hors_vague": "not asked at this wave",
+    "id_duplique": "duplicate identifier",
+    "libelle_vers_code": "label to code",
+    "ligne_sans_reponse": "row without answers",
+    "multi_contradictoire": "contradictory choices",
+    "multi_une_cellule": "choices in one cell",
+    "naf_invalide": "invalid NAF code",
+    "naf_normalise": "NAF code normalised",
+    "naf_secteur_incoherent": "NAF code and sector disagree",
+    "nsp_normalise": "don't know normalised",
+    "obligatoire_manquant": "required answer missing",
+    "reponse_incomplete": "incomplete response",
+    "secteur_depuis_source": "sector from the source",
+    "taille_depuis_effectif": "size from headcount",
+    "taille_depuis_tranche": "size from headcount band",
+    "tranche_effectif": "headcount band",
+    "valeur_incoherente": "inconsistent value",
+    "virgule_decimale": "decimal comma",
+}
+
+
+def rule_label(ctx: ReportContext, rule: str) -> str:
+    """A rule code as the report's reader sees it: the code in French, a name in English."""
+    if ctx.language != "en":
+        return rule
+    code, sep, rest = rule.partition(" (")
+    name = RULE_LABELS_EN.get(code, code.replace("_", " "))
+    return f"{name} ({rest}" if sep else name
+
+
 def _rule_counts(ctx: ReportContext, counts: pd.DataFrame, title: str, rule_head: str) -> _Built:
+    counts = counts.assign(rule=[rule_label(ctx, str(r)) for r in counts["rule"]])
     file_col, rule_col, count_col = (
         ctx.pick("Fichier", "File"),
         rule_head,

@@ -139,7 +139,12 @@ def index_html(
         if items
         else f"<p>{esc(words['none'])}</p>"
     )
-    stamp = date.strftime("%d/%m/%Y") if lang == "fr" else date.strftime("%Y-%m-%d")
+    if lang == "fr":
+        stamp = date.strftime("%d/%m/%Y")
+    else:
+        from iaobs.report import english_date
+
+        stamp = english_date(date)
     css = page_css(language=lang, cache_dir=cache_dir)
     heading = f"{words['reports']} {wave}"
     return f"""<!DOCTYPE html>
