@@ -27,7 +27,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -79,6 +79,7 @@ class Source:
     sector: str | None = None
     questionnaire: str = "entreprises"
     mapping: Path | None = None
+    wave: str | None = None  # the survey wave the file belongs to; None: the study's wave
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,8 @@ class Study:
     key: str | None = None
     max_file_mb: float = 200.0
     waves: tuple[str, ...] = ()
+    other_sources: tuple[Source, ...] = ()  # sources of the other waves (see for_wave)
+    processed_subdir: str = ""  # "" for the study's wave; "waves/<wave>" for another wave
 
     @cached_property
     def dictionary(self) -> Dictionary:
@@ -120,7 +123,37 @@ class Study:
 
     @property
     def processed_dir(self) -> Path:
-        return self.root / "data" / "processed"
+        """``data/processed/`` for the study's wave, ``data/processed/waves/<wave>/`` for
+        another wave of a multi-wave study (see :meth:`for_wave`)."""
+        base = self.root / "data" / "processed"
+        return base / self.processed_subdir if self.processed_subdir else base
+
+    @property
+    def all_waves(self) -> tuple[str, ...]:
+        """The waves of the study in order: ``[study] waves``, or the study's wave alone."""
+        return self.waves or (self.wave,)
+
+    def for_wave(self, wave: str) -> Study:
+        """This study as it was at another wave: that wave's sources, processed data under
+        ``data/processed/waves/<wave>/`` and reports under ``reports/<wave>/``.
+
+        The study's own wave gives the study itself. Margins, sectors and thresholds are the
+        study's (a study whose population changed between waves keeps one margins file per
+        study folder).
+        """
+        if wave == self.wave:
+            return self
+        if wave not in self.all_waves:
+            raise ConfigError(
+                f"vague inconnue « {wave} »",
+                hint="vagues de l'étude ([study] waves) : " + ", ".join(self.all_waves),
+            )
+        every = (*self.sources, *self.other_sources)
+        mine = tuple(s for s in every if (s.wave or self.wave) == wave)
+        rest = tuple(s for s in every if (s.wave or self.wave) != wave)
+        return replace(
+            self, wave=wave, sources=mine, other_sources=rest, processed_subdir=f"waves/{wave}"
+        )
 
     @property
     def reports_dir(self) -> Path:
@@ -159,7 +192,9 @@ _SCHEMA: dict[str, set[str]] = {
     "labels": set(),
     "sources": set(),
 }
-_SOURCE_KEYS = {"path", "profile", "sheet", "header_row", "sector", "questionnaire", "mapping"}
+_SOURCE_KEYS = {
+    "path", "profile", "sheet", "header_row", "sector", "questionnaire", "mapping", "wave"
+}
 _SECTOR_KEYS = {"label", "naf"}
 _SLUG = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 _WAVE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
@@ -212,11 +247,12 @@ def _typed(dc: type, values: Mapping[str, Any], where: str, file: Path) -> Any:
 RAW_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt")
 
 
-def _discover_sources(root: Path) -> list[Source]:
+def _discover_sources(root: Path, waves: tuple[str, ...] = ()) -> list[Source]:
     """Every spreadsheet under ``data/raw/`` when study.toml lists no ``[[sources]]``.
 
     Files whose name starts with ``formation`` are read with the pilot-training questionnaire;
-    all others with the company questionnaire and the ``template`` profile.
+    all others with the company questionnaire and the ``template`` profile. A file under
+    ``data/raw/<wave>/`` where ``<wave>`` is one of ``waves`` belongs to that wave.
     """
     raw = root / "data" / "raw"
     if not raw.is_dir():
@@ -225,10 +261,15 @@ def _discover_sources(root: Path) -> list[Source]:
         p for p in raw.rglob("*") if p.is_file() and p.suffix.lower() in RAW_SUFFIXES
         and not p.name.startswith((".", "~$"))
     )
+    def wave_of(path: Path) -> str | None:
+        first = path.relative_to(raw).parts[0] if len(path.relative_to(raw).parts) > 1 else ""
+        return first if first in waves else None
+
     return [
         Source(
             path=p.resolve(),
             questionnaire="formation" if p.name.lower().startswith("formation") else "entreprises",
+            wave=wave_of(p),
         )
         for p in found
     ]
@@ -278,6 +319,24 @@ def load_study(path: str | Path = ".") -> Study:
             "sous reports/)",
             file=file,
             hint="lettres, chiffres, tirets et points, 40 caractères au plus (ex. 2019, 2025-T1)",
+        )
+    waves = study.get("waves", [])
+    if not isinstance(waves, list) or not all(isinstance(w, str | int) for w in waves):
+        raise ConfigError(
+            "[study] waves : liste de vagues attendue, ex. waves = [\"2019\", \"2020\"]",
+            file=file,
+        )
+    waves = [str(w).strip() for w in waves]
+    for w in waves:
+        if not _WAVE.fullmatch(w) or ".." in w:
+            raise ConfigError(f"[study] waves : nom de vague invalide {w!r}", file=file)
+    if len(set(waves)) != len(waves):
+        raise ConfigError("[study] waves : une vague figure deux fois", file=file)
+    if waves and wave not in waves:
+        raise ConfigError(
+            f"[study] wave = {wave!r} absente de [study] waves",
+            file=file,
+            hint="la vague de l'étude (celle des rapports produits) doit figurer dans waves",
         )
     language = str(study.get("language", "fr"))
     if language not in ("fr", "en"):
@@ -346,6 +405,14 @@ def load_study(path: str | Path = ".") -> Study:
                 file=file,
                 hint=f"vouliez-vous dire « {close[0]} » ?" if close else "secteurs : " + ", ".join(sorted(known_sectors)),
             )
+        source_wave = str(spec["wave"]).strip() if "wave" in spec else None
+        if source_wave is not None and source_wave != wave and source_wave not in waves:
+            raise ConfigError(
+                f"{where} : vague « {source_wave} » inconnue",
+                file=file,
+                hint="déclarez les vagues de l'étude dans [study], ex. waves = "
+                f"[\"{source_wave}\", \"{wave}\"]",
+            )
         questionnaire = str(spec.get("questionnaire", "entreprises"))
         if questionnaire not in ("entreprises", "formation"):
             raise ConfigError(f"{where} : questionnaire inconnu « {questionnaire} »", file=file)
@@ -358,11 +425,14 @@ def load_study(path: str | Path = ".") -> Study:
                 sector=sector,
                 questionnaire=questionnaire,
                 mapping=mapping,
+                wave=source_wave,
             )
         )
 
     if "sources" not in data:
-        sources = _discover_sources(root)
+        sources = _discover_sources(root, tuple(waves))
+    current = [s for s in sources if (s.wave or wave) == wave]
+    others = [s for s in sources if (s.wave or wave) != wave]
 
     margins = None
     if "population" in data and data["population"].get("margins"):
@@ -380,7 +450,7 @@ def load_study(path: str | Path = ".") -> Study:
         region=str(study["region"]),
         wave=wave,
         language=language,
-        sources=tuple(sources),
+        sources=tuple(current),
         margins=margins,
         thresholds=_typed(Thresholds, data.get("thresholds", {}), "[thresholds]", file),
         weighting=_typed(Weighting, data.get("weighting", {}), "[weighting]", file),
@@ -390,5 +460,6 @@ def load_study(path: str | Path = ".") -> Study:
         key_env=str(privacy.get("key_env", DEFAULT_KEY_ENV)),
         key=privacy.get("key"),
         max_file_mb=float(data.get("input", {}).get("max_file_mb", 200.0)),
-        waves=tuple(str(w) for w in study.get("waves", ())),
+        waves=tuple(waves),
+        other_sources=tuple(others),
     )
