@@ -809,7 +809,7 @@ def clean_responses(
                 coded[column] = _clean_date(ctx, column)
             elif var.type == "bool":
                 values, codes, parsed = _per_unique(frame[column], lambda v: _parse_flag(v, set()))
-                _record(ctx, column, frame[column], codes, parsed)
+                _record(ctx, column, frame[column], codes, parsed, choices="Oui, Non, 1, 0")
                 coded[column] = pd.Series(pd.array(list(values), dtype="Int8"))
             else:
                 coded[column] = _clean_text(ctx, column)
