@@ -34,12 +34,32 @@ def report_content(
     Parameters
     ----------
     kind
-        ``secteur``, ``synthese`` or ``qualite``.
+        ``secteur``, ``synthese``, ``qualite``, ``formation`` or ``entreprise``.
     parameters
-        The report's notebook parameters (``study_dir``, ``sector``, ``language``).
+        The report's notebook parameters (``study_dir``, ``sector``, ``language``…).
     tables
         Whether to build the tables (only needed for ``tables.xlsx``).
     """
+    if kind == "formation":
+        from iaobs import training
+
+        tctx = training.load_training(
+            parameters["study_dir"], language=str(parameters.get("language", ""))
+        )
+        return ReportContent(
+            sections=list(training.training_tables(tctx)) if tables else [],
+            key_figures=list(training.key_figures(tctx)),
+        )
+    if kind == "entreprise":
+        from iaobs import benchmark
+
+        cctx = benchmark.load_company(
+            parameters["study_dir"],
+            str(parameters["company"]),
+            language=str(parameters.get("language", "")),
+        )
+        # no key figure: nothing about a company may reach the public index page
+        return ReportContent(sections=list(benchmark.company_tables(cctx)) if tables else [])
     from iaobs.report import key_figures, load_context
 
     ctx = load_context(

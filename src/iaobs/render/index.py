@@ -39,6 +39,15 @@ WORDS = {
         "secteur": "Rapport sectoriel",
         "synthese": "Synthèse",
         "qualite": "Qualité des données",
+        "formation": "Évaluation",
+        "entreprise": "Diffusion restreinte",
+        "companies_title": "Rapports individuels des entreprises volontaires",
+        "companies_count": "{n} rapport(s) « Votre entreprise face à son secteur » produit(s)",
+        "companies_failed": "{n} rapport(s) d'entreprise en échec lors de la dernière exécution",
+        "companies_note": (
+            "Chaque rapport est adressé à l'entreprise concernée et n'est pas publié ; la liste "
+            "des rapports est réservée à l'équipe de l'observatoire."
+        ),
         "skip": "Aller au contenu",
         "kf": "Chiffres clés",
     },
@@ -59,6 +68,15 @@ WORDS = {
         "secteur": "Sector report",
         "synthese": "Overview",
         "qualite": "Data quality",
+        "formation": "Evaluation",
+        "entreprise": "Restricted",
+        "companies_title": "Individual reports for volunteer companies",
+        "companies_count": "{n} “Your company and its sector” report(s) produced",
+        "companies_failed": "{n} company report(s) failed in the last run",
+        "companies_note": (
+            "Each report is sent to the company concerned and is not published; the list of "
+            "reports is kept by the observatory's staff."
+        ),
         "skip": "Skip to content",
         "kf": "Key figures",
     },
@@ -94,6 +112,26 @@ def _figure(record: Mapping[str, Any], language: str) -> str:
     return f"<li>{sentence}</li>"
 
 
+def _companies_card(companies: Sequence[IndexCard], words: Mapping[str, str]) -> str:
+    """One card for all company reports: counts only, no identifier and no link."""
+    esc = html.escape
+    produced = sum(1 for c in companies if not c.failed)
+    failed = len(companies) - produced
+    lines = [
+        '<li class="iaobs-card" id="rapports-entreprises">',
+        f'<p class="iaobs-meta">{esc(words["entreprise"])}</p>',
+        f"<h2>{esc(words['companies_title'])}</h2>",
+        f"<p>{esc(words['companies_count'].format(n=produced))}</p>",
+    ]
+    if failed:
+        lines.append(
+            f'<p class="iaobs-status">{esc(words["companies_failed"].format(n=failed))}</p>'
+        )
+    lines.append(f'<p class="iaobs-meta">{esc(words["companies_note"])}</p>')
+    lines.append("</li>")
+    return "\n".join(lines)
+
+
 def index_html(
     cards: Sequence[IndexCard],
     reports_dir: Path,
@@ -110,6 +148,8 @@ def index_html(
     lang = language if language in WORDS else "fr"
     esc = html.escape
     items = []
+    companies = [card for card in cards if card.kind == "entreprise"]
+    cards = [card for card in cards if card.kind != "entreprise"]
     for card in cards:
         folder = reports_dir / card.slug
         classes = "iaobs-card iaobs-failed" if card.failed else "iaobs-card"
@@ -134,6 +174,8 @@ def index_html(
             parts.append('<p class="iaobs-links">' + " ".join(links) + "</p>")
         parts.append("</li>")
         items.append("\n".join(parts))
+    if companies:
+        items.append(_companies_card(companies, words))
     body = (
         '<ul class="iaobs-cards">\n' + "\n".join(items) + "\n</ul>"
         if items

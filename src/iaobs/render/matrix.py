@@ -1,15 +1,28 @@
 """The parameter matrix of a study: which reports exist, their slugs, templates and parameters.
 
 One report per sector that has data (``banque``, ``transport-logistique``…), the regional
-overview (``synthese-regionale``) and the data-quality report (``qualite-donnees``). Each
+overview (``synthese-regionale``), the data-quality report (``qualite-donnees``), the
+pilot-training evaluation (``formation-pilote``, when the study has training answers) and one
+short benchmark per volunteer company (``entreprise-<pseudonymous id>``, for every company that
+answered ``volontaire_accompagnement = oui``). Each
 report is a :class:`ReportSpec`; its parameters are checked against the typed ``parameters``
 cell of its notebook template before anything is executed (:func:`check_parameters`).
+
+Company reports are not for publication: the index page shows only their number, and the
+list of which report belongs to which company is written for the observatory's staff alone in
+``reports/<wave>/entreprises/index-personnel.csv`` (pseudonymous id, report folder, source file
+and row; no name, no SIREN). The list of volunteers is read from ``responses.parquet`` once per
+version of that file and remembered in ``.iaobs-cache/volontaires.json``.
 
 This module imports nothing heavy: the unchanged-rerun path goes through it.
 """
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
+import json
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -20,19 +33,29 @@ from typing import Any
 from iaobs.errors import ConfigError
 
 __all__ = [
+    "COMPANY_PREFIX",
     "OVERVIEW_SLUG",
     "QUALITY_SLUG",
+    "STAFF_INDEX",
+    "TRAINING_SLUG",
     "ReportSpec",
     "build_matrix",
     "check_parameters",
+    "company_slug",
     "find_templates_dir",
     "sector_slug",
     "select_reports",
     "validate_slug",
+    "volunteer_companies",
+    "write_staff_index",
 ]
 
 OVERVIEW_SLUG = "synthese-regionale"
 QUALITY_SLUG = "qualite-donnees"
+TRAINING_SLUG = "formation-pilote"
+COMPANY_PREFIX = "entreprise-"
+#: staff-only listing of the company reports, relative to reports/<wave>/
+STAFF_INDEX = Path("entreprises") / "index-personnel.csv"
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _MAX_SLUG = 64
@@ -43,7 +66,13 @@ _RESERVED = frozenset(
     | {f"lpt{i}" for i in range(1, 10)}
 )
 
-TEMPLATE_FILES = {"secteur": "secteur.py", "synthese": "synthese.py", "qualite": "qualite.py"}
+TEMPLATE_FILES = {
+    "secteur": "secteur.py",
+    "synthese": "synthese.py",
+    "qualite": "qualite.py",
+    "formation": "formation.py",
+    "entreprise": "entreprise.py",
+}
 
 
 @dataclass(frozen=True)
@@ -55,7 +84,8 @@ class ReportSpec:
     slug
         Folder name under ``reports/<wave>/`` (lowercase ASCII, hyphens).
     kind
-        ``secteur``, ``synthese`` or ``qualite``: which template and which data it depends on.
+        ``secteur``, ``synthese``, ``qualite``, ``formation`` or ``entreprise``: which template
+        and which data it depends on.
     template
         The jupytext percent-format notebook template.
     parameters
@@ -184,12 +214,209 @@ def build_matrix(
                 title=en if language == "en" else fr,
             )
         )
+    processed = getattr(study, "processed_dir", None)
+    if processed is not None:
+        specs.extend(_training_specs(study, Path(processed), templates_dir))
+        specs.extend(_company_specs(study, Path(processed), templates_dir))
     seen: set[str] = set()
     for spec in specs:
         if spec.slug in seen:
             raise ConfigError(f"deux rapports portent le même nom « {spec.slug} »")
         seen.add(spec.slug)
     return specs
+
+
+def _file_digest(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _training_specs(study: Any, processed: Path, templates_dir: Path) -> list[ReportSpec]:
+    """The pilot-training evaluation, when the study has training answers."""
+    template = templates_dir / TEMPLATE_FILES["formation"]
+    data = processed / "formation.parquet"
+    if not template.is_file() or not data.is_file():
+        return []
+    english = study.language == "en"
+    return [
+        ReportSpec(
+            slug=validate_slug(TRAINING_SLUG),
+            kind="formation",
+            template=template,
+            parameters={
+                "study_dir": str(study.root),
+                "language": study.language,
+                # formation.parquet is not part of the cache's data digest: its hash is
+                "data_version": _file_digest(data),
+            },
+            title="Pilot training evaluation" if english else "Évaluation de la formation pilote",
+        )
+    ]
+
+
+def company_slug(company: str) -> str:
+    """The report slug of a pseudonymous company id: ``E7175edc5b1`` → ``entreprise-e7175edc5b1``.
+
+    Characters other than ASCII letters and digits become hyphens; the result is validated
+    (:func:`validate_slug`).
+    """
+    core = re.sub(r"[^a-z0-9]+", "-", str(company).strip().lower()).strip("-")
+    return validate_slug(COMPANY_PREFIX + core)
+
+
+def volunteer_companies(study: Any) -> list[dict[str, Any]]:
+    """The companies that asked for support (``volontaire_accompagnement = oui``).
+
+    One record per company, in the order of ``responses.parquet``: ``id`` (pseudonymous
+    ``id_repondant``), ``secteur``, ``taille``, ``source_file`` and ``source_row`` (where the
+    observatory's staff find the company in the raw files). Empty when the file or the column
+    is absent. The list is remembered per SHA-256 of the file in
+    ``<study>/.iaobs-cache/volontaires.json`` so that an unchanged rerun reads no parquet.
+    """
+    path = Path(study.processed_dir) / "responses.parquet"
+    if not path.is_file():
+        return []
+    digest = _file_digest(path)
+    cache = Path(study.root) / ".iaobs-cache" / "volontaires.json"
+    try:
+        cached = json.loads(cache.read_text("utf-8"))
+        if cached.get("sha256") == digest and isinstance(cached.get("companies"), list):
+            return list(cached["companies"])
+    except (OSError, ValueError, AttributeError):
+        pass
+    import pyarrow.parquet as pq
+
+    wanted = [
+        "id_repondant",
+        "volontaire_accompagnement",
+        "secteur",
+        "taille",
+        "_source_file",
+        "_source_row",
+    ]
+    try:
+        names = pq.read_schema(path).names
+        table = pq.read_table(path, columns=[c for c in wanted if c in names])
+    except Exception as exc:
+        raise ConfigError(
+            f"réponses des entreprises illisibles ({type(exc).__name__})",
+            file=path,
+            hint="relancez « iaobs run »",
+        ) from exc
+    companies: list[dict[str, Any]] = []
+    if "id_repondant" in table.column_names and "volontaire_accompagnement" in table.column_names:
+        for row in table.to_pylist():
+            if str(row.get("volontaire_accompagnement")) != "oui" or not row.get("id_repondant"):
+                continue
+            companies.append(
+                {
+                    "id": str(row["id_repondant"]),
+                    "secteur": str(row.get("secteur") or ""),
+                    "taille": str(row.get("taille") or ""),
+                    "source_file": str(row.get("_source_file") or ""),
+                    "source_row": row.get("_source_row"),
+                }
+            )
+    try:
+        from iaobs.atomic import write_json
+
+        write_json(cache, {"sha256": digest, "companies": companies})
+    except Exception:  # the cache is an optimisation only
+        pass
+    return companies
+
+
+def _company_specs(study: Any, processed: Path, templates_dir: Path) -> list[ReportSpec]:
+    template = templates_dir / TEMPLATE_FILES["entreprise"]
+    if not template.is_file():
+        return []
+    companies = volunteer_companies(study)
+    if not companies:
+        return []
+    version = _file_digest(processed / "responses.parquet")
+    english = study.language == "en"
+    specs = []
+    for company in companies:
+        try:
+            slug = company_slug(company["id"])
+        except ConfigError:
+            continue  # an id that makes no safe folder name: listed as such in the staff index
+        specs.append(
+            ReportSpec(
+                slug=slug,
+                kind="entreprise",
+                template=template,
+                parameters={
+                    "study_dir": str(study.root),
+                    "company": company["id"],
+                    "language": study.language,
+                    "data_version": version,
+                },
+                title=(
+                    f"Your company and its sector – {company['id']}"
+                    if english
+                    else f"Votre entreprise face à son secteur – {company['id']}"
+                ),
+            )
+        )
+    reports_dir = getattr(study, "reports_dir", None)
+    if reports_dir is not None:
+        write_staff_index(Path(reports_dir), companies, language=study.language)
+    return specs
+
+
+def write_staff_index(
+    reports_dir: Path, companies: Sequence[Mapping[str, Any]], *, language: str = "fr"
+) -> Path:
+    """Write the staff-only list of company reports (``entreprises/index-personnel.csv``).
+
+    First line: a warning that the file is for internal use only; then one row per volunteer
+    company: pseudonymous id, report folder, sector, size class, source file and row (to find
+    the company in the raw files, which alone hold its identity). Rewritten only when its
+    content changes. Never linked from the public index page.
+    """
+    from iaobs.atomic import write_text
+
+    english = language == "en"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    writer.writerow(
+        [
+            "# INTERNAL USE ONLY - DO NOT CIRCULATE: links each company report to a row of the "
+            "raw files"
+            if english
+            else "# USAGE INTERNE - NE PAS DIFFUSER : relie chaque rapport d'entreprise à une "
+            "ligne des fichiers bruts"
+        ]
+    )
+    writer.writerow(
+        ["id", "report", "sector", "size", "source_file", "source_row"]
+        if english
+        else ["identifiant", "rapport", "secteur", "taille", "fichier_source", "ligne_source"]
+    )
+    for company in companies:
+        try:
+            folder = company_slug(str(company["id"])) + "/"
+        except ConfigError:
+            folder = "(identifiant inutilisable comme nom de dossier)"
+        writer.writerow(
+            [
+                company["id"],
+                folder,
+                company.get("secteur", ""),
+                company.get("taille", ""),
+                company.get("source_file", ""),
+                "" if company.get("source_row") is None else company["source_row"],
+            ]
+        )
+    text = buffer.getvalue()
+    destination = Path(reports_dir) / STAFF_INDEX
+    try:
+        if destination.read_text("utf-8-sig") == text:
+            return destination
+    except OSError:
+        pass
+    return write_text(destination, "\ufeff" + text)
 
 
 def select_reports(specs: Sequence[ReportSpec], only: Iterable[str] | None) -> list[ReportSpec]:
