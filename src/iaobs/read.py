@@ -37,6 +37,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import warnings
 import zipfile
 import zlib
 from collections import Counter
@@ -45,6 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from iaobs.dictionary import normalise_text
@@ -614,8 +616,10 @@ def _read_text(
     notes.append(f"encodage {encoding}")
     separator = _sniff_separator(text)
     notes.append(f"séparateur {SEPARATOR_NAMES.get(separator, repr(separator))}")
-    records = _csv_records(path, text, separator)
-    table = _build(path, None, digest, records, header_row, dictionary, notes)
+    table = _read_csv_columns(path, text, separator, digest, header_row, dictionary, notes)
+    if table is None:  # ragged rows, line breaks inside cells, lone CR: record by record
+        records = _csv_records(path, text, separator)
+        table = _build(path, None, digest, records, header_row, dictionary, notes)
     decimal = _decimal_style(table.frame, table.columns)
     if decimal == "comma":
         notes_text = "nombres écrits avec une virgule décimale (convertis au nettoyage)"
@@ -747,6 +751,87 @@ def _open_quote_at_end(text: str, first: int) -> bool:
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
+def _read_csv_columns(
+    path: Path,
+    text: str,
+    separator: str,
+    digest: str,
+    header_row: int | None,
+    dictionary: Dictionary | None,
+    notes: list[str],
+) -> RawTable | None:
+    """Read a CSV text column by column (pandas' C parser); None when it cannot be done exactly.
+
+    The header is found as by :func:`_build` (first rows, record by record); the data below it
+    are parsed in one call, then each column's *distinct* cells are normalised once. This
+    path is taken only when each record is one line (so that the line number of every row is
+    known): no line break inside a quoted cell, no carriage return without a line feed, no
+    row wider than the header. Otherwise the caller reads the file record by record; both
+    ways give the same table.
+    """
+    if text.count("\r") != text.count("\r\n"):
+        return None
+    mine = list(notes)
+    records = _csv_records(path, text, separator)
+    found = _find_header(path, None, records, header_row, dictionary, mine)
+    header_cells, header_number = found[0], found[1]
+    width = len(header_cells)
+    # the data start on the line after the header record (which may span lines)
+    start_line = header_number + sum(str(c).count("\n") for c in header_cells) + 1
+    offset = 0
+    for _ in range(start_line - 1):
+        offset = text.find("\n", offset) + 1
+        if offset == 0:
+            return None
+    body = text[offset:]
+    if not body or width == 0:
+        return None
+    try:
+        with warnings.catch_warnings():
+            # a first data row wider than the header is a warning (and lost cells) in pandas
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            parsed = pd.read_csv(
+                io.StringIO(body),
+                sep=separator,
+                header=None,
+                names=range(width),
+                index_col=False,
+                dtype=object,
+                na_filter=False,
+                skip_blank_lines=False,
+                engine="c",
+                quotechar='"',
+                doublequote=True,
+            )
+    except (ValueError, pd.errors.ParserError, pd.errors.ParserWarning, csv.Error):
+        return None
+    lines = body.count("\n") + (0 if body.endswith("\n") else 1)
+    if len(parsed) != lines or parsed.shape[1] != width:
+        return None
+    blank = np.ones(len(parsed), dtype=bool)
+    columns: list[np.ndarray] = []
+    for j in range(width):
+        raw = parsed[j].to_numpy(dtype=object)
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+        cells = np.empty(len(uniques) + 1, dtype=object)
+        empty = np.ones(len(uniques) + 1, dtype=bool)
+        for k, value in enumerate(uniques):
+            cells[k] = _cell(value)
+            empty[k] = not (isinstance(value, str) and value.strip())
+        cells[-1] = None
+        columns.append(cells[codes])
+        blank &= empty[codes]
+        del raw, parsed[j]
+    keep = ~blank
+    numbers = np.arange(start_line, start_line + lines, dtype=np.int64)[keep]
+    if not keep.all():
+        columns = [c[keep] for c in columns]
+    names: list[str | None] = [_header_name(v) for v in header_cells]
+    notes[:] = mine
+    return _table(path, None, digest, names, columns, numbers, int(blank.sum()), header_number,
+                  notes)
+
+
 _COMMA_NUMBER = re.compile(r"^[-+]?\d{1,3}(?:[ \u00a0\u202f.]?\d{3})*,\d+$")
 _POINT_NUMBER = re.compile(r"^[-+]?\d+\.\d+$")
 
@@ -848,17 +933,15 @@ def _detect_header(
 _NUMBER = re.compile(r"^[-+]?[\d\s\u00a0\u202f.,]+%?$")
 
 
-def _build(
+def _find_header(
     path: Path,
     sheet: str | None,
-    digest: str,
-    rows: Iterable[tuple[int, Sequence[Any]]],
+    iterator: Iterator[tuple[int, Sequence[Any]]],
     header_row: int | None,
     dictionary: Dictionary | None,
     notes: list[str],
-) -> RawTable:
-    iterator = iter(rows)
-    # 1. find the header row
+) -> tuple[Sequence[Any], int, list[tuple[int, Sequence[Any]]]]:
+    """The header record, its row number, and the rows read past it while looking."""
     header_cells: Sequence[Any] | None = None
     header_number = 0
     if header_row is not None:
@@ -880,37 +963,51 @@ def _build(
                 sheet=sheet,
                 hint="corrigez header_row ou retirez-le pour une détection automatique",
             )
-        pending: list[tuple[int, Sequence[Any]]] = []
-    else:
-        head: list[tuple[int, list[Any]]] = []
-        raws: list[tuple[int, Sequence[Any]]] = []
-        for number, raw in iterator:
-            raws.append((number, raw))
-            if not _is_blank(raw):
-                head.append((number, [_cell(v) for v in raw]))
-                if len(head) >= HEADER_SCAN_ROWS:
-                    break
-            if number > 10 * HEADER_SCAN_ROWS and not head:
+        return header_cells, header_number, []
+    head: list[tuple[int, list[Any]]] = []
+    raws: list[tuple[int, Sequence[Any]]] = []
+    for number, raw in iterator:
+        raws.append((number, raw))
+        if not _is_blank(raw):
+            head.append((number, [_cell(v) for v in raw]))
+            if len(head) >= HEADER_SCAN_ROWS:
                 break
-        if not head:
-            raise InputError(
-                "la feuille est vide"
-                if sheet is not None
-                else "le fichier ne contient aucune donnée",
-                file=path,
-                sheet=sheet,
-                hint="vérifiez que vous avez envoyé le bon fichier (ou la bonne feuille)",
-            )
-        index = _detect_header(path, sheet, head, dictionary, notes)
-        header_number = head[index][0]
-        header_cells = next(raw for number, raw in raws if number == header_number)
-        pending = [(n, r) for n, r in raws if n > header_number]
-        skipped = index
-        message = f"en-tête trouvé ligne {header_number}"
-        if skipped:
-            message += f" ({skipped} ligne(s) de titre ou de notes au-dessus ignorée(s))"
-        notes.append(message)
+        if number > 10 * HEADER_SCAN_ROWS and not head:
+            break
+    if not head:
+        raise InputError(
+            "la feuille est vide"
+            if sheet is not None
+            else "le fichier ne contient aucune donnée",
+            file=path,
+            sheet=sheet,
+            hint="vérifiez que vous avez envoyé le bon fichier (ou la bonne feuille)",
+        )
+    index = _detect_header(path, sheet, head, dictionary, notes)
+    header_number = head[index][0]
+    header_cells = next(raw for number, raw in raws if number == header_number)
+    pending = [(n, r) for n, r in raws if n > header_number]
+    message = f"en-tête trouvé ligne {header_number}"
+    if index:
+        message += f" ({index} ligne(s) de titre ou de notes au-dessus ignorée(s))"
+    notes.append(message)
+    return header_cells, header_number, pending
 
+
+def _build(
+    path: Path,
+    sheet: str | None,
+    digest: str,
+    rows: Iterable[tuple[int, Sequence[Any]]],
+    header_row: int | None,
+    dictionary: Dictionary | None,
+    notes: list[str],
+) -> RawTable:
+    iterator = iter(rows)
+    # 1. find the header row
+    header_cells, header_number, pending = _find_header(
+        path, sheet, iterator, header_row, dictionary, notes
+    )
     # 2. column names
     names: list[str | None] = [_header_name(v) for v in header_cells]
     # 3. data rows
@@ -935,18 +1032,38 @@ def _build(
     for number, raw in iterator:
         consume(number, raw)
 
-    if width > len(names):
-        names.extend([None] * (width - len(names)))
     for row in data:
         if len(row) < width:
             row.extend([None] * (width - len(row)))
+    columns: list[Any] = [list(col) for col in zip(*data, strict=True)] if data else [
+        [] for _ in range(width)
+    ]
+    return _table(path, sheet, digest, names, columns, numbers, blank, header_number, notes)
+
+
+def _table(
+    path: Path,
+    sheet: str | None,
+    digest: str,
+    names: list[str | None],
+    columns: Sequence[Any],
+    numbers: Sequence[int] | np.ndarray,
+    blank: int,
+    header_number: int,
+    notes: list[str],
+) -> RawTable:
+    """The :class:`RawTable` of data ``columns`` (cells normalised) under the header ``names``."""
+    width = len(columns)
+    n_rows = len(numbers)
+    if width > len(names):
+        names = names + [None] * (width - len(names))
     # columns without a header: kept as colonne_N when they hold data, dropped otherwise
     keep: list[int] = []
     final: list[str] = []
     unnamed: list[str] = []
     for j, name in enumerate(names):
         if name is None:
-            if not any(row[j] is not None for row in data):
+            if j >= width or not any(v is not None for v in columns[j]):
                 continue
             name = f"colonne_{j + 1}"
             unnamed.append(name)
@@ -960,18 +1077,18 @@ def _build(
     for reserved in PROVENANCE_COLUMNS:
         if reserved in final:
             final[final.index(reserved)] = f"{reserved}.original"
-    if len(keep) != width:
-        data = [[row[j] for j in keep] for row in data]
-    frame = (
-        pd.DataFrame(data, columns=final, dtype=object)
-        if data
-        else pd.DataFrame({name: pd.Series([], dtype=object) for name in final})
-    )
+    data = {
+        k: (pd.Series(columns[j], dtype=object) if j < width else pd.Series([None] * n_rows,
+                                                                          dtype=object))
+        for k, j in enumerate(keep)
+    }
+    frame = pd.DataFrame(data) if data else pd.DataFrame(index=pd.RangeIndex(n_rows))
+    frame.columns = pd.Index(final)
     frame["_source_file"] = path.name
-    frame["_source_sheet"] = pd.Series([sheet] * len(frame), dtype=object)
-    frame["_source_row"] = pd.Series(numbers, dtype="int64")
-    frame.index = pd.RangeIndex(len(frame))
-    if not data:
+    frame["_source_sheet"] = pd.Series([sheet] * n_rows, dtype=object)
+    frame["_source_row"] = pd.Series(np.asarray(numbers, dtype=np.int64), dtype="int64")
+    frame.index = pd.RangeIndex(n_rows)
+    if not n_rows:
         notes.append("aucune ligne de données sous l'en-tête (0 ligne lue)")
     if blank:
         notes.append(f"{blank} ligne(s) vide(s) ignorée(s) sous l'en-tête")
