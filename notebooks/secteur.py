@@ -138,4 +138,11 @@ display(figures.chart_ranking(ctx, "ia_usage"))
 display(tables.show(ctx, "comparaison"))
 
 # %%
+if report.has_evolution(ctx):  # studies with two waves or more
+    display(ctx.heading(2, "evolution"))
+    display(report.evolution_summary(ctx))
+    display(figures.chart_evolution(ctx))
+    display(tables.show(ctx, "evolution"))
+
+# %%
 display(report.methodology(ctx))

@@ -49,4 +49,11 @@ display(figures.chart_ranking(ctx, "part_formes_ia", "aucun"))
 display(tables.show(ctx, "classement_formes"))
 
 # %%
+if report.has_evolution(ctx):  # studies with two waves or more
+    display(ctx.heading(2, "evolution"))
+    display(report.evolution_summary(ctx))
+    display(figures.chart_evolution(ctx))
+    display(tables.show(ctx, "evolution"))
+
+# %%
 display(report.methodology(ctx))

@@ -101,6 +101,32 @@ def cmd_estimate(args: argparse.Namespace) -> int:
 
     path = compute_study_indicators(study)
     _print(f"Indicateurs : {path}")
+    _evolution(study)
+    return 0
+
+
+def _evolution(study: Any) -> None:
+    """The evolution table of a study with two waves or more (other waves prepared first)."""
+    if len(study.all_waves) < 2:
+        return
+    from iaobs.compare import compute_evolution
+
+    path = compute_evolution(study, echo=_print)
+    if path is not None:
+        _print(f"Évolution entre les vagues {', '.join(study.all_waves)} : {path}")
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from iaobs.compare import render_comparison
+
+    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
+    outputs = render_comparison(
+        args.studies, args.output, language=args.language or "", formats=formats
+    )
+    folder = Path(next(iter(outputs.values()))).parent
+    _print(f"Rapport de comparaison : {folder}")
+    for fmt, path in outputs.items():
+        _print(f"  {fmt} : {path}")
     return 0
 
 
@@ -132,6 +158,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return input_code
     path = compute_study_indicators(study)
     _print(f"Indicateurs : {path}")
+    _evolution(study)
     try:
         from iaobs.render import render_study
     except ImportError:
@@ -248,6 +275,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("study", nargs="?", default=".", help="dossier de l'étude")
     _add_report_options(p)
     p.set_defaults(func=cmd_report)
+
+    p = add(
+        "compare",
+        "comparer des études (régions) : indicateurs communs côte à côte, écarts significatifs",
+        "iaobs compare ../hauts-de-france ../occitanie --output reports/comparaison",
+    )
+    p.add_argument("studies", nargs="+", metavar="ETUDE", help="dossiers des études (au moins deux, déjà estimées par « iaobs run »)")
+    p.add_argument("--output", default=None, help="dossier du rapport (défaut : reports/comparaison/ dans le dossier courant)")
+    p.add_argument("--format", default="html,pdf,xlsx", help="formats à produire, séparés par des virgules (défaut : html,pdf,xlsx)")
+    p.add_argument("--language", choices=("fr", "en"), default=None, help="langue du rapport (défaut : celle de la première étude)")
+    p.set_defaults(func=cmd_compare)
 
     p = add("init", "créer une nouvelle étude régionale (dossier, study.toml, modèle, marges)", 'iaobs init ../occitanie --region "Occitanie"')
     p.add_argument("directory", help="dossier de la nouvelle étude")

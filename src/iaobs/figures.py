@@ -43,6 +43,7 @@ __all__ = [
     "apply_theme",
     "chart_by_size",
     "chart_comparison",
+    "chart_evolution",
     "chart_items",
     "chart_quality",
     "chart_ranking",
@@ -52,6 +53,7 @@ __all__ = [
     "figure_html",
     "plot_bars",
     "plot_diverging",
+    "plot_groups",
     "plot_heatmap",
 ]
 
@@ -261,6 +263,69 @@ def plot_bars(
     ax.grid(axis="y", visible=False)
     if xlabel:
         ax.set_xlabel(xlabel)
+    return fig
+
+
+def plot_groups(
+    data: pd.DataFrame,
+    groups: Sequence[str],
+    *,
+    language: str = "fr",
+    xlabel: str | None = None,
+) -> Figure:
+    """Horizontal bars grouped by row label, one bar per group, with 95 % interval whiskers.
+
+    Parameters
+    ----------
+    data
+        Columns ``label``, ``group``, ``estimate`` (0–1), ``ci_low``, ``ci_high``, ``flag``;
+        rows in display order. Hidden cells (``s``, ``nd``, no estimate) are left out (their
+        slot stays empty).
+    groups
+        The groups in order (waves, studies); each gets a colour of the house palette and an
+        entry in the legend.
+    """
+    apply_theme()
+    labels = list(dict.fromkeys(data["label"]))
+    palette = [BLUE, OKABE_ITO["orange"], OKABE_ITO["green"], OKABE_ITO["purple"],
+               OKABE_ITO["sky"], OKABE_ITO["vermillion"]]  # fmt: skip
+    k = max(len(groups), 1)
+    height = 0.8 / k
+    fig, ax = plt.subplots(
+        figsize=(WIDTH_IN, 0.7 + 0.22 * k * max(len(labels), 1) + 0.1 * len(labels)),
+        layout="constrained",
+    )
+    top = 0.05
+    for gi, group in enumerate(groups):
+        sub = _shown(data[data["group"] == group])
+        pos = {lab: i for i, lab in enumerate(labels)}
+        y = np.array([pos[lab] for lab in sub["label"]], float) - 0.4 + height * (gi + 0.5)
+        est = sub["estimate"].to_numpy(float)
+        lo, hi = sub["ci_low"].to_numpy(float), sub["ci_high"].to_numpy(float)
+        ax.barh(y, est, height=height * 0.9, color=palette[gi % len(palette)], label=group,
+                zorder=2)  # fmt: skip
+        err = np.vstack([np.clip(est - lo, 0, None), np.clip(hi - est, 0, None)])
+        ax.errorbar(est, y, xerr=np.nan_to_num(err), fmt="none", ecolor=INK, elinewidth=0.8,
+                    capsize=2, zorder=3)  # fmt: skip
+        for yi, e, h in zip(y, est, hi, strict=True):
+            ax.annotate(
+                tx.format_percent(e, language=language),
+                (h if np.isfinite(h) else e, yi),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=6.5,
+            )
+        if len(sub):
+            top = max(top, float(np.nanmax(np.concatenate([hi, est]))))
+    ax.set_yticks(range(len(labels)), [_wrap(lab) for lab in labels])
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.set_xlim(0, min(1.0, top * 1.2 + 0.03))
+    _percent_axis(ax, language)
+    ax.grid(axis="y", visible=False)
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    fig.legend(loc="outside lower right", frameon=False, ncols=min(k, 4))
     return fig
 
 
@@ -1173,3 +1238,52 @@ def chart_quality(ctx: ReportContext) -> Html:
         "Fichiers de données reçus pour l'enquête.", "Data files received for the survey."
     )
     return figure_html(fig, ctx=ctx, title=title, alt=alt, lecture=lecture, champ=champ)
+
+
+def chart_evolution(ctx: ReportContext) -> Html:
+    """Key indicators of the report's domain at each wave, with their 95 % intervals.
+
+    Empty when the study has a single wave or no evolution table.
+    """
+    from iaobs.report import evolution_rows
+
+    data = evolution_rows(ctx)
+    if data.empty:
+        return Html("")
+    waves = list(dict.fromkeys(data["wave"]))
+    frame = data.rename(columns={"wave": "group"})
+    fig = plot_groups(
+        frame, waves, language=ctx.language, xlabel=ctx.t("percent_of_firms").capitalize()
+    )
+    title = ctx.pick(
+        f"Indicateurs clés par vague d'enquête, {ctx.population()} (en %)",
+        f"Key indicators by survey wave, companies {ctx.population()} (%)",
+    )
+    last = data[data["wave"] == waves[-1]]
+    shown = _shown(last)
+    lecture = None
+    if not shown.empty:
+        first = shown.iloc[0]
+        lecture = ctx.pick(
+            f"En {waves[-1]}, {tx.format_percent(first['estimate'], language='fr')} des "
+            f"entreprises {ctx.population()} {ctx.answer_phrase(first['indicator'], first['level'])}.",
+            f"In {waves[-1]}, {tx.format_percent(first['estimate'], language='en')} of companies "
+            f"{ctx.population()} {ctx.answer_phrase(first['indicator'], first['level'])}.",
+        )
+    note = _note(
+        ctx,
+        [
+            ctx.pick("Traits : intervalles de confiance à 95 %", "Whiskers: 95% confidence intervals"),
+            *_hidden_note(ctx, data.assign(label=data["label"] + " (" + data["wave"] + ")")),
+            _prudence(data, ctx),
+        ],
+    )
+    values = ctx.pick(" ; ", "; ").join(
+        f"{row['label']} ({row['wave']}){ctx.pick(' : ', ': ')}"
+        f"{tx.format_percent(row['estimate'], language=ctx.language)}"
+        for _, row in _shown(data).iterrows()
+    )
+    alt = ctx.pick("Barres groupées par vague. ", "Bars grouped by wave. ") + values + "."
+    return figure_html(
+        fig, ctx=ctx, title=title, alt=alt, lecture=lecture, champ=ctx.champ(), note=note
+    )

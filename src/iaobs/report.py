@@ -40,7 +40,10 @@ __all__ = [
     "design_variable",
     "english_date",
     "essentiel",
+    "evolution_rows",
+    "evolution_summary",
     "french_date",
+    "has_evolution",
     "key_figures",
     "load_context",
     "matrix_items",
@@ -117,6 +120,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "competences": ("Compétences", "Skills"),
     "formation": ("Formation", "Training"),
     "freins": ("Freins et perceptions", "Barriers and perceptions"),
+    "evolution": ("Évolution depuis la vague précédente", "Change since the previous wave"),
     "comparaison": (
         "Comparaison avec l'ensemble des secteurs",
         "Comparison with all sectors",
@@ -146,6 +150,9 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "corrections": ("Corrections automatiques", "Automatic corrections"),
     "rejets": ("Lignes rejetées", "Rejected rows"),
     "constats": ("Constats par règle", "Findings by rule"),
+    "comparaison_etudes": ("Indicateurs clés des études", "Key indicators of the studies"),
+    "comparaison_domaines": ("Par secteur et par taille", "By sector and size"),
+    "non_compares": ("Ce qui n'est pas comparé", "What is not compared"),
     "annexe": ("Annexe méthodologique", "Methodology annex"),
 }
 _UNNUMBERED = {"annexe"}
@@ -207,6 +214,7 @@ class ReportContext:
     date: dt.date
     processed_dir: Path
     respondents_by_domain: dict[str, int] = field(default_factory=dict)
+    evolution: pd.DataFrame = field(default_factory=pd.DataFrame)
     figure_count: int = 0
     table_count: int = 0
     section_count: int = 0
@@ -617,7 +625,133 @@ def load_context(
         date=_report_date(),
         processed_dir=processed,
         respondents_by_domain=_respondents(processed, dictionary),
+        evolution=_read_evolution(study, processed),
     )
+
+
+def _read_evolution(study: Study, processed: Path) -> pd.DataFrame:
+    """``evolution.parquet`` of a study with two waves or more (empty frame otherwise)."""
+    path = processed / "evolution.parquet"
+    if len(study.all_waves) < 2 or not path.exists():
+        return pd.DataFrame()
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise InputError(
+            f"tableau des évolutions illisible ({type(exc).__name__})",
+            file=path,
+            hint="supprimez-le et relancez « iaobs run »",
+        ) from exc
+    for column in ("indicator", "level", "domain", "flag", "wave"):
+        frame[column] = frame[column].astype("object").where(frame[column].notna(), "")
+        frame[column] = frame[column].astype(str)
+    hidden = frame["flag"].isin(HIDDEN_FLAGS)
+    frame.loc[hidden, ["estimate", "se", "ci_low", "ci_high"]] = math.nan
+    return frame
+
+
+def has_evolution(ctx: ReportContext) -> bool:
+    """Whether the report shows the change since the previous wave (two waves or more)."""
+    return not evolution_rows(ctx).empty
+
+
+def evolution_rows(ctx: ReportContext, domain: str | None = None) -> pd.DataFrame:
+    """The key indicators of a domain at every wave, with the change since the previous wave.
+
+    Columns ``label``, ``indicator``, ``level``, ``wave``, ``estimate``, ``ci_low``,
+    ``ci_high``, ``n``, ``flag``, ``difference`` (this wave minus the previous one, 0–1 for
+    shares), ``ci_low_difference``, ``ci_high_difference``, ``p_value``, ``significant``
+    (``pd.NA`` when a cell is hidden). Rows in key-indicator order, then wave order.
+    """
+    from iaobs.tables import KEY_INDICATORS
+
+    columns = [
+        "label", "indicator", "level", "wave", "estimate", "ci_low", "ci_high", "n", "flag",
+        "difference", "ci_low_difference", "ci_high_difference", "p_value", "significant",
+    ]  # fmt: skip
+    frame = ctx.evolution
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    domain = domain or ctx.domain
+    frame = frame[frame["domain"] == domain]
+    order = {w: i for i, w in enumerate(ctx.study.all_waves)}
+    parts = []
+    for indicator, level, fr, en in KEY_INDICATORS:
+        rows = frame[(frame["indicator"] == indicator) & (frame["level"] == level)]
+        if rows.empty:
+            continue
+        rows = rows.assign(label=ctx.pick(fr, en), _o=rows["wave"].map(order)).sort_values("_o")
+        parts.append(rows)
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True).loc[:, columns]
+
+
+def change_text(ctx: ReportContext, row: Any) -> str:
+    """A change in points with its interval: ``+5 pts [+1 ; +9]`` / ``+5 pts [+1; +9]``."""
+
+    def points(value: float) -> str:
+        text = tx.format_decimal(value * 100, decimals=0, language=ctx.language)
+        return text if text.startswith("-") or text == "0" else f"+{text}"
+
+    if row["difference"] != row["difference"]:
+        return tx.MISSING
+    sep = ctx.pick(" ; ", "; ")
+    return (
+        f"{points(row['difference'])} {ctx.pick('pts', 'pts')} "
+        f"[{points(row['ci_low_difference'])}{sep}{points(row['ci_high_difference'])}]"
+    )
+
+
+def significance_text(ctx: ReportContext, value: Any) -> str:
+    """``oui`` / ``non`` (``yes`` / ``no``), or ``–`` when there is no test."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return tx.MISSING
+    return ctx.pick("oui", "yes") if bool(value) else ctx.pick("non", "no")
+
+
+def evolution_summary(ctx: ReportContext) -> Html:
+    """Sentences on the key indicators that changed significantly, and how to read the test."""
+    rows = evolution_rows(ctx)
+    if rows.empty:
+        return Html("")
+    waves = list(dict.fromkeys(rows["wave"]))
+    tested = rows[rows["significant"].notna()]
+    changed = tested[tested["significant"].astype(bool)]
+    items = []
+    for _, row in changed.iterrows():
+        phrase = ctx.answer_phrase(row["indicator"], row["level"])
+        value = tx.format_percent(row["estimate"], language=ctx.language)
+        items.append(
+            ctx.pick(
+                f"En {row['wave']}, {value} des entreprises {ctx.population()} {phrase} : "
+                f"{change_text(ctx, row)} par rapport à la vague précédente, une évolution "
+                "significative.",
+                f"In {row['wave']}, {value} of companies {ctx.population()} {phrase}: "
+                f"{change_text(ctx, row)} compared with the previous wave, a significant change.",
+            )
+        )
+    opening = ctx.pick(
+        f"Vagues d'enquête comparées : {', '.join(waves)}. Sur {len(tested)} évolutions "
+        f"d'indicateurs clés testées, {len(changed)} sont significatives au seuil de 5 %.",
+        f"Survey waves compared: {', '.join(waves)}. Of {len(tested)} changes of key "
+        f"indicators tested, {len(changed)} are significant at the 5% level.",
+    )
+    caveat = ctx.pick(
+        "L'écart entre deux vagues est testé comme entre deux échantillons indépendants "
+        "(écart-type de la différence : racine de la somme des variances). Quand les mêmes "
+        "entreprises répondent aux deux vagues, le test est approximatif et, le plus souvent, "
+        "prudent (il conclut moins souvent à une évolution). Une case non diffusée à l'une "
+        "des vagues n'est pas comparée.",
+        "The change between two waves is tested as between two independent samples (standard "
+        "error of the difference: square root of the sum of the variances). When the same "
+        "companies answer both waves the test is approximate and usually conservative. A cell "
+        "not published at either wave is not compared.",
+    )
+    body = _p(opening)
+    if items:
+        body += "<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
+    return Html(body + f'<p class="iaobs-notes">{esc(caveat)}</p>')
 
 
 # --------------------------------------------------------------------------------------------

@@ -661,6 +661,51 @@ def _findings(ctx: ReportContext) -> _Built:
     )
 
 
+def _evolution(ctx: ReportContext) -> _Built:
+    """Key indicators at each wave, and the change since the previous wave with its test."""
+    from iaobs.report import change_text, evolution_rows, significance_text
+
+    data = evolution_rows(ctx)
+    labels = list(dict.fromkeys(data["label"]))
+    waves = list(dict.fromkeys(data["wave"]))
+    head = ctx.t("indicator")
+    columns: dict[str, list[Any]] = {head: labels}
+    kinds = {head: "label"}
+    by_key = {(r["label"], r["wave"]): r for r in data.to_dict("records")}
+    for wave in waves:
+        rows = [by_key.get((label, wave)) for label in labels]
+        _add_group(columns, kinds, ctx, wave, rows)
+    if len(waves) >= 2:
+        last = waves[-1]
+        change = ctx.pick(
+            f"Évolution {waves[-2]}–{last} (points, IC 95 %)",
+            f"Change {waves[-2]}–{last} (points, 95% CI)",
+        )
+        flag = ctx.pick("Significative (5 %)", "Significant (5%)")
+        columns[change] = []
+        columns[flag] = []
+        for label in labels:
+            row = by_key.get((label, last))
+            columns[change].append(change_text(ctx, row) if row is not None else tx.MISSING)
+            columns[flag].append(
+                significance_text(ctx, row["significant"]) if row is not None else tx.MISSING
+            )
+        kinds[change], kinds[flag] = "text", "text"
+    title = ctx.pick(
+        "Indicateurs clés par vague d'enquête et évolution (en %)",
+        "Key indicators by survey wave and change (%)",
+    )
+    note = ctx.pick(
+        "Écart testé entre échantillons indépendants (test z au seuil de 5 %) ; approximatif et "
+        "prudent si les mêmes entreprises répondent aux deux vagues. Pas de test quand une case "
+        "n'est pas diffusée.",
+        "Difference tested between independent samples (z test at the 5% level); approximate "
+        "and conservative when the same companies answer both waves. No test when a cell is "
+        "not published.",
+    )
+    return title, _frame(columns), _notes(ctx, note=note), kinds
+
+
 # --------------------------------------------------------------------------------------------
 # Layouts: which tables each report shows, in order (their numbers are their positions)
 
@@ -701,6 +746,7 @@ _BUILDERS: dict[str, Callable[[ReportContext], _Built]] = {
     "freins": lambda c: _items_table(c, "freins"),
     "opinions": _opinions,
     "comparaison": _comparison,
+    "evolution": _evolution,
     "echantillon": _sample,
     "fichiers": _files,
     "secteurs": _sectors_table,
@@ -750,9 +796,22 @@ def _kind(ctx: ReportContext, kind: str | None) -> str:
     return kind or ("secteur" if ctx.sector else "synthese")
 
 
-def _number(kind: str, key: str) -> int:
+def layout(ctx: ReportContext, kind: str) -> list[tuple[str, list[str]]]:
+    """The sections and tables of a report: :data:`LAYOUTS`, plus the evolution section
+    (before the annex) when the study has two waves or more."""
+    sections = list(LAYOUTS[kind])
+    if kind in ("secteur", "synthese"):
+        from iaobs.report import has_evolution
+
+        if has_evolution(ctx):
+            at = next((i for i, (s, _) in enumerate(sections) if s == "annexe"), len(sections))
+            sections.insert(at, ("evolution", ["evolution"]))
+    return sections
+
+
+def _number(kind: str, key: str, ctx: ReportContext | None = None) -> int:
     number = 0
-    for _, keys in LAYOUTS[kind]:
+    for _, keys in layout(ctx, kind) if ctx is not None else LAYOUTS[kind]:
         for k in keys:
             number += 1
             if k == key:
@@ -768,7 +827,7 @@ def build_table(ctx: ReportContext, key: str, *, kind: str | None = None) -> Rep
     """
     kind = _kind(ctx, kind)
     title, frame, notes, kinds = _BUILDERS[key](ctx)
-    return ReportTable(_number(kind, key), title, frame, notes, kinds, key=key)
+    return ReportTable(_number(kind, key, ctx), title, frame, notes, kinds, key=key)
 
 
 def report_tables(ctx: ReportContext, *, kind: str | None = None) -> list[TableSection]:
@@ -778,7 +837,7 @@ def report_tables(ctx: ReportContext, *, kind: str | None = None) -> list[TableS
     """
     kind = _kind(ctx, kind)
     sections = []
-    for section, keys in LAYOUTS[kind]:
+    for section, keys in layout(ctx, kind):
         fr, en = SECTIONS[section]
         sections.append(
             TableSection(ctx.pick(fr, en), [build_table(ctx, key, kind=kind) for key in keys])
