@@ -1136,8 +1136,8 @@ def _paired_frame(ctx: TrainingContext, before: str, after: str) -> _Built:
             ctx.pick("r rang-bisérial [IC 95 %]", "Rank-biserial r [95% CI]"): [
                 tx.MISSING
                 if math.isnan(r.rank_biserial)
-                else f"{_fmt(ctx, r.rank_biserial, 2)} [{_fmt(ctx, r.rb_low, 2)} ; "
-                f"{_fmt(ctx, r.rb_high, 2)}]"
+                else f"{_fmt(ctx, r.rank_biserial, 2)}\u00a0[{_fmt(ctx, r.rb_low, 2)}\u00a0;"
+                f"\u00a0{_fmt(ctx, r.rb_high, 2)}]"
                 for r in table.itertuples()
             ],
             ctx.pick("p (Wilcoxon)", "p (Wilcoxon)"): [format_p(p, lang) for p in table["p_value"]],
@@ -1614,6 +1614,7 @@ def chart_quiz(ctx: TrainingContext) -> Html:
     ax.set_yticks(y, labels)
     ax.set_ylim(-0.6, len(rows) - 0.3)
     ax.set_xlim(0, 20)
+    ax.set_xticks([0, 5, 10, 15, 20])
     ax.set_xlabel(
         ctx.pick(
             "Score moyen au test de connaissances (sur 20)", "Mean knowledge-test score (out of 20)"
