@@ -1256,8 +1256,8 @@ def chart_evolution(ctx: ReportContext) -> Html:
         frame, waves, language=ctx.language, xlabel=ctx.t("percent_of_firms").capitalize()
     )
     title = ctx.pick(
-        f"Indicateurs clés par vague d'enquête, {ctx.population()} (en %)",
-        f"Key indicators by survey wave, companies {ctx.population()} (%)",
+        f"Indicateurs clés par vague d'enquête : entreprises {ctx.population()} (en %)",
+        f"Key indicators by survey wave: companies {ctx.population()} (%)",
     )
     last = data[data["wave"] == waves[-1]]
     shown = _shown(last)
@@ -1273,7 +1273,9 @@ def chart_evolution(ctx: ReportContext) -> Html:
     note = _note(
         ctx,
         [
-            ctx.pick("Traits : intervalles de confiance à 95 %", "Whiskers: 95% confidence intervals"),
+            ctx.pick(
+                "Traits : intervalles de confiance à 95 %", "Whiskers: 95% confidence intervals"
+            ),
             *_hidden_note(ctx, data.assign(label=data["label"] + " (" + data["wave"] + ")")),
             _prudence(data, ctx),
         ],
@@ -1284,6 +1286,17 @@ def chart_evolution(ctx: ReportContext) -> Html:
         for _, row in _shown(data).iterrows()
     )
     alt = ctx.pick("Barres groupées par vague. ", "Bars grouped by wave. ") + values + "."
+    source = ctx.pick(
+        f"{ctx.study.title}, enquêtes {', '.join(waves)} ; calculs de l'observatoire.",
+        f"{ctx.study.title}, {', '.join(waves)} surveys; observatory calculations.",
+    )
     return figure_html(
-        fig, ctx=ctx, title=title, alt=alt, lecture=lecture, champ=ctx.champ(), note=note
+        fig,
+        ctx=ctx,
+        title=title,
+        alt=alt,
+        lecture=lecture,
+        champ=ctx.champ(),
+        source=source,
+        note=note,
     )

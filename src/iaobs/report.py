@@ -719,16 +719,20 @@ def evolution_summary(ctx: ReportContext) -> Html:
     tested = rows[rows["significant"].notna()]
     changed = tested[tested["significant"].astype(bool)]
     items = []
+    previous = {(r["label"], r["wave"]): r["estimate"] for r in rows.to_dict("records")}
+    order = list(ctx.study.all_waves)
     for _, row in changed.iterrows():
-        phrase = ctx.answer_phrase(row["indicator"], row["level"])
         value = tx.format_percent(row["estimate"], language=ctx.language)
+        wave = row["wave"]
+        before_wave = order[order.index(wave) - 1] if wave in order[1:] else ""
+        before_value = previous.get((row["label"], before_wave))
+        before = tx.format_percent(before_value, language=ctx.language)
         items.append(
             ctx.pick(
-                f"En {row['wave']}, {value} des entreprises {ctx.population()} {phrase} : "
-                f"{change_text(ctx, row)} par rapport à la vague précédente, une évolution "
-                "significative.",
-                f"In {row['wave']}, {value} of companies {ctx.population()} {phrase}: "
-                f"{change_text(ctx, row)} compared with the previous wave, a significant change.",
+                f"{row['label']} : {value} en {wave}, contre {before} en {before_wave}, soit "
+                f"{change_text(ctx, row)} (évolution significative).",
+                f"{row['label']}: {value} in {wave}, compared with {before} in {before_wave}, "
+                f"that is {change_text(ctx, row)} (a significant change).",
             )
         )
     opening = ctx.pick(
@@ -1247,8 +1251,8 @@ def translate_note(note: str) -> str:
     for pattern, replacement in _NOTE_PATTERNS:
         if re.match(pattern, note):
             text = re.sub(pattern, replacement, note)
-            for fr, en in (("secteur", "sector"), ("taille", "size"), ("departement", "département")):
-                text = re.sub(rf"\b{fr}\b", en, text)
+            for fr, en in DESIGN_VARIABLES.items():
+                text = re.sub(rf"\b{fr}\b", en[1], text)
             return text
     return note
 
