@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 bad input or configuration (one clear message, no trace
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -28,6 +29,21 @@ def _study(path: str):  # type: ignore[no-untyped-def]
     from iaobs.config import load_study
 
     return load_study(path)
+
+
+def _study_for_run(args: argparse.Namespace) -> Any:
+    """Load the study and hold its lock until the command ends.
+
+    Under the lock, what a killed run may have left (temporary files, the report staging
+    folder) is removed first: no other run can be using it.
+    """
+    from iaobs.atomic import remove_temporaries, study_lock
+
+    study = _study(args.study)
+    args.held.enter_context(study_lock(study.root))
+    remove_temporaries(study.processed_dir)
+    remove_temporaries(study.reports_dir, staging=".staging")
+    return study
 
 
 def _print(message: str = "") -> None:
@@ -87,7 +103,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    study = _study(args.study)
+    study = _study_for_run(args)
     from iaobs.pipeline import clean_study, print_quality
 
     result = clean_study(study)
@@ -96,7 +112,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 
 def cmd_estimate(args: argparse.Namespace) -> int:
-    study = _study(args.study)
+    study = _study_for_run(args)
     from iaobs.estimate import compute_study_indicators
 
     path = compute_study_indicators(study)
@@ -131,7 +147,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    study = _study(args.study)
+    study = _study_for_run(args)
     from iaobs.render import render_study
 
     summary = render_study(
@@ -146,7 +162,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    study = _study(args.study)
+    study = _study_for_run(args)
     from iaobs.pipeline import clean_study, print_quality
 
     result = clean_study(study)
@@ -321,7 +337,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args) or 0)
+        with contextlib.ExitStack() as held:
+            args.held = held
+            return int(args.func(args) or 0)
     except IaobsError as exc:
         print(f"iaobs : erreur : {exc}", file=sys.stderr)
         return exc.exit_code
