@@ -517,7 +517,8 @@ def attrition(
     rows = []
     for code, members in groups:
         n0 = len(members)
-        row = {
+        both_t1, both_t2 = len(members & present["T1"]), len(members & present["T2"])
+        row: dict[str, Any] = {
             "group": code,
             "t0": n0,
             "t1": len(members & present["T1"]),
@@ -526,10 +527,10 @@ def attrition(
             "t0_t2": len(members & present["T2"]),
             "t0_t1_t2": len(members & present["T1"] & present["T2"]),
         }
-        row["left_t1"] = n0 - row["t0_t1"]
-        row["left_t2"] = n0 - row["t0_t2"]
-        row["retention_t1"] = row["t0_t1"] / n0 if n0 else math.nan
-        row["retention_t2"] = row["t0_t2"] / n0 if n0 else math.nan
+        row["left_t1"] = n0 - both_t1
+        row["left_t2"] = n0 - both_t2
+        row["retention_t1"] = both_t1 / n0 if n0 else math.nan
+        row["retention_t2"] = both_t2 / n0 if n0 else math.nan
         row["flag"] = "" if n0 >= min_persons else "nd"
         rows.append(row)
     table = pd.DataFrame(rows)
