@@ -581,7 +581,8 @@ def _population_answers(
     charte_p = np.where(adopt[:, None], [0.25, 0.30, 0.45], [0.03, 0.07, 0.90])
     charte_p = charte_p + big[:, None] * np.array([0.10, 0.05, -0.15]) * (charte_p[:, 2:3] > 0.5)
     coded("charte_ia", _pick(rng, np.clip(charte_p, 0.01, None)), nsp=0.04)
-    coded("volontaire_accompagnement", (rng.random(n) >= 0.25 + 0.10 * a).astype(int))
+    # about 6 % of firms ask to be supported (the 2019 programme supported a few dozen firms)
+    coded("volontaire_accompagnement", (rng.random(n) >= 0.05 + 0.04 * a).astype(int))
     return pd.DataFrame(cols)
 
 
