@@ -619,7 +619,7 @@ def _pair_tests(
     parts = []
     for a, b in itertools.combinations(keys, 2):
         left, right = by_study[a], by_study[b]
-        joined = left.join(right, how="inner", lsuffix="_1", rsuffix="_2")
+        joined = left.merge(right, left_index=True, right_index=True, suffixes=("_1", "_2"))
         if joined.empty:
             continue
         test = difference_test(

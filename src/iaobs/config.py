@@ -431,6 +431,8 @@ def load_study(path: str | Path = ".") -> Study:
 
     if "sources" not in data:
         sources = _discover_sources(root, tuple(waves))
+    if waves:  # every source names its wave, so that for_wave can tell them apart
+        sources = [replace(s, wave=s.wave or wave) for s in sources]
     current = [s for s in sources if (s.wave or wave) == wave]
     others = [s for s in sources if (s.wave or wave) != wave]
 

@@ -923,7 +923,7 @@ def chart_skills_heatmap(ctx: ReportContext) -> Html:
     )
     visible = values.where(~flags.isin(["s", "nd"]))
     lecture = None
-    stacked = visible.stack()
+    stacked = visible.stack().dropna()
     if len(stacked):
         (skill, size), value = stacked.idxmax(), float(stacked.max())
         lecture = ctx.pick(
