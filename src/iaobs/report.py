@@ -1214,29 +1214,31 @@ def design_variable(ctx: ReportContext, name: str) -> str:
 # translates the known ones (pattern -> replacement), and names the rest as they are.
 _NOTE_PATTERNS: tuple[tuple[str, str], ...] = (
     (
-        r"^marge (?P<m>.+?) : (?P<n>\d+) répondant\(s\) sans valeur forment une cellule à part, "
-        r"qui garde son poids de sondage ; les autres cellules suivent la population$",
-        r"margin \g<m>: \g<n> respondent(s) without a value form a cell of their own, which "
-        r"keeps its design weight; the other cells follow the population",
+        r"marge (?P<m>.+?) : (?P<n>\d+) répondant\(s\) sans valeur forment une cellule à part",
+        r"margin \g<m>: \g<n> respondent(s) without a value form a cell of their own",
     ),
     (
-        r"^marge (?P<m>.+?) non utilisée pour le calage : (?P<n>\d+) répondant\(s\) sur "
-        r"(?P<t>\d+) sans valeur$",
+        r", qui garde son poids de sondage ; les autres cellules suivent la population",
+        r", which keeps its design weight; the other cells follow the population",
+    ),
+    (
+        r"marge (?P<m>.+?) non utilisée pour le calage : (?P<n>\d+) répondant\(s\) sur "
+        r"(?P<t>\d+) sans valeur",
         r"margin \g<m> not used for raking: \g<n> respondent(s) out of \g<t> without a value",
     ),
     (
-        r"^(?P<n>\d+) répondant\(s\) de strates exhaustives gardent un poids de 1$",
+        r"(?P<n>\d+) répondant\(s\) de strates exhaustives gardent un poids de 1",
         r"\g<n> respondent(s) of fully surveyed strata keep a weight of 1",
     ),
     (
-        r"^strate (?P<s>.+?) : un seul répondant après regroupement ; sa contribution à la "
-        r"variance est nulle$",
+        r"strate (?P<s>.+?) : un seul répondant après regroupement ; sa contribution à la "
+        r"variance est nulle",
         r"stratum \g<s>: a single respondent after merging; its contribution to the variance "
         r"is zero",
     ),
     (
-        r"^(?P<g>.+?) : (?P<n>[\d\s\u202f]+) entreprises mais aucun répondant ; ce groupe est "
-        r"hors du champ des estimations$",
+        r"(?P<g>.+?) : (?P<n>[\d\s\u202f]+) entreprises mais aucun répondant ; ce groupe est "
+        r"hors du champ des estimations",
         r"\g<g>: \g<n> companies but no respondent; this group is outside the scope of the "
         r"estimates",
     ),
@@ -1248,13 +1250,14 @@ _NOTE_PATTERNS: tuple[tuple[str, str], ...] = (
 
 def translate_note(note: str) -> str:
     """A French note of the weighting engine in English (unchanged when unknown)."""
+    text = note
     for pattern, replacement in _NOTE_PATTERNS:
-        if re.match(pattern, note):
-            text = re.sub(pattern, replacement, note)
-            for fr, en in DESIGN_VARIABLES.items():
-                text = re.sub(rf"\b{fr}\b", en[1], text)
-            return text
-    return note
+        text = re.sub(pattern, replacement, text)
+    if text == note:
+        return note
+    for fr, en in DESIGN_VARIABLES.items():
+        text = re.sub(rf"\b{fr}\b", en[1], text)
+    return text
 
 
 def _p(text: str) -> str:
