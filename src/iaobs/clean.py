@@ -413,6 +413,13 @@ class _Context:
     collector: FindingCollector
     corrections: Counter[str]
     language: str
+    factorized: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+    def factorize(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """``_factorize`` of a column of the frame, computed once."""
+        if column not in self.factorized:
+            self.factorized[column] = _factorize(self.frame[column])
+        return self.factorized[column]
 
     def choices(self, var: Variable, limit: int = 8) -> str:
         labels = [label.get(self.language) for label in var.all_codes.values()]
@@ -425,15 +432,23 @@ class _Context:
         return text + (" ; …" if len(labels) > limit else "")
 
 
+def _factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(code of each row, distinct values); missing cells get code −1."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    return codes, np.asarray(uniques, dtype=object)
+
+
 def _per_unique(
-    values: pd.Series, parse: Callable[[object], Parsed]
+    values: pd.Series,
+    parse: Callable[[object], Parsed],
+    factorized: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, list[Parsed]]:
     """Parse each distinct value once; returns (values per row, codes per row, parsed uniques).
 
-    Missing cells get code -1 and value None.
+    Missing cells get code -1 and value None. ``factorized``: ``_factorize(values)`` when
+    already known.
     """
-    obj = values.to_numpy(dtype=object)
-    codes, uniques = pd.factorize(obj, use_na_sentinel=True)
+    codes, uniques = factorized if factorized is not None else _factorize(values)
     parsed = [parse(u) for u in uniques]
     table = np.empty(len(parsed) + 1, dtype=object)
     for i, item in enumerate(parsed):
@@ -468,21 +483,45 @@ def _record(
 
 
 def _categorical(values: np.ndarray, var: Variable) -> pd.Series:
-    return pd.Series(pd.Categorical(values, categories=list(var.all_codes)))
+    """Codes (or None) → categorical over the variable's codes (anything else → missing)."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+    return _categorical_from(codes, list(uniques), var)
+
+
+def _categorical_from(codes: np.ndarray, uniques: list[Any], var: Variable) -> pd.Series:
+    """Categorical of the rows whose value is ``uniques[codes[i]]`` (−1: missing)."""
+    categories = list(var.all_codes)
+    position = {c: i for i, c in enumerate(categories)}
+    table = np.array([position.get(u, -1) if isinstance(u, str) else -1 for u in uniques] + [-1],
+                     dtype=np.int64)
+    dtype = pd.CategoricalDtype(categories=categories)
+    return pd.Series(pd.Categorical.from_codes(table[codes], dtype=dtype))
 
 
 def _clean_coded(ctx: _Context, column: str, var: Variable) -> pd.Series:
     raw = ctx.frame[column]
     table = _code_table(var)
-    values, codes, parsed = _per_unique(raw, lambda v: recode_value(v, var, table))
+    _values, codes, parsed = _per_unique(
+        raw, lambda v: recode_value(v, var, table), ctx.factorize(column)
+    )
     severity = BLOCKING if var.required else WARNING
     _record(ctx, column, raw, codes, parsed, severity, choices=ctx.choices(var))
-    return _categorical(values, var)
+    return _categorical_from(codes, [p[0] for p in parsed], var)
 
 
 def _clean_text(ctx: _Context, column: str) -> pd.Series:
+    raw = ctx.frame[column]
+    obj = raw.to_numpy(dtype=object)
+    if len(obj) and pd.api.types.infer_dtype(obj, skipna=True) == "string":
+        # text only (the usual case: identifiers, comments): stripped in one pass
+        present = ~pd.isna(obj)
+        out = np.full(len(obj), None, dtype=object)
+        stripped = pd.Series(obj[present], dtype=object).str.strip().to_numpy(dtype=object, copy=True)
+        stripped[stripped == ""] = None
+        out[present] = stripped
+        return pd.Series(out, dtype="string")
     values, _codes, _parsed = _per_unique(
-        ctx.frame[column], lambda v: _BLANK if _is_blank(v) else (_as_text(v), None, None)
+        raw, lambda v: _BLANK if _is_blank(v) else (_as_text(v), None, None)
     )
     return pd.Series(values, dtype="string")
 
@@ -504,7 +543,7 @@ def _clean_number(ctx: _Context, column: str, var: Variable) -> tuple[pd.Series,
     integer = var.type == "int"
     bands = var.name == "effectif"
     values, codes, parsed = _per_unique(
-        raw, lambda v: parse_number(v, integer=integer, bands=bands)
+        raw, lambda v: parse_number(v, integer=integer, bands=bands), ctx.factorize(column)
     )
     _record(ctx, column, raw, codes, parsed)
     band_rows = None
@@ -535,7 +574,9 @@ def _clean_number(ctx: _Context, column: str, var: Variable) -> tuple[pd.Series,
 def _clean_date(ctx: _Context, column: str) -> pd.Series:
     raw = ctx.frame[column]
     today = dt.date.today()
-    values, codes, parsed = _per_unique(raw, lambda v: parse_date(v, today=today))
+    values, codes, parsed = _per_unique(
+        raw, lambda v: parse_date(v, today=today), ctx.factorize(column)
+    )
     _record(ctx, column, raw, codes, parsed)
     dates = pd.Series(pd.to_datetime(pd.Series(values, dtype=object), errors="coerce")).astype(
         "datetime64[ns]"
@@ -621,11 +662,13 @@ def _clean_multi(ctx: _Context, var: Variable) -> dict[str, pd.Series]:
         raw = ctx.frame[column]
         own = {normalise_text(option), *(normalise_text(t) for t in (var.options[option].fr,
                                                                      var.options[option].en))}
-        values, codes, parsed = _per_unique(raw, functools.partial(_parse_flag, option_key=own))
+        values, codes, parsed = _per_unique(
+            raw, functools.partial(_parse_flag, option_key=own), ctx.factorize(column)
+        )
         _record(ctx, column, raw, codes, parsed, choices="Oui, Non, x, 1, 0")
         flags = np.array([-1 if v is None else v for v in values], dtype=np.int8)
         matrix[:, j] = flags
-        answered |= ~_blank_column(raw)
+        answered |= ~_blank_column(raw, ctx.factorize(column))
     if var.name in ctx.frame:
         raw = ctx.frame[var.name]
         alternatives = sorted(option_table, key=len, reverse=True)
@@ -633,7 +676,9 @@ def _clean_multi(ctx: _Context, var: Variable) -> dict[str, pd.Series]:
             r"(?:^|(?<=[;,|]))\s*(" + "|".join(re.escape(a) for a in alternatives) + r")\s*(?=[;,|]|$)"
         )
         values, codes, parsed = _per_unique(
-            raw, lambda v: _BLANK if _is_blank(v) else _split_multi(str(v), var, pattern, option_table)
+            raw,
+            lambda v: _BLANK if _is_blank(v) else _split_multi(str(v), var, pattern, option_table),
+            ctx.factorize(var.name),
         )
         counts = np.bincount(codes[codes >= 0], minlength=len(parsed))
         unknown_idx: dict[int, str] = {}
@@ -719,18 +764,20 @@ def _provenance(frame: pd.DataFrame, file: str | None, sheet: str | None) -> pd.
     return out
 
 
-def _blank_mask(frame: pd.DataFrame, columns: Iterable[str]) -> np.ndarray:
+def _blank_mask(ctx: _Context, columns: Iterable[str]) -> np.ndarray:
     """Rows where every one of ``columns`` is blank."""
+    frame = ctx.frame
     mask = np.ones(len(frame), dtype=bool)
     for column in columns:
         if column in frame:
-            mask &= _blank_column(frame[column])
+            mask &= _blank_column(frame[column], ctx.factorize(column))
     return mask
 
 
-def _blank_column(series: pd.Series) -> np.ndarray:
-    obj = series.to_numpy(dtype=object)
-    codes, uniques = pd.factorize(obj, use_na_sentinel=True)
+def _blank_column(
+    series: pd.Series, factorized: tuple[np.ndarray, np.ndarray] | None = None
+) -> np.ndarray:
+    codes, uniques = factorized if factorized is not None else _factorize(series)
     table = np.array([_is_blank(u) for u in uniques] + [True], dtype=bool)
     return table[codes]
 
@@ -796,7 +843,7 @@ def clean_responses(
             if column not in frame:
                 continue
             if var.name == "naf_code":
-                values, codes, parsed = _per_unique(frame[column], parse_naf)
+                values, codes, parsed = _per_unique(frame[column], parse_naf, ctx.factorize(column))
                 _record(ctx, column, frame[column], codes, parsed)
                 coded[column] = pd.Series(values, dtype="string")
             elif var.is_coded:
@@ -808,9 +855,13 @@ def clean_responses(
             elif var.type == "date":
                 coded[column] = _clean_date(ctx, column)
             elif var.type == "bool":
-                values, codes, parsed = _per_unique(frame[column], lambda v: _parse_flag(v, set()))
+                values, codes, parsed = _per_unique(
+                    frame[column], lambda v: _parse_flag(v, set()), ctx.factorize(column)
+                )
                 _record(ctx, column, frame[column], codes, parsed, choices="Oui, Non, 1, 0")
                 coded[column] = pd.Series(pd.array(list(values), dtype="Int8"))
+            elif var.privacy == "confidential" and var.type == "text":
+                continue  # names and e-mails: never written, nothing derived from them
             else:
                 coded[column] = _clean_text(ctx, column)
 
@@ -834,7 +885,7 @@ def clean_responses(
         if var.type not in ("id", "text") and var.privacy != "confidential" and not var.derived
         for c in ([*var.columns(), var.name] if var.type == "multi" else var.columns())
     ]
-    no_answer = _blank_mask(frame, question_cols)
+    no_answer = _blank_mask(ctx, question_cols)
     id_var = "id_repondant" if "id_repondant" in dictionary else (
         "id_participant" if "id_participant" in dictionary else None
     )
@@ -898,7 +949,9 @@ def _derive_sector(ctx: _Context, coded: dict[str, pd.Series], stated: str | Non
     sector = coded.get("secteur")
     values = _objects(sector, n)
     answered_raw = (
-        ~_blank_column(ctx.frame["secteur"]) if "secteur" in ctx.frame else np.zeros(n, dtype=bool)
+        ~_blank_column(ctx.frame["secteur"], ctx.factorize("secteur"))
+        if "secteur" in ctx.frame
+        else np.zeros(n, dtype=bool)
     )
     if stated is not None:
         fill = (values == None) & ~answered_raw  # noqa: E711 - elementwise
@@ -1050,12 +1103,17 @@ def _identify(
     ids = ids if ids is not None else pd.Series(pd.array([pd.NA] * n, dtype="string"))
     missing = ids.isna().to_numpy()
     if missing.any():
-        stems = prov["_source_file"].map(lambda f: Path(str(f)).stem or "ligne")
+        stems = pd.Series(
+            _map_unique(prov["_source_file"], lambda f: Path(str(f)).stem or "ligne", "ligne"),
+            index=prov.index,
+        )
         built = stems + "-L" + prov["_source_row"].astype(str)
         ids = ids.copy()
         ids[missing] = built[missing].to_numpy()
         ctx.corrections["id_construit"] += int((missing & ~skip).sum())
-    files = prov["_source_file"].map(lambda f: Path(str(f)).name)
+    files = pd.Series(
+        _map_unique(prov["_source_file"], lambda f: Path(str(f)).name, ""), index=prov.index
+    )
     dup = pd.DataFrame({"file": files, "id": ids.astype("object")})
     dup_mask = dup.duplicated(keep=False).to_numpy() & ~missing & ~skip
     if dup_mask.any():

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from iaobs import __version__
@@ -110,10 +111,13 @@ def _per_file_counts(
     def select(frame: pd.DataFrame, file_col: str, sheet_col: str) -> pd.DataFrame:
         if frame.empty or file_col not in frame:
             return frame.iloc[0:0]
-        mask = frame[file_col].astype(str) == file
+        mask = (frame[file_col].astype(str) == file).to_numpy(dtype=bool, copy=True)
         sheets = frame[sheet_col].astype("object").where(frame[sheet_col].notna(), None)
-        mask &= sheets.map(lambda s: s == sheet or (s in ("", None) and sheet in ("", None)))
-        return frame[mask.to_numpy()]
+        codes, uniques = pd.factorize(sheets.to_numpy(dtype=object), use_na_sentinel=True)
+        same = [s == sheet or (s in ("", None) and sheet in ("", None)) for s in uniques]
+        same.append(sheet in ("", None))  # missing sheet
+        mask &= np.asarray(same, dtype=bool)[codes]
+        return frame[mask]
 
     kept = select(result.responses, "_source_file", "_source_sheet")
     rejects = select(result.rejects, "_source_file", "_source_sheet")
@@ -195,7 +199,7 @@ def clean_study(study: Any) -> CleanResult:
                 Path(source.path), dictionary, sheet=source.sheet, header_row=source.header_row,
                 profile=source.profile, mapping=source.mapping, max_file_mb=study.max_file_mb,
             )
-            frame = mapped.frame.copy()
+            frame = mapped.frame.copy(deep=False)  # copy on write: the columns are shared
             frame["_source_file"] = name
             if "_source_sheet" not in frame:
                 frame["_source_sheet"] = getattr(raw, "sheet", None)
