@@ -751,6 +751,29 @@ def _open_quote_at_end(text: str, first: int) -> bool:
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
+#: Lines given to the header search of the column-wise CSV reader.
+HEADER_PREFIX_LINES = 20 * HEADER_SCAN_ROWS
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+class _Exhausted:
+    """An iterator that remembers whether it ran out."""
+
+    def __init__(self, iterator: Iterator[tuple[int, list[str]]]) -> None:
+        self.iterator = iterator
+        self.exhausted = False
+
+    def __iter__(self) -> _Exhausted:
+        return self
+
+    def __next__(self) -> tuple[int, list[str]]:
+        try:
+            return next(self.iterator)
+        except StopIteration:
+            self.exhausted = True
+            raise
+
+
 def _read_csv_columns(
     path: Path,
     text: str,
@@ -769,11 +792,20 @@ def _read_csv_columns(
     row wider than the header. Otherwise the caller reads the file record by record; both
     ways give the same table.
     """
-    if text.count("\r") != text.count("\r\n"):
+    if "\r" in text and _LONE_CR.search(text):
         return None
     mine = list(notes)
-    records = _csv_records(path, text, separator)
+    # the header is looked for in the first lines only (a full copy of a large text costs)
+    cut = -1
+    for _ in range(HEADER_PREFIX_LINES):
+        cut = text.find("\n", cut + 1)
+        if cut < 0:
+            break
+    prefix = text if cut < 0 else text[: cut + 1]
+    records = _Exhausted(_csv_records(path, prefix, separator))
     found = _find_header(path, None, records, header_row, dictionary, mine)
+    if records.exhausted and len(prefix) < len(text):
+        return None  # the header search went past the prefix: read record by record
     header_cells, header_number = found[0], found[1]
     width = len(header_cells)
     # the data start on the line after the header record (which may span lines)
@@ -787,11 +819,17 @@ def _read_csv_columns(
     if not body or width == 0:
         return None
     try:
+        data = body.encode("utf-8")  # the C parser reads bytes
+    except UnicodeEncodeError:
+        return None
+    lines = body.count("\n") + (0 if body.endswith("\n") else 1)
+    del body
+    try:
         with warnings.catch_warnings():
             # a first data row wider than the header is a warning (and lost cells) in pandas
             warnings.simplefilter("error", pd.errors.ParserWarning)
             parsed = pd.read_csv(
-                io.StringIO(body),
+                io.BytesIO(data),
                 sep=separator,
                 header=None,
                 names=range(width),
@@ -802,10 +840,11 @@ def _read_csv_columns(
                 engine="c",
                 quotechar='"',
                 doublequote=True,
+                encoding="utf-8",
             )
     except (ValueError, pd.errors.ParserError, pd.errors.ParserWarning, csv.Error):
         return None
-    lines = body.count("\n") + (0 if body.endswith("\n") else 1)
+    del data
     if len(parsed) != lines or parsed.shape[1] != width:
         return None
     blank = np.ones(len(parsed), dtype=bool)
@@ -821,7 +860,6 @@ def _read_csv_columns(
         cells[-1] = None
         columns.append(cells[codes])
         blank &= empty[codes]
-        del raw, parsed[j]
     keep = ~blank
     numbers = np.arange(start_line, start_line + lines, dtype=np.int64)[keep]
     if not keep.all():
