@@ -71,10 +71,27 @@ def normalise_siren(values: pd.Series) -> pd.Series:
         digits = "".join(ch for ch in str(value) if ch.isdigit())
         return digits or pd.NA
 
-    uniques = pd.unique(values.astype("object"))
-    mapping = {u: one(u) for u in uniques if not _is_missing(u)}
-    out = values.astype("object").map(mapping)
-    return out.astype("string")
+    codes, uniques = pd.factorize(values.astype("object").to_numpy(), use_na_sentinel=True)
+    uniques = np.asarray(uniques, dtype=object)
+    table = np.empty(len(uniques) + 1, dtype=object)
+    table[-1] = pd.NA
+    is_text = np.fromiter((type(u) is str for u in uniques), dtype=bool, count=len(uniques))
+    if is_text.any():
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        text = pa.array(uniques[is_text].tolist(), type=pa.string())
+        if pc.all(pc.string_is_ascii(text)).as_py():  # ASCII: digits are 0-9, one pass in C++
+            digits = pc.replace_substring_regex(text, pattern="[^0-9]", replacement="")
+            found = np.array(digits.to_pylist(), dtype=object)
+            found[found == ""] = pd.NA
+            table[:-1][is_text] = found
+        else:
+            table[:-1][is_text] = [one(u) for u in uniques[is_text]]
+    others = np.flatnonzero(~is_text)
+    for i in others:
+        table[i] = pd.NA if _is_missing(uniques[i]) else one(uniques[i])
+    return pd.Series(table[codes], index=values.index, dtype=object).astype("string")
 
 
 def _is_missing(value: object) -> bool:
@@ -87,7 +104,13 @@ def siren_is_valid(digits: pd.Series) -> pd.Series:
     nine = text.str.fullmatch(r"\d{9}").fillna(False).astype(bool)
     valid = pd.Series(False, index=digits.index)
     if nine.any():
-        arr = np.array([[int(c) for c in s] for s in text[nine]], dtype=np.int64)
+        chosen = text[nine]
+        joined = "".join(chosen)
+        if joined.isascii():
+            arr = (np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(-1, 9) - 48)
+            arr = arr.astype(np.int64)
+        else:
+            arr = np.array([[int(c) for c in s] for s in chosen], dtype=np.int64)
         # Luhn: double every second digit from the right (positions 1, 3, 5, 7 from the left)
         doubled = arr.copy()
         doubled[:, 1::2] *= 2
@@ -101,12 +124,15 @@ def pseudonymise(values: pd.Series, key: bytes, prefix: str = "E") -> pd.Series:
 
     Computed once per distinct value; missing values stay missing.
     """
-    uniques = pd.unique(values.dropna().astype("object"))
-    mapping = {
-        u: prefix + hmac.new(key, str(u).encode("utf-8"), hashlib.sha256).hexdigest()[:10]
-        for u in uniques
-    }
-    return values.astype("object").map(mapping).astype("string")
+    codes, uniques = pd.factorize(values.astype("object").to_numpy(), use_na_sentinel=True)
+    keyed = hmac.new(key, digestmod=hashlib.sha256)  # the key is set up once, then copied
+    table = np.empty(len(uniques) + 1, dtype=object)
+    for i, u in enumerate(uniques):
+        h = keyed.copy()
+        h.update(str(u).encode("utf-8"))
+        table[i] = prefix + h.hexdigest()[:10]
+    table[-1] = pd.NA
+    return pd.Series(table[codes], index=values.index, dtype=object).astype("string")
 
 
 def resolve_duplicates(
