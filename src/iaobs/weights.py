@@ -576,13 +576,16 @@ def compute_weights(
                 }
             )
     strata_table = pd.DataFrame(rows_table)
-    stratum = pd.Series(
-        [stratum_of[tuple(r)] for r in keys.itertuples(index=False, name=None)], index=resp.index
-    )
+    row_key, distinct = _row_keys(keys)
+    stratum_labels = np.array([stratum_of[k] for k in distinct], dtype=object)
+    stratum = pd.Series(stratum_labels[row_key], index=resp.index)
     n_h_map = strata_table.set_index("strate")["n_h"]
     N_h_map = strata_table.set_index("strate")["N_h"]
-    fpc = stratum.map(N_h_map).astype(float)
-    base = (fpc / stratum.map(n_h_map).astype(float)).to_numpy()
+    # per distinct (secteur, taille) cell, then spread to the rows
+    fpc = pd.Series(N_h_map.reindex(stratum_labels).to_numpy(dtype=float)[row_key],
+                    index=resp.index)
+    n_h_rows = n_h_map.reindex(stratum_labels).to_numpy(dtype=float)[row_key]
+    base = (fpc / n_h_rows).to_numpy()
     design = SurveyDesign.from_arrays(base, strata=stratum.to_numpy(), fpc=fpc.to_numpy())
     object.__setattr__(
         design,
@@ -619,7 +622,10 @@ def compute_weights(
             )
             continue
         known = rvals.loc[~unknown]
-        known = known.map(_departement_code) if "departement" in mvars else known
+        if "departement" in mvars:
+            known = pd.DataFrame(
+                {v: _map_distinct(known[v], _departement_code) for v in mvars}, index=known.index
+            )
         known = known.astype(str)
         mpop = field_pop.copy()
         mvalid = mpop[mvars].notna().all(axis=1)
@@ -658,7 +664,7 @@ def compute_weights(
     }
     w = base.copy()
     # census strata (every firm answered) keep their weight of 1: the raking works on the rest
-    census = (stratum.map(n_h_map).astype(float) >= fpc).to_numpy()
+    census = n_h_rows >= fpc.to_numpy()
     free_targets = targets
     if cells and census.any():
         free_targets = []
@@ -777,10 +783,30 @@ def _margin_cells(
             label.append(_cell_name(mvars, [*ok, "+".join(g)]))
             for c in g:
                 cell_index[(*ok, c)] = j
-    codes = np.array(
-        [cell_index[tuple(r)] for r in rvals.itertuples(index=False, name=None)], dtype=np.int64
-    )
+    row_key, distinct = _row_keys(rvals)
+    codes = np.array([cell_index[k] for k in distinct], dtype=np.int64)[row_key]
     return codes, np.asarray(target), label, merges
+
+
+def _row_keys(frame: pd.DataFrame) -> tuple[np.ndarray, list[tuple[Any, ...]]]:
+    """For each row, the index of its tuple of values among the distinct tuples (no missing)."""
+    if frame.empty:
+        return np.zeros(0, dtype=np.int64), []
+    parts = [pd.factorize(frame[c].to_numpy(dtype=object)) for c in frame.columns]
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for codes, uniques in parts:
+        combined = combined * max(len(uniques), 1) + codes
+    row_key, _ = pd.factorize(combined)
+    positions = pd.Series(np.arange(len(frame))).groupby(row_key).first().to_numpy()
+    distinct = [tuple(uniques[codes[p]] for codes, uniques in parts) for p in positions]
+    return np.asarray(row_key, dtype=np.int64), distinct
+
+
+def _map_distinct(series: pd.Series, function: Any) -> pd.Series:
+    """``series.map(function)`` computed once per distinct value (missing stays missing)."""
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+    table = np.array([function(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(table[codes], index=series.index, dtype=object)
 
 
 def _trim(
