@@ -382,18 +382,22 @@ def measure(n: int) -> dict:
 
 
 def profile(n: int) -> None:
-    """Profile one size with pyinstrument; the text and HTML reports go to bench/out/."""
+    """Profile one size with pyinstrument (one run); text and HTML reports go to bench/out/."""
     folder = study_folder(n)
+    session = OUT / f"profile_n{n}.pyisession"
+    subprocess.run(
+        [sys.executable, "-m", "pyinstrument", "-r", "pyisession", "-o", str(session),
+         __file__, "--child", str(folder)],
+        check=True,
+    )
     html = OUT / f"profile_n{n}.html"
-    subprocess.run(
-        [sys.executable, "-m", "pyinstrument", "-r", "html", "-o", str(html),
-         __file__, "--child", str(folder)], check=True,
-    )
     text = OUT / f"profile_n{n}.txt"
-    subprocess.run(
-        [sys.executable, "-m", "pyinstrument", "-r", "text", "--show-all", "-o", str(text),
-         __file__, "--child", str(folder)], check=True,
-    )
+    for renderer, target in (("html", html), ("text", text)):
+        subprocess.run(
+            [sys.executable, "-m", "pyinstrument", f"--load={session}", "-r", renderer,
+             "-o", str(target)],
+            check=True,
+        )
     print(f"profil : {html}\n         {text}")
 
 
@@ -442,7 +446,6 @@ def main() -> None:
         "benchmark": "scaling",
         "sizes": sizes,
         "seconds": [rows[n]["seconds"] for n in sizes],
-        "stages": {n: rows[n]["stages"] for n in sizes},
         "peak_mib": [rows[n]["peak_mib"] for n in sizes],
         "ratio_1e6_1e5": None if ratio is None else round(ratio, 2),
         "exponent": None if exponent is None else round(exponent, 3),
