@@ -336,7 +336,15 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
     frame = frame.copy()
     for column in frame.columns:
         if not pd.api.types.is_numeric_dtype(frame[column]):
-            frame[column] = frame[column].map(_neutralise)
+            # once per distinct cell, then spread to the rows
+            values = frame[column].to_numpy(dtype=object)
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+            if len(uniques):
+                table = np.array([_neutralise(u) for u in uniques], dtype=object)
+                present = codes >= 0
+                values = values.copy()
+                values[present] = table[codes[present]]
+            frame[column] = pd.Series(values, index=frame.index, dtype=object)
     with atomic_path(path) as tmp:
         frame.to_csv(tmp, index=False, encoding="utf-8")
 

@@ -751,6 +751,34 @@ def _open_quote_at_end(text: str, first: int) -> bool:
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
+def _normalise_distinct(uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``_cell`` of each distinct CSV cell and whether it is blank, plus a missing slot.
+
+    Returns ``(cells, blank)`` of length ``len(uniques) + 1`` (last: a missing cell).
+    """
+    n = len(uniques)
+    cells = np.empty(n + 1, dtype=object)
+    blank = np.ones(n + 1, dtype=bool)
+    if n > 1000 and all(type(u) is str for u in uniques):
+        # many distinct texts (identifiers, names): strip and test in vectorised passes
+        stripped = pd.Series(uniques, dtype=object).str.strip()
+        empty = (stripped == "").to_numpy(dtype=bool)
+        short = (stripped.str.len() <= 4).to_numpy(dtype=bool)
+        marker = np.zeros(n, dtype=bool)
+        if short.any():
+            marker[short] = stripped[short].str.lower().isin(MISSING_MARKERS).to_numpy(dtype=bool)
+        values = stripped.to_numpy(dtype=object, copy=True)
+        values[empty | marker] = None
+        cells[:n] = values
+        blank[:n] = empty
+    else:
+        for k, value in enumerate(uniques):
+            cells[k] = _cell(value)
+            blank[k] = not (isinstance(value, str) and value.strip())
+    cells[-1] = None
+    return cells, blank
+
+
 #: Lines given to the header search of the column-wise CSV reader.
 HEADER_PREFIX_LINES = 20 * HEADER_SCAN_ROWS
 _LONE_CR = re.compile(r"\r(?!\n)")
@@ -852,12 +880,7 @@ def _read_csv_columns(
     for j in range(width):
         raw = parsed[j].to_numpy(dtype=object)
         codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-        cells = np.empty(len(uniques) + 1, dtype=object)
-        empty = np.ones(len(uniques) + 1, dtype=bool)
-        for k, value in enumerate(uniques):
-            cells[k] = _cell(value)
-            empty[k] = not (isinstance(value, str) and value.strip())
-        cells[-1] = None
+        cells, empty = _normalise_distinct(np.asarray(uniques, dtype=object))
         columns.append(cells[codes])
         blank &= empty[codes]
     keep = ~blank
