@@ -103,6 +103,10 @@ def write_xlsx(
         ws.append(list(header))
     for row in rows:
         ws.append(list(row))
+    for line in ws.iter_rows():
+        for cell in line:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text as typed, not a formula
     wb.save(path)
     return path
 
@@ -538,3 +542,94 @@ def study_sector_escape(raw: Path) -> BadInput:
         '\n[sectors."../evil"]\nlabel = "x"\nnaf = ["64.19Z"]\n'
         f'\n[[sources]]\npath = "data/raw/{GOOD_FILE}"\n'))
 
+
+
+# --------------------------------------------------------------------------------------------
+# Whole studies
+
+
+def copy_sample_study(repo: Path, destination: Path) -> Path:
+    """A copy of the repository's sample study (study.toml, data/raw, data/reference)."""
+    import shutil
+
+    destination.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(repo / "study.toml", destination / "study.toml")
+    for part in ("raw", "reference"):
+        shutil.copytree(repo / "data" / part, destination / "data" / part)
+    return destination
+
+
+HOSTILE_FILE = "<img src=x onerror=alert(7)>.xlsx"
+DDE_PAYLOAD = "@SUM(1+1)*cmd|' /C calc'!A0"
+COMMENT_MARK = "COMMENTAIRE-LIBRE-"
+NAME_MARK = "RAISON-SECRETE-"
+
+
+def _toml(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def make_hostile_study(repo: Path, destination: Path) -> Path:
+    """The sample study with a payload of :data:`PAYLOADS` in every text a person can type.
+
+    * study.toml: title, region and the labels of the banque and logiciel sectors (HTML and
+      Python), industrie and assurance (spreadsheet formulas);
+    * banque.xlsx: ``commentaire`` (marked :data:`COMMENT_MARK`), ``raison_sociale`` (marked
+      :data:`NAME_MARK`), answers outside the lists (``fonction_repondant``), respondent ids
+      that look like paths or reserved names;
+    * logiciel.xlsx renamed :data:`HOSTILE_FILE`.
+    """
+    from openpyxl import load_workbook
+
+    from iaobs.dictionary import load_dictionary
+
+    root = copy_sample_study(repo, destination)
+    raw = root / "data" / "raw" / "2019"
+    book = load_workbook(raw / "banque.xlsx")
+    sheet = book["Réponses"]
+    header_row = next(
+        r for r in range(1, 30) if "commentaire" in [c.value for c in sheet[r]]
+    )
+    names = {c.value: c.column for c in sheet[header_row]}
+    for i, r in enumerate(range(header_row + 1, sheet.max_row + 1)):
+        payload = PAYLOADS[i % len(PAYLOADS)]
+        if sheet.cell(r, names["secteur"]).value is None:
+            continue
+        sheet.cell(r, names["secteur"]).value = "banque"
+        sheet.cell(r, names["commentaire"]).value = f"{COMMENT_MARK}{i} {payload}"
+        sheet.cell(r, names["raison_sociale"]).value = f"{NAME_MARK}{i} {payload}"
+        if i < 12:
+            sheet.cell(r, names["fonction_repondant"]).value = payload
+        if i < 3:
+            sheet.cell(r, names["id_repondant"]).value = ["../../../etc/passwd", "CON", payload][i]
+    book.save(raw / "banque.xlsx")
+    (raw / "logiciel.xlsx").rename(raw / HOSTILE_FILE)
+
+    sectors = load_dictionary("entreprises").sectors
+    text = (root / "study.toml").read_text("utf-8")
+    text = text.replace('path = "data/raw/2019/logiciel.xlsx"',
+                        f"path = {_toml('data/raw/2019/' + HOSTILE_FILE)}")
+    head, sources = text.split("[[sources]]", 1)
+    head = head.replace(
+        'title = "Observatoire régional de l\'intelligence artificielle et des compétences"',
+        f"title = {_toml('Observatoire ' + PAYLOADS[0] + ' ' + PAYLOADS[4])}",
+    ).replace('region = "Hauts-de-France"', f"region = {_toml('Région ' + PAYLOADS[1])}")
+    blocks = []
+    for code, sector in sectors.items():
+        label = sector.label.fr
+        if code == "banque":
+            label = f"Banque {PAYLOADS[5]} {PAYLOADS[3]}"
+        elif code == "logiciel":
+            label = f"Logiciel {PAYLOADS[2]} {PAYLOADS[7]}"
+        elif code == "industrie":
+            label = PAYLOADS[6]  # a formula, for the Excel and CSV exports
+        elif code == "assurance":
+            label = DDE_PAYLOAD
+        blocks.append(
+            f"[sectors.{code}]\nlabel = {_toml(label)}\n"
+            f"naf = [{', '.join(_toml(n) for n in sector.naf)}]\n"
+        )
+    (root / "study.toml").write_text(
+        head + "\n".join(blocks) + "\n[[sources]]" + sources, encoding="utf-8"
+    )
+    return root
