@@ -1,17 +1,29 @@
-"""Benchmark: render every report of a study with ``render_study`` versus the naive loop.
+"""Benchmark: render every report of the sample study with ``render_study`` versus the naive loop.
 
 The naive loop is what a user would write: for each report, the ``papermill`` command, then
 ``jupyter nbconvert --to html --no-input``, then the ``weasyprint`` command, one after the
 other (the venv's executables, through subprocess). ``render_study`` renders the same reports
-(HTML + PDF, plus Excel and CSV that the loop does not make) in parallel, then a rerun with
-nothing changed is timed through the ``iaobs report`` command.
+(HTML + PDF, plus the Excel and CSV files that the loop does not make), then:
+
+* a rerun with nothing changed is timed through the ``iaobs report`` command (a new process:
+  interpreter start-up and imports included);
+* one sector's published cells are changed (``n_eff`` of the ``secteur=banque`` rows, as a
+  correction of that sector would do) and the rerun counts the reports rendered again.
+
+The study is the repository's sample study, copied to ``bench/out/report-study`` and cleaned
+and estimated there when needed (``--study DIR`` for another study with ``data/processed/``).
+The sample study has a few dozen company reports; by default the naive loop runs on every
+report that is not a company report and on ``--naive-companies`` of those (5 by default), and
+its time for the other company reports is extrapolated from their mean — the output says so
+(``--naive-companies -1``: run it on every report).
 
 Usage::
 
-    python bench/bench_report.py                 # the fake study of the tests (6 sectors)
-    python bench/bench_report.py --study DIR     # a study with data/processed/ filled
+    python bench/bench_report.py
+    python bench/bench_report.py --study DIR --jobs 2 --naive-companies -1
 
-Prints both times, the ratio and the rerun time, then one JSON line with the figures.
+Prints the times and ratios, then one JSON line: ``benchmark, naive_s, iaobs_s, ratio,
+rerun_s, rerun_ratio, one_sector_rerendered, target, met`` (and details).
 """
 
 from __future__ import annotations
@@ -19,33 +31,39 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+OUT = REPO / "bench" / "out"
+TARGET_RATIO = 6.0  # the performance issue's target; 4× is the minimum asked
+RERUN_S = 1.0
+RERUN_RATIO = 20.0
 
 
-def _templates() -> Path:
-    if (REPO / "notebooks" / "secteur.py").is_file():
-        return REPO / "notebooks"
-    return REPO / "tests" / "data" / "render_templates"
-
-
-def _study(args: argparse.Namespace, work: Path) -> Path:
-    if args.study:
-        return Path(args.study).resolve()
-    sys.path.insert(0, str(REPO / "tests"))
-    from fake_study import make_fake_study
-
-    return make_fake_study(work)
+def _prepare(study_arg: str | None) -> Path:
+    if study_arg:
+        return Path(study_arg).resolve()
+    root = OUT / "report-study"
+    if not (root / "data" / "processed" / "indicators.parquet").is_file():
+        shutil.rmtree(root, ignore_errors=True)
+        root.mkdir(parents=True)
+        shutil.copy2(REPO / "study.toml", root / "study.toml")
+        shutil.copytree(REPO / "data" / "raw", root / "data" / "raw")
+        shutil.copytree(REPO / "data" / "reference", root / "data" / "reference")
+        for command in ("clean", "estimate"):
+            subprocess.run(
+                [str(BIN / "iaobs"), command, str(root)], check=True, capture_output=True
+            )
+    return root
 
 
 def naive_loop(study, specs, out: Path) -> float:  # type: ignore[no-untyped-def]
-    """papermill → nbconvert → weasyprint, one report after the other."""
+    """papermill → nbconvert → weasyprint, one report after the other; seconds."""
     env = {**os.environ, "MPLBACKEND": "Agg"}
     started = time.perf_counter()
     converted: dict[Path, Path] = {}
@@ -88,70 +106,150 @@ def naive_loop(study, specs, out: Path) -> float:  # type: ignore[no-untyped-def
     return time.perf_counter() - started
 
 
+def _naive(study, specs, companies: int) -> tuple[float, str]:  # type: ignore[no-untyped-def]
+    """Naive-loop time of all ``specs``: measured, or partly extrapolated (and said so)."""
+    out = OUT / "report-naive"
+    shutil.rmtree(out, ignore_errors=True)
+    company = [s for s in specs if s.kind == "entreprise"]
+    others = [s for s in specs if s.kind != "entreprise"]
+    if companies < 0 or len(company) <= companies:
+        return naive_loop(study, specs, out), "mesuré sur tous les rapports"
+    seconds = naive_loop(study, others, out / "autres")
+    if not company:
+        return seconds, "mesuré sur tous les rapports"
+    sample = company[: max(companies, 1)]
+    measured = naive_loop(study, sample, out / "entreprises")
+    per_report = measured / len(sample)
+    total = seconds + per_report * len(company)
+    how = (
+        f"mesuré sur {len(others)} rapports et {len(sample)} rapports d'entreprise, "
+        f"extrapolé à {len(company)} rapports d'entreprise ({per_report:.1f} s chacun)"
+    )
+    return total, how
+
+
+def _change_one_sector(processed: Path, sector: str) -> None:
+    import pandas as pd
+
+    path = processed / "indicators.parquet"
+    frame = pd.read_parquet(path)
+    domain = frame["domain"].astype("string").fillna("")
+    mine = domain.str.split(";").map(lambda parts: f"secteur={sector}" in parts).astype(bool)
+    frame.loc[mine, "n_eff"] = frame.loc[mine, "n_eff"] + 0.5
+    frame.to_parquet(path)
+
+
+def _rerun(root: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [str(BIN / "iaobs"), "report", str(root), "--quiet"], check=True, capture_output=True
+    )
+    return time.perf_counter() - started
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--study", help="study folder (default: the fake study of the tests)")
+    parser.add_argument("--study", help="study folder (default: a copy of the sample study)")
     parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--naive-companies", type=int, default=5)
+    parser.add_argument("--skip-naive", action="store_true", help="only time render_study")
+    parser.add_argument("--engine", default=None, help="iaobs (default) or kernel")
     args = parser.parse_args()
 
     from iaobs.config import load_study
     from iaobs.render import cache, render_study
-    from iaobs.render.matrix import build_matrix
+    from iaobs.render.matrix import build_matrix, find_templates_dir
 
-    with tempfile.TemporaryDirectory(prefix="iaobs-bench-") as tmp:
-        work = Path(tmp)
-        root = _study(args, work)
-        templates = _templates()
-        os.environ["IAOBS_NOTEBOOKS"] = str(templates)
-        study = load_study(root)
-        manifest = cache.Manifest.load(study.reports_dir)
-        fingerprint = cache.fingerprint_data(
-            study.processed_dir, study.root / "study.toml", manifest
-        )
-        specs = build_matrix(study, fingerprint.sectors_with_data, templates)
-        print(f"{len(specs)} rapports, modèles : {templates}", flush=True)
+    root = _prepare(args.study)
+    study = load_study(root)
+    templates = find_templates_dir(Path(study.root))
+    manifest = cache.Manifest.load(study.reports_dir)
+    fingerprint = cache.fingerprint_data(study.processed_dir, study.root / "study.toml", manifest)
+    specs = build_matrix(study, fingerprint.sectors_with_data, templates)
+    kinds: dict[str, int] = {}
+    for spec in specs:
+        kinds[spec.kind] = kinds.get(spec.kind, 0) + 1
+    print(f"{len(specs)} rapports ({kinds}), étude : {root}", flush=True)
 
-        naive = naive_loop(study, specs, work / "naive")
-        print(f"boucle naïve (papermill → nbconvert → weasyprint) : {naive:.1f} s", flush=True)
+    naive, how = (float("nan"), "non mesuré")
+    if not args.skip_naive:
+        naive, how = _naive(study, specs, args.naive_companies)
+        print(f"boucle naïve (papermill → nbconvert → weasyprint) : {naive:.1f} s ({how})")
 
-        started = time.perf_counter()
-        summary = render_study(study, jobs=args.jobs, force=True, progress=False)
-        ours = time.perf_counter() - started
-        print(f"render_study (HTML + PDF + Excel + CSV, en parallèle) : {ours:.1f} s", flush=True)
-        stages: dict[str, float] = {}
-        for result in summary.reports:
-            for stage, seconds in result.timings.items():
-                stages[stage] = stages.get(stage, 0.0) + seconds
-        print(
-            "  temps cumulés par étape : " + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items())
-        )
+    shutil.rmtree(study.reports_dir, ignore_errors=True)
+    started = time.perf_counter()
+    cpu = os.times()
+    summary = render_study(study, jobs=args.jobs, progress=False, engine=args.engine)
+    ours = time.perf_counter() - started
+    after = os.times()
+    children_cpu = (after.children_user - cpu.children_user) + (
+        after.children_system - cpu.children_system
+    )
+    print(
+        f"render_study (HTML + PDF + Excel + CSV, {len(summary.rendered)} rapports, "
+        f"{len(summary.failed)} en échec) : {ours:.1f} s ; temps processeur des processus "
+        f"de rendu : {children_cpu:.1f} s",
+        flush=True,
+    )
+    stages: dict[str, float] = {}
+    for result in summary.reports:
+        for stage, seconds in result.timings.items():
+            stages[stage] = stages.get(stage, 0.0) + seconds
+    print("  temps cumulés par étape : " + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))
 
-        started = time.perf_counter()
-        subprocess.run(
-            [str(BIN / "iaobs"), "report", str(root), "--quiet"], check=True, capture_output=True
+    rerun = _rerun(root)
+    print(f"relance sans changement (commande iaobs report) : {rerun:.2f} s", flush=True)
+
+    _change_one_sector(Path(study.processed_dir), "banque")
+    started = time.perf_counter()
+    changed = render_study(study, jobs=args.jobs, progress=False, engine=args.engine)
+    one_sector_s = time.perf_counter() - started
+    rerendered = sorted(r.slug for r in changed.rendered)
+    print(
+        f"relance après changement des indicateurs de la banque : {one_sector_s:.1f} s, "
+        f"{len(rerendered)} rapport(s) produit(s) : " + ", ".join(rerendered),
+        flush=True,
+    )
+
+    ratio = naive / ours if ours else float("nan")
+    rerun_ratio = ours / rerun if rerun else float("nan")
+    print(f"rapport de vitesse : {ratio:.1f}× ; relance : {rerun_ratio:.0f}× plus rapide")
+    met = bool(
+        ratio >= TARGET_RATIO
+        and rerun < RERUN_S
+        and rerun_ratio >= RERUN_RATIO
+        and not summary.failed
+    )
+    print(
+        json.dumps(
+            {
+                "benchmark": "report",
+                "naive_s": round(naive, 2),
+                "iaobs_s": round(ours, 2),
+                "ratio": round(ratio, 2),
+                "rerun_s": round(rerun, 3),
+                "rerun_ratio": round(rerun_ratio, 1),
+                "one_sector_rerendered": len(rerendered),
+                "target": {
+                    "ratio": TARGET_RATIO,
+                    "rerun_s": RERUN_S,
+                    "rerun_ratio": RERUN_RATIO,
+                },
+                "met": met,
+                "reports": len(specs),
+                "kinds": kinds,
+                "failed": len(summary.failed),
+                "naive": how,
+                "one_sector_s": round(one_sector_s, 2),
+                "one_sector_slugs": rerendered,
+                "render_cpu_s": round(children_cpu, 1),
+                "stages_s": {k: round(v, 2) for k, v in stages.items()},
+                "cores": os.cpu_count(),
+                "load_1min": round(os.getloadavg()[0], 2),
+            },
+            ensure_ascii=False,
         )
-        rerun = time.perf_counter() - started
-        print(f"relance sans changement (commande iaobs report) : {rerun:.2f} s", flush=True)
-        ratio = naive / ours if ours else float("nan")
-        print(f"rapport de vitesse : {ratio:.1f}×", flush=True)
-        print(
-            json.dumps(
-                {
-                    "benchmark": "report",
-                    "reports": len(specs),
-                    "failed": len(summary.failed),
-                    "cores": os.cpu_count(),
-                    "naive_s": round(naive, 2),
-                    "render_study_s": round(ours, 2),
-                    "speedup": round(ratio, 2),
-                    "rerun_unchanged_s": round(rerun, 2),
-                    "stages_s": {k: round(v, 2) for k, v in stages.items()},
-                    "templates": str(templates.relative_to(REPO))
-                    if templates.is_relative_to(REPO)
-                    else str(templates),
-                }
-            )
-        )
+    )
     return 0
 
 

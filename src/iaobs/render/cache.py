@@ -6,6 +6,8 @@ A report is rendered again only when its key changes. The key is the SHA-256 of:
 * the data it depends on — a sector report: the indicators rows of its sector's domains
   (``secteur=banque``, ``secteur=banque;taille=pme``…) and of the all-sectors domain ``all``,
   plus ``quality.json`` and ``weighting.json`` without the parts that name another sector;
+  a company benchmark: the same for its sector, plus the domains of no sector (``taille=…``),
+  plus its own answers (a digest passed as its ``data_version`` parameter);
   the regional overview: every indicator, ``quality.json`` and ``weighting.json``; the quality
   report: ``quality.json``, ``rejects.csv`` and ``findings.csv``;
 * ``study.toml`` (titles, labels, thresholds);
@@ -48,6 +50,10 @@ WEIGHTING = "weighting.json"
 REJECTS = "rejects.csv"
 FINDINGS = "findings.csv"
 _ALL = "*"  # group of the rows of no particular sector
+#: Kinds of report that read one sector's data (``ReportSpec.sector``) and the ``all`` domain;
+#: a company benchmark also reads the other domains of no sector (its size class) and, through
+#: its ``data_version`` parameter, its own answers.
+SECTOR_KINDS = ("secteur", "entreprise")
 
 
 def file_digest(path: Path) -> str:
@@ -148,7 +154,7 @@ class DataFingerprint:
 
     def data_digest(self, kind: str, sector: str | None, all_sectors: Iterable[str]) -> str:
         """Digest of the data a report of ``kind`` (and ``sector``) reads."""
-        if kind == "secteur" and sector is not None:
+        if kind in SECTOR_KINDS and sector is not None:
             cached = self._projections.get(sector)
             if cached is None:
                 others = frozenset(s for s in all_sectors if s != sector)
@@ -160,6 +166,8 @@ class DataFingerprint:
                     }
                 )
                 self._projections[sector] = cached
+            if kind == "entreprise":  # also its size class (taille=…), a domain of no sector
+                return _digest([cached, self.sector_groups.get(_ALL)])
             return cached
         if kind == "qualite":
             return _digest([self.files[QUALITY], self.files[REJECTS], self.files[FINDINGS]])

@@ -286,17 +286,8 @@ def volunteer_companies(study: Any) -> list[dict[str, Any]]:
         pass
     import pyarrow.parquet as pq
 
-    wanted = [
-        "id_repondant",
-        "volontaire_accompagnement",
-        "secteur",
-        "taille",
-        "_source_file",
-        "_source_row",
-    ]
     try:
-        names = pq.read_schema(path).names
-        table = pq.read_table(path, columns=[c for c in wanted if c in names])
+        table = pq.read_table(path)
     except Exception as exc:
         raise ConfigError(
             f"réponses des entreprises illisibles ({type(exc).__name__})",
@@ -315,6 +306,10 @@ def volunteer_companies(study: Any) -> list[dict[str, Any]]:
                     "taille": str(row.get("taille") or ""),
                     "source_file": str(row.get("_source_file") or ""),
                     "source_row": row.get("_source_row"),
+                    # the company's own answers: its report's data (see _company_specs)
+                    "digest": hashlib.sha256(
+                        repr(sorted((k, repr(v)) for k, v in row.items())).encode()
+                    ).hexdigest(),
                 }
             )
     try:
@@ -350,8 +345,10 @@ def _company_specs(study: Any, processed: Path, templates_dir: Path) -> list[Rep
                     "study_dir": str(study.root),
                     "company": company["id"],
                     "language": study.language,
-                    "data_version": version,
+                    # its own answers only: another company's changes leave it fresh
+                    "data_version": str(company.get("digest") or version),
                 },
+                sector=str(company.get("secteur") or "") or None,
                 title=(
                     f"Your company and its sector – {company['id']}"
                     if english

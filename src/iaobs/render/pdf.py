@@ -16,7 +16,7 @@ from pathlib import Path
 from iaobs.atomic import write_bytes
 from iaobs.errors import ReportError
 
-__all__ = ["pdf_bytes", "write_pdf"]
+__all__ = ["pdf_bytes", "warm_up", "write_pdf"]
 
 ALLOWED_PROTOCOLS = ("data", "file")
 
@@ -41,6 +41,14 @@ def pdf_bytes(page: str, *, base_url: str | Path | None = None) -> bytes:
     data = document.write_pdf(pdf_identifier=identifier, pdf_tags=True)
     assert data is not None
     return data
+
+
+def warm_up() -> None:
+    """Print a one-line page, so that WeasyPrint's fonts and caches are loaded (the report
+    server does it once before forking the report processes)."""
+    pdf_bytes(
+        '<html lang="fr"><body><p style="font-family: Open Sans">Éé 1 250 %</p></body></html>'
+    )
 
 
 def write_pdf(page: str, destination: Path, *, base_url: str | Path | None = None) -> Path:

@@ -1,22 +1,25 @@
 """Execute the parameter matrix of a study and write every report's outputs.
 
-For each report whose inputs changed (see :mod:`iaobs.render.cache`), a worker process:
+For each report whose inputs changed (see :mod:`iaobs.render.cache`), in order:
 
-1. converts the jupytext template to a notebook, reads its ``parameters`` cell with
-   ``papermill.inspect_notebook`` and checks every value's type (:func:`check_parameters`);
-2. executes it with ``papermill.execute_notebook`` in a fresh IPython kernel started from this
-   interpreter (``sys.executable``; ``MPLBACKEND=Agg``). Each worker keeps the *next* kernel
-   started and its heavy imports (pandas, matplotlib, iaobs) done while it converts the current
-   report, so a kernel's start-up is hidden behind other work; a kernel serves one report only
-   and is shut down after it, so nothing leaks from one report to another;
-3. converts the executed notebook to HTML, prints the PDF, writes ``tables.xlsx`` and
-   ``indicators.csv``.
+1. the jupytext template is converted to a notebook once per run, its ``parameters`` cell read
+   with ``papermill.inspect_notebook`` and every value's type checked
+   (:func:`~iaobs.render.matrix.check_parameters`);
+2. ``papermill.execute_notebook`` runs it; by default with the ``iaobs`` engine
+   (:mod:`iaobs.render.engine`), in a process forked for that report alone from a report
+   server that has already imported pandas, matplotlib, WeasyPrint, nbconvert and iaobs
+   (:mod:`iaobs.render.worker`); ``engine="kernel"`` (or ``IAOBS_RENDER_ENGINE=kernel``) runs
+   it in a fresh Jupyter kernel instead. Either way nothing a report does reaches another;
+3. the same process converts the executed notebook to HTML, prints the PDF, writes
+   ``tables.xlsx`` and ``indicators.csv``, answers, and exits.
 
 Everything is produced in a staging folder (``reports/<wave>/.staging/``) and published only
 when every output succeeded, each file replaced atomically. A report that fails publishes only
 its executed notebook ``report.ipynb`` (papermill puts the error on top); its older outputs are
 removed, so that no folder holds a report that does not match the current data, and the index
-page says it failed. Workers run in parallel (``jobs``, default: the number of cores).
+page says it failed. Reports run in parallel (``jobs``, default: the number of cores).
+
+The unchanged-rerun path (every report fresh) imports nothing heavy and starts no process.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -43,6 +46,8 @@ __all__ = ["FORMATS", "RenderSummary", "ReportResult", "render_study", "report_d
 FORMATS = ("html", "pdf", "xlsx")
 ALWAYS = ("csv", "ipynb")
 STAGING = ".staging"
+#: Environment variable choosing the notebook engine (``iaobs`` or ``kernel``).
+ENGINE_ENV = "IAOBS_RENDER_ENGINE"
 
 
 @dataclass
@@ -149,6 +154,7 @@ def render_study(
     templates_dir: str | Path | None = None,
     content: str | None = None,
     timeout: int | None = None,
+    engine: str | None = None,
 ) -> RenderSummary:
     """Render every report of a study whose inputs changed; write the index page.
 
@@ -174,6 +180,10 @@ def render_study(
         ``module:function`` providing the tables and key figures (default: the library's).
     timeout
         Seconds allowed to one notebook cell (default: no limit).
+    engine
+        How notebooks are executed: ``iaobs`` (default; cells run in the forked report
+        process, see :mod:`iaobs.render.engine`) or ``kernel`` (a fresh Jupyter kernel per
+        report). Default: the ``IAOBS_RENDER_ENGINE`` environment variable, else ``iaobs``.
 
     Returns
     -------
@@ -182,6 +192,7 @@ def render_study(
     """
     started = time.perf_counter()
     formats = _check_formats(formats)
+    engine = _engine(engine)
     reports_dir = Path(study.reports_dir)
     processed = Path(study.processed_dir)
     if not (processed / cache_mod.INDICATORS).is_file():
@@ -227,7 +238,7 @@ def render_study(
                 key_figures=list(entry.get("key_figures", [])),
             )
             continue
-        tasks.append(_task(study, spec, formats, date, cache_dir, templates, content, timeout))
+        tasks.append(_task(study, spec, formats, date, cache_dir, content, timeout, engine))
 
     if tasks:
         _execute(tasks, specs, results, jobs, progress, study)
@@ -269,9 +280,9 @@ def _task(
     formats: Sequence[str],
     date: dt.datetime,
     cache_dir: Path,
-    templates: Path,
     content: str | None,
     timeout: int | None,
+    engine: str,
 ) -> dict[str, Any]:
     from iaobs.render.content import DEFAULT_PROVIDER
 
@@ -300,18 +311,43 @@ def _task(
         "cache_dir": str(cache_dir),
         "content": content or DEFAULT_PROVIDER,
         "timeout": timeout,
+        "engine": engine,
     }
 
 
-class _WorkerProcess:
-    """A ``python -m iaobs.render.worker`` child and the task it is rendering."""
+def _engine(engine: str | None) -> str:
+    from iaobs.render.worker import ENGINES
 
-    def __init__(self, study_root: str, log: IO[bytes] | int) -> None:
+    chosen = (engine or os.environ.get(ENGINE_ENV) or ENGINES[0]).strip().lower()
+    if chosen not in ENGINES:
+        raise ConfigError(
+            f"moteur d'exécution des notebooks inconnu « {chosen} »",
+            hint="moteurs possibles : " + ", ".join(ENGINES) + f" (variable {ENGINE_ENV})",
+        )
+    return chosen
+
+
+class _Server:
+    """The ``python -m iaobs.render.worker`` process that forks one child per report."""
+
+    def __init__(self, study: Any, jobs: int, log: IO[bytes] | int) -> None:
         env = dict(os.environ)
         env.setdefault("MPLBACKEND", "Agg")
+        env.setdefault("PYTHONHASHSEED", "0")
+        env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
         env["PYTHONUNBUFFERED"] = "1"
+        cache_dir = Path(study.root) / ".iaobs-cache"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "iaobs.render.worker", study_root],
+            [
+                sys.executable,
+                "-m",
+                "iaobs.render.worker",
+                str(study.root),
+                "--jobs",
+                str(jobs),
+                "--cache",
+                str(cache_dir),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=log,
@@ -319,17 +355,25 @@ class _WorkerProcess:
             text=True,
             encoding="utf-8",
         )
-        self.task: dict[str, Any] | None = None
 
-    def send(self, task: dict[str, Any]) -> None:
+    def send_all(self, tasks: Sequence[Mapping[str, Any]]) -> None:
         assert self.process.stdin is not None
-        self.task = task
-        self.process.stdin.write(json.dumps(task, ensure_ascii=False) + "\n")
-        self.process.stdin.flush()
+        try:
+            for task in tasks:
+                self.process.stdin.write(json.dumps(task, ensure_ascii=False) + "\n")
+            self.process.stdin.close()
+        except OSError:
+            pass  # the server died: its tasks are reported as failures
+
+    def answers(self) -> Iterator[dict[str, Any]]:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            if line.strip():
+                yield json.loads(line)
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
-            if self.process.stdin:
+            if self.process.stdin and not self.process.stdin.closed:
                 self.process.stdin.close()
         try:
             self.process.wait(timeout=30)
@@ -346,14 +390,11 @@ def _execute(
     progress: bool,
     study: Any,
 ) -> None:
-    """Render ``tasks`` on ``jobs`` worker processes; fill ``results``."""
-    import selectors
-
+    """Render ``tasks`` in forked report processes, ``jobs`` at once; fill ``results``."""
     from tqdm import tqdm
 
     by_slug = {spec.slug: spec for spec in specs}
     count = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
-    queue = list(tasks)
     english = study.language == "en"
     bar = tqdm(
         total=len(tasks),
@@ -365,62 +406,26 @@ def _execute(
     log: IO[bytes] | int = subprocess.DEVNULL
     if os.environ.get("IAOBS_DEBUG"):
         log = sys.stderr.buffer if hasattr(sys.stderr, "buffer") else subprocess.DEVNULL
-    selector = selectors.DefaultSelector()
-    workers: list[_WorkerProcess] = []
-
-    def dispatch(worker: _WorkerProcess) -> bool:
-        if not queue:
-            return False
-        task = queue.pop(0)
-        task["prestart_next"] = len(queue) >= count
-        try:
-            worker.send(task)
-        except OSError as exc:
-            finish(task, _crash(task, f"processus de rendu indisponible ({exc})"))
-            return False
-        return True
-
-    def finish(task: Mapping[str, Any], record: Mapping[str, Any]) -> None:
-        spec = by_slug[task["slug"]]
-        results[spec.slug] = _result(spec, record)
-        bar.set_postfix_str(spec.slug)
-        bar.update()
-
-    def start() -> _WorkerProcess:
-        worker = _WorkerProcess(str(study.root), log)
-        assert worker.process.stdout is not None
-        selector.register(worker.process.stdout, selectors.EVENT_READ, worker)
-        workers.append(worker)
-        return worker
-
+    waiting = {task["slug"]: task for task in tasks}
+    server = _Server(study, count, log)
     try:
-        for _ in range(count):
-            dispatch(start())
-        busy = sum(1 for w in workers if w.task is not None)
-        while busy:
-            for key, _ in selector.select():
-                worker = key.data
-                line = worker.process.stdout.readline()
-                task, worker.task = worker.task, None
-                if line:
-                    record = json.loads(line)
-                else:  # the worker died: report its task, replace it
-                    selector.unregister(worker.process.stdout)
-                    worker.close()
-                    workers.remove(worker)
-                    code = worker.process.returncode
-                    record = _crash(task, f"processus de rendu interrompu (code {code})")
-                    if queue:
-                        worker = start()
-                if task is not None:
-                    finish(task, record)
-                dispatch(worker)
-            busy = sum(1 for w in workers if w.task is not None)
+        server.send_all(tasks)
+        for record in server.answers():
+            task = waiting.pop(str(record.get("slug")), None)
+            if task is None:
+                continue
+            spec = by_slug[task["slug"]]
+            results[spec.slug] = _result(spec, record)
+            bar.set_postfix_str(spec.slug)
+            bar.update()
     finally:
-        for worker in workers:
-            worker.close()
-        selector.close()
+        server.close()
         bar.close()
+    code = server.process.returncode
+    for slug, task in waiting.items():  # the server itself died
+        results[slug] = _result(
+            by_slug[slug], _crash(task, f"processus de rendu interrompu (code {code})")
+        )
 
 
 def _crash(task: Mapping[str, Any] | None, message: str) -> dict[str, Any]:

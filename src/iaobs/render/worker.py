@@ -1,10 +1,22 @@
-"""A report worker process: ``python -m iaobs.render.worker STUDY_DIR``.
+"""The report server: ``python -m iaobs.render.worker STUDY_DIR --jobs N``.
 
-The runner starts one worker per job. A worker reads tasks (one JSON object per line) on its
-standard input and answers each with one JSON line on its standard output; anything else the
-libraries print goes to its standard error. It keeps the *next* kernel started, with the
-report's heavy imports already under way, while it converts the current report (see
-:mod:`iaobs.render.runner`). A kernel serves one report only.
+The runner starts one server per rendering run. The server imports everything a report needs
+(pandas, pyarrow, matplotlib with the house theme, seaborn, IPython, papermill, nbconvert and
+its template, WeasyPrint with its fonts, openpyxl, iaobs) once, then reads tasks (one JSON
+object per line) on its standard input and, for each, **forks a child process that renders
+that one report and exits**: the notebook executed by papermill with the in-process engine of
+:mod:`iaobs.render.engine`, then the HTML page, the PDF, the Excel tables and the CSV. Up to
+``N`` children run at once. Each child answers with one JSON line through its own pipe; the
+server relays it on its standard output, and anything the libraries print goes to its
+standard error.
+
+Isolation is the fork's: a report starts from the server's pristine state (nothing a report
+did is ever in the server), has its own memory, and its globals, patched modules, rcParams,
+environment variables and open files die with it. A child that crashes (segmentation fault,
+``os._exit``, out of memory) is reported as that report's failure; the others go on.
+
+With ``--engine kernel`` each child executes its notebook in a fresh Jupyter kernel instead
+(papermill's default engine): slower, same outputs; kept for comparison and as a fall-back.
 """
 
 from __future__ import annotations
@@ -13,7 +25,9 @@ import contextlib
 import datetime as dt
 import json
 import os
+import selectors
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -27,7 +41,7 @@ from iaobs.atomic import write_bytes
 from iaobs.errors import IaobsError
 from iaobs.render.matrix import check_parameters
 
-__all__ = ["OUTPUT_FILES", "main", "render_task"]
+__all__ = ["ENGINES", "OUTPUT_FILES", "main", "render_task"]
 
 OUTPUT_FILES = {
     "html": "report.html",
@@ -37,15 +51,33 @@ OUTPUT_FILES = {
     "ipynb": "report.ipynb",
 }
 KERNEL_NAME = "python3"
-WARMUP = """
-for _name in ("numpy", "pandas", "pyarrow.parquet", "matplotlib", "matplotlib.pyplot",
-              "iaobs.report", "iaobs.tables", "iaobs.figures", "iaobs.text"):
-    try:
-        __import__(_name)
-    except Exception:
-        pass
-del _name
-"""
+#: ``iaobs``: cells run in the forked report process (fast); ``kernel``: a fresh Jupyter kernel.
+ENGINES = ("iaobs", "kernel")
+PRELOAD = (
+    "numpy",
+    "pandas",
+    "pyarrow.parquet",
+    "matplotlib.pyplot",
+    "seaborn",
+    "IPython",
+    "IPython.display",
+    "nbformat",
+    "jupytext",
+    "papermill",
+    "nbconvert",
+    "weasyprint",
+    "openpyxl",
+    "xlsxwriter",
+    "iaobs.report",
+    "iaobs.tables",
+    "iaobs.figures",
+    "iaobs.text",
+    "iaobs.render.engine",
+    "iaobs.render.content",
+    "iaobs.render.excel",
+    "iaobs.render.html",
+    "iaobs.render.pdf",
+)
 
 
 def _kernel_env() -> dict[str, str]:
@@ -56,69 +88,75 @@ def _kernel_env() -> dict[str, str]:
     return env
 
 
-class _WarmKernel:
-    """A kernel started from this interpreter, with the report imports already under way."""
+def preload(cache_dir: Path | None = None) -> None:
+    """Import and warm up what every report uses, so that forked children start ready."""
+    import importlib
 
-    def __init__(self, cwd: str) -> None:
-        from jupyter_client.manager import KernelManager
-
-        # Unix-socket transport: kernels started at the same time by several workers can never
-        # collide on a TCP port (a kernel that loses that race dies silently).
-        connection = Path(tempfile.gettempdir()) / f"iaobs-kernel-{uuid.uuid4().hex[:12]}.json"
-        self.km = KernelManager(
-            kernel_name=KERNEL_NAME, transport="ipc", connection_file=str(connection)
-        )
-        spec = self.km.kernel_spec
-        if spec is not None and spec.argv and Path(spec.argv[0]).name.startswith("python"):
-            spec.argv[0] = sys.executable  # the venv's interpreter, whatever the kernelspec says
-        self.km.start_kernel(cwd=cwd, env=_kernel_env())
-        client = self.km.client()
-        client.start_channels()
-        client.execute(WARMUP, silent=True, store_history=False)
-        self._client = client
-
-    def alive(self) -> bool:
-        try:
-            return bool(self.km.is_alive())
-        except Exception:
-            return False
-
-    def take(self) -> Any:
-        """Hand the kernel manager over (for one notebook)."""
-        self._client.stop_channels()
-        return self.km
-
-    def shutdown(self) -> None:
+    for name in PRELOAD:
         with contextlib.suppress(Exception):
-            self._client.stop_channels()
-        with contextlib.suppress(Exception):
-            self.km.shutdown_kernel(now=True)
+            importlib.import_module(name)
+    with contextlib.suppress(Exception):
+        from iaobs.figures import apply_theme
+
+        apply_theme()
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(2, 1))  # loads the fonts and the text renderer
+        ax.set_title("Éé 1 250 %")
+        fig.savefig(os.devnull, format="png")
+        plt.close(fig)
+    with contextlib.suppress(Exception):
+        from iaobs.render.html import _exporter, font_css
+
+        _exporter()
+        font_css(cache_dir)
+    with contextlib.suppress(Exception):
+        from iaobs.render.pdf import warm_up
+
+        warm_up()
 
 
-class _Worker:
-    """Renders reports; holds the warm kernel for the next one."""
+def warm_study(study_dir: str, language: str) -> None:
+    """Load, once in the server, what many reports of a study read (the published indicators
+    that every company benchmark compares with); the forked children inherit it."""
+    with contextlib.suppress(Exception):
+        from iaobs import benchmark
+
+        base_context = getattr(benchmark, "_base_context", None)
+        if base_context is not None:
+            base_context(study_dir, language)
+
+
+class _Templates:
+    """Templates converted to notebooks and their declared parameters, once per run."""
 
     def __init__(self) -> None:
-        self.spare: _WarmKernel | None = None
+        self.folder = Path(tempfile.mkdtemp(prefix="iaobs-templates-"))
+        self._known: dict[tuple[str, int, int], tuple[Path, dict[str, Any]]] = {}
 
-    def prestart(self, cwd: str) -> None:
-        if self.spare is None:
-            try:
-                self.spare = _WarmKernel(cwd)
-            except Exception:
-                self.spare = None
+    def get(self, template: str) -> tuple[Path, dict[str, Any]]:
+        """The ``.ipynb`` of a jupytext template and ``papermill.inspect_notebook`` of it."""
+        import jupytext
+        import nbformat
+        import papermill
 
-    def take_kernel(self, cwd: str) -> _WarmKernel:
-        warm, self.spare = self.spare, None
-        if warm is not None and not warm.alive():
-            warm.shutdown()
-            warm = None
-        return warm if warm is not None else _WarmKernel(cwd)
+        stat = os.stat(template)
+        key = (template, stat.st_size, stat.st_mtime_ns)
+        if key not in self._known:
+            notebook = jupytext.read(template)
+            notebook.metadata["kernelspec"] = {
+                "name": KERNEL_NAME,
+                "display_name": "Python 3",
+                "language": "python",
+            }
+            path = self.folder / f"{uuid.uuid4().hex[:12]}.ipynb"
+            nbformat.write(notebook, str(path))
+            declared = dict(papermill.inspect_notebook(str(path)))
+            self._known[key] = (path, declared)
+        return self._known[key]
 
     def close(self) -> None:
-        if self.spare is not None:
-            self.spare.shutdown()
-            self.spare = None
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class _Failure(Exception):
@@ -128,10 +166,46 @@ class _Failure(Exception):
         self.details = details
 
 
-def _render_report(worker: _Worker, task: Mapping[str, Any]) -> dict[str, Any]:
-    import jupytext
-    import nbformat
+def _execute_notebook(task: Mapping[str, Any], source: Path, executed_path: Path) -> Any:
+    """Run papermill on ``source``; returns the executed notebook."""
     import papermill
+
+    engine = task.get("engine") or "iaobs"
+    common: dict[str, Any] = {
+        "parameters": dict(task["parameters"]),
+        "kernel_name": KERNEL_NAME,
+        "progress_bar": False,
+        "request_save_on_cell_execute": False,
+        "cwd": task["cwd"],
+        "execution_timeout": task.get("timeout"),
+    }
+    if engine == "iaobs":
+        from iaobs.render.engine import ENGINE_NAME
+
+        return papermill.execute_notebook(
+            str(source), str(executed_path), engine_name=ENGINE_NAME, **common
+        )
+    from jupyter_client.manager import KernelManager
+
+    # Unix-socket transport: kernels started at the same time by several children can never
+    # collide on a TCP port (a kernel that loses that race dies silently).
+    connection = Path(tempfile.gettempdir()) / f"iaobs-kernel-{uuid.uuid4().hex[:12]}.json"
+    km = KernelManager(kernel_name=KERNEL_NAME, transport="ipc", connection_file=str(connection))
+    spec = km.kernel_spec
+    if spec is not None and spec.argv and Path(spec.argv[0]).name.startswith("python"):
+        spec.argv[0] = sys.executable  # the venv's interpreter, whatever the kernelspec says
+    km.start_kernel(cwd=task["cwd"], env=_kernel_env())
+    try:
+        return papermill.execute_notebook(
+            str(source), str(executed_path), km=km, start_timeout=60, **common
+        )
+    finally:
+        with contextlib.suppress(Exception):
+            km.shutdown_kernel(now=True)
+        connection.unlink(missing_ok=True)
+
+
+def _render_report(templates: _Templates, task: Mapping[str, Any]) -> dict[str, Any]:
     from papermill.exceptions import PapermillExecutionError
 
     started = time.perf_counter()
@@ -143,37 +217,17 @@ def _render_report(worker: _Worker, task: Mapping[str, Any]) -> dict[str, Any]:
     formats = set(task["formats"])
     try:
         try:
-            template = jupytext.read(task["template"])
+            source, declared = templates.get(task["template"])
         except Exception as exc:
             raise _Failure("modèle", f"modèle illisible {task['template']} ({exc})") from exc
-        template.metadata["kernelspec"] = {
-            "name": KERNEL_NAME,
-            "display_name": "Python 3",
-            "language": "python",
-        }
-        source = staging / "template.ipynb"
-        nbformat.write(template, str(source))
         try:
-            declared = papermill.inspect_notebook(str(source))
             check_parameters(slug, task["parameters"], declared, Path(task["template"]))
         except IaobsError as exc:
             raise _Failure("paramètres", str(exc)) from exc
 
         executed_path = staging / OUTPUT_FILES["ipynb"]
-        warm = worker.take_kernel(task["cwd"])
         try:
-            papermill.execute_notebook(
-                str(source),
-                str(executed_path),
-                parameters=dict(task["parameters"]),
-                kernel_name=KERNEL_NAME,
-                progress_bar=False,
-                request_save_on_cell_execute=False,
-                cwd=task["cwd"],
-                km=warm.take(),
-                start_timeout=60,
-                execution_timeout=task.get("timeout"),
-            )
+            executed = _execute_notebook(task, source, executed_path)
         except PapermillExecutionError as exc:
             raise _Failure(
                 "notebook",
@@ -186,11 +240,6 @@ def _render_report(worker: _Worker, task: Mapping[str, Any]) -> dict[str, Any]:
             ) from exc
         except Exception as exc:
             raise _Failure("notebook", f"{type(exc).__name__} : {exc}") from exc
-        finally:
-            warm.shutdown()
-            if task.get("prestart_next"):
-                worker.prestart(task["cwd"])
-        executed = nbformat.read(str(executed_path), as_version=4)
         notebook_seconds = time.perf_counter() - started
 
         written = _convert(task, executed, staging, formats)
@@ -261,10 +310,11 @@ def _convert(
         written["html"].write_text(page, "utf-8")
     lap("html")
     if "pdf" in formats:
+        from iaobs.render.html import print_page
         from iaobs.render.pdf import pdf_bytes
 
         try:
-            data = pdf_bytes(page, base_url=task["final_dir"])
+            data = pdf_bytes(print_page(page, cache_dir), base_url=task["final_dir"])
         except Exception as exc:
             raise _Failure("pdf", f"{type(exc).__name__} : {exc}") from exc
         written["pdf"] = staging / OUTPUT_FILES["pdf"]
@@ -344,10 +394,10 @@ def _keep_failed_notebook(staging: Path, final_dir: Path) -> Path | None:
     return write_bytes(final_dir / OUTPUT_FILES["ipynb"], executed.read_bytes())
 
 
-def render_task(worker: _Worker, task: Mapping[str, Any]) -> dict[str, Any]:
-    """Render one report; never raises (a failure is a record with ``status: failed``)."""
+def render_task(templates: _Templates, task: Mapping[str, Any]) -> dict[str, Any]:
+    """Render one report in this process; never raises (a failure is a ``failed`` record)."""
     try:
-        return _render_report(worker, task)
+        return _render_report(templates, task)
     except BaseException as exc:
         return {
             "slug": task.get("slug"),
@@ -356,6 +406,61 @@ def render_task(worker: _Worker, task: Mapping[str, Any]) -> dict[str, Any]:
             "error": f"{type(exc).__name__} : {exc}",
             "traceback": traceback.format_exc(),
         }
+
+
+def _crashed(task: Mapping[str, Any], status: int) -> dict[str, Any]:
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = str(number)
+        why = f"signal {name}"
+    else:
+        why = f"code {os.waitstatus_to_exitcode(status)}"
+    return {
+        "slug": task.get("slug"),
+        "status": "failed",
+        "stage": "interne",
+        "error": f"le processus du rapport s'est arrêté sans réponse ({why})",
+    }
+
+
+class _Child:
+    """A forked process rendering one report, and the pipe it answers through."""
+
+    def __init__(self, pid: int, reader: int, task: Mapping[str, Any]) -> None:
+        self.pid = pid
+        self.reader = reader
+        self.task = task
+        self.data = bytearray()
+
+
+def _fork(templates: _Templates, task: Mapping[str, Any], closing: list[int]) -> _Child:
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: render, answer, exit without running the server's cleanup
+        code = 0
+        try:
+            os.close(reader)
+            for fd in closing:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            result = render_task(templates, task)
+            payload = json.dumps(result, ensure_ascii=False, default=str).encode("utf-8")
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(writer, view) :]
+        except BaseException:
+            code = 70
+        finally:
+            with contextlib.suppress(Exception):
+                sys.stdout.flush()
+                sys.stderr.flush()
+            os._exit(code)
+    os.close(writer)
+    return _Child(pid, reader, task)
 
 
 def _protocol_stream() -> IO[str]:
@@ -367,31 +472,97 @@ def _protocol_stream() -> IO[str]:
     return answers
 
 
+def serve(jobs: int, answers: IO[str], cache_dir: Path | None = None) -> None:
+    """Read tasks on stdin, render each in a forked child (``jobs`` at once), answer on
+    ``answers`` (one JSON line per task, in completion order) until stdin closes."""
+    preload(cache_dir)
+    parent = os.getppid()
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    templates = _Templates()
+    selector = selectors.DefaultSelector()
+    stdin_fd = sys.stdin.fileno()
+    os.set_blocking(stdin_fd, True)
+    selector.register(stdin_fd, selectors.EVENT_READ, None)
+    pending: list[dict[str, Any]] = []
+    children: dict[int, _Child] = {}
+    buffer = b""
+    reading = True
+    warmed: set[tuple[str, str]] = set()
+    try:
+        while reading or pending or children:
+            while pending and len(children) < max(1, jobs):
+                task = pending.pop(0)
+                parameters = task.get("parameters") or {}
+                study_key = (
+                    str(parameters.get("study_dir", "")),
+                    str(parameters.get("language", "")),
+                )
+                if study_key[0] and study_key not in warmed:
+                    warm_study(*study_key)
+                    warmed.add(study_key)
+                closing = [stdin_fd, answers.fileno()] + [c.reader for c in children.values()]
+                child = _fork(templates, task, closing)
+                children[child.reader] = child
+                selector.register(child.reader, selectors.EVENT_READ, child)
+            if not (reading or children):
+                break
+            events = selector.select(timeout=1.0)
+            if os.getppid() != parent:  # the runner is gone: nobody will read the answers
+                break
+            for key, _ in events:
+                if key.data is None:  # a task, or the end of the tasks
+                    chunk = os.read(stdin_fd, 1 << 16)
+                    if not chunk:
+                        reading = False
+                        selector.unregister(stdin_fd)
+                        continue
+                    buffer += chunk
+                    *lines, buffer = buffer.split(b"\n")
+                    pending.extend(json.loads(line) for line in lines if line.strip())
+                    continue
+                child = key.data
+                chunk = os.read(child.reader, 1 << 16)
+                if chunk:
+                    child.data.extend(chunk)
+                    continue
+                selector.unregister(child.reader)
+                os.close(child.reader)
+                del children[child.reader]
+                _, status = os.waitpid(child.pid, 0)
+                try:
+                    record = json.loads(child.data.decode("utf-8"))
+                except ValueError:
+                    record = _crashed(child.task, status)
+                answers.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+                answers.flush()
+    finally:
+        for child in children.values():
+            with contextlib.suppress(OSError):
+                os.kill(child.pid, signal.SIGTERM)
+                os.waitpid(child.pid, 0)
+        selector.close()
+        templates.close()
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Serve tasks from stdin until it closes; prestart a kernel in ``argv[0]`` (study dir)."""
+    """``STUDY_DIR [--jobs N] [--cache DIR]``: serve tasks from stdin until it closes."""
+    import argparse
     import logging
     import warnings
 
-    args = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(prog="python -m iaobs.render.worker")
+    parser.add_argument("study", nargs="?")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--cache")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     answers = _protocol_stream()
     warnings.filterwarnings("ignore")
     logging.basicConfig(level=logging.ERROR)
-    worker = _Worker()
-    if args:
-        worker.prestart(args[0])
-    try:
-        import nbconvert  # noqa: F401 - imported while the kernel starts
-        import papermill  # noqa: F401
-
-        for line in sys.stdin:
-            if not line.strip():
-                continue
-            task = json.loads(line)
-            result = render_task(worker, task)
-            answers.write(json.dumps(result, ensure_ascii=False, default=str) + "\n")
-            answers.flush()
-    finally:
-        worker.close()
+    serve(args.jobs, answers, Path(args.cache) if args.cache else None)
     return 0
 
 
