@@ -29,7 +29,9 @@ from iaobs.cli import main  # noqa: E402
 
 REPO = HERE.parent
 EPOCH = "1560000000"
-SHORT = ("--format", "html", "--only", "banque", "synthese-regionale", "qualite-donnees")
+ONLY = ("--only", "banque", "synthese-regionale", "qualite-donnees")
+SHORT = ("--format", "html", *ONLY)  # a short run: HTML only
+FULL = ONLY  # every stage and every format (html, pdf, xlsx) of these reports
 
 
 def _env() -> dict[str, str]:
@@ -139,28 +141,37 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
 @pytest.mark.slow
 def test_sigkill_at_ten_moments_then_rerun(tmp_path: Path) -> None:
     root = hostile.copy_sample_study(REPO, tmp_path / "etude")
-    started = time.monotonic()
-    proc = _run(root, *SHORT)
-    duration = time.monotonic() - started
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    durations = {}
+    for name, args in (("full", FULL), ("short", (*SHORT, "--force"))):
+        started = time.monotonic()
+        proc = _run(root, *args)
+        durations[name] = time.monotonic() - started
+        assert proc.returncode == 0, proc.stderr[-2000:]
     reference = pd.read_parquet(root / "data" / "processed" / "indicators.parquet")
 
+    # 8 kills spread over a short run, 2 over a run in every format
     rng = random.Random(2019)
-    plan = [(duration * (i + rng.uniform(0.1, 0.9)) / 8, (*SHORT, "--force")) for i in range(8)]
-    plan += [(duration * rng.uniform(0.4, 0.8), ("--force",)),
-             (duration * rng.uniform(1.2, 1.8), ("--force",))]
+    plan = [(durations["short"] * (i + rng.uniform(0.2, 0.9)) / 9, (*SHORT, "--force"))
+            for i in range(8)]
+    plan += [(durations["full"] * rng.uniform(0.2, 0.5), (*FULL, "--force")),
+             (durations["full"] * rng.uniform(0.55, 0.9), (*FULL, "--force"))]
     log = []
     for delay, args in plan:
-        proc = _start(root, *args)
-        time.sleep(delay)
-        finished = proc.poll() is not None
-        _kill_group(proc)
-        log.append((round(delay, 1), "full" if len(args) == 1 else "short", finished,
+        for _attempt in range(3):  # a run that ended before its kill is tried again, sooner
+            proc = _start(root, *args)
+            time.sleep(delay)
+            finished = proc.poll() is not None
+            _kill_group(proc)
+            check_readable(root)  # whatever a killed run left, no final file is half-written
+            if not finished:
+                break
+            delay *= 0.7
+        log.append((round(delay, 1), "short" if "html" in args else "full", finished,
                     len(_temporaries(root))))
-        check_readable(root)  # whatever a killed run left, no final file is half-written
+    print("kills (delay s, run, had finished, temporaries left):", log, durations)
     assert sum(1 for entry in log if not entry[2]) >= 10, log  # really killed mid-run
 
-    proc = _run(root)
+    proc = _run(root, *FULL)
     assert proc.returncode == 0, (log, proc.stderr[-2000:])
     check_complete(root, ("html", "pdf", "xlsx"))
     after = pd.read_parquet(root / "data" / "processed" / "indicators.parquet")
