@@ -174,7 +174,7 @@ class ReportShell(InteractiveShell):
         )
 
     @classmethod
-    def start(cls, recorder: _Recorder) -> ReportShell:
+    def start(cls, recorder: _Recorder | None) -> ReportShell:
         """The process's shell, created on first use, now recording into ``recorder``.
 
         A second notebook run in the same process shares the first one's namespace: the

@@ -106,10 +106,19 @@ def preload(cache_dir: Path | None = None) -> None:
         fig.savefig(os.devnull, format="png")
         plt.close(fig)
     with contextlib.suppress(Exception):
-        from iaobs.render.html import _exporter, font_css
+        import nbformat
 
-        _exporter()
+        from iaobs.render.html import export_html, font_css
+
         font_css(cache_dir)
+        sample = nbformat.v4.new_notebook()
+        output = nbformat.v4.new_output("display_data", data={"text/html": "<p>é</p>"})
+        sample.cells.append(nbformat.v4.new_code_cell("", outputs=[output]))
+        export_html(sample, title="iaobs", cache_dir=cache_dir)  # compiles the page template
+    with contextlib.suppress(Exception):
+        from iaobs.render.engine import ReportShell
+
+        ReportShell.start(None)  # the shell every report process starts from (no cell run)
     with contextlib.suppress(Exception):
         from iaobs.render.pdf import warm_up
 
