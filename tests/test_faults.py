@@ -138,6 +138,25 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
         time.sleep(0.1)
 
 
+def _wait_no_process_of(root: Path, seconds: float) -> list[str]:
+    """Wait until no process has ``root`` on its command line; returns those still there."""
+    deadline = time.monotonic() + seconds
+    while True:
+        alive = []
+        for proc_dir in Path("/proc").iterdir():
+            if not proc_dir.name.isdigit() or int(proc_dir.name) == os.getpid():
+                continue
+            try:
+                cmdline = (proc_dir / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if str(root) in cmdline:
+                alive.append(f"{proc_dir.name} {cmdline[:120]}")
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.2)
+
+
 @pytest.mark.slow
 def test_sigkill_at_ten_moments_then_rerun(tmp_path: Path) -> None:
     root = hostile.copy_sample_study(REPO, tmp_path / "etude")
@@ -168,6 +187,13 @@ def test_sigkill_at_ten_moments_then_rerun(tmp_path: Path) -> None:
             delay *= 0.7
         log.append((round(delay, 1), "short" if "html" in args else "full", finished,
                     len(_temporaries(root))))
+    # the OOM killer's way: SIGKILL to the main process only; what it started must not linger
+    proc = _start(root, *FULL, "--force")
+    time.sleep(durations["full"] * 0.5)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert _wait_no_process_of(root, 60) == [], "processes of a killed run still running"
+    check_readable(root)
     print("kills (delay s, run, had finished, temporaries left):", log, durations)
     assert sum(1 for entry in log if not entry[2]) >= 10, log  # really killed mid-run
 
