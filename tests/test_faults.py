@@ -296,6 +296,17 @@ def test_output_folder_that_cannot_be_created(
     assert "non accessible en écriture" in line and "processed" in line
 
 
+@pytest.mark.slow
+def test_reports_folder_that_cannot_be_created(tmp_path: Path) -> None:
+    root = hostile.copy_sample_study(REPO, tmp_path / "etude")
+    (root / "reports").write_text("un fichier à la place du dossier")
+    proc = _run(root, "--only", "banque", "--format", "html")
+    assert proc.returncode == 1
+    line = _one_error_line(proc.stderr)
+    assert "non accessible en écriture" in line and "reports" in line
+    assert (root / "data" / "processed" / "indicators.parquet").is_file()  # the rest was done
+
+
 def test_permission_denied_gives_a_clear_message(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
