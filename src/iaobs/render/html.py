@@ -36,8 +36,11 @@ __all__ = [
     "font_css",
     "insert_after_cover",
     "page_css",
+    "page_rule",
     "print_font_css",
     "print_page",
+    "print_styles",
+    "split_styles",
     "strip_scripts",
     "toc_html",
 ]
@@ -181,18 +184,56 @@ def page_css(
     cache_dir: Path | None = None,
 ) -> str:
     """The full inline stylesheet: fonts, page layout, components, running header and footer."""
-    parts = [font_css(cache_dir), (ASSETS / "page.css").read_text("utf-8")]
+    parts = [font_css(cache_dir), _style_sheets(), page_rule(header, footer, language)]
+    return _inline("\n".join(parts))
+
+
+def _inline(css: str) -> str:
+    # A stylesheet inlined in <style> must not be able to close the element.
+    return re.sub(r"</(style)", r"<\\/\1", css, flags=re.IGNORECASE)
+
+
+def _style_sheets() -> str:
+    parts = [(ASSETS / "page.css").read_text("utf-8")]
     if COMPONENTS_CSS.is_file():
         parts.append(COMPONENTS_CSS.read_text("utf-8"))
+    return "\n".join(parts)
+
+
+def page_rule(header: str = "", footer: str = "", language: str = "fr") -> str:
+    """The ``@page`` rule of one report: running header, footer and page numbers."""
     page_word = LABELS.get(language, LABELS["fr"])["page"]
     top, bottom, word = css_string(header), css_string(footer), css_string(page_word + " ")
-    parts.append(
+    return (
         f"@page {{ @top-left {{ content: {top}; }} @bottom-left {{ content: {bottom}; }} "
         f'@bottom-right {{ content: {word} counter(page) " / " counter(pages); }} }}'
     )
-    css = "\n".join(parts)
-    # A stylesheet inlined in <style> must not be able to close the element.
-    return re.sub(r"</(style)", r"<\\/\1", css, flags=re.IGNORECASE)
+
+
+def print_styles() -> str:
+    """The stylesheet every printed report shares (installed TTF fonts, page and components
+    styles): WeasyPrint parses it, and loads its fonts, once per process."""
+    return "\n".join([print_font_css(), _style_sheets()])
+
+
+def split_styles(
+    page: str,
+    *,
+    header: str = "",
+    footer: str = "",
+    language: str = "fr",
+    cache_dir: Path | None = None,
+) -> tuple[str, str] | None:
+    """``(page without its inline stylesheet, its @page rule)`` for printing with
+    :func:`print_styles`, or ``None`` when the page does not hold the expected stylesheet."""
+    block = (
+        "<style>\n"
+        + page_css(header=header, footer=footer, language=language, cache_dir=cache_dir)
+        + "\n</style>"
+    )
+    if block not in page:
+        return None
+    return page.replace(block, "", 1), _inline(page_rule(header, footer, language))
 
 
 # --------------------------------------------------------------------------------------------

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from iaobs.atomic import write_bytes
 from iaobs.errors import ReportError
@@ -21,11 +23,31 @@ __all__ = ["pdf_bytes", "warm_up", "write_pdf"]
 ALLOWED_PROTOCOLS = ("data", "file")
 
 
-def pdf_bytes(page: str, *, base_url: str | Path | None = None) -> bytes:
+@cache
+def _shared(css: str) -> tuple[Any, Any]:
+    """A stylesheet parsed once per process, and the font configuration holding its fonts."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    fetcher = weasyprint.URLFetcher(allowed_protocols=ALLOWED_PROTOCOLS, timeout=5)
+    return weasyprint.CSS(string=css, font_config=fonts, url_fetcher=fetcher), fonts
+
+
+def pdf_bytes(
+    page: str,
+    *,
+    base_url: str | Path | None = None,
+    shared_css: str | None = None,
+    page_css: str | None = None,
+) -> bytes:
     """Print an HTML page to PDF bytes (A4, fonts embedded and subset by WeasyPrint).
 
-    The PDF identifier is derived from the page, so the same page gives the same PDF when
-    ``SOURCE_DATE_EPOCH`` fixes the dates of the page's metadata.
+    ``shared_css`` is a stylesheet common to many reports (parsed, and its fonts loaded, once
+    per process: see :func:`iaobs.render.html.print_styles`) and ``page_css`` this report's
+    own rules; both apply after the page's own styles. The PDF identifier is derived from the
+    page, so the same page gives the same PDF when ``SOURCE_DATE_EPOCH`` fixes the dates of
+    the page's metadata.
     """
     import weasyprint
 
@@ -37,17 +59,28 @@ def pdf_bytes(page: str, *, base_url: str | Path | None = None) -> bytes:
         base_url=str(base_url) if base_url is not None else None,
         url_fetcher=fetcher,
     )
-    identifier = hashlib.sha256(page.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    data = document.write_pdf(pdf_identifier=identifier, pdf_tags=True)
+    options: dict[str, Any] = {}
+    if shared_css is not None:
+        stylesheet, fonts = _shared(shared_css)
+        sheets = [stylesheet]
+        if page_css:
+            sheets.append(weasyprint.CSS(string=page_css, font_config=fonts, url_fetcher=fetcher))
+        options = {"stylesheets": sheets, "font_config": fonts}
+    key = page + (shared_css or "") + (page_css or "")
+    identifier = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    data = document.write_pdf(pdf_identifier=identifier, pdf_tags=True, **options)
     assert data is not None
     return data
 
 
 def warm_up() -> None:
-    """Print a one-line page, so that WeasyPrint's fonts and caches are loaded (the report
-    server does it once before forking the report processes)."""
+    """Print a one-line page with the shared report styles, so that WeasyPrint's fonts and
+    caches are loaded (the report server does it once before forking the report processes)."""
+    from iaobs.render.html import print_styles
+
     pdf_bytes(
-        '<html lang="fr"><body><p style="font-family: Open Sans">Éé 1 250 %</p></body></html>'
+        '<html lang="fr"><body><p style="font-family: Open Sans">Éé 1 250 %</p></body></html>',
+        shared_css=print_styles(),
     )
 
 

@@ -319,11 +319,26 @@ def _convert(
         written["html"].write_text(page, "utf-8")
     lap("html")
     if "pdf" in formats:
-        from iaobs.render.html import print_page
+        from iaobs.render.html import print_page, print_styles, split_styles
         from iaobs.render.pdf import pdf_bytes
 
         try:
-            data = pdf_bytes(print_page(page, cache_dir), base_url=task["final_dir"])
+            parts = split_styles(
+                page,
+                header=task["header"],
+                footer=task["footer"],
+                language=task["language"],
+                cache_dir=cache_dir,
+            )
+            if parts is not None:  # shared styles: parsed and their fonts loaded once
+                data = pdf_bytes(
+                    parts[0],
+                    base_url=task["final_dir"],
+                    shared_css=print_styles(),
+                    page_css=parts[1],
+                )
+            else:
+                data = pdf_bytes(print_page(page, cache_dir), base_url=task["final_dir"])
         except Exception as exc:
             raise _Failure("pdf", f"{type(exc).__name__} : {exc}") from exc
         written["pdf"] = staging / OUTPUT_FILES["pdf"]
