@@ -381,9 +381,7 @@ def _convert(
 def _indicator_rows(path: Path, kind: str, sector: str | None) -> Any:
     """The indicators rows a report uses: its sector's domains and ``all``; every row for the
     overview; the ``all`` domain for the quality report."""
-    import pandas as pd
-
-    frame = pd.read_parquet(path)
+    frame = _read_indicators(path)
     domains = frame["domain"].astype("string").fillna("")
     if kind == "synthese":
         return frame
@@ -392,6 +390,23 @@ def _indicator_rows(path: Path, kind: str, sector: str | None) -> Any:
         mine = parts.map(lambda items: f"secteur={sector}" in [p.strip() for p in items])
         return frame[(domains == "all") | mine.astype(bool)]
     return frame[domains == "all"]
+
+
+_INDICATORS: dict[str, tuple[tuple[int, int], Any]] = {}
+
+
+def _read_indicators(path: Path) -> Any:
+    """``indicators.parquet``, read once per server while the file is unchanged (the forked
+    report processes inherit it)."""
+    import pandas as pd
+
+    stat = os.stat(path)
+    stamp = (stat.st_size, stat.st_mtime_ns)
+    cached = _INDICATORS.get(str(path))
+    if cached is None or cached[0] != stamp:
+        _INDICATORS.clear()
+        _INDICATORS[str(path)] = (stamp, pd.read_parquet(path))
+    return _INDICATORS[str(path)][1]
 
 
 def _publish(written: Mapping[str, Path], final_dir: Path, formats: set[str]) -> dict[str, Path]:
@@ -528,6 +543,8 @@ def serve(jobs: int, answers: IO[str], cache_dir: Path | None = None) -> None:
                 if study_key[0] and study_key not in warmed:
                     warm_study(*study_key)
                     warmed.add(study_key)
+                with contextlib.suppress(Exception):
+                    _read_indicators(Path(task["indicators"]))
                 closing = [stdin_fd, answers.fileno()] + [c.reader for c in children.values()]
                 child = _fork(templates, task, closing)
                 children[child.reader] = child
