@@ -90,7 +90,7 @@ class _Stream(io.TextIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, text: str) -> int:  # type: ignore[override]
+    def write(self, text: str) -> int:
         if not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         self._recorder.stream(self.name, text)
@@ -107,7 +107,7 @@ class _Stream(io.TextIOBase):
 class _DisplayPublisher(DisplayPublisher):
     recorder: Any = None
 
-    def publish(  # type: ignore[override]
+    def publish(
         self,
         data: dict[str, Any],
         metadata: dict[str, Any] | None = None,
@@ -160,6 +160,8 @@ class _DisplayHook(DisplayHook):
 
 class ReportShell(InteractiveShell):
     """An IPython shell that records outputs like a kernel (no history file, no terminal)."""
+
+    recorder: Any = None
 
     def _showtraceback(self, etype: Any, evalue: Any, stb: list[str]) -> None:
         sys.stdout.flush()
@@ -241,7 +243,7 @@ class InProcessEngine(Engine):
     """papermill engine running the cells in this process's IPython shell (see module doc)."""
 
     @classmethod
-    def execute_managed_notebook(  # type: ignore[override]
+    def execute_managed_notebook(
         cls,
         nb_man: Any,
         kernel_name: str,
