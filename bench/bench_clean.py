@@ -41,13 +41,32 @@ def synthetic_mapped(n: int, seed: int = 1) -> pd.DataFrame:
     labels = [d.sectors[s].label.fr for s in sectors]
     cols["secteur"] = pick(sectors + labels + [s.upper() for s in labels] + [" banque "])
     cols["naf_code"] = pick(["6920Z", "64.19z", " 62 01 Z", "49.41A", "10.71C", "65.12Z", None])
-    cols["effectif"] = pick([3, "12", "1 250", "1\u202f250", 40.0, "10 à 49", "250 à 499 salariés",
-                             "5000 et plus", None, -5])
+    cols["effectif"] = pick(
+        [
+            3,
+            "12",
+            "1 250",
+            "1\u202f250",
+            40.0,
+            "10 à 49",
+            "250 à 499 salariés",
+            "5000 et plus",
+            None,
+            -5,
+        ]
+    )
     cols["departement"] = pick([2, "2.0", "02", "59", 59, "Nord", "Pas-de-Calais", "80", None])
     cols["date_reponse"] = pick(["2019-05-03", "04/05/2019", 43600, 43601.0, "05/05/19", None])
     cols["statut_reponse"] = pick(["complet", "Complet", "partiel", None])
-    for name in ("ia_stade", "groupe", "budget_ia", "opinion_opportunite", "maturite_donnees",
-                 "nouveaux_metiers", "charte_ia"):
+    for name in (
+        "ia_stade",
+        "groupe",
+        "budget_ia",
+        "opinion_opportunite",
+        "maturite_donnees",
+        "nouveaux_metiers",
+        "charte_ia",
+    ):
         var = d[name]
         variants = list(var.all_codes) + [lbl.fr for lbl in var.all_codes.values()]
         variants += [lbl.fr.upper() for lbl in var.all_codes.values()] + ["NSP", None, "???"]
@@ -103,9 +122,12 @@ def main() -> None:
     figures["rejected"] = len(result.rejects)
     figures["findings"] = len(result.findings)
     assert figures["kept"] + figures["rejected"] == args.rows
-    print(f"clean_responses : {args.rows} lignes en {figures['clean_s']} s "
-          f"({figures['kept']} retenues, {figures['rejected']} rejetées, "
-          f"{figures['findings']} constats)", flush=True)
+    print(
+        f"clean_responses : {args.rows} lignes en {figures['clean_s']} s "
+        f"({figures['kept']} retenues, {figures['rejected']} rejetées, "
+        f"{figures['findings']} constats)",
+        flush=True,
+    )
 
     figures["read_s"] = figures["read_clean_s"] = None
     if not args.no_xlsx:
@@ -126,8 +148,11 @@ def main() -> None:
                 figures["read_s"] = round(time.perf_counter() - t0, 2)
                 clean_responses(table.frame, d, key=b"bench")
                 figures["read_clean_s"] = round(time.perf_counter() - t0, 2)
-            print(f"lecture xlsx + correspondance : {figures['read_s']} s ; "
-                  f"lecture + nettoyage : {figures['read_clean_s']} s (cible < 20 s)", flush=True)
+            print(
+                f"lecture xlsx + correspondance : {figures['read_s']} s ; "
+                f"lecture + nettoyage : {figures['read_clean_s']} s (cible < 20 s)",
+                flush=True,
+            )
     print(json.dumps({"bench": "clean", **figures}))
 
 

@@ -92,15 +92,20 @@ SPACES = (" ", "\u00a0")  # both exist in Windows-1252
 def _strip_accents(text: str) -> str:
     import unicodedata
 
-    return "".join(
-        c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn"
-    )
+    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
 
 
 def _forms(label: str) -> list[str]:
     """A label as written (three times: the usual form) and four hand-typed variants."""
-    return [label, label, label, label.upper(), _strip_accents(label).lower(),
-            "  " + label.replace(" ", "  ", 1) + " ", label.lower()]
+    return [
+        label,
+        label,
+        label,
+        label.upper(),
+        _strip_accents(label).lower(),
+        "  " + label.replace(" ", "  ", 1) + " ",
+        label.lower(),
+    ]
 
 
 def _choose(rng: np.random.Generator, table: np.ndarray, index: np.ndarray) -> np.ndarray:
@@ -159,15 +164,22 @@ def _sector_frame(
             days = pd.date_range("2019-04-01", "2019-06-30").strftime("%d/%m/%Y").to_numpy()
             put(name, head, days[rng.integers(0, len(days), n)].astype(object), 0.02)
         elif name == "statut_reponse":
-            put(name, head, rng.choice(np.array(["complet", "Complet", "complet", "partiel"],
-                                                dtype=object), n))
+            put(
+                name,
+                head,
+                rng.choice(np.array(["complet", "Complet", "complet", "partiel"], dtype=object), n),
+            )
         elif name == "siren":
             put(name, head, sirens.copy())
         elif name == "raison_sociale":
             put(name, head, np.array([f"Entreprise {start + k}" for k in range(n)], dtype=object))
         elif name == "email_contact":
-            put(name, head, np.array([f"contact{start + k}@exemple.fr" for k in range(n)],
-                                     dtype=object), 0.3)
+            put(
+                name,
+                head,
+                np.array([f"contact{start + k}@exemple.fr" for k in range(n)], dtype=object),
+                0.3,
+            )
         elif name == "naf_code":
             codes = NAF[sector]
             table = np.array([[c, c.replace(".", ""), c.lower(), c] for c in codes], dtype=object)
@@ -181,8 +193,10 @@ def _sector_frame(
             text = headcount.astype(str).astype(object)
             big = headcount >= 1000
             sep = np.array(SPACES, dtype=object)[rng.integers(0, 2, n)]
-            spaced = [f"{v // 1000}{s}{v % 1000:03d}" for v, s in zip(headcount[big], sep[big],
-                                                                        strict=True)]
+            spaced = [
+                f"{v // 1000}{s}{v % 1000:03d}"
+                for v, s in zip(headcount[big], sep[big], strict=True)
+            ]
             text[big] = np.array(spaced, dtype=object)
             band = (rng.random(n) < 0.05) & (headcount >= 10) & (headcount <= 49)
             text[band] = "10 à 49"
@@ -194,16 +208,28 @@ def _sector_frame(
             text[comma] = np.array([f"{h},0" for h in hires[comma]], dtype=object)
             put(name, head, text, 0.1)
         elif name == "commentaire":
-            put(name, head, rng.choice(np.array(["Très intéressant", "RAS", None, None, None,
-                                                 None, None, None], dtype=object), n))
+            put(
+                name,
+                head,
+                rng.choice(
+                    np.array(
+                        ["Très intéressant", "RAS", None, None, None, None, None, None],
+                        dtype=object,
+                    ),
+                    n,
+                ),
+            )
         elif var.type == "multi" and name == "techno":
             answered = rng.random(n) < 0.93
             for option, label in var.options.items():
                 yes = rng.random(n) < 0.25
                 values = np.where(yes, "1", "0").astype(object)
                 values[~answered] = None
-                put(f"{name}__{option}", f"{name}__{option}" if use_name
-                    else f"{var.label.fr} : {label.fr}", values)
+                put(
+                    f"{name}__{option}",
+                    f"{name}__{option}" if use_name else f"{var.label.fr} : {label.fr}",
+                    values,
+                )
         elif var.type == "multi":
             options = [label.fr for label in var.options.values()]
             k = len(options)
@@ -223,8 +249,14 @@ def _sector_frame(
             table = np.array(forms, dtype=object)
             for column in var.columns():
                 idx = rng.integers(0, len(codes), n)
-                item_head = head if var.type != "matrix" else (
-                    column if use_name else f"{var.label.fr} : {var.items[column.split('__')[1]].fr}"
+                item_head = (
+                    head
+                    if var.type != "matrix"
+                    else (
+                        column
+                        if use_name
+                        else f"{var.label.fr} : {var.items[column.split('__')[1]].fr}"
+                    )
                 )
                 put(column, item_head, _choose(rng, table, idx), 0.03)
     frame = pd.DataFrame(cols)
@@ -248,13 +280,14 @@ def build_study(n: int, folder: Path, seed: int = 12345) -> None:
     sources = []
     start = 0
     for sector, count in zip(sectors, counts, strict=True):
-        frame = _sector_frame(rng, sector, int(count), start, pool[start:start + count])
+        frame = _sector_frame(rng, sector, int(count), start, pool[start : start + count])
         lines = frame.to_csv(sep=";", index=False, lineterminator="\r\n")
         blank = ";" * (frame.shape[1] - 1) + "\r\n"
         body = lines.split("\r\n")
         # a few blank lines inside the data, a blank line and a note line at the end
-        for at in sorted(rng.integers(2, max(len(body) - 1, 3), size=max(count // 20_000, 1)),
-                         reverse=True):
+        for at in sorted(
+            rng.integers(2, max(len(body) - 1, 3), size=max(count // 20_000, 1)), reverse=True
+        ):
             body.insert(int(at), blank[:-2])
         text = "\r\n".join(body).rstrip("\r\n") + "\r\n" + blank
         text += "Source : enquête fictive de l'observatoire (données de test)\r\n"
@@ -287,8 +320,13 @@ def build_study(n: int, folder: Path, seed: int = 12345) -> None:
         "",
     ]
     for name, sector in sources:
-        toml += ["[[sources]]", f'path = "data/raw/{name}"', 'profile = "template"',
-                 f'sector = "{sector}"', ""]
+        toml += [
+            "[[sources]]",
+            f'path = "data/raw/{name}"',
+            'profile = "template"',
+            f'sector = "{sector}"',
+            "",
+        ]
     (folder / "study.toml").write_text("\n".join(toml), encoding="utf-8")
     (folder / "VERSION").write_text(GENERATOR_VERSION)
 
@@ -301,8 +339,11 @@ def study_folder(n: int) -> Path:
         t0 = time.perf_counter()
         build_study(n, folder)
         size = sum(p.stat().st_size for p in (folder / "data" / "raw").iterdir())
-        print(f"  étude de {n} réponses écrite en {time.perf_counter() - t0:.1f} s "
-              f"({size / 2**20:.0f} Mio de CSV)", flush=True)
+        print(
+            f"  étude de {n} réponses écrite en {time.perf_counter() - t0:.1f} s "
+            f"({size / 2**20:.0f} Mio de CSV)",
+            flush=True,
+        )
     return folder
 
 
@@ -356,23 +397,30 @@ def run_child(folder: Path) -> None:
     times["other"] = t2 - t1 - times["weight"] - times["estimate"]
     indicators = pd.read_parquet(study.processed_dir / "indicators.parquet")
     peak_kib = _peak_kib()
-    print(json.dumps({
-        "seconds": round(t2 - t0, 3),
-        "stages": {k: round(v, 3) for k, v in times.items()},
-        "peak_mib": round(peak_kib / 1024, 1),
-        "read": result.quality["totals"]["read"],
-        "kept": len(result.responses),
-        "rejected": len(result.rejects),
-        "findings": len(result.findings),
-        "indicator_rows": len(indicators),
-    }), flush=True)
+    print(
+        json.dumps(
+            {
+                "seconds": round(t2 - t0, 3),
+                "stages": {k: round(v, 3) for k, v in times.items()},
+                "peak_mib": round(peak_kib / 1024, 1),
+                "read": result.quality["totals"]["read"],
+                "kept": len(result.responses),
+                "rejected": len(result.rejects),
+                "findings": len(result.findings),
+                "indicator_rows": len(indicators),
+            }
+        ),
+        flush=True,
+    )
 
 
 def measure(n: int) -> dict:
     folder = study_folder(n)
     proc = subprocess.run(
         [sys.executable, __file__, "--child", str(folder)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
         env={**os.environ, "PYTHONHASHSEED": "0"},
     )
     if proc.returncode != 0:
@@ -386,16 +434,34 @@ def profile(n: int) -> None:
     folder = study_folder(n)
     session = OUT / f"profile_n{n}.pyisession"
     subprocess.run(
-        [sys.executable, "-m", "pyinstrument", "-r", "pyisession", "-o", str(session),
-         __file__, "--child", str(folder)],
+        [
+            sys.executable,
+            "-m",
+            "pyinstrument",
+            "-r",
+            "pyisession",
+            "-o",
+            str(session),
+            __file__,
+            "--child",
+            str(folder),
+        ],
         check=True,
     )
     html = OUT / f"profile_n{n}.html"
     text = OUT / f"profile_n{n}.txt"
     for renderer, target in (("html", html), ("text", text)):
         subprocess.run(
-            [sys.executable, "-m", "pyinstrument", f"--load={session}", "-r", renderer,
-             "-o", str(target)],
+            [
+                sys.executable,
+                "-m",
+                "pyinstrument",
+                f"--load={session}",
+                "-r",
+                renderer,
+                "-o",
+                str(target),
+            ],
             check=True,
         )
     print(f"profil : {html}\n         {text}")
@@ -417,15 +483,20 @@ def main() -> None:
     rows = {}
     for n in sizes:
         study_folder(n)
-    print(f"{'réponses':>10} {'lecture':>8} {'nettoy.':>8} {'pondér.':>8} {'estim.':>8} "
-          f"{'autres':>8} {'total s':>8} {'pic Mio':>8} {'rejets':>7} {'constats':>9}")
+    print(
+        f"{'réponses':>10} {'lecture':>8} {'nettoy.':>8} {'pondér.':>8} {'estim.':>8} "
+        f"{'autres':>8} {'total s':>8} {'pic Mio':>8} {'rejets':>7} {'constats':>9}"
+    )
     for n in sizes:
         r = measure(n)
         rows[n] = r
         s = r["stages"]
-        print(f"{n:>10} {s['read']:>8.2f} {s['clean']:>8.2f} {s['weight']:>8.2f} "
-              f"{s['estimate']:>8.2f} {s['other']:>8.2f} {r['seconds']:>8.2f} "
-              f"{r['peak_mib']:>8.0f} {r['rejected']:>7} {r['findings']:>9}", flush=True)
+        print(
+            f"{n:>10} {s['read']:>8.2f} {s['clean']:>8.2f} {s['weight']:>8.2f} "
+            f"{s['estimate']:>8.2f} {s['other']:>8.2f} {r['seconds']:>8.2f} "
+            f"{r['peak_mib']:>8.0f} {r['rejected']:>7} {r['findings']:>9}",
+            flush=True,
+        )
     ratio = exponent = None
     if 100_000 in rows and 1_000_000 in rows:
         ratio = rows[1_000_000]["seconds"] / rows[100_000]["seconds"]
@@ -440,19 +511,26 @@ def main() -> None:
     big = rows.get(1_000_000)
     met = None
     if big is not None and ratio is not None:
-        met = bool(big["seconds"] < TARGET_SECONDS and big["peak_mib"] < TARGET_MIB
-                   and ratio <= TARGET_RATIO)
-    print(json.dumps({
-        "benchmark": "scaling",
-        "sizes": sizes,
-        "seconds": [rows[n]["seconds"] for n in sizes],
-        "peak_mib": [rows[n]["peak_mib"] for n in sizes],
-        "ratio_1e6_1e5": None if ratio is None else round(ratio, 2),
-        "exponent": None if exponent is None else round(exponent, 3),
-        "target": f"1e6 < {TARGET_SECONDS:.0f} s, < {TARGET_MIB // 1024} GiB, "
-                  f"ratio ≤ {TARGET_RATIO:g}",
-        "met": met,
-    }))
+        met = bool(
+            big["seconds"] < TARGET_SECONDS
+            and big["peak_mib"] < TARGET_MIB
+            and ratio <= TARGET_RATIO
+        )
+    print(
+        json.dumps(
+            {
+                "benchmark": "scaling",
+                "sizes": sizes,
+                "seconds": [rows[n]["seconds"] for n in sizes],
+                "peak_mib": [rows[n]["peak_mib"] for n in sizes],
+                "ratio_1e6_1e5": None if ratio is None else round(ratio, 2),
+                "exponent": None if exponent is None else round(exponent, 3),
+                "target": f"1e6 < {TARGET_SECONDS:.0f} s, < {TARGET_MIB // 1024} GiB, "
+                f"ratio ≤ {TARGET_RATIO:g}",
+                "met": met,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -57,7 +57,10 @@ def run(script: Path, args: list[str]) -> tuple[dict | None, str, float]:
                 continue
             break
     if proc.returncode != 0 and result is None:
-        result = {"benchmark": script.stem, "error": (proc.stderr.strip().splitlines() or ["?"])[-1]}
+        result = {
+            "benchmark": script.stem,
+            "error": (proc.stderr.strip().splitlines() or ["?"])[-1],
+        }
     return result, proc.stdout, elapsed
 
 
@@ -82,7 +85,11 @@ def main() -> int:
     table = header + "\n".join(lines) + "\n"
     print(table)
     date = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    intro = PERF.read_text("utf-8").split("<!-- figures -->")[0] if PERF.exists() else "# Performance\n\n"
+    intro = (
+        PERF.read_text("utf-8").split("<!-- figures -->")[0]
+        if PERF.exists()
+        else "# Performance\n\n"
+    )
     PERF.write_text(
         f"{intro}<!-- figures -->\n\nMeasured on {date}, {machine()}.\n\n{table}", encoding="utf-8"
     )

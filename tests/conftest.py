@@ -18,7 +18,11 @@ settings.register_profile(
     "default", deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=50
 )
 settings.register_profile(
-    "ci", deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=50, derandomize=True
+    "ci",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    max_examples=50,
+    derandomize=True,
 )
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 

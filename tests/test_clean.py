@@ -102,9 +102,17 @@ def test_recode_table(variable: str, cell: object, expected: str) -> None:
     assert code == expected
 
 
-AISANCE = [("1", "1"), (1, "1"), (1.0, "1"), ("1 - Pas du tout à l'aise", "1"),
-           ("1 - pas du tout a l aise", "1"), ("Pas du tout à l'aise", "1"),
-           ("5 - Très à l'aise", "5"), ("5 - Very confident", "5"), ("3", "3")]
+AISANCE = [
+    ("1", "1"),
+    (1, "1"),
+    (1.0, "1"),
+    ("1 - Pas du tout à l'aise", "1"),
+    ("1 - pas du tout a l aise", "1"),
+    ("Pas du tout à l'aise", "1"),
+    ("5 - Très à l'aise", "5"),
+    ("5 - Very confident", "5"),
+    ("3", "3"),
+]
 
 
 @pytest.mark.parametrize(("cell", "expected"), AISANCE)
@@ -112,10 +120,16 @@ def test_recode_label_prefix(cell: object, expected: str) -> None:
     assert recode_value(cell, FORM["auto_eval"])[0] == expected
 
 
-@pytest.mark.parametrize(("variable", "cell"), [
-    ("ia_stade", "peut-être"), ("departement", "Paris"), ("departement", 75),
-    ("secteur", "Boulangerie"), ("groupe", "oui"),
-])
+@pytest.mark.parametrize(
+    ("variable", "cell"),
+    [
+        ("ia_stade", "peut-être"),
+        ("departement", "Paris"),
+        ("departement", 75),
+        ("secteur", "Boulangerie"),
+        ("groupe", "oui"),
+    ],
+)
 def test_recode_unknown(variable: str, cell: object) -> None:
     assert recode_value(cell, ENT[variable]) == (None, None, "code_inconnu")
 
@@ -150,26 +164,41 @@ NUMBERS = [
 
 
 @pytest.mark.parametrize(("cell", "integer", "expected", "correction"), NUMBERS)
-def test_number_table(cell: object, integer: bool, expected: object, correction: str | None) -> None:
+def test_number_table(
+    cell: object, integer: bool, expected: object, correction: str | None
+) -> None:
     value, corr, error = parse_number(cell, integer=integer)
     assert error is None
     assert value == expected
     assert corr == correction
 
 
-@pytest.mark.parametrize(("cell", "error"), [
-    ("3,5", "nombre_non_entier"), (2.5, "nombre_non_entier"), ("beaucoup", "type_nombre"),
-    (True, "type_nombre"), ("10 à 49", "type_nombre"),
-])
+@pytest.mark.parametrize(
+    ("cell", "error"),
+    [
+        ("3,5", "nombre_non_entier"),
+        (2.5, "nombre_non_entier"),
+        ("beaucoup", "type_nombre"),
+        (True, "type_nombre"),
+        ("10 à 49", "type_nombre"),
+    ],
+)
 def test_number_errors(cell: object, error: str) -> None:
     assert parse_number(cell, integer=True)[2] == error
 
 
-@pytest.mark.parametrize(("cell", "band"), [
-    ("10 à 49", (10, 49)), ("10-49", (10, 49)), ("250 à 499 salariés", (250, 499)),
-    ("5000 et plus", (5000, None)), ("5 000 et plus", (5000, None)), ("moins de 10", (0, 9)),
-    ("De 50 à 99 salariés", (50, 99)),
-])
+@pytest.mark.parametrize(
+    ("cell", "band"),
+    [
+        ("10 à 49", (10, 49)),
+        ("10-49", (10, 49)),
+        ("250 à 499 salariés", (250, 499)),
+        ("5000 et plus", (5000, None)),
+        ("5 000 et plus", (5000, None)),
+        ("moins de 10", (0, 9)),
+        ("De 50 à 99 salariés", (50, 99)),
+    ],
+)
 def test_headcount_bands(cell: str, band: tuple) -> None:
     value, _c, error = parse_number(cell, integer=True, bands=True)
     assert error is None
@@ -207,8 +236,13 @@ def test_date_errors(cell: object) -> None:
     assert parse_date(cell, today=TODAY)[2] == "date_invalide"
 
 
-NAF = [("6920Z", "69.20Z"), ("69.20z", "69.20Z"), (" 69 20 Z", "69.20Z"), ("69.20Z", "69.20Z"),
-       ("62-01z", "62.01Z")]
+NAF = [
+    ("6920Z", "69.20Z"),
+    ("69.20z", "69.20Z"),
+    (" 69 20 Z", "69.20Z"),
+    ("69.20Z", "69.20Z"),
+    ("62-01z", "62.01Z"),
+]
 
 
 @pytest.mark.parametrize(("cell", "expected"), NAF)
@@ -228,8 +262,13 @@ def test_naf_invalid(cell: object) -> None:
 
 def test_storage_types() -> None:
     result = clean_responses(
-        base(2, effectif=["1 250", 3], date_reponse=["2019-05-03", 43588],
-             techno__analyse_texte=["x", None], departement=[2, "Nord"]),
+        base(
+            2,
+            effectif=["1 250", 3],
+            date_reponse=["2019-05-03", 43588],
+            techno__analyse_texte=["x", None],
+            departement=[2, "Nord"],
+        ),
         ENT,
     )
     r = result.responses
@@ -247,11 +286,11 @@ def test_storage_types() -> None:
 
 
 def test_every_value_format_in_one_date_column() -> None:
-    result = clean_responses(
-        base(3, date_reponse=["2019-05-03", "04/05/2019", 43590]), ENT
-    )
+    result = clean_responses(base(3, date_reponse=["2019-05-03", "04/05/2019", 43590]), ENT)
     assert result.responses["date_reponse"].dt.strftime("%Y-%m-%d").tolist() == [
-        "2019-05-03", "2019-05-04", "2019-05-05"
+        "2019-05-03",
+        "2019-05-04",
+        "2019-05-05",
     ]
     assert result.quality["corrections"]["date_serie_excel"] == 1
 
@@ -279,16 +318,23 @@ def test_multi_in_columns_blank_rule() -> None:
     assert r.loc[2, [c for c in r if c.startswith("freins__")]].isna().all()
 
 
-@pytest.mark.parametrize(("cell", "expected"), [
-    ("Analyse de texte (fouille de textes); Reconnaissance vocale",
-     {"analyse_texte", "reconnaissance_vocale"}),
-    ("Génération de langage (texte, code), Reconnaissance d'images",
-     {"generation_langage", "reconnaissance_images"}),
-    ("analyse_texte|robots_autonomes", {"analyse_texte", "robots_autonomes"}),
-    ("Reconnaissance vocale\nText mining", {"analyse_texte", "reconnaissance_vocale"}),
-    ("  reconnaissance VOCALE ;  ", {"reconnaissance_vocale"}),
-    ("Aucune", set()),
-])
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        (
+            "Analyse de texte (fouille de textes); Reconnaissance vocale",
+            {"analyse_texte", "reconnaissance_vocale"},
+        ),
+        (
+            "Génération de langage (texte, code), Reconnaissance d'images",
+            {"generation_langage", "reconnaissance_images"},
+        ),
+        ("analyse_texte|robots_autonomes", {"analyse_texte", "robots_autonomes"}),
+        ("Reconnaissance vocale\nText mining", {"analyse_texte", "reconnaissance_vocale"}),
+        ("  reconnaissance VOCALE ;  ", {"reconnaissance_vocale"}),
+        ("Aucune", set()),
+    ],
+)
 def test_multi_in_one_cell(cell: str, expected: set[str]) -> None:
     result = clean_responses(base(1, techno=[cell]), ENT)
     r = result.responses
@@ -319,7 +365,9 @@ def test_ia_usage_missing_when_technologies_unanswered() -> None:
 
 
 def test_band_gives_size_and_keeps_headcount_missing() -> None:
-    result = clean_responses(base(3, taille=[None] * 3, effectif=["10 à 49", "200 à 299", "5000 et plus"]), ENT)
+    result = clean_responses(
+        base(3, taille=[None] * 3, effectif=["10 à 49", "200 à 299", "5000 et plus"]), ENT
+    )
     r, rej = result.responses, result.rejects
     assert r["taille"].astype(object).tolist() == ["pme", "ge"]
     assert r["effectif"].isna().all()
@@ -338,11 +386,17 @@ def test_negative_headcount_is_warning_and_blank() -> None:
     result = clean_responses(base(1, effectif=[-5]), ENT)
     assert result.responses["effectif"].isna().all()
     row = result.findings.iloc[0]
-    assert (row["rule"], row["severity"], row["column"]) == ("hors_plage", "avertissement", "effectif")
+    assert (row["rule"], row["severity"], row["column"]) == (
+        "hors_plage",
+        "avertissement",
+        "effectif",
+    )
 
 
 def test_sector_derivations_and_conflicts() -> None:
-    df = base(4, secteur=[None, None, "Banque", None], naf_code=["6920Z", "62.01Z", "6920Z", "47.11Z"])
+    df = base(
+        4, secteur=[None, None, "Banque", None], naf_code=["6920Z", "62.01Z", "6920Z", "47.11Z"]
+    )
     result = clean_responses(df, ENT, stated_sector="logiciel")
     sectors = result.responses["secteur"].astype(object).tolist()
     # stated sector first, then the answered one; a NAF outside the stated sector is a warning
@@ -352,7 +406,9 @@ def test_sector_derivations_and_conflicts() -> None:
     assert result.responses["naf_code"].tolist()[:2] == ["69.20Z", "62.01Z"]
     no_stated = clean_responses(df, ENT)
     assert no_stated.responses["secteur"].astype(object).tolist() == [
-        "expertise_comptable", "logiciel", "banque"
+        "expertise_comptable",
+        "logiciel",
+        "banque",
     ]
     assert no_stated.rejects["rules"].tolist() == ["obligatoire_manquant"]  # 47.11Z: no sector
 
@@ -374,7 +430,12 @@ def test_unknown_code_warning_keeps_row() -> None:
 
 def test_note_and_total_rows_are_rejected_with_reason() -> None:
     df = base(4)
-    df.loc[2, ["id_repondant", "secteur", "taille", "ia_stade"]] = ["Source : enquête 2019", None, None, None]
+    df.loc[2, ["id_repondant", "secteur", "taille", "ia_stade"]] = [
+        "Source : enquête 2019",
+        None,
+        None,
+        None,
+    ]
     df.loc[3, ["id_repondant", "secteur", "taille"]] = ["Total", None, None]
     df.loc[3, "ia_stade"] = None
     df["effectif"] = pd.Series([30, 40, None, 12500], dtype=object)
@@ -394,8 +455,13 @@ def test_missing_id_is_built_from_file_and_row() -> None:
 
 
 def test_findings_all_collected_at_once() -> None:
-    df = base(2, ia_stade=["zz", "yy"], effectif=["beaucoup", -1], departement=["Paris", 75],
-              date_reponse=["hier", "2040-01-01"])
+    df = base(
+        2,
+        ia_stade=["zz", "yy"],
+        effectif=["beaucoup", -1],
+        departement=["Paris", 75],
+        date_reponse=["hier", "2040-01-01"],
+    )
     result = clean_responses(df, ENT)
     assert len(result.findings) == 8
     assert len(result.responses) == 2
@@ -428,8 +494,10 @@ def test_english_messages() -> None:
 
 
 def test_no_provenance_columns_default_rows() -> None:
-    df = pd.DataFrame({"id_repondant": ["A"], "secteur": ["banque"], "taille": ["pme"],
-                       "ia_stade": ["veille"]}, dtype=object)
+    df = pd.DataFrame(
+        {"id_repondant": ["A"], "secteur": ["banque"], "taille": ["pme"], "ia_stade": ["veille"]},
+        dtype=object,
+    )
     result = clean_responses(df, ENT, file="x.csv")
     assert result.responses["_source_row"].tolist() == [2]
     assert result.responses["_source_file"].tolist() == ["x.csv"]
@@ -439,15 +507,56 @@ def test_no_provenance_columns_default_rows() -> None:
 # Property: no row is lost, whatever the mess
 
 
-COLUMNS = ["id_repondant", "siren", "secteur", "taille", "effectif", "departement", "naf_code",
-           "date_reponse", "ia_stade", "techno", "freins__couts", "freins__ethique",
-           "statut_reponse", "recrutements_ia_12m", "commentaire", "inconnue"]
+COLUMNS = [
+    "id_repondant",
+    "siren",
+    "secteur",
+    "taille",
+    "effectif",
+    "departement",
+    "naf_code",
+    "date_reponse",
+    "ia_stade",
+    "techno",
+    "freins__couts",
+    "freins__ethique",
+    "statut_reponse",
+    "recrutements_ia_12m",
+    "commentaire",
+    "inconnue",
+]
 CELLS = st.one_of(
     st.none(),
-    st.sampled_from(["", " ", "Banque", "banque", "PME", "NSP", "x", "Oui", "non", "10 à 49",
-                     "1 250", "6920Z", "02", "Aisne", "03/05/2019", "2031-01-01", "Total",
-                     "Source : test", "Reconnaissance vocale; zz", "552100554", "complet",
-                     "veille", "-5", "3,5", "nan", "R1"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "Banque",
+            "banque",
+            "PME",
+            "NSP",
+            "x",
+            "Oui",
+            "non",
+            "10 à 49",
+            "1 250",
+            "6920Z",
+            "02",
+            "Aisne",
+            "03/05/2019",
+            "2031-01-01",
+            "Total",
+            "Source : test",
+            "Reconnaissance vocale; zz",
+            "552100554",
+            "complet",
+            "veille",
+            "-5",
+            "3,5",
+            "nan",
+            "R1",
+        ]
+    ),
     st.integers(-10, 100000),
     st.floats(allow_nan=True, allow_infinity=True),
     st.booleans(),
@@ -476,6 +585,9 @@ def test_property_rows_in_equal_kept_plus_rejected(columns: dict, stated: str | 
     kept_rows = set(result.responses["_source_row"]) | set(result.rejects["_source_row"])
     assert kept_rows == set(range(2, len(df) + 2))
     assert "siren" not in result.rejects and "siren" not in result.responses
-    assert not result.findings.loc[result.findings["column"] == "siren", "value"].isin(
-        ["552100554"]).any()
+    assert (
+        not result.findings.loc[result.findings["column"] == "siren", "value"]
+        .isin(["552100554"])
+        .any()
+    )
     assert np.isin(result.findings["severity"], ["bloquant", "avertissement"]).all()

@@ -33,7 +33,9 @@ def test_minimal_study(tmp_path: Path) -> None:
 def test_sources_sectors_thresholds(tmp_path: Path) -> None:
     (tmp_path / "data" / "raw").mkdir(parents=True)
     (tmp_path / "data" / "raw" / "a.xlsx").write_bytes(b"x")
-    text = BASE + """
+    text = (
+        BASE
+        + """
 [sectors.sante]
 label = ["Santé", "Health"]
 naf = ["86.*"]
@@ -48,6 +50,7 @@ rake = [["secteur"], ["departement"]]
 path = "data/raw/a.xlsx"
 sector = "sante"
 """
+    )
     study = load_study(write(tmp_path, text))
     assert list(study.dictionary.sectors) == ["sante"]
     assert study.thresholds.nd_below == 15
@@ -60,11 +63,11 @@ sector = "sante"
     [
         ("\n[thresholds]\nnd_belwo = 3\n", "nd_below"),
         ("\n[studdy]\nx = 1\n", "study"),
-        ("\n[[sources]]\npath = \"absent.xlsx\"\n", "introuvable"),
-        ("\n[[sources]]\npath = \"study.toml\"\nsector = \"banq\"\n", "banque"),
-        ("\n[[sources]]\npath = \"study.toml\"\nprofile = \"limesurvy\"\n", "profil inconnu"),
-        ("\n[thresholds]\nnd_below = \"dix\"\n", "nombre attendu"),
-        ("\n[sectors.\"Bad Name\"]\nlabel = \"x\"\n", "code de secteur invalide"),
+        ('\n[[sources]]\npath = "absent.xlsx"\n', "introuvable"),
+        ('\n[[sources]]\npath = "study.toml"\nsector = "banq"\n', "banque"),
+        ('\n[[sources]]\npath = "study.toml"\nprofile = "limesurvy"\n', "profil inconnu"),
+        ('\n[thresholds]\nnd_below = "dix"\n', "nombre attendu"),
+        ('\n[sectors."Bad Name"]\nlabel = "x"\n', "code de secteur invalide"),
     ],
 )
 def test_configuration_errors_are_clear(tmp_path: Path, extra: str, message: str) -> None:

@@ -82,7 +82,17 @@ def test_sector_for_naf(d, naf, sector) -> None:
 
 
 @pytest.mark.parametrize(
-    ("headcount", "size"), [(0, "tpe"), (9, "tpe"), (10, "pme"), (249, "pme"), (250, "eti"), (4999, "eti"), (5000, "ge"), (-1, None)]
+    ("headcount", "size"),
+    [
+        (0, "tpe"),
+        (9, "tpe"),
+        (10, "pme"),
+        (249, "pme"),
+        (250, "eti"),
+        (4999, "eti"),
+        (5000, "ge"),
+        (-1, None),
+    ],
 )
 def test_size_for_headcount(d, headcount, size) -> None:
     assert d.size_for_headcount(headcount) == size
@@ -103,7 +113,7 @@ def test_confidential_columns_can_be_left_out(d) -> None:
 
 def test_training_questionnaire_shares_scales_and_sectors() -> None:
     f = load_dictionary("formation")
-    assert list(f["opinion_confiance"].codes)[0] == "tout_a_fait"
+    assert next(iter(f["opinion_confiance"].codes)) == "tout_a_fait"
     assert "banque" in f["secteur"].codes
     assert f["satisfaction"].waves == ("T1",)
     assert f["nom_prenom"].privacy == "confidential"
@@ -112,13 +122,15 @@ def test_training_questionnaire_shares_scales_and_sectors() -> None:
 def test_study_overrides_sectors_departements_and_labels(d) -> None:
     sectors = {"sante": Sector("sante", Label("Santé", "Health"), ("86.*",))}
     custom = d.with_overrides(
-        sectors=sectors, departements={"31": "Haute-Garonne"}, labels={"ia_stade": Label("Stade", "Stage")}
+        sectors=sectors,
+        departements={"31": "Haute-Garonne"},
+        labels={"ia_stade": Label("Stade", "Stage")},
     )
     assert list(custom["secteur"].codes) == ["sante"]
     assert custom.sector_for_naf("86.10Z") == "sante"
     assert list(custom["departement"].codes) == ["31"]
     assert custom["ia_stade"].label.fr == "Stade"
-    assert list(d["secteur"].codes)[0] == "expertise_comptable"  # the original is untouched
+    assert next(iter(d["secteur"].codes)) == "expertise_comptable"  # the original is untouched
     with pytest.raises(ConfigError, match="inconnues"):
         d.with_overrides(labels={"nope": Label("x", "x")})
 

@@ -16,11 +16,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from fake_study import make_fake_study
 from iaobs import figures, report, tables
 from iaobs import text as tx
 from iaobs.cli import main
-
-from fake_study import make_fake_study
 
 #: French words that must not appear in English outputs (proper nouns aside)
 FRENCH = re.compile(

@@ -43,7 +43,11 @@ def _env() -> dict[str, str]:
 def _run(root: Path, *args: str, timeout: int = 1800) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "iaobs.cli", "run", str(root), "--quiet", *args],
-        capture_output=True, text=True, env=_env(), cwd=root, timeout=timeout,
+        capture_output=True,
+        text=True,
+        env=_env(),
+        cwd=root,
+        timeout=timeout,
     )
 
 
@@ -119,7 +123,10 @@ def check_complete(root: Path, formats: tuple[str, ...]) -> None:
 def _start(root: Path, *args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "iaobs.cli", "run", str(root), "--quiet", *args],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env(), cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=_env(),
+        cwd=root,
         start_new_session=True,
     )
 
@@ -170,10 +177,14 @@ def test_sigkill_at_ten_moments_then_rerun(tmp_path: Path) -> None:
 
     # 8 kills spread over a short run, 2 over a run in every format
     rng = random.Random(2019)
-    plan = [(durations["short"] * (i + rng.uniform(0.2, 0.9)) / 9, (*SHORT, "--force"))
-            for i in range(8)]
-    plan += [(durations["full"] * rng.uniform(0.2, 0.5), (*FULL, "--force")),
-             (durations["full"] * rng.uniform(0.55, 0.9), (*FULL, "--force"))]
+    plan = [
+        (durations["short"] * (i + rng.uniform(0.2, 0.9)) / 9, (*SHORT, "--force"))
+        for i in range(8)
+    ]
+    plan += [
+        (durations["full"] * rng.uniform(0.2, 0.5), (*FULL, "--force")),
+        (durations["full"] * rng.uniform(0.55, 0.9), (*FULL, "--force")),
+    ]
     log = []
     for delay, args in plan:
         for _attempt in range(3):  # a run that ended before its kill is tried again, sooner
@@ -185,8 +196,14 @@ def test_sigkill_at_ten_moments_then_rerun(tmp_path: Path) -> None:
             if not finished:
                 break
             delay *= 0.7
-        log.append((round(delay, 1), "short" if "html" in args else "full", finished,
-                    len(_temporaries(root))))
+        log.append(
+            (
+                round(delay, 1),
+                "short" if "html" in args else "full",
+                finished,
+                len(_temporaries(root)),
+            )
+        )
     # the OOM killer's way: SIGKILL to the main process only; what it started must not linger
     proc = _start(root, *FULL, "--force")
     time.sleep(durations["full"] * 0.5)
@@ -251,13 +268,14 @@ def test_one_failing_report_leaves_the_others_and_exits_3(tmp_path: Path) -> Non
     head, tail = text.split(marker, 1)
     first_cell_end = tail.index("\n# %%")
     template.write_text(
-        head + marker + tail[:first_cell_end]
+        head
+        + marker
+        + tail[:first_cell_end]
         + '\n\n# %%\nif sector == "banque":\n    raise RuntimeError("panne simulée du rapport")\n'
         + tail[first_cell_end:],
         encoding="utf-8",
     )
-    proc = _run(root, "--format", "html,xlsx", "--only", "banque", "logiciel",
-                "synthese-regionale")
+    proc = _run(root, "--format", "html,xlsx", "--only", "banque", "logiciel", "synthese-regionale")
     assert proc.returncode == 3, proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr
     failures = [line for line in proc.stderr.splitlines() if "banque" in line]
@@ -334,8 +352,9 @@ def test_full_disk_gives_a_clear_message_and_keeps_the_previous_outputs(
     processed = root / "data" / "processed"
     before = {p.name: p.read_bytes() for p in processed.iterdir()}
     (root / "data" / "raw" / hostile.GOOD_FILE).unlink()
-    hostile.write_xlsx(root / "data" / "raw" / hostile.GOOD_FILE, hostile.HEADER,
-                       hostile.good_rows("Z", n=2))
+    hostile.write_xlsx(
+        root / "data" / "raw" / hostile.GOOD_FILE, hostile.HEADER, hostile.good_rows("Z", n=2)
+    )
 
     def full(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -366,7 +385,8 @@ def test_two_runs_give_identical_indicators_and_html(tmp_path: Path) -> None:
     )
     for name in ("quality.json", "findings.csv", "rejects.csv"):
         assert (a / "data" / "processed" / name).read_bytes() == (
-            b / "data" / "processed" / name).read_bytes(), name
+            b / "data" / "processed" / name
+        ).read_bytes(), name
     for page in ("banque/report.html", "synthese-regionale/report.html", "index.html"):
         left = (a / "reports" / "2019" / page).read_bytes()
         right = (b / "reports" / "2019" / page).read_bytes()

@@ -56,15 +56,22 @@ def test_mapping_file_values_and_ignore(tmp_path: Path) -> None:
     mapping = _write(tmp_path, MAPPING)
     raw = read_for_profile(_csv(tmp_path), "mapping", DICTIONARY, mapping=mapping)
     mapped = map_columns(raw, DICTIONARY, profile="mapping", mapping=mapping)
-    assert mapped.renamed == {"Identifiant": "id_repondant", "Activité": "secteur",
-                              "Taille": "taille", "Commentaire libre": "commentaire"}
+    assert mapped.renamed == {
+        "Identifiant": "id_repondant",
+        "Activité": "secteur",
+        "Taille": "taille",
+        "Commentaire libre": "commentaire",
+    }
     assert mapped.ignored == ["Q99"] and "Q99" not in mapped.frame
     assert mapped.unmapped == ["Site web"]  # left to complete: reported, kept
     assert any("ignorées" in note and "Q99" in note for note in mapped.notes)
     assert any("à compléter" in note and "Site web" in note for note in mapped.notes)
     result = clean_responses(mapped.frame, DICTIONARY)
-    assert list(result.responses["secteur"].astype(str)) == ["banque", "transport_logistique",
-                                                            "banque"]
+    assert list(result.responses["secteur"].astype(str)) == [
+        "banque",
+        "transport_logistique",
+        "banque",
+    ]
     assert list(result.responses["taille"].astype(str)) == ["tpe", "pme", "pme"]
     assert result.rejects.empty
 
@@ -131,15 +138,21 @@ def test_suggest_on_a_foreign_limesurvey_export_then_complete_maps_and_cleans(
     raw = read_for_profile(export, "mapping", DICTIONARY, mapping=final)
     mapped = map_columns(raw, DICTIONARY, profile="mapping", mapping=final)
     assert mapped.unmapped == []
-    assert set(mapped.ignored) >= {"Q03. Avez-vous un site internet ?",
-                                   "Q06. Nombre de sites en région"}
+    assert set(mapped.ignored) >= {
+        "Q03. Avez-vous un site internet ?",
+        "Q06. Nombre de sites en région",
+    }
     result = apply_profile_rejects(clean_responses(mapped.frame, DICTIONARY), mapped.frame)
     assert result.rejects.empty, result.rejects.to_dict("records")
     responses = result.responses
     for column in ("secteur", "taille", "ia_stade"):
         assert list(responses[column].astype(str)) == exports.EXPECTED[column], column
     assert list(responses["techno__generation_images"].astype("Float64").fillna(-1)) == [
-        0, -1, 1, 1, -1,
+        0,
+        -1,
+        1,
+        1,
+        -1,
     ]
     assert result.findings.empty, result.findings.to_dict("records")
 

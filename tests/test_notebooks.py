@@ -16,7 +16,7 @@ from fake_study import make_fake_study
 pytestmark = pytest.mark.slow
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-SCRIPT = '<script>alert(1)</script>'
+SCRIPT = "<script>alert(1)</script>"
 INJECTION = '"); import os; os.system("x") #'
 
 
@@ -103,7 +103,9 @@ def test_sector_report(tmp_path, kernel_name, monkeypatch):
 
     ctx = report.load_context(study, sector="banque")
     assert len(numbers) == sum(len(s.tables) for s in tables.report_tables(ctx))
-    assert all(re.search(r'<img src="data:image/png;base64,[^"]+" alt="[^"]{20,}"', html) for _ in [0])
+    assert all(
+        re.search(r'<img src="data:image/png;base64,[^"]+" alt="[^"]{20,}"', html) for _ in [0]
+    )
 
 
 def test_synthesis_and_quality_reports(tmp_path, kernel_name):

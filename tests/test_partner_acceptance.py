@@ -130,15 +130,12 @@ def test_a_partner_reaches_sector_reports_with_no_code_edit(tmp_path: Path) -> N
     assert _complete(mapping) > 0
     assert "À COMPLÉTER" not in yaml.safe_dump(yaml.safe_load(mapping.read_text("utf-8")))
 
-    done = _iaobs(
-        "validate", str(export), "--study", ".", "--profile", "mapping.yaml", cwd=study
-    )
+    done = _iaobs("validate", str(export), "--study", ".", "--profile", "mapping.yaml", cwd=study)
     assert done.returncode == 0, done.stdout + done.stderr
 
     toml = study / "study.toml"
     toml.write_text(
-        toml.read_text("utf-8")
-        + '\n[[sources]]\npath = "data/raw/limesurvey_partenaire.csv"\n'
+        toml.read_text("utf-8") + '\n[[sources]]\npath = "data/raw/limesurvey_partenaire.csv"\n'
         'profile = "mapping.yaml"\n',
         "utf-8",
     )

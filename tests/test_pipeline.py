@@ -21,14 +21,63 @@ from iaobs.pipeline import (
 )
 
 VALID = "552100554"
-HEADER = ["id_repondant", "siren", "raison_sociale", "secteur", "naf_code", "effectif", "taille",
-          "departement", "date_reponse", "statut_reponse", "ia_stade", "techno"]
+HEADER = [
+    "id_repondant",
+    "siren",
+    "raison_sociale",
+    "secteur",
+    "naf_code",
+    "effectif",
+    "taille",
+    "departement",
+    "date_reponse",
+    "statut_reponse",
+    "ia_stade",
+    "techno",
+]
 ROWS = [
-    ["R1", VALID, "Secrète SA", "Banque", "6419Z", "1 250", None, 2, "2019-05-03", "complet",
-     "Veille, réflexion", "Reconnaissance vocale; Analyse de texte (fouille de textes)"],
-    ["R2", "732829320", "Autre SARL", "banque", "64.19z", "10 à 49", None, "59", "04/05/2019",
-     "complet", "NSP", "Aucune"],
-    ["R3", VALID, "Secrète SA", "banque", None, 1300, None, "Nord", 43600, "partiel", "aucun", None],
+    [
+        "R1",
+        VALID,
+        "Secrète SA",
+        "Banque",
+        "6419Z",
+        "1 250",
+        None,
+        2,
+        "2019-05-03",
+        "complet",
+        "Veille, réflexion",
+        "Reconnaissance vocale; Analyse de texte (fouille de textes)",
+    ],
+    [
+        "R2",
+        "732829320",
+        "Autre SARL",
+        "banque",
+        "64.19z",
+        "10 à 49",
+        None,
+        "59",
+        "04/05/2019",
+        "complet",
+        "NSP",
+        "Aucune",
+    ],
+    [
+        "R3",
+        VALID,
+        "Secrète SA",
+        "banque",
+        None,
+        1300,
+        None,
+        "Nord",
+        43600,
+        "partiel",
+        "aucun",
+        None,
+    ],
     ["R4", "123", "X", "Boulangerie", None, 5, None, "59", "2019-05-03", "complet", "veille", None],
     ["Source : enquête 2019", None, None, None, None, None, None, None, None, None, None, None],
 ]
@@ -53,9 +102,14 @@ def make_study(tmp_path: Path, *, broken: bool = False) -> Path:
     csv = "id_repondant;siren;secteur;effectif;ia_stade\nC1;552 100 554;Banque;1 300;veille\nC2;;Banque;12;aucun\n"
     (raw / "autre.csv").write_bytes(csv.encode("cp1252"))
     form = raw / "formation.xlsx"
-    write_xlsx(form, ["id_participant", "vague", "nom_prenom", "satisfaction", "score_quiz"],
-               [["P1", "T0", "Jeanne Martin", "Très satisfait", 8],
-                ["P1", "T1", "Jeanne Martin", "Plutôt satisfait", 14]])
+    write_xlsx(
+        form,
+        ["id_participant", "vague", "nom_prenom", "satisfaction", "score_quiz"],
+        [
+            ["P1", "T0", "Jeanne Martin", "Très satisfait", 8],
+            ["P1", "T1", "Jeanne Martin", "Plutôt satisfait", 14],
+        ],
+    )
     sources = [
         '[[sources]]\npath = "data/raw/banque.xlsx"\nsector = "banque"\n',
         '[[sources]]\npath = "data/raw/autre.csv"\n',
@@ -75,8 +129,13 @@ def test_clean_study_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[st
     study = load_study(make_study(tmp_path, broken=True))
     result = clean_study(study)
     out = tmp_path / "data" / "processed"
-    for name in ("responses.parquet", "formation.parquet", "rejects.csv", "findings.csv",
-                 "quality.json"):
+    for name in (
+        "responses.parquet",
+        "formation.parquet",
+        "rejects.csv",
+        "findings.csv",
+        "quality.json",
+    ):
         assert (out / name).exists(), name
     quality = json.loads((out / "quality.json").read_text("utf-8"))
     files = {f["file"]: f for f in quality["files"]}
@@ -95,11 +154,18 @@ def test_clean_study_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[st
     # R1, R3 (banque.xlsx) and C1 (autre.csv) share a SIREN: R1 is kept, the only complete one
     assert len(responses) == 3
     kept = set(zip(responses["_source_file"], responses["_source_row"].astype(int), strict=True))
-    assert kept == {("data/raw/banque.xlsx", 2), ("data/raw/banque.xlsx", 3),
-                    ("data/raw/autre.csv", 3)}
+    assert kept == {
+        ("data/raw/banque.xlsx", 2),
+        ("data/raw/banque.xlsx", 3),
+        ("data/raw/autre.csv", 3),
+    }
     rejects = pd.read_csv(out / "rejects.csv")
     assert sorted(rejects["rules"]) == ["code_inconnu", "doublon", "doublon", "ligne_sans_reponse"]
-    assert rejects.loc[rejects["rules"] == "doublon", "reasons"].str.contains("banque.xlsx, ligne 2").all()
+    assert (
+        rejects.loc[rejects["rules"] == "doublon", "reasons"]
+        .str.contains("banque.xlsx, ligne 2")
+        .all()
+    )
     formation = pd.read_parquet(out / "formation.parquet")
     assert len(formation) == 2 and "nom_prenom" not in formation
     assert formation["satisfaction"].isna().tolist() == [True, False]
@@ -130,12 +196,18 @@ def test_every_source_failing_raises(tmp_path: Path) -> None:
 def test_validate_files_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = make_study(tmp_path, broken=True)
     raw = root / "data" / "raw"
-    findings, summary = validate_files(
-        [raw / "banque.xlsx", raw / "casse.xlsx"], sector="banque"
-    )
+    findings, summary = validate_files([raw / "banque.xlsx", raw / "casse.xlsx"], sector="banque")
     assert not (root / "data" / "processed").exists()
-    assert list(findings.columns) == ["file", "sheet", "row", "column", "value", "rule",
-                                      "severity", "message"]
+    assert list(findings.columns) == [
+        "file",
+        "sheet",
+        "row",
+        "column",
+        "value",
+        "rule",
+        "severity",
+        "message",
+    ]
     assert summary["blocking"] >= 2
     statuses = [f["status"] for f in summary["files"]]
     assert statuses == ["ok", "failed"]
@@ -146,10 +218,13 @@ def test_validate_files_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFix
     assert "code_inconnu" in out and "ligne 5" in out
 
 
-def test_validate_clean_file_is_not_blocking(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_clean_file_is_not_blocking(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "ok.xlsx"
-    write_xlsx(path, ["id_repondant", "secteur", "taille", "ia_stade"],
-               [["A", "Banque", "PME", "veille"]])
+    write_xlsx(
+        path, ["id_repondant", "secteur", "taille", "ia_stade"], [["A", "Banque", "PME", "veille"]]
+    )
     findings, summary = validate_files([path])
     assert findings.empty
     assert print_validation(findings, summary, language="en") is False
@@ -178,8 +253,10 @@ def test_sample_study_cleans_sensibly(tmp_path: Path) -> None:
             continue
         assert (defect["file"], defect["row"]) in flagged, defect
     secrets = truth.get("planted_confidential", {})
-    blob = "".join(p.read_text("utf-8", errors="ignore")
-                   for p in (tmp_path / "data" / "processed").glob("*.*sv"))
+    blob = "".join(
+        p.read_text("utf-8", errors="ignore")
+        for p in (tmp_path / "data" / "processed").glob("*.*sv")
+    )
     blob += result.responses.astype(str).to_csv()
     for values in secrets.values():
         assert not any(str(v) in blob for v in values)
@@ -211,7 +288,9 @@ def test_repository_sample_study(tmp_path: Path) -> None:
         for defect in truth.get("planted_defects", []):
             if defect["kind"] != "doublon_siren":
                 continue
-            mine = rejects[(rejects["_source_file"] == defect["file"])
-                           & (rejects["_source_row"] == defect["row"])]
+            mine = rejects[
+                (rejects["_source_file"] == defect["file"])
+                & (rejects["_source_row"] == defect["row"])
+            ]
             assert mine["reasons"].str.contains(f"ligne {defect['kept_row']}").all(), defect
             assert len(mine) == 1

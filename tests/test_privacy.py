@@ -35,19 +35,33 @@ def row(**kw: object) -> dict:
     return out
 
 
-@pytest.mark.parametrize(("cell", "digits"), [
-    ("552 100 554", VALID), ("552.100.554", VALID), (552100554, VALID), (552100554.0, VALID),
-    (" 552100554 ", VALID), (None, None), ("", None),
-])
+@pytest.mark.parametrize(
+    ("cell", "digits"),
+    [
+        ("552 100 554", VALID),
+        ("552.100.554", VALID),
+        (552100554, VALID),
+        (552100554.0, VALID),
+        (" 552100554 ", VALID),
+        (None, None),
+        ("", None),
+    ],
+)
 def test_normalise_siren(cell: object, digits: str | None) -> None:
     out = normalise_siren(pd.Series([cell], dtype=object)).iloc[0]
     assert (pd.isna(out) and digits is None) or out == digits
 
 
-@pytest.mark.parametrize(("digits", "valid"), [
-    (VALID, True), ("732829320", True), ("552100555", False), ("12345678", False),
-    ("1234567890", False),
-])
+@pytest.mark.parametrize(
+    ("digits", "valid"),
+    [
+        (VALID, True),
+        ("732829320", True),
+        ("552100555", False),
+        ("12345678", False),
+        ("1234567890", False),
+    ],
+)
 def test_siren_luhn(digits: str, valid: bool) -> None:
     assert bool(siren_is_valid(pd.Series([digits], dtype="string")).iloc[0]) is valid
 
@@ -66,8 +80,9 @@ def test_pseudonyms_are_stable_and_keyed() -> None:
 
 def test_clean_ids_same_siren_same_id_across_runs_and_files() -> None:
     a = clean_responses(frame([row(siren=VALID, id_repondant="X1")]), ENT, key=b"k")
-    b = clean_responses(frame([row(siren="552 100 554", id_repondant="other", _f="b.csv")]),
-                        ENT, key=b"k")
+    b = clean_responses(
+        frame([row(siren="552 100 554", id_repondant="other", _f="b.csv")]), ENT, key=b"k"
+    )
     c = clean_responses(frame([row(siren=VALID, id_repondant="X1")]), ENT, key=b"autre")
     assert a.responses["id_repondant"].iloc[0] == b.responses["id_repondant"].iloc[0]
     assert a.responses["id_repondant"].iloc[0] != c.responses["id_repondant"].iloc[0]
@@ -98,8 +113,9 @@ def test_same_source_id_twice_in_a_file_is_a_duplicate() -> None:
 
 
 def test_resolve_duplicates_without_status_or_date() -> None:
-    df = pd.DataFrame({"id_repondant": ["a", "a", "b"], "_source_file": ["f"] * 3,
-                       "_source_row": [2, 3, 4]})
+    df = pd.DataFrame(
+        {"id_repondant": ["a", "a", "b"], "_source_file": ["f"] * 3, "_source_row": [2, 3, 4]}
+    )
     kept, dropped = resolve_duplicates(df)
     assert kept["_source_row"].tolist() == [3, 4]
     assert dropped["_kept_row"].tolist() == [3]
@@ -108,8 +124,13 @@ def test_resolve_duplicates_without_status_or_date() -> None:
 def test_confidential_values_never_leave_the_cleaner() -> None:
     rows = [
         row(siren=VALID, raison_sociale=SECRET_NAME, email_contact=SECRET_MAIL, id_repondant="A"),
-        row(siren="123456789", raison_sociale=SECRET_NAME, email_contact=SECRET_MAIL,
-            id_repondant="B", secteur="Boulangerie"),
+        row(
+            siren="123456789",
+            raison_sociale=SECRET_NAME,
+            email_contact=SECRET_MAIL,
+            id_repondant="B",
+            secteur="Boulangerie",
+        ),
         row(siren=VALID, raison_sociale=SECRET_NAME, email_contact=SECRET_MAIL, id_repondant="C"),
     ]
     result = clean_responses(frame(rows), ENT)

@@ -39,8 +39,10 @@ def _run(path: Path, profile: str, mapping: Path | None = None) -> tuple[MappedT
 
 
 def _values(frame: pd.DataFrame, column: str) -> list[object]:
-    return [None if pd.isna(v) else (int(v) if column.startswith("techno") else str(v))
-            for v in frame[column]]
+    return [
+        None if pd.isna(v) else (int(v) if column.startswith("techno") else str(v))
+        for v in frame[column]
+    ]
 
 
 def _check(result, *, none_ticked_known: bool = True) -> None:  # type: ignore[no-untyped-def]
@@ -84,7 +86,9 @@ def test_limesurvey_text_headings_incomplete_response_rejected(tmp_path: Path) -
 def test_limesurvey_incomplete_kept_when_mapping_says_so(tmp_path: Path) -> None:
     path = exports.limesurvey_export(tmp_path, headings="both")
     mapping = tmp_path / "map.yaml"
-    mapping.write_text(exports.limesurvey_code_mapping() + "reponses_incompletes: garder\n", "utf-8")
+    mapping.write_text(
+        exports.limesurvey_code_mapping() + "reponses_incompletes: garder\n", "utf-8"
+    )
     mapped, _ = _run(path, "mapping", mapping)
     assert PROFILE_REJECT_COLUMN not in mapped.frame
     assert list(mapped.frame["statut_reponse"]) == ["complet"] * 5 + ["partiel"]
@@ -92,8 +96,9 @@ def test_limesurvey_incomplete_kept_when_mapping_says_so(tmp_path: Path) -> None
 
 def test_limesurvey_codes_need_the_mapping_file(tmp_path: Path) -> None:
     path = exports.limesurvey_export(tmp_path, headings="code", french=True)
-    mapped = map_columns(read_for_profile(path, "limesurvey", DICTIONARY), DICTIONARY,
-                         profile="limesurvey")
+    mapped = map_columns(
+        read_for_profile(path, "limesurvey", DICTIONARY), DICTIONARY, profile="limesurvey"
+    )
     assert "Q01" in mapped.unmapped and "Q04[SQ001]" in mapped.unmapped
     assert mapped.renamed["ID de la réponse"] == "id_repondant"
     assert "Adresse IP" in mapped.dropped
@@ -141,7 +146,10 @@ def test_split_multi_cell_greedy_labels() -> None:
 def test_to_iso_month_and_day_first() -> None:
     cells = pd.Series(["03/14/2024 09:05:00 PM", "3/4/2024", None, "texte"], dtype=object)
     assert list(to_iso(cells, month_first=True)) == [
-        "2024-03-14 21:05:00", "2024-03-04 00:00:00", None, "texte",
+        "2024-03-14 21:05:00",
+        "2024-03-04 00:00:00",
+        None,
+        "texte",
     ]
     assert to_iso(pd.Series(["3/4/2024"]), month_first=False).iloc[0] == "2024-04-03 00:00:00"
 

@@ -44,10 +44,33 @@ cell = st.one_of(
     st.just(""),
     text,
     st.sampled_from(CODES),
-    st.sampled_from(["banque", "Banque", "PME", "tpe", "NSP", "Oui", "non", "x", "1 250",
-                     "3,5", "64.19Z", "6419z", "59", "2019-05-03", "03/05/2019", "Total",
-                     "Source : enquête", "=1+1", "-", "*", "N/A", "12 mars 2019"]),
-    st.integers(-10**12, 10**12),
+    st.sampled_from(
+        [
+            "banque",
+            "Banque",
+            "PME",
+            "tpe",
+            "NSP",
+            "Oui",
+            "non",
+            "x",
+            "1 250",
+            "3,5",
+            "64.19Z",
+            "6419z",
+            "59",
+            "2019-05-03",
+            "03/05/2019",
+            "Total",
+            "Source : enquête",
+            "=1+1",
+            "-",
+            "*",
+            "N/A",
+            "12 mars 2019",
+        ]
+    ),
+    st.integers(-(10**12), 10**12),
     st.floats(allow_nan=True, allow_infinity=True),
     st.booleans(),
     st.dates(dt.date(1890, 1, 1), dt.date(2100, 1, 1)),
@@ -81,8 +104,9 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _write_csv(path: Path, header: list[Any], rows: list[list[Any]], titles: int,
-               encoding: str, sep: str) -> None:
+def _write_csv(
+    path: Path, header: list[Any], rows: list[list[Any]], titles: int, encoding: str, sep: str
+) -> None:
     import csv
     import io
 

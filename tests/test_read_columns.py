@@ -10,14 +10,17 @@ import pytest
 import iaobs.read as read
 from iaobs.dictionary import load_dictionary
 
-MANY = "\n".join(
-    ["id_repondant;secteur;effectif;commentaire"]
-    + [
-        f" R{i} ;{['banque', ' NA ', '', '*', 'Banque'][i % 5]};{i if i % 7 else ' n/a '};"
-        f"{['', ' x ', '#N/A', 'é  '][i % 4]} c{i}"
-        for i in range(2500)
-    ]
-) + "\n"
+MANY = (
+    "\n".join(
+        ["id_repondant;secteur;effectif;commentaire"]
+        + [
+            f" R{i} ;{['banque', ' NA ', '', '*', 'Banque'][i % 5]};{i if i % 7 else ' n/a '};"
+            f"{['', ' x ', '#N/A', 'é  '][i % 4]} c{i}"
+            for i in range(2500)
+        ]
+    )
+    + "\n"
+)
 
 CASES = {
     "notes": "Enquête IA 2019\r\n\r\nSource : test\r\nid_repondant;secteur;effectif;;ia_stade\r\n"

@@ -134,107 +134,341 @@ def check_out_of_range(root: Path) -> None:
 
 CASES: list[Case] = [
     # ---- files that cannot be used
-    Case("truncated-xlsx", "xlsx cut in the middle (incomplete download)", hostile.truncated_xlsx,
-         "refused", ("tronque.xlsx", "corrompu ou incomplet")),
-    Case("corrupt-xlsx", "xlsx whose zip content is random bytes", hostile.corrupt_xlsx,
-         "refused", ("corrompu.xlsx", "corrompu")),
-    Case("broken-sheet-xml", "valid zip, worksheet XML cut short", hostile.broken_sheet_xml,
-         "refused", ("xml_casse.xlsx", SHEET, "feuille illisible")),
-    Case("password-xlsx", "password-protected (encrypted) xlsx", hostile.password_xlsx,
-         "refused", ("protege.xlsx", "protégé par mot de passe")),
-    Case("html-as-xls", "web page saved with an .xls name", hostile.html_as_xls,
-         "refused", ("page.xls", "page web")),
-    Case("binary-csv", "a .csv file that is really binary", hostile.binary_csv,
-         "refused", ("binaire.csv", "données binaires")),
-    Case("pdf-as-csv", "a PDF named .csv", hostile.pdf_as_csv,
-         "refused", ("export.csv", "PDF")),
-    Case("empty-xlsx", "empty file (0 bytes) named .xlsx", hostile.empty_xlsx_file,
-         "refused", ("vide.xlsx", "vide (0 octet)")),
-    Case("empty-csv", "empty file (0 bytes) named .csv", hostile.empty_csv_file,
-         "refused", ("vide.csv", "vide (0 octet)")),
-    Case("blank-csv", "CSV holding only blank lines and separators", hostile.blank_csv,
-         "refused", ("blanc.csv", "en-tête")),
-    Case("empty-sheet", "workbook whose only sheet is empty", hostile.empty_sheet,
-         "refused", ("feuille_vide.xlsx", SHEET, "vide")),
-    Case("no-header", "numbers only: no recognisable header row", hostile.no_header,
-         "refused", ("sans_entete.xlsx", SHEET, "aucune ligne d'en-tête")),
-    Case("foreign-header", "another survey's columns (Nom, Prénom, Âge…)", hostile.foreign_header,
-         "refused", ("autre_enquete.xlsx", SHEET, "aucune ligne d'en-tête")),
-    Case("too-large", "file above the size limit ([input] max_file_mb = 0.05)", hostile.too_large,
-         "refused", ("enorme.csv", "trop volumineux", "limite 0,05 Mo")),
-    Case("xml-entity-bomb", "billion-laughs DOCTYPE in the worksheet XML", hostile.entity_bomb,
-         "refused", ("bombe_xml.xlsx", "DTD ou des entités XML"), tags=("memory",)),
-    Case("xml-bomb-shared-strings", "billion-laughs DOCTYPE in sharedStrings.xml",
-         hostile.entity_bomb_shared_strings, "refused", ("bombe_chaines.xlsx", "sharedStrings")),
-    Case("xml-external-entity", "external entity (file:///etc/passwd) in the worksheet",
-         hostile.external_entity, "refused", ("entite_externe.xlsx", "entités XML")),
-    Case("zip-bomb", "xlsx inflating to 24 MiB of zeros (limit 50 × 0.2 MiB)", hostile.zip_bomb,
-         "refused", ("bombe_zip.xlsx", "décompressé")),
-    Case("wrong-encoding-declared", "UTF-8 byte-order mark on Windows-1252 text",
-         hostile.wrong_encoding_declared, "refused", ("bom_menteur.csv", "texte illisible en utf-8")),
-    Case("unclosed-quote", "CSV with a quote opened on line 2 and never closed",
-         hostile.unbalanced_quotes, "refused", ("guillemets.csv", "ligne 2", "guillemet")),
-    Case("folder-not-file", "the declared source is a folder", hostile.a_folder,
-         "refused", ("dossier.xlsx", "dossier")),
-    Case("unknown-sheet", "study.toml names a sheet the workbook does not have",
-         hostile.unknown_sheet, "refused", ("feuille.xlsx", "Feuil9", "Réponses")),
-    Case("header-row-too-far", "study.toml header_row = 40 in a 5-row sheet",
-         hostile.header_row_too_far, "refused", ("ligne.xlsx", SHEET, "ligne d'en-tête 40")),
+    Case(
+        "truncated-xlsx",
+        "xlsx cut in the middle (incomplete download)",
+        hostile.truncated_xlsx,
+        "refused",
+        ("tronque.xlsx", "corrompu ou incomplet"),
+    ),
+    Case(
+        "corrupt-xlsx",
+        "xlsx whose zip content is random bytes",
+        hostile.corrupt_xlsx,
+        "refused",
+        ("corrompu.xlsx", "corrompu"),
+    ),
+    Case(
+        "broken-sheet-xml",
+        "valid zip, worksheet XML cut short",
+        hostile.broken_sheet_xml,
+        "refused",
+        ("xml_casse.xlsx", SHEET, "feuille illisible"),
+    ),
+    Case(
+        "password-xlsx",
+        "password-protected (encrypted) xlsx",
+        hostile.password_xlsx,
+        "refused",
+        ("protege.xlsx", "protégé par mot de passe"),
+    ),
+    Case(
+        "html-as-xls",
+        "web page saved with an .xls name",
+        hostile.html_as_xls,
+        "refused",
+        ("page.xls", "page web"),
+    ),
+    Case(
+        "binary-csv",
+        "a .csv file that is really binary",
+        hostile.binary_csv,
+        "refused",
+        ("binaire.csv", "données binaires"),
+    ),
+    Case("pdf-as-csv", "a PDF named .csv", hostile.pdf_as_csv, "refused", ("export.csv", "PDF")),
+    Case(
+        "empty-xlsx",
+        "empty file (0 bytes) named .xlsx",
+        hostile.empty_xlsx_file,
+        "refused",
+        ("vide.xlsx", "vide (0 octet)"),
+    ),
+    Case(
+        "empty-csv",
+        "empty file (0 bytes) named .csv",
+        hostile.empty_csv_file,
+        "refused",
+        ("vide.csv", "vide (0 octet)"),
+    ),
+    Case(
+        "blank-csv",
+        "CSV holding only blank lines and separators",
+        hostile.blank_csv,
+        "refused",
+        ("blanc.csv", "en-tête"),
+    ),
+    Case(
+        "empty-sheet",
+        "workbook whose only sheet is empty",
+        hostile.empty_sheet,
+        "refused",
+        ("feuille_vide.xlsx", SHEET, "vide"),
+    ),
+    Case(
+        "no-header",
+        "numbers only: no recognisable header row",
+        hostile.no_header,
+        "refused",
+        ("sans_entete.xlsx", SHEET, "aucune ligne d'en-tête"),
+    ),
+    Case(
+        "foreign-header",
+        "another survey's columns (Nom, Prénom, Âge…)",
+        hostile.foreign_header,
+        "refused",
+        ("autre_enquete.xlsx", SHEET, "aucune ligne d'en-tête"),
+    ),
+    Case(
+        "too-large",
+        "file above the size limit ([input] max_file_mb = 0.05)",
+        hostile.too_large,
+        "refused",
+        ("enorme.csv", "trop volumineux", "limite 0,05 Mo"),
+    ),
+    Case(
+        "xml-entity-bomb",
+        "billion-laughs DOCTYPE in the worksheet XML",
+        hostile.entity_bomb,
+        "refused",
+        ("bombe_xml.xlsx", "DTD ou des entités XML"),
+        tags=("memory",),
+    ),
+    Case(
+        "xml-bomb-shared-strings",
+        "billion-laughs DOCTYPE in sharedStrings.xml",
+        hostile.entity_bomb_shared_strings,
+        "refused",
+        ("bombe_chaines.xlsx", "sharedStrings"),
+    ),
+    Case(
+        "xml-external-entity",
+        "external entity (file:///etc/passwd) in the worksheet",
+        hostile.external_entity,
+        "refused",
+        ("entite_externe.xlsx", "entités XML"),
+    ),
+    Case(
+        "zip-bomb",
+        "xlsx inflating to 24 MiB of zeros (limit 50 × 0.2 MiB)",
+        hostile.zip_bomb,
+        "refused",
+        ("bombe_zip.xlsx", "décompressé"),
+    ),
+    Case(
+        "wrong-encoding-declared",
+        "UTF-8 byte-order mark on Windows-1252 text",
+        hostile.wrong_encoding_declared,
+        "refused",
+        ("bom_menteur.csv", "texte illisible en utf-8"),
+    ),
+    Case(
+        "unclosed-quote",
+        "CSV with a quote opened on line 2 and never closed",
+        hostile.unbalanced_quotes,
+        "refused",
+        ("guillemets.csv", "ligne 2", "guillemet"),
+    ),
+    Case(
+        "folder-not-file",
+        "the declared source is a folder",
+        hostile.a_folder,
+        "refused",
+        ("dossier.xlsx", "dossier"),
+    ),
+    Case(
+        "unknown-sheet",
+        "study.toml names a sheet the workbook does not have",
+        hostile.unknown_sheet,
+        "refused",
+        ("feuille.xlsx", "Feuil9", "Réponses"),
+    ),
+    Case(
+        "header-row-too-far",
+        "study.toml header_row = 40 in a 5-row sheet",
+        hostile.header_row_too_far,
+        "refused",
+        ("ligne.xlsx", SHEET, "ligne d'en-tête 40"),
+    ),
     # ---- oddities that are supported
-    Case("old-xls", "old Excel 97-2003 .xls (BIFF8)", hostile.old_xls, "accepted", read=4,
-         check=check_xls, why="supported: read with calamine"),
-    Case("workbook-named-csv", "an xlsx renamed .csv", hostile.workbook_named_csv, "accepted",
-         read=4, why="recognised by its content"),
-    Case("windows-1252-csv", "CSV saved by an old Excel (Windows-1252, no BOM)",
-         hostile.windows_1252_csv, "accepted", read=2, why="encoding detected, never Latin-1"),
+    Case(
+        "old-xls",
+        "old Excel 97-2003 .xls (BIFF8)",
+        hostile.old_xls,
+        "accepted",
+        read=4,
+        check=check_xls,
+        why="supported: read with calamine",
+    ),
+    Case(
+        "workbook-named-csv",
+        "an xlsx renamed .csv",
+        hostile.workbook_named_csv,
+        "accepted",
+        read=4,
+        why="recognised by its content",
+    ),
+    Case(
+        "windows-1252-csv",
+        "CSV saved by an old Excel (Windows-1252, no BOM)",
+        hostile.windows_1252_csv,
+        "accepted",
+        read=2,
+        why="encoding detected, never Latin-1",
+    ),
     Case("utf16-csv", "UTF-16 CSV with BOM, tab-separated", hostile.utf16_csv, "accepted", read=1),
-    Case("header-only", "header row and no data", hostile.header_only, "accepted", read=0,
-         check=check_header_only, why="not an error: 0 rows read, a note in quality.json"),
-    Case("duplicated-columns", "two columns named ia_stade", hostile.duplicated_columns,
-         "accepted", read=4, check=check_duplicated_columns,
-         why="the first is used, the second renamed ia_stade.2 and listed as unmapped"),
-    Case("merged-header", "title merged over the header, header cells merged",
-         hostile.merged_header, "accepted", read=2, check=check_merged,
-         why="header found on row 2; the column under a merged cell is kept as colonne_4"),
-    Case("hidden-sheet-and-rows", "an old hidden sheet with more rows; a hidden row",
-         hostile.hidden_sheet_and_rows, "accepted", read=3, check=check_hidden,
-         why="hidden sheets are never chosen; hidden rows are responses and are read"),
-    Case("formulas", "formulas with cached values (=2*5 cached 42, =WEBSERVICE(…))",
-         hostile.formulas, "accepted", read=2, check=check_formulas,
-         why="cached values are used, formulas are never evaluated"),
+    Case(
+        "header-only",
+        "header row and no data",
+        hostile.header_only,
+        "accepted",
+        read=0,
+        check=check_header_only,
+        why="not an error: 0 rows read, a note in quality.json",
+    ),
+    Case(
+        "duplicated-columns",
+        "two columns named ia_stade",
+        hostile.duplicated_columns,
+        "accepted",
+        read=4,
+        check=check_duplicated_columns,
+        why="the first is used, the second renamed ia_stade.2 and listed as unmapped",
+    ),
+    Case(
+        "merged-header",
+        "title merged over the header, header cells merged",
+        hostile.merged_header,
+        "accepted",
+        read=2,
+        check=check_merged,
+        why="header found on row 2; the column under a merged cell is kept as colonne_4",
+    ),
+    Case(
+        "hidden-sheet-and-rows",
+        "an old hidden sheet with more rows; a hidden row",
+        hostile.hidden_sheet_and_rows,
+        "accepted",
+        read=3,
+        check=check_hidden,
+        why="hidden sheets are never chosen; hidden rows are responses and are read",
+    ),
+    Case(
+        "formulas",
+        "formulas with cached values (=2*5 cached 42, =WEBSERVICE(…))",
+        hostile.formulas,
+        "accepted",
+        read=2,
+        check=check_formulas,
+        why="cached values are used, formulas are never evaluated",
+    ),
     # ---- data problems: findings with file, sheet, row and column
-    Case("three-date-formats", "ISO, dd/mm/yyyy, Excel serial and 31/02/2019 in one column",
-         hostile.three_date_formats, "finding", finding=("date_invalide", 5, "date_reponse"),
-         read=4, check=check_dates, why="three formats read as the same day; 31/02 emptied"),
-    Case("out-of-range", "negative headcount (effectif = -12)", hostile.out_of_range, "finding",
-         finding=("hors_plage", 3, "effectif"), read=3, check=check_out_of_range,
-         why="cell emptied (warning); without a size the row is rejected"),
-    Case("unknown-code", "answer outside the list (ia_stade = « peut-être bientôt »)",
-         hostile.unknown_code, "finding", finding=("code_inconnu", 4, "ia_stade"), read=3),
-    Case("naf-against-sector", "NAF 62.01Z (software) in the banque file", hostile.naf_against_sector,
-         "finding", finding=("naf_secteur_incoherent", 3, "naf_code"), read=3,
-         why="warning; the stated sector is kept"),
-    Case("conflicting-duplicates", "same SIREN twice with different answers",
-         hostile.conflicting_duplicates, "finding", finding=("doublon", 2, "id_repondant"),
-         read=4, check=check_duplicates, why="the latest complete answer is kept, the other rejected"),
-    Case("required-missing", "no sector, no NAF, no headcount on a row", hostile.required_missing,
-         "finding", finding=("obligatoire_manquant", 4, "secteur"), read=3,
-         why="row rejected with its reason"),
+    Case(
+        "three-date-formats",
+        "ISO, dd/mm/yyyy, Excel serial and 31/02/2019 in one column",
+        hostile.three_date_formats,
+        "finding",
+        finding=("date_invalide", 5, "date_reponse"),
+        read=4,
+        check=check_dates,
+        why="three formats read as the same day; 31/02 emptied",
+    ),
+    Case(
+        "out-of-range",
+        "negative headcount (effectif = -12)",
+        hostile.out_of_range,
+        "finding",
+        finding=("hors_plage", 3, "effectif"),
+        read=3,
+        check=check_out_of_range,
+        why="cell emptied (warning); without a size the row is rejected",
+    ),
+    Case(
+        "unknown-code",
+        "answer outside the list (ia_stade = « peut-être bientôt »)",
+        hostile.unknown_code,
+        "finding",
+        finding=("code_inconnu", 4, "ia_stade"),
+        read=3,
+    ),
+    Case(
+        "naf-against-sector",
+        "NAF 62.01Z (software) in the banque file",
+        hostile.naf_against_sector,
+        "finding",
+        finding=("naf_secteur_incoherent", 3, "naf_code"),
+        read=3,
+        why="warning; the stated sector is kept",
+    ),
+    Case(
+        "conflicting-duplicates",
+        "same SIREN twice with different answers",
+        hostile.conflicting_duplicates,
+        "finding",
+        finding=("doublon", 2, "id_repondant"),
+        read=4,
+        check=check_duplicates,
+        why="the latest complete answer is kept, the other rejected",
+    ),
+    Case(
+        "required-missing",
+        "no sector, no NAF, no headcount on a row",
+        hostile.required_missing,
+        "finding",
+        finding=("obligatoire_manquant", 4, "secteur"),
+        read=3,
+        why="row rejected with its reason",
+    ),
     # ---- study.toml
-    Case("study-typo", "study.toml: « regoin » for « region »", hostile.study_typo, "config",
-         ("study.toml", "regoin", "region")),
-    Case("study-unknown-sector", "study.toml: sector = « banqe »", hostile.study_unknown_sector,
-         "config", ("study.toml", "banqe", "banque")),
-    Case("study-missing-file", "study.toml: a source file that does not exist",
-         hostile.study_missing_file, "config", ("study.toml", "absent.xlsx")),
-    Case("study-bad-toml", "study.toml: unterminated string", hostile.study_bad_toml, "config",
-         ("study.toml", "TOML invalide", "line 7")),
-    Case("study-unknown-profile", "study.toml: profile = « limesurvay »",
-         hostile.study_unknown_profile, "config", ("study.toml", "limesurvay", "limesurvey")),
-    Case("study-wave-escape", "study.toml: wave = « ../../hors_etude » (folder name)",
-         hostile.study_wave_escape, "config", ("study.toml", "wave", "nom de vague invalide")),
-    Case("study-sector-escape", "study.toml: sector code « ../evil » (folder name)",
-         hostile.study_sector_escape, "config", ("study.toml", "code de secteur invalide")),
+    Case(
+        "study-typo",
+        "study.toml: « regoin » for « region »",
+        hostile.study_typo,
+        "config",
+        ("study.toml", "regoin", "region"),
+    ),
+    Case(
+        "study-unknown-sector",
+        "study.toml: sector = « banqe »",
+        hostile.study_unknown_sector,
+        "config",
+        ("study.toml", "banqe", "banque"),
+    ),
+    Case(
+        "study-missing-file",
+        "study.toml: a source file that does not exist",
+        hostile.study_missing_file,
+        "config",
+        ("study.toml", "absent.xlsx"),
+    ),
+    Case(
+        "study-bad-toml",
+        "study.toml: unterminated string",
+        hostile.study_bad_toml,
+        "config",
+        ("study.toml", "TOML invalide", "line 7"),
+    ),
+    Case(
+        "study-unknown-profile",
+        "study.toml: profile = « limesurvay »",
+        hostile.study_unknown_profile,
+        "config",
+        ("study.toml", "limesurvay", "limesurvey"),
+    ),
+    Case(
+        "study-wave-escape",
+        "study.toml: wave = « ../../hors_etude » (folder name)",
+        hostile.study_wave_escape,
+        "config",
+        ("study.toml", "wave", "nom de vague invalide"),
+    ),
+    Case(
+        "study-sector-escape",
+        "study.toml: sector code « ../evil » (folder name)",
+        hostile.study_sector_escape,
+        "config",
+        ("study.toml", "code de secteur invalide"),
+    ),
 ]
 BY_ID = {case.id: case for case in CASES}
 
@@ -339,7 +573,12 @@ def test_bad_input(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 
 SUBPROCESS_CASES = [
-    "password-xlsx", "xml-entity-bomb", "binary-csv", "study-typo", "formulas", "unclosed-quote",
+    "password-xlsx",
+    "xml-entity-bomb",
+    "binary-csv",
+    "study-typo",
+    "formulas",
+    "unclosed-quote",
 ]
 
 
@@ -348,7 +587,11 @@ def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str
     env.pop("IAOBS_DEBUG", None)
     return subprocess.run(
         [sys.executable, "-m", "iaobs.cli", *args],
-        capture_output=True, text=True, env=env, cwd=cwd, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
     )
 
 
@@ -367,8 +610,7 @@ def test_validate_names_the_bad_file(
     case = BY_ID[case_id]
     bad = _build(case, tmp_path)
     capsys.readouterr()
-    code = main(["validate", str(tmp_path / "data" / "raw" / bad.file),
-                 "--study", str(tmp_path)])
+    code = main(["validate", str(tmp_path / "data" / "raw" / bad.file), "--study", str(tmp_path)])
     out = capsys.readouterr()
     assert code == 1
     lines = _error_lines(out.err)
@@ -400,8 +642,7 @@ def test_entity_bomb_is_refused_with_bounded_memory(tmp_path: Path) -> None:
         "print('MAXRSS', hwm, file=sys.stderr)\n"
         "sys.exit(rc)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1
     assert "DTD ou des entités XML" in proc.stderr
     maxrss_kib = int(proc.stderr.split("MAXRSS")[1].split()[0])
@@ -416,7 +657,9 @@ def test_all_files_bad_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixt
     b = hostile.binary_csv(raw)
     (tmp_path / "study.toml").write_text(
         hostile.STUDY_HEAD + f'\n[[sources]]\npath = "data/raw/{a.file}"\n'
-        f'\n[[sources]]\npath = "data/raw/{b.file}"\n', encoding="utf-8")
+        f'\n[[sources]]\npath = "data/raw/{b.file}"\n',
+        encoding="utf-8",
+    )
     outcome = _run_inprocess(tmp_path, capsys)
     assert outcome.code == 1
     lines = _error_lines(outcome.stderr)
@@ -438,12 +681,17 @@ def _observed(case: Case, tmp: Path, capsys: pytest.CaptureFixture[str]) -> str:
     if case.finding is not None:
         rule, row, _column = case.finding
         findings = _findings(root)
-        hit = findings[(findings["file"] == f"data/raw/{bad.file}") & (findings["rule"] == rule)
-                       & (findings["row"] == row)]
+        hit = findings[
+            (findings["file"] == f"data/raw/{bad.file}")
+            & (findings["rule"] == rule)
+            & (findings["row"] == row)
+        ]
         if not hit.empty:
             first = hit.iloc[0]
-            return (f"finding `{rule}` ({first['severity']}) at {bad.file}, row {row}, column "
-                    f"`{first['column']}` : {first['message']}")
+            return (
+                f"finding `{rule}` ({first['severity']}) at {bad.file}, row {row}, column "
+                f"`{first['column']}` : {first['message']}"
+            )
     entry = _quality(root)[f"data/raw/{bad.file}"]
     return f"{entry['read']} row(s) read, {entry['kept']} kept, {entry['rejected']} rejected"
 

@@ -49,7 +49,9 @@ def test_population_margins_are_positive_and_stated() -> None:
 
 
 def test_margins_file_and_readme(study: Path) -> None:
-    margins = pd.read_csv(study / "data" / "reference" / "population.csv", dtype={"departement": str})
+    margins = pd.read_csv(
+        study / "data" / "reference" / "population.csv", dtype={"departement": str}
+    )
     assert margins.equals(population_margins())
     readme = (study / "data" / "reference" / "README.md").read_text("utf-8")
     assert "illustratifs" in readme and "Sirene" in readme and "URSSAF" in readme
@@ -80,14 +82,22 @@ def test_every_sector_has_its_file_and_the_study_loads(study: Path) -> None:
 
 def test_truth_has_the_main_indicators(truth: dict) -> None:
     dictionary = load_dictionary()
-    domains = {"all"} | {f"secteur={s}" for s in dictionary.sectors} | {
-        f"taille={t}" for t in dictionary.size_classes
-    }
+    domains = (
+        {"all"}
+        | {f"secteur={s}" for s in dictionary.sectors}
+        | {f"taille={t}" for t in dictionary.size_classes}
+    )
     for indicator, level in [
-        ("ia_usage", ""), ("ia_stade", "experimentation"), ("ia_generative", "outil_entreprise"),
-        ("techno__analyse_texte", ""), ("impact_effectifs", "legere_baisse"),
-        ("besoin_comp__donnees", "top2"), ("part_formes_ia", "aucun"),
-        ("opinion_opportunite", "top2"), ("freins__couts", ""), ("usages__logistique", ""),
+        ("ia_usage", ""),
+        ("ia_stade", "experimentation"),
+        ("ia_generative", "outil_entreprise"),
+        ("techno__analyse_texte", ""),
+        ("impact_effectifs", "legere_baisse"),
+        ("besoin_comp__donnees", "top2"),
+        ("part_formes_ia", "aucun"),
+        ("opinion_opportunite", "top2"),
+        ("freins__couts", ""),
+        ("usages__logistique", ""),
     ]:
         values = truth[indicator][level]
         assert set(values) == domains, indicator
@@ -147,8 +157,10 @@ def test_french_csv(study: Path) -> None:
     assert "Cœur de Métiers" in text
     assert "\r\n" in text
     frame = pd.read_csv(
-        (study / "data" / "raw" / "2019" / "expertise_comptable.csv"), sep=";",
-        encoding="cp1252", dtype=str,
+        (study / "data" / "raw" / "2019" / "expertise_comptable.csv"),
+        sep=";",
+        encoding="cp1252",
+        dtype=str,
     )
     hires = frame["Recrutements prévus de profils IA ou données (12 mois)"].dropna()
     assert hires.str.fullmatch(r"\d+,0").any()
@@ -170,8 +182,15 @@ def test_messy_workbooks(study: Path, truth: dict) -> None:
     assert "ia_usage" not in header and "Utilise au moins une technologie d'IA" not in header
     logiciel.close()
     kinds = {d["kind"] for d in truth["planted_defects"]}
-    assert {"ligne_vide", "naf_secteur_incoherent", "effectif_impossible", "date_future",
-            "recrutements_aberrants", "secteur_inconnu", "ligne_total"} <= kinds
+    assert {
+        "ligne_vide",
+        "naf_secteur_incoherent",
+        "effectif_impossible",
+        "date_future",
+        "recrutements_aberrants",
+        "secteur_inconnu",
+        "ligne_total",
+    } <= kinds
 
 
 def test_pilot_training_file(study: Path) -> None:
@@ -182,6 +201,6 @@ def test_pilot_training_file(study: Path) -> None:
     workbook.close()
     header_at = next(i for i, r in enumerate(rows) if r[0] == "Code participant (pseudonyme)")
     assert header_at > 0
-    data = [r for r in rows[header_at + 1:] if any(v is not None for v in r)]
+    data = [r for r in rows[header_at + 1 :] if any(v is not None for v in r)]
     assert len(data) == 260
     assert len({r[0] for r in data}) == 100

@@ -19,7 +19,12 @@ def test_every_departement_once() -> None:
 
 @pytest.mark.parametrize(
     ("region", "first", "count"),
-    [("Occitanie", "09", 13), ("ile-de-france", "75", 8), ("Hauts-de-France", "02", 5), ("Corse", "2A", 2)],
+    [
+        ("Occitanie", "09", 13),
+        ("ile-de-france", "75", 8),
+        ("Hauts-de-France", "02", 5),
+        ("Corse", "2A", 2),
+    ],
 )
 def test_departements_of_region(region: str, first: str, count: int) -> None:
     deps = departements_of_region(region)

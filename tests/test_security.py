@@ -46,7 +46,11 @@ def _cli(*args: str, cwd: Path, timeout: int = 900) -> subprocess.CompletedProce
     env.pop("IAOBS_DEBUG", None)
     return subprocess.run(
         [sys.executable, "-m", "iaobs.cli", *args],
-        capture_output=True, text=True, env=env, cwd=cwd, timeout=timeout,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=timeout,
     )
 
 
@@ -90,13 +94,31 @@ def test_processed_csv_files_neutralise_formulas(
     offending = [c for c in cells if _formula_like(c)]
     assert not offending, offending
     findings = pd.read_csv(processed / "findings.csv")
-    assert "'=HYPERLINK(\"http://example.invalid\",\"x\")" in set(findings["value"])
+    assert '\'=HYPERLINK("http://example.invalid","x")' in set(findings["value"])
 
 
 @pytest.mark.parametrize(
     "slug",
-    ["..", "../reports", "/etc", "a/b", "a\\b", "C:", "con", "nul", "lpt1", "index", "",
-     "Banque", "é", "a--b", "-a", "a" * 65, "banque\x00", " banque"],
+    [
+        "..",
+        "../reports",
+        "/etc",
+        "a/b",
+        "a\\b",
+        "C:",
+        "con",
+        "nul",
+        "lpt1",
+        "index",
+        "",
+        "Banque",
+        "é",
+        "a--b",
+        "-a",
+        "a" * 65,
+        "banque\x00",
+        " banque",
+    ],
 )
 def test_report_folder_names_cannot_escape(slug: str) -> None:
     with pytest.raises(ConfigError):
@@ -167,8 +189,7 @@ REPORTS = ("banque", "logiciel", "synthese-regionale", "qualite-donnees")
 @pytest.fixture(scope="module")
 def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = hostile.make_hostile_study(REPO, tmp_path_factory.mktemp("hostile") / "etude")
-    proc = _cli("run", str(root), "--format", "html,xlsx", "--only", *REPORTS, "--quiet",
-                cwd=root)
+    proc = _cli("run", str(root), "--format", "html,xlsx", "--only", *REPORTS, "--quiet", cwd=root)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr
     return root
@@ -228,8 +249,11 @@ def test_a_crafted_sector_label_executes_nothing(hostile_run: Path) -> None:
     notebook = json.loads(
         (hostile_run / "reports" / "2019" / "banque" / "report.ipynb").read_text("utf-8")
     )
-    injected = [c for c in notebook["cells"]
-                if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
+    injected = [
+        c
+        for c in notebook["cells"]
+        if "injected-parameters" in c.get("metadata", {}).get("tags", [])
+    ]
     assert len(injected) == 1
     tree = ast.parse("".join(injected[0]["source"]))
     for node in tree.body:
@@ -251,12 +275,17 @@ def test_exports_neutralise_formula_injection(hostile_run: Path) -> None:
                 for cell in row:
                     assert cell.data_type != "f", (path, cell.coordinate, cell.value)
                     assert cell.hyperlink is None or not str(cell.hyperlink.target).startswith(
-                        ("http", "javascript")), (path, cell.coordinate)
+                        ("http", "javascript")
+                    ), (path, cell.coordinate)
                     value = cell.value
                     if isinstance(value, str) and _formula_like(value):
                         seen_payload |= "HYPERLINK" in value or "cmd|" in value
                         assert cell.quotePrefix or value.startswith("'"), (
-                            path, sheet.title, cell.coordinate, value)
+                            path,
+                            sheet.title,
+                            cell.coordinate,
+                            value,
+                        )
     assert seen_payload, "the formula payloads should reach the Excel tables as text"
     processed = hostile_run / "data" / "processed"
     for path in [*reports.rglob("*.csv"), processed / "rejects.csv", processed / "findings.csv"]:
@@ -282,10 +311,13 @@ def test_hostile_reports_in_headless_chromium(hostile_run: Path) -> None:
                 dialogs: list[str] = []
                 errors: list[str] = []
                 requests: list[str] = []
-                page.on("dialog", lambda d, dialogs=dialogs: (dialogs.append(d.message),
-                                                             d.dismiss()))
-                page.on("console", lambda m, errors=errors: errors.append(m.text)
-                        if m.type == "error" else None)
+                page.on(
+                    "dialog", lambda d, dialogs=dialogs: (dialogs.append(d.message), d.dismiss())
+                )
+                page.on(
+                    "console",
+                    lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None,
+                )
                 page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
                 page.on("request", lambda r, requests=requests: requests.append(r.url))
                 page.goto(path.as_uri(), wait_until="load")
@@ -319,8 +351,12 @@ def _text_of(path: Path) -> str:
     """The text a person or a program could read in an output file."""
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        proc = subprocess.run(["pdftotext", "-q", "-enc", "UTF-8", str(path), "-"],
-                              capture_output=True, text=True, check=False)
+        proc = subprocess.run(
+            ["pdftotext", "-q", "-enc", "UTF-8", str(path), "-"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if proc.returncode == 0:
             return proc.stdout
         from pypdf import PdfReader
@@ -330,8 +366,13 @@ def _text_of(path: Path) -> str:
         from openpyxl import load_workbook
 
         book = load_workbook(path, read_only=True)
-        return "\n".join(str(v) for sheet in book.worksheets
-                         for row in sheet.iter_rows(values_only=True) for v in row if v is not None)
+        return "\n".join(
+            str(v)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for v in row
+            if v is not None
+        )
     if suffix == ".parquet":
         frame = pd.read_parquet(path)
         return frame.astype(str).to_csv(index=False) + " ".join(map(str, frame.columns))
@@ -365,18 +406,24 @@ class ConfidentialScan:
         self.emails = {str(e).casefold() for e in planted["email_contact"]}
         self.names = [
             (" ".join(str(n).split()).casefold(), set(WORD.findall(str(n).casefold())))
-            for key in ("raison_sociale", "nom_prenom") for n in planted[key]
+            for key in ("raison_sociale", "nom_prenom")
+            for n in planted[key]
         ]
 
     def hits(self, text: str) -> list[str]:
-        found = ["SIREN " + "".join(m.groups()) for m in NINE_DIGITS.finditer(text)
-                 if "".join(m.groups()) in self.sirens]
-        found += ["courriel " + m.group(0) for m in EMAIL.finditer(text)
-                  if m.group(0).casefold() in self.emails]
+        found = [
+            "SIREN " + "".join(m.groups())
+            for m in NINE_DIGITS.finditer(text)
+            if "".join(m.groups()) in self.sirens
+        ]
+        found += [
+            "courriel " + m.group(0)
+            for m in EMAIL.finditer(text)
+            if m.group(0).casefold() in self.emails
+        ]
         flat = " ".join(text.split()).casefold()
         words = set(WORD.findall(flat))
-        found += ["nom " + name for name, parts in self.names
-                  if parts <= words and name in flat]
+        found += ["nom " + name for name, parts in self.names if parts <= words and name in flat]
         found += ["téléphone " + m for m in PHONE.findall(text)]
         return found
 
@@ -397,8 +444,12 @@ def test_no_confidential_value_in_any_output(sample_run: Path) -> None:
     assert all(planted[k] for k in planted)
     scan = ConfidentialScan(planted)
     raw_phones = _phones_in_raw(sample_run)
-    outputs = [p for folder in ("data/processed", "reports", ".iaobs-cache")
-               for p in (sample_run / folder).rglob("*") if p.is_file()]
+    outputs = [
+        p
+        for folder in ("data/processed", "reports", ".iaobs-cache")
+        for p in (sample_run / folder).rglob("*")
+        if p.is_file()
+    ]
     kinds = {p.suffix for p in outputs}
     assert {".html", ".pdf", ".xlsx", ".csv", ".parquet", ".ipynb", ".json"} <= kinds, kinds
     hits: list[str] = []
@@ -412,14 +463,30 @@ def test_no_confidential_value_in_any_output(sample_run: Path) -> None:
 
 def test_the_scan_finds_what_it_looks_for() -> None:
     """The scanner itself: planted values are found in every spelling a report could use."""
-    planted = {"siren": ["552100554"], "raison_sociale": ["Banque régionale de Calais SAS"],
-               "email_contact": ["jean.dupont@banque.example.com"], "nom_prenom": ["Julien HADDAD"]}
+    planted = {
+        "siren": ["552100554"],
+        "raison_sociale": ["Banque régionale de Calais SAS"],
+        "email_contact": ["jean.dupont@banque.example.com"],
+        "nom_prenom": ["Julien HADDAD"],
+    }
     scan = ConfidentialScan(planted)
-    for text in ("SIREN 552 100 554", "552100554;x", "BANQUE  régionale de\nCalais SAS",
-                 "écrire à Jean.Dupont@banque.example.com", "julien haddad", "tél. 03 20 12 34 56"):
+    for text in (
+        "SIREN 552 100 554",
+        "552100554;x",
+        "BANQUE  régionale de\nCalais SAS",
+        "écrire à Jean.Dupont@banque.example.com",
+        "julien haddad",
+        "tél. 03 20 12 34 56",
+    ):
         assert scan.hits(text), text
-    for text in ("0,2876552100554737", "5521005540", "Banque régionale de Lens", "+ 0.03201234",
-                 "7af0bcf0531110648", "552100554.5"):
+    for text in (
+        "0,2876552100554737",
+        "5521005540",
+        "Banque régionale de Lens",
+        "+ 0.03201234",
+        "7af0bcf0531110648",
+        "552100554.5",
+    ):
         assert not scan.hits(text), text
 
 

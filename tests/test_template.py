@@ -55,8 +55,12 @@ def test_validations(template_fr: Path) -> None:
     column = stage.formula1.split("!")[1].split(":")[0].strip("$").rstrip("0123456789").strip("$")
     values = [c.value for c in lists[column] if c.value]
     assert values[1:] == [
-        "Aucun usage ni projet", "Veille, réflexion", "Expérimentation (test, POC)",
-        "Déploiement partiel", "Déploiement généralisé", "NSP (ne sait pas)",
+        "Aucun usage ni projet",
+        "Veille, réflexion",
+        "Expérimentation (test, POC)",
+        "Déploiement partiel",
+        "Déploiement généralisé",
+        "NSP (ne sait pas)",
     ]
 
 
@@ -117,16 +121,36 @@ def _fill(path: Path) -> None:
     sheet = workbook["Réponses"]
     names = [c.value for c in sheet[2]]
     rows = [
-        {"id_repondant": "R-001", "date_reponse": datetime(2019, 4, 2), "siren": "732829320",
-         "raison_sociale": "Exemple Conseil", "email_contact": "a.b@exemple.example.com",
-         "naf_code": "69.20Z", "secteur": "Expertise comptable", "departement": "Nord",
-         "effectif": 12, "taille": "PME (10-249 salariés)", "recrutements_ia_12m": 1,
-         "ia_stade": "Déploiement partiel", "techno": {"analyse_texte", "generation_langage"}},
-        {"id_repondant": "R-002", "date_reponse": datetime(2019, 4, 3), "siren": "552100554",
-         "raison_sociale": "Transports Exemple", "email_contact": "c.d@transports.example.com",
-         "naf_code": "49.41A", "secteur": "Transport et logistique", "departement": "Aisne",
-         "effectif": 4, "taille": "TPE (0-9 salariés)", "recrutements_ia_12m": 0,
-         "ia_stade": "Aucun usage ni projet", "techno": set()},
+        {
+            "id_repondant": "R-001",
+            "date_reponse": datetime(2019, 4, 2),
+            "siren": "732829320",
+            "raison_sociale": "Exemple Conseil",
+            "email_contact": "a.b@exemple.example.com",
+            "naf_code": "69.20Z",
+            "secteur": "Expertise comptable",
+            "departement": "Nord",
+            "effectif": 12,
+            "taille": "PME (10-249 salariés)",
+            "recrutements_ia_12m": 1,
+            "ia_stade": "Déploiement partiel",
+            "techno": {"analyse_texte", "generation_langage"},
+        },
+        {
+            "id_repondant": "R-002",
+            "date_reponse": datetime(2019, 4, 3),
+            "siren": "552100554",
+            "raison_sociale": "Transports Exemple",
+            "email_contact": "c.d@transports.example.com",
+            "naf_code": "49.41A",
+            "secteur": "Transport et logistique",
+            "departement": "Aisne",
+            "effectif": 4,
+            "taille": "TPE (0-9 salariés)",
+            "recrutements_ia_12m": 0,
+            "ia_stade": "Aucun usage ni projet",
+            "techno": set(),
+        },
     ]
     for r, spec in enumerate(rows, start=3):
         for j, column in enumerate(names, start=1):

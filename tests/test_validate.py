@@ -37,13 +37,21 @@ def test_findings_columns_exactly() -> None:
 
 def test_row_is_the_excel_row_and_file_sheet_are_named() -> None:
     result = clean_responses(
-        mapped(id_repondant=["a", "b"], secteur=["banque", "banque"], taille=["pme", "zz"],
-               ia_stade=["veille", "veille"]),
+        mapped(
+            id_repondant=["a", "b"],
+            secteur=["banque", "banque"],
+            taille=["pme", "zz"],
+            ia_stade=["veille", "veille"],
+        ),
         ENT,
     )
     found = result.findings.iloc[0]
     assert (found["file"], found["sheet"], found["row"], found["column"], found["value"]) == (
-        "modele.xlsx", "Réponses", 6, "taille", "zz"
+        "modele.xlsx",
+        "Réponses",
+        6,
+        "taille",
+        "zz",
     )
     assert found["severity"] == "bloquant"  # taille is required
     assert result.rejects["_source_row"].tolist() == [6]
@@ -55,12 +63,16 @@ def test_every_rule_has_both_languages() -> None:
 
 
 def test_required_rule_reports_each_missing_variable() -> None:
-    coded = pd.DataFrame({"id_repondant": ["a", None], "secteur": [None, "banque"],
-                          "taille": ["pme", "pme"]})
+    coded = pd.DataFrame(
+        {"id_repondant": ["a", None], "secteur": [None, "banque"], "taille": ["pme", "pme"]}
+    )
     collector = FindingCollector(ENT)
     reject = check_required(coded, ENT, collector, skip=np.zeros(2, dtype=bool))
-    out = collector.frame(pd.DataFrame({"_source_file": ["f", "f"], "_source_sheet": [None, None],
-                                        "_source_row": [2, 3]}))
+    out = collector.frame(
+        pd.DataFrame(
+            {"_source_file": ["f", "f"], "_source_sheet": [None, None], "_source_row": [2, 3]}
+        )
+    )
     assert reject.tolist() == [True, True]
     assert sorted(out["column"]) == ["id_repondant", "secteur"]
     assert set(out["rule"]) == {"obligatoire_manquant"}
@@ -69,17 +81,22 @@ def test_required_rule_reports_each_missing_variable() -> None:
 def test_confidential_value_masked() -> None:
     collector = FindingCollector(ENT)
     collector.add([0], "email_contact", ["a@b.fr"], "code_inconnu", choices="")
-    out = collector.frame(pd.DataFrame({"_source_file": ["f"], "_source_sheet": [None],
-                                        "_source_row": [2]}))
+    out = collector.frame(
+        pd.DataFrame({"_source_file": ["f"], "_source_sheet": [None], "_source_row": [2]})
+    )
     assert out["value"].tolist() == ["***"]
     assert "a@b.fr" not in out["message"].iloc[0]
 
 
 def test_waves_only_variables_in_training_questionnaire() -> None:
     result = clean_responses(
-        mapped(id_participant=["P1", "P1"], vague=["T0", "T1"],
-               satisfaction=["Très satisfait", "Très satisfait"],
-               recommandation=[9, 10], temps_gagne_hebdo=[None, "Aucun"]),
+        mapped(
+            id_participant=["P1", "P1"],
+            vague=["T0", "T1"],
+            satisfaction=["Très satisfait", "Très satisfait"],
+            recommandation=[9, 10],
+            temps_gagne_hebdo=[None, "Aucun"],
+        ),
         FORM,
     )
     waves = result.findings[result.findings["rule"] == "hors_vague"]
@@ -105,8 +122,12 @@ def test_english_and_french_messages_differ() -> None:
 
 def test_summary_by_rule_and_severity() -> None:
     result = clean_responses(
-        mapped(id_repondant=["a", "b"], secteur=["banque", "zz"], taille=["pme", "pme"],
-               ia_stade=["zz", "zz"]),
+        mapped(
+            id_repondant=["a", "b"],
+            secteur=["banque", "zz"],
+            taille=["pme", "pme"],
+            ia_stade=["zz", "zz"],
+        ),
         ENT,
     )
     assert findings_summary(result.findings) == {

@@ -110,8 +110,17 @@ __all__ = [
 PROVENANCE = ["_source_file", "_source_sheet", "_source_row"]
 
 NSP_WORDS = (
-    "nsp", "ne sait pas", "je ne sais pas", "ne sais pas", "nsp (ne sait pas)", "ns",
-    "don't know", "dont know", "do not know", "dk", "?",
+    "nsp",
+    "ne sait pas",
+    "je ne sais pas",
+    "ne sais pas",
+    "nsp (ne sait pas)",
+    "ns",
+    "don't know",
+    "dont know",
+    "do not know",
+    "dk",
+    "?",
 )
 YES_WORDS = ("oui", "o", "yes", "y", "1", "x", "vrai", "true")
 NO_WORDS = ("non", "n", "no", "0", "faux", "false")
@@ -121,10 +130,30 @@ SERIAL_MIN, SERIAL_MAX = 20000, 80000
 DATE_MIN = pd.Timestamp("2000-01-01")
 _NOTE_ROW = re.compile(r"^(total|sous-total|source|sources|note|notes|lecture|champ)(\s|:|$)")
 _MONTHS = {
-    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
-    "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "janvier": 1,
+    "fevrier": 2,
+    "mars": 3,
+    "avril": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "aout": 8,
+    "septembre": 9,
+    "octobre": 10,
+    "novembre": 11,
+    "decembre": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
 }
 
 
@@ -254,7 +283,9 @@ _SPACE_GROUPS = re.compile(r"^[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?$
 _SPACES = re.compile(r"[ \u00a0\u202f]")
 _GROUPS_DOT = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
 _GROUPS_COMMA = re.compile(r"^\d{1,3}(?:,\d{3})+$")
-_UNIT = re.compile(r"\s*(salaries?|salariés?|employes?|employés?|personnes?|etp|h|heures?)\.?$", re.I)
+_UNIT = re.compile(
+    r"\s*(salaries?|salariés?|employes?|employés?|personnes?|etp|h|heures?)\.?$", re.I
+)
 
 
 def _band(text: str) -> tuple[int, int | None] | None:
@@ -303,7 +334,11 @@ def _parse_number(value: object, *, integer: bool, bands: bool) -> Parsed:
         if not np.isfinite(number):
             return None, None, "type_nombre"
         if integer:
-            return (int(number), None, None) if number.is_integer() else (None, None, "nombre_non_entier")
+            return (
+                (int(number), None, None)
+                if number.is_integer()
+                else (None, None, "nombre_non_entier")
+            )
         return number, None, None
     if not isinstance(value, str):
         return None, None, "type_nombre"
@@ -363,16 +398,21 @@ def parse_date(value: object, *, today: dt.date | None = None) -> Parsed:
     text = str(value).strip()
     if re.fullmatch(r"\d{5}(\.\d+)?", text):
         return parse_date(float(text))
-    if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?.*)?", text):
+    if m := re.fullmatch(
+        r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?.*)?", text
+    ):
         stamp = _timestamp(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if stamp is not None and m.group(4):
-            stamp += pd.Timedelta(hours=int(m.group(4)), minutes=int(m.group(5)),
-                                  seconds=int(m.group(6) or 0))
+            stamp += pd.Timedelta(
+                hours=int(m.group(4)), minutes=int(m.group(5)), seconds=int(m.group(6) or 0)
+            )
         return (stamp, None, None) if stamp is not None else (None, None, "date_invalide")
     if m := re.fullmatch(r"(\d{4})/(\d{1,2})/(\d{1,2})", text):
         stamp = _timestamp(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         return (stamp, "date_texte", None) if stamp is not None else (None, None, "date_invalide")
-    if m := re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(?:\s+\d{1,2}[:h]\d{2}(?::\d{2})?)?", text):
+    if m := re.fullmatch(
+        r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(?:\s+\d{1,2}[:h]\d{2}(?::\d{2})?)?", text
+    ):
         year = int(m.group(3))
         correction = "date_texte"
         if len(m.group(3)) == 2:
@@ -492,8 +532,9 @@ def _categorical_from(codes: np.ndarray, uniques: list[Any], var: Variable) -> p
     """Categorical of the rows whose value is ``uniques[codes[i]]`` (−1: missing)."""
     categories = list(var.all_codes)
     position = {c: i for i, c in enumerate(categories)}
-    table = np.array([position.get(u, -1) if isinstance(u, str) else -1 for u in uniques] + [-1],
-                     dtype=np.int64)
+    table = np.array(
+        [position.get(u, -1) if isinstance(u, str) else -1 for u in uniques] + [-1], dtype=np.int64
+    )
     dtype = pd.CategoricalDtype(categories=categories)
     return pd.Series(pd.Categorical.from_codes(table[codes], dtype=dtype))
 
@@ -516,7 +557,9 @@ def _clean_text(ctx: _Context, column: str) -> pd.Series:
         # text only (the usual case: identifiers, comments): stripped in one pass
         present = ~pd.isna(obj)
         out = np.full(len(obj), None, dtype=object)
-        stripped = pd.Series(obj[present], dtype=object).str.strip().to_numpy(dtype=object, copy=True)
+        stripped = (
+            pd.Series(obj[present], dtype=object).str.strip().to_numpy(dtype=object, copy=True)
+        )
         stripped[stripped == ""] = None
         out[present] = stripped
         return pd.Series(out, dtype="string")
@@ -531,7 +574,11 @@ def _bounds_text(var: Variable, language: str) -> str:
         return str(int(x)) if float(x).is_integer() else str(x)
 
     if var.min is not None and var.max is not None:
-        return f"{fmt(var.min)} à {fmt(var.max)}" if language == "fr" else f"{fmt(var.min)} to {fmt(var.max)}"
+        return (
+            f"{fmt(var.min)} à {fmt(var.max)}"
+            if language == "fr"
+            else f"{fmt(var.min)} to {fmt(var.max)}"
+        )
     if var.min is not None:
         return f"≥ {fmt(var.min)}"
     return f"≤ {fmt(var.max)}"  # type: ignore[arg-type]
@@ -564,7 +611,10 @@ def _clean_number(ctx: _Context, column: str, var: Variable) -> tuple[pd.Series,
     if bad.any():
         positions = np.flatnonzero(bad.to_numpy())
         ctx.collector.add(
-            positions, column, raw.to_numpy(dtype=object)[positions], "hors_plage",
+            positions,
+            column,
+            raw.to_numpy(dtype=object)[positions],
+            "hors_plage",
             bounds=_bounds_text(var, ctx.language),
         )
         numbers[bad] = pd.NA
@@ -585,8 +635,12 @@ def _clean_date(ctx: _Context, column: str) -> pd.Series:
     bad = ((dates < DATE_MIN) | (dates >= limit)).fillna(False)
     if bad.any():
         positions = np.flatnonzero(bad.to_numpy())
-        ctx.collector.add(positions, column, dates.to_numpy()[positions].astype("datetime64[D]")
-                          .astype(str), "date_improbable")
+        ctx.collector.add(
+            positions,
+            column,
+            dates.to_numpy()[positions].astype("datetime64[D]").astype(str),
+            "date_improbable",
+        )
         dates[bad] = pd.NaT
     return dates
 
@@ -624,7 +678,9 @@ def _parse_flag(value: object, option_key: set[str]) -> Parsed:
     return None, None, "code_inconnu"
 
 
-def _split_multi(text: str, var: Variable, pattern: re.Pattern[str], table: dict[str, str]) -> Parsed:
+def _split_multi(
+    text: str, var: Variable, pattern: re.Pattern[str], table: dict[str, str]
+) -> Parsed:
     """One cell listing options → (tuple of options or "none", correction, unknown pieces)."""
     key = normalise_text(str(text).replace("\n", ";").replace("\r", ";"))
     if not key:
@@ -660,8 +716,10 @@ def _clean_multi(ctx: _Context, var: Variable) -> dict[str, pd.Series]:
         if column not in ctx.frame:
             continue
         raw = ctx.frame[column]
-        own = {normalise_text(option), *(normalise_text(t) for t in (var.options[option].fr,
-                                                                     var.options[option].en))}
+        own = {
+            normalise_text(option),
+            *(normalise_text(t) for t in (var.options[option].fr, var.options[option].en)),
+        }
         values, codes, parsed = _per_unique(
             raw, functools.partial(_parse_flag, option_key=own), ctx.factorize(column)
         )
@@ -673,7 +731,9 @@ def _clean_multi(ctx: _Context, var: Variable) -> dict[str, pd.Series]:
         raw = ctx.frame[var.name]
         alternatives = sorted(option_table, key=len, reverse=True)
         pattern = re.compile(
-            r"(?:^|(?<=[;,|]))\s*(" + "|".join(re.escape(a) for a in alternatives) + r")\s*(?=[;,|]|$)"
+            r"(?:^|(?<=[;,|]))\s*("
+            + "|".join(re.escape(a) for a in alternatives)
+            + r")\s*(?=[;,|]|$)"
         )
         values, codes, parsed = _per_unique(
             raw,
@@ -692,8 +752,9 @@ def _clean_multi(ctx: _Context, var: Variable) -> dict[str, pd.Series]:
         if unknown_idx:
             positions = np.flatnonzero(np.isin(codes, list(unknown_idx)))
             pieces = [unknown_idx[c] for c in codes[positions]]
-            ctx.collector.add(positions, var.name, pieces, "code_inconnu",
-                              choices=ctx.option_choices(var))
+            ctx.collector.add(
+                positions, var.name, pieces, "code_inconnu", choices=ctx.option_choices(var)
+            )
         index = {o: j for j, o in enumerate(options)}
         cell = np.zeros((len(parsed) + 1, len(options)), dtype=np.int8)
         filled = np.zeros(len(parsed) + 1, dtype=bool)
@@ -748,11 +809,13 @@ def _provenance(frame: pd.DataFrame, file: str | None, sheet: str | None) -> pd.
     out = pd.DataFrame(index=frame.index)
     out["_source_file"] = (
         frame["_source_file"].astype("object").to_numpy()
-        if "_source_file" in frame else np.full(n, file or "", dtype=object)
+        if "_source_file" in frame
+        else np.full(n, file or "", dtype=object)
     )
     out["_source_sheet"] = (
         frame["_source_sheet"].astype("object").to_numpy()
-        if "_source_sheet" in frame else np.full(n, sheet, dtype=object)
+        if "_source_sheet" in frame
+        else np.full(n, sheet, dtype=object)
     )
     if "_source_row" in frame:
         rows = pd.to_numeric(frame["_source_row"], errors="coerce")
@@ -881,13 +944,16 @@ def clean_responses(
 
     # rows without any answer to a question (notes, totals)
     question_cols = [
-        c for var in dictionary
+        c
+        for var in dictionary
         if var.type not in ("id", "text") and var.privacy != "confidential" and not var.derived
         for c in ([*var.columns(), var.name] if var.type == "multi" else var.columns())
     ]
     no_answer = _blank_mask(ctx, question_cols)
-    id_var = "id_repondant" if "id_repondant" in dictionary else (
-        "id_participant" if "id_participant" in dictionary else None
+    id_var = (
+        "id_repondant"
+        if "id_repondant" in dictionary
+        else ("id_participant" if "id_participant" in dictionary else None)
     )
     if id_var and id_var in frame:
         ids = frame[id_var].astype("object")
@@ -916,8 +982,9 @@ def clean_responses(
     blocked |= no_answer
 
     rejects = _rejects(frame, prov, findings, blocked, dictionary)
-    kept = pd.concat([responses[~blocked].reset_index(drop=True),
-                      prov[~blocked].reset_index(drop=True)], axis=1)
+    kept = pd.concat(
+        [responses[~blocked].reset_index(drop=True), prov[~blocked].reset_index(drop=True)], axis=1
+    )
     result = CleanResult(
         responses=kept,
         rejects=rejects,
@@ -962,8 +1029,9 @@ def _derive_sector(ctx: _Context, coded: dict[str, pd.Series], stated: str | Non
         naf_values = _objects(naf, n)
         uniques = {v for v in naf_values if v is not None}
         naf_sector = {v: dictionary.sector_for_naf(v) for v in uniques}
-        derived = np.array([naf_sector.get(v) if v is not None else None for v in naf_values],
-                           dtype=object)
+        derived = np.array(
+            [naf_sector.get(v) if v is not None else None for v in naf_values], dtype=object
+        )
         fill = (values == None) & ~answered_raw & (derived != None) & (derived != "autre")  # noqa: E711
         values[fill] = derived[fill]
         ctx.corrections["secteur_depuis_naf"] += int(fill.sum())
@@ -977,7 +1045,10 @@ def _derive_sector(ctx: _Context, coded: dict[str, pd.Series], stated: str | Non
                 return dictionary.code_label("secteur", str(code), ctx.language)
 
             ctx.collector.add(
-                positions, "naf_code", naf_values[positions], "naf_secteur_incoherent",
+                positions,
+                "naf_code",
+                naf_values[positions],
+                "naf_secteur_incoherent",
                 naf_sector=[name(c) for c in derived[positions]],
                 sector=[name(c) for c in values[positions]],
             )
@@ -1007,9 +1078,14 @@ def _derive_size(ctx: _Context, coded: dict[str, pd.Series], bands: np.ndarray |
             positions = np.flatnonzero(conflict)
             raw = ctx.frame["taille"].to_numpy(dtype=object)[positions]
             ctx.collector.add(
-                positions, "taille", raw, "taille_effectif_incoherente",
+                positions,
+                "taille",
+                raw,
+                "taille_effectif_incoherente",
                 effectif=[str(int(c)) for c in counts[positions]],
-                derived=[dictionary.code_label("taille", d, ctx.language) for d in derived[positions]],
+                derived=[
+                    dictionary.code_label("taille", d, ctx.language) for d in derived[positions]
+                ],
             )
             values[conflict] = derived[conflict]
             ctx.corrections["taille_corrigee_par_effectif"] += int(conflict.sum())
@@ -1019,7 +1095,8 @@ def _derive_size(ctx: _Context, coded: dict[str, pd.Series], bands: np.ndarray |
         for pos in rows:
             _tag, low, high = bands[pos]
             fits = [
-                sc.code for sc in dictionary.size_classes.values()
+                sc.code
+                for sc in dictionary.size_classes.values()
                 if low >= sc.min and (sc.max is None or (high is not None and high <= sc.max))
             ]
             if len(fits) == 1:
@@ -1032,12 +1109,19 @@ def _derive_size(ctx: _Context, coded: dict[str, pd.Series], bands: np.ndarray |
         ctx.corrections["taille_depuis_tranche"] += len(ok)
         raw_eff = ctx.frame["effectif"].to_numpy(dtype=object)
         if ctx.language == "fr":
-            outcome_ok, outcome_bad = "déduite de la tranche", "non déduite (tranche à cheval sur plusieurs tailles)"
+            outcome_ok, outcome_bad = (
+                "déduite de la tranche",
+                "non déduite (tranche à cheval sur plusieurs tailles)",
+            )
         else:
-            outcome_ok, outcome_bad = "derived from the band", "not derived (band spans several sizes)"
+            outcome_ok, outcome_bad = (
+                "derived from the band",
+                "not derived (band spans several sizes)",
+            )
         ctx.collector.add(ok, "effectif", raw_eff[ok], "tranche_effectif", outcome=outcome_ok)
-        ctx.collector.add(ambiguous, "effectif", raw_eff[ambiguous], "tranche_effectif",
-                          outcome=outcome_bad)
+        ctx.collector.add(
+            ambiguous, "effectif", raw_eff[ambiguous], "tranche_effectif", outcome=outcome_bad
+        )
     coded["taille"] = _categorical(values, var)
 
 
@@ -1053,7 +1137,8 @@ def _check_hires(ctx: _Context, coded: dict[str, pd.Series], bands: np.ndarray |
     effectif = coded.get("effectif")
     limit = (
         effectif.to_numpy(dtype="float64", na_value=np.nan)
-        if effectif is not None else np.full(n, np.nan)
+        if effectif is not None
+        else np.full(n, np.nan)
     )
     from_band = np.zeros(n, dtype=bool)
     if bands is not None:
@@ -1069,8 +1154,11 @@ def _check_hires(ctx: _Context, coded: dict[str, pd.Series], bands: np.ndarray |
     if bad.any():
         positions = np.flatnonzero(bad)
         fr = ctx.language == "fr"
-        staff = ("l'effectif ({})", "la tranche d'effectif (au plus {})") if fr else (
-            "the headcount ({})", "the headcount band (at most {})")
+        staff = (
+            ("l'effectif ({})", "la tranche d'effectif (au plus {})")
+            if fr
+            else ("the headcount ({})", "the headcount band (at most {})")
+        )
         other = [
             staff[int(from_band[p])].format(int(limit[p]))
             if not np.isnan(limit[p]) and values[p] > limit[p]
@@ -1095,7 +1183,9 @@ def _identify(
     if "id_participant" in dictionary:
         check_unique_pairs(
             _masked(coded, ("id_participant", "vague"), skip),
-            ["id_participant", "vague"], ctx.collector, "participant_vague_duplique",
+            ["id_participant", "vague"],
+            ctx.collector,
+            "participant_vague_duplique",
         )
     if "id_repondant" not in dictionary:
         return
@@ -1241,8 +1331,16 @@ def resolve_result_duplicates(
     extra = extra.drop(columns=[c for c in extra.columns if c == "id_repondant"])
     cells = {c: _map_unique(extra[c].astype("object"), _cell_text, "") for c in extra.columns}
     rejects = pd.concat([rejects, pd.DataFrame(cells, dtype=object)], axis=1)
-    all_rejects = pd.concat([result.rejects, rejects], ignore_index=True) if not result.rejects.empty else rejects
-    findings = pd.concat([result.findings, new_findings], ignore_index=True) if not result.findings.empty else new_findings
+    all_rejects = (
+        pd.concat([result.rejects, rejects], ignore_index=True)
+        if not result.rejects.empty
+        else rejects
+    )
+    findings = (
+        pd.concat([result.findings, new_findings], ignore_index=True)
+        if not result.findings.empty
+        else new_findings
+    )
     return CleanResult(
         responses=kept.reset_index(drop=True),
         rejects=all_rejects,

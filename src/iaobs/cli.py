@@ -12,10 +12,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from iaobs import __version__
 from iaobs.errors import IaobsError
+
+if TYPE_CHECKING:
+    from iaobs.config import Study
 
 __all__ = ["main"]
 
@@ -25,7 +28,7 @@ EPILOG_RUN = """exemple :
 """
 
 
-def _study(path: str):  # type: ignore[no-untyped-def]
+def _study(path: str) -> Study:
     from iaobs.config import load_study
 
     return load_study(path)
@@ -80,9 +83,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     from iaobs.dictionary import load_dictionary
     from iaobs.template import write_template
 
-    dictionary = (
-        _study(args.study).dictionary if args.study else load_dictionary("entreprises")
-    )
+    dictionary = _study(args.study).dictionary if args.study else load_dictionary("entreprises")
     path = write_template(Path(args.output), dictionary, language=args.language)
     _print(f"Modèle de saisie écrit : {path}")
     return 0
@@ -219,8 +220,10 @@ def cmd_map_suggest(args: argparse.Namespace) -> int:
     )
     _print(f"Fichier de correspondance proposé (profil {profile}) : {path}")
     if todo:
-        _print(f"{todo} entrée(s) marquée(s) « À COMPLÉTER » : complétez-les, puis lancez "
-               f"« iaobs validate {source} --profile {path} ».")
+        _print(
+            f"{todo} entrée(s) marquée(s) « À COMPLÉTER » : complétez-les, puis lancez "
+            f"« iaobs validate {source} --profile {path} »."
+        )
     return 0
 
 
@@ -229,10 +232,26 @@ def cmd_map_suggest(args: argparse.Namespace) -> int:
 
 
 def _add_report_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--only", nargs="+", metavar="SLUG", help="ne produire que ces rapports (ex. banque synthese-regionale)")
-    parser.add_argument("--format", default="html,pdf,xlsx", help="formats à produire, séparés par des virgules (défaut : html,pdf,xlsx)")
-    parser.add_argument("--jobs", type=int, default=None, help="rapports produits en parallèle (défaut : nombre de cœurs)")
-    parser.add_argument("--force", action="store_true", help="tout reconstruire, même ce qui n'a pas changé")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="SLUG",
+        help="ne produire que ces rapports (ex. banque synthese-regionale)",
+    )
+    parser.add_argument(
+        "--format",
+        default="html,pdf,xlsx",
+        help="formats à produire, séparés par des virgules (défaut : html,pdf,xlsx)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="rapports produits en parallèle (défaut : nombre de cœurs)",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="tout reconstruire, même ce qui n'a pas changé"
+    )
     parser.add_argument("--quiet", action="store_true", help="sans barre de progression")
 
 
@@ -254,32 +273,61 @@ def build_parser() -> argparse.ArgumentParser:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
 
-    p = add("run", "tout faire : nettoyer, pondérer, estimer, produire chaque rapport", "iaobs run ../occitanie")
-    p.add_argument("study", nargs="?", default=".", help="dossier de l'étude (défaut : dossier courant)")
+    p = add(
+        "run",
+        "tout faire : nettoyer, pondérer, estimer, produire chaque rapport",
+        "iaobs run ../occitanie",
+    )
+    p.add_argument(
+        "study", nargs="?", default=".", help="dossier de l'étude (défaut : dossier courant)"
+    )
     _add_report_options(p)
     p.set_defaults(func=cmd_run)
 
-    p = add("sample", "écrire l'étude exemple synthétique (valeurs vraies connues)", "iaobs sample --output .")
-    p.add_argument("--output", default=".", help="dossier de l'étude à écrire (défaut : dossier courant)")
+    p = add(
+        "sample",
+        "écrire l'étude exemple synthétique (valeurs vraies connues)",
+        "iaobs sample --output .",
+    )
+    p.add_argument(
+        "--output", default=".", help="dossier de l'étude à écrire (défaut : dossier courant)"
+    )
     p.add_argument("--seed", type=int, default=2019, help="graine aléatoire (défaut : 2019)")
-    p.add_argument("--companies", type=int, default=1500, help="nombre d'entreprises répondantes (défaut : 1500)")
+    p.add_argument(
+        "--companies",
+        type=int,
+        default=1500,
+        help="nombre d'entreprises répondantes (défaut : 1500)",
+    )
     p.set_defaults(func=cmd_sample)
 
-    p = add("template", "écrire le modèle Excel de saisie (listes déroulantes, dictionnaire, consignes)", "iaobs template --output modele.xlsx")
+    p = add(
+        "template",
+        "écrire le modèle Excel de saisie (listes déroulantes, dictionnaire, consignes)",
+        "iaobs template --output modele.xlsx",
+    )
     p.add_argument("--output", default="modele_saisie_iaobs.xlsx", help="fichier à écrire")
     p.add_argument("--language", choices=("fr", "en"), default="fr")
     p.add_argument("--study", default=None, help="dossier d'une étude (ses secteurs et libellés)")
     p.set_defaults(func=cmd_template)
 
-    p = add("validate", "vérifier des fichiers par rapport au dictionnaire, sans rien écrire", "iaobs validate data/raw/banque.xlsx")
+    p = add(
+        "validate",
+        "vérifier des fichiers par rapport au dictionnaire, sans rien écrire",
+        "iaobs validate data/raw/banque.xlsx",
+    )
     p.add_argument("files", nargs="+", help="fichiers à vérifier (xlsx, xls, ods, csv)")
     p.add_argument("--study", default=None, help="dossier de l'étude (ses secteurs)")
-    p.add_argument("--profile", default="template", help="profil d'export (template, limesurvey, …)")
+    p.add_argument(
+        "--profile", default="template", help="profil d'export (template, limesurvey, …)"
+    )
     p.add_argument("--sector", default=None, help="secteur déclaré du fichier")
     p.add_argument("--language", choices=("fr", "en"), default="fr")
     p.set_defaults(func=cmd_validate)
 
-    p = add("clean", "données brutes → données traitées, rejets et rapport de qualité", "iaobs clean")
+    p = add(
+        "clean", "données brutes → données traitées, rejets et rapport de qualité", "iaobs clean"
+    )
     p.add_argument("study", nargs="?", default=".", help="dossier de l'étude")
     p.set_defaults(func=cmd_clean)
 
@@ -287,7 +335,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("study", nargs="?", default=".", help="dossier de l'étude")
     p.set_defaults(func=cmd_estimate)
 
-    p = add("report", "produire les rapports à partir des données traitées", "iaobs report --only banque --format html,pdf")
+    p = add(
+        "report",
+        "produire les rapports à partir des données traitées",
+        "iaobs report --only banque --format html,pdf",
+    )
     p.add_argument("study", nargs="?", default=".", help="dossier de l'étude")
     _add_report_options(p)
     p.set_defaults(func=cmd_report)
@@ -297,21 +349,51 @@ def build_parser() -> argparse.ArgumentParser:
         "comparer des études (régions) : indicateurs communs côte à côte, écarts significatifs",
         "iaobs compare ../hauts-de-france ../occitanie --output reports/comparaison",
     )
-    p.add_argument("studies", nargs="+", metavar="ETUDE", help="dossiers des études (au moins deux, déjà estimées par « iaobs run »)")
-    p.add_argument("--output", default=None, help="dossier du rapport (défaut : reports/comparaison/ dans le dossier courant)")
-    p.add_argument("--format", default="html,pdf,xlsx", help="formats à produire, séparés par des virgules (défaut : html,pdf,xlsx)")
-    p.add_argument("--language", choices=("fr", "en"), default=None, help="langue du rapport (défaut : celle de la première étude)")
+    p.add_argument(
+        "studies",
+        nargs="+",
+        metavar="ETUDE",
+        help="dossiers des études (au moins deux, déjà estimées par « iaobs run »)",
+    )
+    p.add_argument(
+        "--output",
+        default=None,
+        help="dossier du rapport (défaut : reports/comparaison/ dans le dossier courant)",
+    )
+    p.add_argument(
+        "--format",
+        default="html,pdf,xlsx",
+        help="formats à produire, séparés par des virgules (défaut : html,pdf,xlsx)",
+    )
+    p.add_argument(
+        "--language",
+        choices=("fr", "en"),
+        default=None,
+        help="langue du rapport (défaut : celle de la première étude)",
+    )
     p.set_defaults(func=cmd_compare)
 
-    p = add("init", "créer une nouvelle étude régionale (dossier, study.toml, modèle, marges)", 'iaobs init ../occitanie --region "Occitanie"')
+    p = add(
+        "init",
+        "créer une nouvelle étude régionale (dossier, study.toml, modèle, marges)",
+        'iaobs init ../occitanie --region "Occitanie"',
+    )
     p.add_argument("directory", help="dossier de la nouvelle étude")
     p.add_argument("--region", required=True, help="nom de la région")
-    p.add_argument("--departements", default=None, help="codes des départements, séparés par des virgules (défaut : ceux de la région)")
+    p.add_argument(
+        "--departements",
+        default=None,
+        help="codes des départements, séparés par des virgules (défaut : ceux de la région)",
+    )
     p.add_argument("--language", choices=("fr", "en"), default="fr", help="langue des rapports")
     p.add_argument("--wave", default="2025", help="vague d'enquête (défaut : 2025)")
     p.set_defaults(func=cmd_init)
 
-    p = add("map", "fichiers de correspondance pour les exports d'outils d'enquête", "iaobs map suggest data/raw/export_limesurvey.csv")
+    p = add(
+        "map",
+        "fichiers de correspondance pour les exports d'outils d'enquête",
+        "iaobs map suggest data/raw/export_limesurvey.csv",
+    )
     map_sub = p.add_subparsers(dest="map_command", metavar="ACTION", required=True)
     p = map_sub.add_parser(
         "suggest",
@@ -319,12 +401,21 @@ def build_parser() -> argparse.ArgumentParser:
         description="proposer un fichier de correspondance (YAML) pour un export : colonnes et "
         "réponses rapprochées du dictionnaire, « À COMPLÉTER » là où rien n'est reconnu",
         epilog="exemple :\n  iaobs map suggest data/raw/enquete_limesurvey.csv --output data/raw/enquete.yaml\n"
-        "  puis, dans study.toml : profile = \"data/raw/enquete.yaml\"",
+        '  puis, dans study.toml : profile = "data/raw/enquete.yaml"',
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("file", help="l'export de l'outil d'enquête (csv, xlsx…)")
-    p.add_argument("--output", default=None, help="fichier YAML à écrire (défaut : <export>.mapping.yaml à côté de l'export)")
-    p.add_argument("--profile", default=None, choices=("template", "limesurvey", "google-forms", "kobo", "surveymonkey", "sphinx"), help="outil d'enquête (défaut : détecté d'après les colonnes)")
+    p.add_argument(
+        "--output",
+        default=None,
+        help="fichier YAML à écrire (défaut : <export>.mapping.yaml à côté de l'export)",
+    )
+    p.add_argument(
+        "--profile",
+        default=None,
+        choices=("template", "limesurvey", "google-forms", "kobo", "surveymonkey", "sphinx"),
+        help="outil d'enquête (défaut : détecté d'après les colonnes)",
+    )
     p.add_argument("--sheet", default=None, help="feuille à lire (défaut : détectée)")
     p.add_argument("--study", default=None, help="dossier d'une étude (ses secteurs et libellés)")
     p.set_defaults(func=cmd_map_suggest)

@@ -193,7 +193,14 @@ _SCHEMA: dict[str, set[str]] = {
     "sources": set(),
 }
 _SOURCE_KEYS = {
-    "path", "profile", "sheet", "header_row", "sector", "questionnaire", "mapping", "wave"
+    "path",
+    "profile",
+    "sheet",
+    "header_row",
+    "sector",
+    "questionnaire",
+    "mapping",
+    "wave",
 }
 _SECTOR_KEYS = {"label", "naf"}
 _SLUG = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
@@ -203,8 +210,10 @@ _WAVE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
 def _unknown(keys: set[str], known: set[str], where: str, file: Path) -> None:
     for key in sorted(keys - known):
         close = difflib.get_close_matches(key, sorted(known), n=1)
-        hint = f"vouliez-vous dire « {close[0]} » ?" if close else (
-            "clés possibles : " + ", ".join(sorted(known))
+        hint = (
+            f"vouliez-vous dire « {close[0]} » ?"
+            if close
+            else ("clés possibles : " + ", ".join(sorted(known)))
         )
         raise ConfigError(f"clé inconnue « {key} » dans {where}", file=file, hint=hint)
 
@@ -214,13 +223,11 @@ def _label(value: Any, where: str, file: Path) -> Label:
         return Label(value, value)
     if isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value):
         return Label(value[0], value[1])
-    raise ConfigError(
-        f"{where} : libellé attendu (texte, ou [français, anglais])", file=file
-    )
+    raise ConfigError(f"{where} : libellé attendu (texte, ou [français, anglais])", file=file)
 
 
 def _typed(dc: type, values: Mapping[str, Any], where: str, file: Path) -> Any:
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
     defaults = dc()
     for key, value in values.items():
         default = getattr(defaults, key)
@@ -229,7 +236,7 @@ def _typed(dc: type, values: Mapping[str, Any], where: str, file: Path) -> Any:
                 isinstance(m, list) and all(isinstance(v, str) for v in m) for m in value
             ):
                 raise ConfigError(
-                    f"{where}.rake : liste de marges attendue, ex. [[\"secteur\", \"taille\"], [\"departement\"]]",
+                    f'{where}.rake : liste de marges attendue, ex. [["secteur", "taille"], ["departement"]]',
                     file=file,
                 )
             kwargs[key] = tuple(tuple(m) for m in value)
@@ -258,9 +265,11 @@ def _discover_sources(root: Path, waves: tuple[str, ...] = ()) -> list[Source]:
     if not raw.is_dir():
         return []
     found = sorted(
-        p for p in raw.rglob("*") if p.is_file() and p.suffix.lower() in RAW_SUFFIXES
-        and not p.name.startswith((".", "~$"))
+        p
+        for p in raw.rglob("*")
+        if p.is_file() and p.suffix.lower() in RAW_SUFFIXES and not p.name.startswith((".", "~$"))
     )
+
     def wave_of(path: Path) -> str | None:
         first = path.relative_to(raw).parts[0] if len(path.relative_to(raw).parts) > 1 else ""
         return first if first in waves else None
@@ -323,7 +332,7 @@ def load_study(path: str | Path = ".") -> Study:
     waves = study.get("waves", [])
     if not isinstance(waves, list) or not all(isinstance(w, str | int) for w in waves):
         raise ConfigError(
-            "[study] waves : liste de vagues attendue, ex. waves = [\"2019\", \"2020\"]",
+            '[study] waves : liste de vagues attendue, ex. waves = ["2019", "2020"]',
             file=file,
         )
     waves = [str(w).strip() for w in waves]
@@ -358,7 +367,9 @@ def load_study(path: str | Path = ".") -> Study:
             naf = spec.get("naf", [])
             if not isinstance(naf, list) or not all(isinstance(n, str) for n in naf):
                 raise ConfigError(f"[sectors.{code}] naf : liste de codes NAF attendue", file=file)
-            sectors[code] = Sector(code, _label(spec.get("label", code), f"sectors.{code}", file), tuple(naf))
+            sectors[code] = Sector(
+                code, _label(spec.get("label", code), f"sectors.{code}", file), tuple(naf)
+            )
         if not sectors:
             raise ConfigError("[sectors] ne définit aucun secteur", file=file)
 
@@ -395,7 +406,9 @@ def load_study(path: str | Path = ".") -> Study:
                 raise ConfigError(
                     f"{where} : profil inconnu « {profile} »",
                     file=file,
-                    hint="profils : " + ", ".join(PROFILES) + ", ou le chemin d'un fichier de correspondance YAML",
+                    hint="profils : "
+                    + ", ".join(PROFILES)
+                    + ", ou le chemin d'un fichier de correspondance YAML",
                 )
         sector = spec.get("sector")
         if sector is not None and sector not in known_sectors:
@@ -403,7 +416,9 @@ def load_study(path: str | Path = ".") -> Study:
             raise ConfigError(
                 f"{where} : secteur inconnu « {sector} »",
                 file=file,
-                hint=f"vouliez-vous dire « {close[0]} » ?" if close else "secteurs : " + ", ".join(sorted(known_sectors)),
+                hint=f"vouliez-vous dire « {close[0]} » ?"
+                if close
+                else "secteurs : " + ", ".join(sorted(known_sectors)),
             )
         source_wave = str(spec["wave"]).strip() if "wave" in spec else None
         if source_wave is not None and source_wave != wave and source_wave not in waves:
@@ -411,7 +426,7 @@ def load_study(path: str | Path = ".") -> Study:
                 f"{where} : vague « {source_wave} » inconnue",
                 file=file,
                 hint="déclarez les vagues de l'étude dans [study], ex. waves = "
-                f"[\"{source_wave}\", \"{wave}\"]",
+                f'["{source_wave}", "{wave}"]',
             )
         questionnaire = str(spec.get("questionnaire", "entreprises"))
         if questionnaire not in ("entreprises", "formation"):

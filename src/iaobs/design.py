@@ -352,7 +352,6 @@ class SurveyDesign:
             e = e[:, None]
         return index.variance(self, e)
 
-
     def variance_from_sums(
         self,
         t1: np.ndarray,
@@ -397,6 +396,7 @@ class SurveyDesign:
         cross -= ((ch[:, None] * t2).reshape(H, G, L) * bbar_beta).sum(axis=0)
         quad = np.einsum("pgl,pq,qgl->gl", beta, alg.q, beta)
         return np.maximum(v0 - 2.0 * cross + quad, 0.0)
+
 
 @dataclass(frozen=True)
 class _CalibrationAlgebra:

@@ -508,9 +508,7 @@ def _coded_block(name: str, series: pd.Series, var: Variable) -> _Block:
 
 def _as_float(series: pd.Series) -> np.ndarray:
     """Numbers as float64, NaN where missing or not a number."""
-    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(
-        series.dtype
-    ):
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
         return series.to_numpy(dtype="float64", na_value=np.nan)
     return pd.to_numeric(series, errors="coerce").astype("float64").to_numpy(na_value=np.nan)
 
@@ -534,9 +532,7 @@ def _flag_block(name: str, series: pd.Series, family: str) -> _Block:
 def _mean_block(name: str, series: pd.Series) -> _Block:
     v = _as_float(series)
     base = ~np.isnan(v)
-    return _Block(
-        name, [""], "mean", name, ["mean"], real=np.nan_to_num(v), real_base=base
-    )
+    return _Block(name, [""], "mean", name, ["mean"], real=np.nan_to_num(v), real_base=base)
 
 
 def _blocks(

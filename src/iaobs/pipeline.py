@@ -182,7 +182,7 @@ def clean_study(study: Any) -> CleanResult:
         raise ConfigError(
             "l'étude ne déclare aucun fichier de données",
             file=Path(study.root) / "study.toml",
-            hint="ajoutez une section [[sources]] avec path = \"data/raw/…\"",
+            hint='ajoutez une section [[sources]] avec path = "data/raw/…"',
         )
     key = study.pseudonym_key()
     language = study.language
@@ -191,30 +191,58 @@ def clean_study(study: Any) -> CleanResult:
     errors: list[IaobsError] = []
     for source in study.sources:
         questionnaire = source.questionnaire
-        dictionary = study.dictionary if questionnaire == "entreprises" else study.training_dictionary
+        dictionary = (
+            study.dictionary if questionnaire == "entreprises" else study.training_dictionary
+        )
         name = _relative(Path(source.path), Path(study.root))
         base = {"file": name, "questionnaire": questionnaire, "profile": source.profile}
         try:
             raw, mapped = _read_and_map(
-                Path(source.path), dictionary, sheet=source.sheet, header_row=source.header_row,
-                profile=source.profile, mapping=source.mapping, max_file_mb=study.max_file_mb,
+                Path(source.path),
+                dictionary,
+                sheet=source.sheet,
+                header_row=source.header_row,
+                profile=source.profile,
+                mapping=source.mapping,
+                max_file_mb=study.max_file_mb,
             )
             frame = mapped.frame.copy(deep=False)  # copy on write: the columns are shared
             frame["_source_file"] = name
             if "_source_sheet" not in frame:
                 frame["_source_sheet"] = getattr(raw, "sheet", None)
             result = clean_responses(
-                frame, dictionary, stated_sector=source.sector, language=language, key=key,
-                file=name, sheet=getattr(raw, "sheet", None), resolve_duplicates=False,
+                frame,
+                dictionary,
+                stated_sector=source.sector,
+                language=language,
+                key=key,
+                file=name,
+                sheet=getattr(raw, "sheet", None),
+                resolve_duplicates=False,
             )
             result = apply_profile_rejects(result, frame, language=language)
         except (InputError, ConfigError) as exc:
             errors.append(exc)
-            entries.append({**base, "sheet": source.sheet, "status": "failed", "message": str(exc),
-                            "read": 0, "kept": 0, "rejected": 0})
+            entries.append(
+                {
+                    **base,
+                    "sheet": source.sheet,
+                    "status": "failed",
+                    "message": str(exc),
+                    "read": 0,
+                    "kept": 0,
+                    "rejected": 0,
+                }
+            )
             continue
-        entry = {**base, **_file_entry(raw, mapped, name), "status": "ok", "message": None,
-                 "read": result.quality["read"], "corrections": result.quality["corrections"]}
+        entry = {
+            **base,
+            **_file_entry(raw, mapped, name),
+            "status": "ok",
+            "message": None,
+            "read": result.quality["read"],
+            "corrections": result.quality["corrections"],
+        }
         entries.append(entry)
         results[questionnaire].append(result)
     if len(errors) == len(study.sources):
@@ -229,7 +257,9 @@ def clean_study(study: Any) -> CleanResult:
     for questionnaire, parts in results.items():
         if not parts:
             continue
-        dictionary = study.dictionary if questionnaire == "entreprises" else study.training_dictionary
+        dictionary = (
+            study.dictionary if questionnaire == "entreprises" else study.training_dictionary
+        )
         merged = CleanResult(
             responses=_concat([p.responses for p in parts]),
             rejects=_concat([p.rejects for p in parts]),
@@ -242,9 +272,17 @@ def clean_study(study: Any) -> CleanResult:
         combined[questionnaire] = merged
 
     # quality, per file, with the invariant rows read = kept + rejected
-    totals: dict[str, Any] = {"files": len(entries), "failed": len(errors), "read": 0, "kept": 0,
-                              "rejected": 0, "blank_rows_skipped": 0, "corrections": {},
-                              "findings": {}, "rejected_by_rule": {}}
+    totals: dict[str, Any] = {
+        "files": len(entries),
+        "failed": len(errors),
+        "read": 0,
+        "kept": 0,
+        "rejected": 0,
+        "blank_rows_skipped": 0,
+        "corrections": {},
+        "findings": {},
+        "rejected_by_rule": {},
+    }
     for entry in entries:
         if entry["status"] == "ok":
             merged = combined[entry["questionnaire"]]
@@ -268,8 +306,10 @@ def clean_study(study: Any) -> CleanResult:
     _write_parquet(company, outputs["responses"])
     if "formation" in combined or any(s.questionnaire == "formation" for s in study.sources):
         outputs["formation"] = out_dir / OUTPUTS["formation"]
-        _write_parquet(_responses_frame(combined.get("formation"), study.training_dictionary),
-                       outputs["formation"])
+        _write_parquet(
+            _responses_frame(combined.get("formation"), study.training_dictionary),
+            outputs["formation"],
+        )
     rejects = _concat([r.rejects for r in combined.values()])
     if rejects.empty:
         rejects = pd.DataFrame(columns=["questionnaire", *PROVENANCE, "reasons", "rules"])
@@ -430,48 +470,96 @@ def validate_files(
         source = sources.get(path.resolve())
         questionnaire = source.questionnaire if source is not None else "entreprises"
         if study is not None:
-            dictionary = study.dictionary if questionnaire == "entreprises" else study.training_dictionary
+            dictionary = (
+                study.dictionary if questionnaire == "entreprises" else study.training_dictionary
+            )
         else:
             dictionary = load_dictionary(questionnaire)
         use_profile = source.profile if source is not None and profile == "template" else profile
         mapping = source.mapping if source is not None and use_profile == "mapping" else None
-        if mapping is None and use_profile not in ("template", "limesurvey", "google-forms", "kobo",
-                                                   "surveymonkey", "sphinx", "mapping"):
+        if mapping is None and use_profile not in (
+            "template",
+            "limesurvey",
+            "google-forms",
+            "kobo",
+            "surveymonkey",
+            "sphinx",
+            "mapping",
+        ):
             mapping, use_profile = Path(use_profile), "mapping"
         stated = sector if sector is not None else (source.sector if source is not None else None)
         name = _relative(path, Path(study.root) if study is not None else Path.cwd())
         try:
             if not path.exists():
-                raise InputError("fichier introuvable", file=path,
-                                 hint="vérifiez le chemin du fichier")
+                raise InputError(
+                    "fichier introuvable", file=path, hint="vérifiez le chemin du fichier"
+                )
             raw, mapped = _read_and_map(
-                path, dictionary,
+                path,
+                dictionary,
                 sheet=source.sheet if source is not None else None,
                 header_row=source.header_row if source is not None else None,
-                profile=use_profile, mapping=mapping,
+                profile=use_profile,
+                mapping=mapping,
                 max_file_mb=study.max_file_mb if study is not None else 200.0,
             )
             frame = mapped.frame.copy()
             frame["_source_file"] = name
-            result = clean_responses(frame, dictionary, stated_sector=stated, language=language,
-                                     key=key, file=name, sheet=getattr(raw, "sheet", None))
+            result = clean_responses(
+                frame,
+                dictionary,
+                stated_sector=stated,
+                language=language,
+                key=key,
+                file=name,
+                sheet=getattr(raw, "sheet", None),
+            )
             result = apply_profile_rejects(result, frame, language=language)
         except (InputError, ConfigError) as exc:
             message = str(exc)
-            tables.append(pd.DataFrame([{
-                "file": name, "sheet": None, "row": None, "column": "", "value": "",
-                "rule": "fichier_illisible", "severity": BLOCKING, "message": message,
-            }]))
-            files.append({"file": name, "sheet": None, "status": "failed", "message": message,
-                          "read": 0, "kept": 0, "rejected": 0, "blank_rows_skipped": 0,
-                          "unmapped_columns": []})
+            tables.append(
+                pd.DataFrame(
+                    [
+                        {
+                            "file": name,
+                            "sheet": None,
+                            "row": None,
+                            "column": "",
+                            "value": "",
+                            "rule": "fichier_illisible",
+                            "severity": BLOCKING,
+                            "message": message,
+                        }
+                    ]
+                )
+            )
+            files.append(
+                {
+                    "file": name,
+                    "sheet": None,
+                    "status": "failed",
+                    "message": message,
+                    "read": 0,
+                    "kept": 0,
+                    "rejected": 0,
+                    "blank_rows_skipped": 0,
+                    "unmapped_columns": [],
+                }
+            )
             continue
         tables.append(result.findings)
         entry = _file_entry(raw, mapped, name)
-        files.append({**entry, "status": "ok", "message": None,
-                      "read": result.quality["read"], "kept": result.quality["kept"],
-                      "rejected": result.quality["rejected"],
-                      "rejected_by_rule": result.quality["rejected_by_rule"]})
+        files.append(
+            {
+                **entry,
+                "status": "ok",
+                "message": None,
+                "read": result.quality["read"],
+                "kept": result.quality["kept"],
+                "rejected": result.quality["rejected"],
+                "rejected_by_rule": result.quality["rejected_by_rule"],
+            }
+        )
     findings = _concat(tables)
     if findings.empty:
         findings = empty_findings()
@@ -502,13 +590,13 @@ _TEXT: dict[str, dict[str, Any]] = {
     },
     "en": {
         "file": "{file}{sheet}: {read} rows read, {kept} kept, {rejected} rejected",
-        "sheet": " (sheet \"{sheet}\")",
+        "sheet": ' (sheet "{sheet}")',
         "failed": "{file}: unreadable — {message}",
         "counts": "  {blocking} blocking problem(s), {warnings} warning(s)",
         "rule": "  [{severity}] {rule}: {n} case(s)",
-        "example": "      row {row}, column \"{column}\": {message}",
+        "example": '      row {row}, column "{column}": {message}',
         "example_norow": "      {message}",
-        "more": "      … and {n} more (see findings.csv after \"iaobs clean\")",
+        "more": '      … and {n} more (see findings.csv after "iaobs clean")',
         "unmapped": "  unrecognised columns (ignored): {columns}",
         "ok": "No blocking problem: the files can be cleaned.",
         "ko": "Blocking problems will reject rows: fix them in the source files.",
@@ -531,25 +619,45 @@ def print_validation(findings: pd.DataFrame, summary: dict[str, Any], language: 
             blocking_any = True
             continue
         sheet = text["sheet"].format(sheet=entry["sheet"]) if entry.get("sheet") else ""
-        print(text["file"].format(file=name, sheet=sheet, read=_n(entry["read"]),
-                                  kept=_n(entry["kept"]), rejected=_n(entry["rejected"])), flush=True)
+        print(
+            text["file"].format(
+                file=name,
+                sheet=sheet,
+                read=_n(entry["read"]),
+                kept=_n(entry["kept"]),
+                rejected=_n(entry["rejected"]),
+            ),
+            flush=True,
+        )
         mine = findings[findings["file"].astype(str) == name]
         n_block = int((mine["severity"] == BLOCKING).sum())
         blocking_any |= n_block > 0
-        print(text["counts"].format(blocking=_n(n_block),
-                                    warnings=_n(int((mine["severity"] == WARNING).sum()))), flush=True)
+        print(
+            text["counts"].format(
+                blocking=_n(n_block), warnings=_n(int((mine["severity"] == WARNING).sum()))
+            ),
+            flush=True,
+        )
         if entry.get("unmapped_columns"):
             print(text["unmapped"].format(columns=", ".join(entry["unmapped_columns"])), flush=True)
         if mine.empty:
             continue
         order = mine.assign(_b=(mine["severity"] != BLOCKING).astype(int))
         for (_b, rule, severity), group in order.groupby(["_b", "rule", "severity"], sort=True):
-            print(text["rule"].format(severity=text["sev"].get(severity, severity), rule=rule,
-                                      n=_n(len(group))), flush=True)
+            print(
+                text["rule"].format(
+                    severity=text["sev"].get(severity, severity), rule=rule, n=_n(len(group))
+                ),
+                flush=True,
+            )
             for row in group.head(3).itertuples(index=False):
                 if pd.notna(row.row):
-                    print(text["example"].format(row=int(row.row), column=row.column,
-                                                 message=row.message), flush=True)
+                    print(
+                        text["example"].format(
+                            row=int(row.row), column=row.column, message=row.message
+                        ),
+                        flush=True,
+                    )
                 else:
                     print(text["example_norow"].format(message=row.message), flush=True)
             if len(group) > 3:

@@ -107,7 +107,7 @@ def siren_is_valid(digits: pd.Series) -> pd.Series:
         chosen = text[nine]
         joined = "".join(chosen)
         if joined.isascii():
-            arr = (np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(-1, 9) - 48)
+            arr = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(-1, 9) - 48
             arr = arr.astype(np.int64)
         else:
             arr = np.array([[int(c) for c in s] for s in chosen], dtype=np.int64)
@@ -153,8 +153,9 @@ def resolve_duplicates(
     frame = responses.reset_index(drop=True)
     keys = [k for k in keys if k in frame]
     if not keys or frame.empty:
-        return frame, frame.iloc[0:0].assign(_kept_file=pd.Series(dtype="object"),
-                                             _kept_row=pd.Series(dtype="object"))
+        return frame, frame.iloc[0:0].assign(
+            _kept_file=pd.Series(dtype="object"), _kept_row=pd.Series(dtype="object")
+        )
     present = frame[keys].notna().all(axis=1).to_numpy()
     complete = (
         (frame[status_column].astype("object") == "complet").to_numpy()

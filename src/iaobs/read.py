@@ -889,8 +889,9 @@ def _read_csv_columns(
         columns = [c[keep] for c in columns]
     names: list[str | None] = [_header_name(v) for v in header_cells]
     notes[:] = mine
-    return _table(path, None, digest, names, columns, numbers, int(blank.sum()), header_number,
-                  notes)
+    return _table(
+        path, None, digest, names, columns, numbers, int(blank.sum()), header_number, notes
+    )
 
 
 _COMMA_NUMBER = re.compile(r"^[-+]?\d{1,3}(?:[ \u00a0\u202f.]?\d{3})*,\d+$")
@@ -1037,9 +1038,7 @@ def _find_header(
             break
     if not head:
         raise InputError(
-            "la feuille est vide"
-            if sheet is not None
-            else "le fichier ne contient aucune donnée",
+            "la feuille est vide" if sheet is not None else "le fichier ne contient aucune donnée",
             file=path,
             sheet=sheet,
             hint="vérifiez que vous avez envoyé le bon fichier (ou la bonne feuille)",
@@ -1096,9 +1095,9 @@ def _build(
     for row in data:
         if len(row) < width:
             row.extend([None] * (width - len(row)))
-    columns: list[Any] = [list(col) for col in zip(*data, strict=True)] if data else [
-        [] for _ in range(width)
-    ]
+    columns: list[Any] = (
+        [list(col) for col in zip(*data, strict=True)] if data else [[] for _ in range(width)]
+    )
     return _table(path, sheet, digest, names, columns, numbers, blank, header_number, notes)
 
 
@@ -1139,8 +1138,11 @@ def _table(
         if reserved in final:
             final[final.index(reserved)] = f"{reserved}.original"
     data = {
-        k: (pd.Series(columns[j], dtype=object) if j < width else pd.Series([None] * n_rows,
-                                                                          dtype=object))
+        k: (
+            pd.Series(columns[j], dtype=object)
+            if j < width
+            else pd.Series([None] * n_rows, dtype=object)
+        )
         for k, j in enumerate(keep)
     }
     frame = pd.DataFrame(data) if data else pd.DataFrame(index=pd.RangeIndex(n_rows))

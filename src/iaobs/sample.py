@@ -76,7 +76,9 @@ EUROSTAT_2024 = (
     "Eurostat, enquête TIC 2024 (isoc_eb_ai) : 13,5 % des entreprises de 10 salariés ou plus "
     "de l'UE utilisent l'IA ; l'analyse de texte est la technologie la plus citée"
 )
-ILLUSTRATIVE = "hypothèse illustrative de l'étude exemple (ordre de grandeur plausible, non officiel)"
+ILLUSTRATIVE = (
+    "hypothèse illustrative de l'étude exemple (ordre de grandeur plausible, non officiel)"
+)
 
 POPULATION_MODEL: dict[str, Assumption] = {
     "firms_by_sector": Assumption(
@@ -137,7 +139,8 @@ POPULATION_MODEL: dict[str, Assumption] = {
             "transport_logistique": Assumption(0.05, INSEE_TIC_2024 + " (transport)"),
             "logiciel": Assumption(0.42, INSEE_TIC_2024 + " (information-communication)"),
             "industrie": Assumption(
-                0.09, "hypothèse : proche de la moyenne des 10 salariés ou plus (" + INSEE_TIC_2024 + ")"
+                0.09,
+                "hypothèse : proche de la moyenne des 10 salariés ou plus (" + INSEE_TIC_2024 + ")",
             ),
         },
         "taux d'usage de l'IA des PME (10-249 salariés) par secteur ; le taux publié pour les "
@@ -152,9 +155,7 @@ POPULATION_MODEL: dict[str, Assumption] = {
                 "moitié de celui des 10-49 salariés",
             ),
             "pme": Assumption(0.0, "référence"),
-            "eti": Assumption(
-                1.49, INSEE_TIC_2024 + " : logit(33 %) − logit(10 %) ≈ 1,49"
-            ),
+            "eti": Assumption(1.49, INSEE_TIC_2024 + " : logit(33 %) − logit(10 %) ≈ 1,49"),
             "ge": Assumption(2.2, "hypothèse : environ une grande entreprise sur deux"),
         },
         "écart de log-cote d'usage de l'IA par rapport aux PME",
@@ -194,8 +195,18 @@ NAF_CODES: dict[str, tuple[tuple[str, ...], tuple[float, ...]]] = {
         (0.05, 0.10, 0.02, 0.03, 0.10, 0.65, 0.05),
     ),
     "transport_logistique": (
-        ("49.41A", "49.41B", "49.10Z", "49.39A", "52.10B", "52.29A", "52.29B", "53.20Z", "50.20Z",
-         "49.32Z"),
+        (
+            "49.41A",
+            "49.41B",
+            "49.10Z",
+            "49.39A",
+            "52.10B",
+            "52.29A",
+            "52.29B",
+            "53.20Z",
+            "50.20Z",
+            "49.32Z",
+        ),
         (0.30, 0.15, 0.02, 0.08, 0.10, 0.10, 0.07, 0.08, 0.02, 0.08),
     ),
     "logiciel": (
@@ -203,8 +214,23 @@ NAF_CODES: dict[str, tuple[tuple[str, ...], tuple[float, ...]]] = {
         (0.02, 0.05, 0.08, 0.35, 0.25, 0.05, 0.03, 0.10, 0.07),
     ),
     "industrie": (
-        ("10.71C", "10.13A", "25.62B", "25.11Z", "22.22Z", "28.29B", "33.12Z", "16.10A", "20.59Z",
-         "29.32Z", "24.10Z", "13.92Z", "18.12Z", "31.09B", "27.12Z"),
+        (
+            "10.71C",
+            "10.13A",
+            "25.62B",
+            "25.11Z",
+            "22.22Z",
+            "28.29B",
+            "33.12Z",
+            "16.10A",
+            "20.59Z",
+            "29.32Z",
+            "24.10Z",
+            "13.92Z",
+            "18.12Z",
+            "31.09B",
+            "27.12Z",
+        ),
         (0.16, 0.04, 0.10, 0.08, 0.06, 0.06, 0.12, 0.04, 0.04, 0.04, 0.02, 0.04, 0.08, 0.08, 0.04),
     ),
 }
@@ -350,9 +376,7 @@ def _flags(
 
 
 def _strip_accents(text: str) -> str:
-    return "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-    )
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def _slug(text: str) -> str:
@@ -382,7 +406,10 @@ def population_margins(dictionary: Dictionary | None = None) -> pd.DataFrame:
     ge_dep_shares = [POPULATION_MODEL["large_firm_departement_shares"].value[d] for d in deps]
     rows = []
     for sector in dictionary.sectors:
-        by_size = [*_largest_remainder(firms[sector] - large[sector], shares[sector]), large[sector]]
+        by_size = [
+            *_largest_remainder(firms[sector] - large[sector], shares[sector]),
+            large[sector],
+        ]
         for size, n_size in zip(dictionary.size_classes, by_size, strict=True):
             split = _largest_remainder(n_size, ge_dep_shares if size == "ge" else dep_shares)
             for dep, n in zip(deps, split, strict=True):
@@ -417,23 +444,29 @@ def _population_answers(
     n = len(s)
     sector_name = np.array(sectors, dtype=object)[s]
     is_ = {name: sector_name == name for name in sectors}
-    cols: dict[str, Any] = {"secteur": sector_name, "taille": np.array(sizes, dtype=object)[t],
-                            "departement": dep}
+    cols: dict[str, Any] = {
+        "secteur": sector_name,
+        "taille": np.array(sizes, dtype=object)[t],
+        "departement": dep,
+    }
 
     naf = np.empty(n, dtype=object)
     for name in sectors:
         codes, weights = NAF_CODES[name]
         mask = is_[name]
-        naf[mask] = np.array(codes, dtype=object)[rng.choice(len(codes), size=int(mask.sum()), p=weights)]
+        naf[mask] = np.array(codes, dtype=object)[
+            rng.choice(len(codes), size=int(mask.sum()), p=weights)
+        ]
     cols["naf_code"] = naf
     cols["effectif"] = _headcounts(rng, t)
 
     # --- adoption (the calibrated part of the model)
     rate = POPULATION_MODEL["ai_rate_sme"].value
     shift = POPULATION_MODEL["ai_size_log_odds"].value
-    log_odds = np.array([_logit(rate[name].value) for name in sectors])[s] + np.array(
-        [shift[size].value for size in sizes]
-    )[t]
+    log_odds = (
+        np.array([_logit(rate[name].value) for name in sectors])[s]
+        + np.array([shift[size].value for size in sizes])[t]
+    )
     adopt = rng.random(n) < _expit(log_odds)
     a = adopt.astype(float)
     big = (t >= 2).astype(float)
@@ -456,11 +489,17 @@ def _population_answers(
         return 4 - _ordered(rng, latent, (-2.2, -0.9, 0.3, 1.6))
 
     # identification
-    group_p = np.array([[0.90, 0.08, 0.02], [0.65, 0.25, 0.10], [0.25, 0.45, 0.30], [0.05, 0.55, 0.40]])
+    group_p = np.array(
+        [[0.90, 0.08, 0.02], [0.65, 0.25, 0.10], [0.25, 0.45, 0.30], [0.05, 0.55, 0.40]]
+    )
     coded("groupe", _pick(rng, group_p[t]), nsp=0.02)
     role_p = np.array(
-        [[0.80, 0.05, 0.03, 0.05, 0.05, 0.02], [0.40, 0.25, 0.12, 0.10, 0.10, 0.03],
-         [0.10, 0.40, 0.25, 0.10, 0.12, 0.03], [0.05, 0.40, 0.30, 0.10, 0.12, 0.03]]
+        [
+            [0.80, 0.05, 0.03, 0.05, 0.05, 0.02],
+            [0.40, 0.25, 0.12, 0.10, 0.10, 0.03],
+            [0.10, 0.40, 0.25, 0.10, 0.12, 0.03],
+            [0.05, 0.40, 0.30, 0.10, 0.12, 0.03],
+        ]
     )
     coded("fonction_repondant", _pick(rng, role_p[t]), nsp=0)
 
@@ -472,7 +511,9 @@ def _population_answers(
     for k, option in enumerate(options):
         cols[f"techno__{option}"] = techno[:, k]
     cols["ia_usage"] = a
-    stage_adopt = np.where(big[:, None] > 0, [0.0, 0.0, 0.25, 0.45, 0.30], [0.0, 0.0, 0.40, 0.42, 0.18])
+    stage_adopt = np.where(
+        big[:, None] > 0, [0.0, 0.0, 0.25, 0.45, 0.30], [0.0, 0.0, 0.40, 0.42, 0.18]
+    )
     p_watch = np.clip(0.30 + 0.10 * t + 0.25 * soft, 0, 0.9)
     stage_non = np.column_stack([1 - p_watch, p_watch, np.zeros((n, 3))])
     coded("ia_stade", _pick(rng, np.where(adopt[:, None], stage_adopt, stage_non)), nsp=0.03)
@@ -484,29 +525,47 @@ def _population_answers(
     gen_p = np.where(adopt[:, None], [0.15, 0.30, 0.25, 0.30], [0.60, 0.33, 0.04, 0.03])
     coded("ia_generative", _pick(rng, gen_p), nsp=0.04)
     acq_p = np.column_stack(
-        [0.15 + 0.35 * soft + 0.1 * big, np.full(n, 0.35), np.full(n, 0.15) + 0.15 * soft,
-         np.full(n, 0.45), np.full(n, 0.30)]
+        [
+            0.15 + 0.35 * soft + 0.1 * big,
+            np.full(n, 0.35),
+            np.full(n, 0.15) + 0.15 * soft,
+            np.full(n, 0.45),
+            np.full(n, 0.30),
+        ]
     )
     acq = _flags(rng, acq_p, adopt)
     for k, option in enumerate(dictionary["mode_acquisition"].options):
         cols[f"mode_acquisition__{option}"] = acq[:, k]
-    coded("budget_ia", _ordered(rng, 2.2 * a + 0.9 * t + 0.5 * soft, (0.8, 2.3, 3.4, 4.6, 6.0)), nsp=0.10)
+    coded(
+        "budget_ia",
+        _ordered(rng, 2.2 * a + 0.9 * t + 0.5 * soft, (0.8, 2.3, 3.4, 4.6, 6.0)),
+        nsp=0.10,
+    )
     watching = np.asarray(cols["ia_stade"] == "veille")
     horizon_p = np.where(
-        adopt[:, None], [0.45, 0.30, 0.25], np.where(watching[:, None], [0.15, 0.30, 0.55], [0.03, 0.07, 0.90])
+        adopt[:, None],
+        [0.45, 0.30, 0.25],
+        np.where(watching[:, None], [0.15, 0.30, 0.55], [0.03, 0.07, 0.90]),
     )
     coded("projet_horizon", _pick(rng, horizon_p), nsp=0.06)
 
     # impact on jobs
     impact = list(dictionary["impact_effectifs"].codes)
-    impact_p = np.where(adopt[:, None], [0.03, 0.17, 0.62, 0.15, 0.03], [0.01, 0.06, 0.83, 0.08, 0.02])
+    impact_p = np.where(
+        adopt[:, None], [0.03, 0.17, 0.62, 0.15, 0.03], [0.01, 0.06, 0.83, 0.08, 0.02]
+    )
     values = np.array(impact, dtype=object)[_pick(rng, impact_p)]
     u = rng.random(n)
     values[u < 0.08] = "nsp"
     values[(u >= 0.08) & (u < 0.08 + 0.08 * (1 - a) * (t == 0))] = "non_concerne"
     cols["impact_effectifs"] = values
-    item_shift = {"production": -0.2, "administratif": -0.6, "commercial": 0.0, "technique_it": 0.6,
-                  "encadrement": 0.1}
+    item_shift = {
+        "production": -0.2,
+        "administratif": -0.6,
+        "commercial": 0.0,
+        "technique_it": 0.6,
+        "encadrement": 0.1,
+    }
     for item, shift_ in item_shift.items():
         latent = shift_ * (1 + a) - 0.3 * is_["industrie"] * (item == "production")
         values = np.array(impact, dtype=object)[_ordered(rng, latent, (-3.0, -1.3, 1.5, 3.2))]
@@ -516,7 +575,10 @@ def _population_answers(
         cols[f"impact_famille__{item}"] = values
     exposure = 0.6 * is_["expertise_comptable"] + 0.4 * (is_["banque"] | is_["assurance"])
     coded("taches_automatisables", _ordered(rng, 0.8 * a + exposure, (0.3, 1.8, 3.5)), nsp=0.12)
-    coded("nouveaux_metiers", (rng.random(n) >= _expit(-3.2 + 1.8 * a + 0.8 * t + 0.8 * soft)).astype(int))
+    coded(
+        "nouveaux_metiers",
+        (rng.random(n) >= _expit(-3.2 + 1.8 * a + 0.8 * t + 0.8 * soft)).astype(int),
+    )
     hires = rng.poisson(np.exp(-3.5 + 1.3 * a + 1.1 * t + 1.0 * soft))
     cols["recrutements_ia_12m"] = hires
     difficulty = np.array(codes_of("difficulte_recrutement"), dtype=object)[
@@ -527,11 +589,17 @@ def _population_answers(
 
     # skills
     need = ANSWER_MODEL["skills_need"].value
-    firm_need = need["adoption_effect"] * a + need["size_effect"] * t + rng.normal(0, need["firm_sd"], n)
+    firm_need = (
+        need["adoption_effect"] * a + need["size_effect"] * t + rng.normal(0, need["firm_sd"], n)
+    )
     skill_shift = {
-        "tech_ia": -0.6 + 0.8 * soft, "donnees": np.full(n, 0.3), "usage_metier_ia": np.full(n, 0.4),
-        "cyber_conformite": 0.2 + 0.4 * (is_["banque"] | is_["assurance"]), "transverses": np.full(n, 0.5),
-        "relationnelles": np.full(n, 0.2), "conduite_changement": np.full(n, 0.1),
+        "tech_ia": -0.6 + 0.8 * soft,
+        "donnees": np.full(n, 0.3),
+        "usage_metier_ia": np.full(n, 0.4),
+        "cyber_conformite": 0.2 + 0.4 * (is_["banque"] | is_["assurance"]),
+        "transverses": np.full(n, 0.5),
+        "relationnelles": np.full(n, 0.2),
+        "conduite_changement": np.full(n, 0.1),
     }
     besoin = list(dictionary["besoin_comp"].codes)
     latents = []
@@ -549,15 +617,31 @@ def _population_answers(
     # training
     coded("part_formes_ia", _ordered(rng, 2.0 * a + 0.3 * t + 0.8 * soft, (1.2, 2.6, 3.8, 5.0)))
     pub_p = np.column_stack(
-        [np.full(n, 0.35), np.full(n, 0.45), np.full(n, 0.40), np.full(n, 0.30),
-         0.25 + 0.20 * (is_["industrie"] | is_["transport_logistique"]), 0.25 + 0.20 * soft]
+        [
+            np.full(n, 0.35),
+            np.full(n, 0.45),
+            np.full(n, 0.40),
+            np.full(n, 0.30),
+            0.25 + 0.20 * (is_["industrie"] | is_["transport_logistique"]),
+            0.25 + 0.20 * soft,
+        ]
     )
     for name, probs in (
         ("publics_prioritaires", pub_p),
         ("formats_formation", np.tile([0.40, 0.35, 0.30, 0.20, 0.35, 0.15], (n, 1))),
-        ("financement", np.column_stack(
-            [np.full(n, 0.45), 0.45 + 0.2 * (t == 0), np.full(n, 0.20), np.full(n, 0.10),
-             np.full(n, 0.15), 0.20 + 0.15 * big])),
+        (
+            "financement",
+            np.column_stack(
+                [
+                    np.full(n, 0.45),
+                    0.45 + 0.2 * (t == 0),
+                    np.full(n, 0.20),
+                    np.full(n, 0.10),
+                    np.full(n, 0.15),
+                    0.20 + 0.15 * big,
+                ]
+            ),
+        ),
     ):
         flags = _flags(rng, probs, everyone)
         for k, option in enumerate(dictionary[name].options):
@@ -570,7 +654,10 @@ def _population_answers(
     freins = _flags(rng, freins_p, everyone)
     for k, option in enumerate(dictionary["freins"].options):
         cols[f"freins__{option}"] = freins[:, k]
-    coded("opinion_opportunite", accord(1.2 * a + 0.2 * t + 0.6 * soft - 0.2 * is_["transport_logistique"]))
+    coded(
+        "opinion_opportunite",
+        accord(1.2 * a + 0.2 * t + 0.6 * soft - 0.2 * is_["transport_logistique"]),
+    )
     exposed = is_["banque"] | is_["assurance"] | is_["expertise_comptable"]
     coded("opinion_menace_emploi", accord(0.3 * a + 0.4 * exposed - 0.8), nsp=0.06)
     cse = np.asarray(cols["effectif"]) >= 11
@@ -602,7 +689,8 @@ def _truth(frame: pd.DataFrame, dictionary: Dictionary) -> tuple[dict[str, Any],
     index = {
         dim: (levels, pd.Categorical(frame[dim], categories=levels).codes.astype(np.int64))
         for dim, levels in (
-            ("secteur", list(dictionary.sectors)), ("taille", list(dictionary.size_classes))
+            ("secteur", list(dictionary.sectors)),
+            ("taille", list(dictionary.size_classes)),
         )
     }
     truth: dict[str, Any] = {}
@@ -668,12 +756,16 @@ def _allocate(cells: pd.DataFrame, n_companies: int) -> np.ndarray:
     p_dep = POPULATION_MODEL["response_propensity_departement"].value
     closed = {tuple(c) for c in POPULATION_MODEL["no_response_cells"].value}
     sectors = list(alloc)
-    quotas = dict(zip(sectors, _largest_remainder(n_companies, [alloc[s] for s in sectors]), strict=True))
+    quotas = dict(
+        zip(sectors, _largest_remainder(n_companies, [alloc[s] for s in sectors]), strict=True)
+    )
     counts = cells["n_entreprises"].to_numpy().astype(float)
     propensity = np.array(
         [
             0.0 if (sec, size) in closed else p_size[size] * p_dep[dep]
-            for sec, size, dep in cells[["secteur", "taille", "departement"]].itertuples(index=False)
+            for sec, size, dep in cells[["secteur", "taille", "departement"]].itertuples(
+                index=False
+            )
         ]
     )
     out = np.zeros(len(cells), dtype=int)
@@ -705,26 +797,124 @@ def _allocate(cells: pd.DataFrame, n_companies: int) -> np.ndarray:
 # Names, dates and value rendering
 
 FIRST_NAMES = (
-    "Camille", "Julien", "Sophie", "Thomas", "Nadia", "Mehdi", "Claire", "Antoine", "Élodie",
-    "Karim", "Pauline", "Nicolas", "Léa", "Hugo", "Amandine", "Sébastien", "Inès", "Mathieu",
-    "Aurélie", "François", "Manon", "Rachid", "Céline", "Benoît", "Chloé", "Yann", "Sarah",
-    "Guillaume", "Fatima", "Jérôme", "Laetitia", "Olivier", "Émilie", "Maxime", "Samia", "Cédric",
+    "Camille",
+    "Julien",
+    "Sophie",
+    "Thomas",
+    "Nadia",
+    "Mehdi",
+    "Claire",
+    "Antoine",
+    "Élodie",
+    "Karim",
+    "Pauline",
+    "Nicolas",
+    "Léa",
+    "Hugo",
+    "Amandine",
+    "Sébastien",
+    "Inès",
+    "Mathieu",
+    "Aurélie",
+    "François",
+    "Manon",
+    "Rachid",
+    "Céline",
+    "Benoît",
+    "Chloé",
+    "Yann",
+    "Sarah",
+    "Guillaume",
+    "Fatima",
+    "Jérôme",
+    "Laetitia",
+    "Olivier",
+    "Émilie",
+    "Maxime",
+    "Samia",
+    "Cédric",
 )
 LAST_NAMES = (
-    "Martin", "Lefebvre", "Dubois", "Leroy", "Delattre", "Vandenbussche", "Lemaire", "Descamps",
-    "Dupont", "Duhamel", "Caron", "Lecomte", "Bernard", "Deschamps", "Vasseur", "Delcourt",
-    "Bouchez", "Wattel", "Hennebelle", "Bonnet", "Fontaine", "Marchand", "Lambert", "Carpentier",
-    "Benali", "Haddad", "Petit", "Moreau", "Lefranc", "Vermeulen", "Dhalluin", "Vandamme",
-    "Poulain", "Mercier", "Roussel", "Boulanger", "Lenoir", "Dumont", "Lebrun", "Cappelle",
+    "Martin",
+    "Lefebvre",
+    "Dubois",
+    "Leroy",
+    "Delattre",
+    "Vandenbussche",
+    "Lemaire",
+    "Descamps",
+    "Dupont",
+    "Duhamel",
+    "Caron",
+    "Lecomte",
+    "Bernard",
+    "Deschamps",
+    "Vasseur",
+    "Delcourt",
+    "Bouchez",
+    "Wattel",
+    "Hennebelle",
+    "Bonnet",
+    "Fontaine",
+    "Marchand",
+    "Lambert",
+    "Carpentier",
+    "Benali",
+    "Haddad",
+    "Petit",
+    "Moreau",
+    "Lefranc",
+    "Vermeulen",
+    "Dhalluin",
+    "Vandamme",
+    "Poulain",
+    "Mercier",
+    "Roussel",
+    "Boulanger",
+    "Lenoir",
+    "Dumont",
+    "Lebrun",
+    "Cappelle",
 )
 PLACES = (
-    "Lille", "Roubaix", "Tourcoing", "Arras", "Amiens", "Beauvais", "Compiègne", "Laon",
-    "Saint-Quentin", "Valenciennes", "Dunkerque", "Calais", "Boulogne", "Lens", "Douai", "Cambrai",
-    "Maubeuge", "Abbeville", "Creil", "Soissons", "Béthune", "Saint-Omer", "Armentières", "Noyon",
+    "Lille",
+    "Roubaix",
+    "Tourcoing",
+    "Arras",
+    "Amiens",
+    "Beauvais",
+    "Compiègne",
+    "Laon",
+    "Saint-Quentin",
+    "Valenciennes",
+    "Dunkerque",
+    "Calais",
+    "Boulogne",
+    "Lens",
+    "Douai",
+    "Cambrai",
+    "Maubeuge",
+    "Abbeville",
+    "Creil",
+    "Soissons",
+    "Béthune",
+    "Saint-Omer",
+    "Armentières",
+    "Noyon",
 )
 NAME_PATTERNS = {
-    "expertise_comptable": ("Cabinet {l}", "{l} & {l2} Expertise", "Fiduciaire de {p}", "{l} Audit Conseil"),
-    "banque": ("Banque {l} & Cie", "Comptoir financier de {p}", "{l} Finance", "Banque régionale de {p}"),
+    "expertise_comptable": (
+        "Cabinet {l}",
+        "{l} & {l2} Expertise",
+        "Fiduciaire de {p}",
+        "{l} Audit Conseil",
+    ),
+    "banque": (
+        "Banque {l} & Cie",
+        "Comptoir financier de {p}",
+        "{l} Finance",
+        "Banque régionale de {p}",
+    ),
     "assurance": ("Mutuelle de {p}", "{l} Assurances", "Cabinet {l} Courtage", "Prévoyance {p}"),
     "transport_logistique": ("Transports {l}", "{l} Logistique", "Messageries de {p}", "TLR {p}"),
     "logiciel": ("{l} Informatique", "{p} Digital", "Datavia {p}", "{l} Solutions Numériques"),
@@ -753,7 +943,12 @@ class FileStyle:
     multi: str = "columns"  # columns (one 0/1 column per option) or cell (labels joined by "; ")
     flag_values: tuple[Any, Any] = (1, 0)  # checked, unchecked
     value_forms: tuple[float, float, float] = (0.75, 0.15, 0.10)  # label, code, variant
-    date_forms: tuple[float, float, float, float] = (0.25, 0.25, 0.25, 0.25)  # datetime, serial, iso, fr
+    date_forms: tuple[float, float, float, float] = (
+        0.25,
+        0.25,
+        0.25,
+        0.25,
+    )  # datetime, serial, iso, fr
     dep_forms: tuple[float, float, float, float] = (0.6, 0.2, 0.1, 0.1)  # int, "02", name, "2"
     notes_above: tuple[str, ...] = ()
     notes_sheet: str = "Consignes"
@@ -766,42 +961,83 @@ class FileStyle:
 def _file_styles() -> list[FileStyle]:
     return [
         FileStyle(
-            "banque", prefix="BQ", header="names", multi="columns", flag_values=(1, 0),
-            value_forms=(0.30, 0.60, 0.10), date_forms=(0.8, 0.1, 0.1, 0.0),
-            notes_above=("Enquête IA et compétences — branche bancaire", "Extraction du 12/07/2019"),
+            "banque",
+            prefix="BQ",
+            header="names",
+            multi="columns",
+            flag_values=(1, 0),
+            value_forms=(0.30, 0.60, 0.10),
+            date_forms=(0.8, 0.1, 0.1, 0.0),
+            notes_above=(
+                "Enquête IA et compétences — branche bancaire",
+                "Extraction du 12/07/2019",
+            ),
             optional=("secteur", "commentaire"),
         ),
         FileStyle(
-            "assurance", prefix="AS", header="labels", multi="columns", flag_values=("x", ""),
-            value_forms=(0.80, 0.05, 0.15), date_forms=(0.0, 0.0, 0.1, 0.9),
-            dep_forms=(0.4, 0.1, 0.4, 0.1), notes_sheet="Notes", optional=("taille",),
+            "assurance",
+            prefix="AS",
+            header="labels",
+            multi="columns",
+            flag_values=("x", ""),
+            value_forms=(0.80, 0.05, 0.15),
+            date_forms=(0.0, 0.0, 0.1, 0.9),
+            dep_forms=(0.4, 0.1, 0.4, 0.1),
+            notes_sheet="Notes",
+            optional=("taille",),
         ),
         FileStyle(
-            "transport_logistique", prefix="TL", header="names", multi="cell",
-            flag_values=("Oui", "Non"), value_forms=(0.85, 0.0, 0.15),
+            "transport_logistique",
+            prefix="TL",
+            header="names",
+            multi="cell",
+            flag_values=("Oui", "Non"),
+            value_forms=(0.85, 0.0, 0.15),
             date_forms=(0.0, 0.4, 0.6, 0.0),
             notes_above=(
                 "Observatoire régional de l'IA — réponses de la branche transport et logistique",
                 "Fichier transmis par la délégation régionale",
                 "Ne pas modifier les en-têtes",
             ),
-            footer=True, optional=("commentaire",),
+            footer=True,
+            optional=("commentaire",),
         ),
         FileStyle(
-            "logiciel", prefix="LOG", header="labels", multi="cell", flag_values=("1", "0"),
-            value_forms=(0.70, 0.20, 0.10), date_forms=(0.6, 0.0, 0.4, 0.0),
-            notes_sheet="Lisez-moi", notes_first=True, optional=("commentaire",),
+            "logiciel",
+            prefix="LOG",
+            header="labels",
+            multi="cell",
+            flag_values=("1", "0"),
+            value_forms=(0.70, 0.20, 0.10),
+            date_forms=(0.6, 0.0, 0.4, 0.0),
+            notes_sheet="Lisez-moi",
+            notes_first=True,
+            optional=("commentaire",),
         ),
         FileStyle(
-            "industrie", prefix="IND", header="mixed", multi="columns", flag_values=("Oui", "Non"),
-            value_forms=(0.70, 0.15, 0.15), date_forms=(0.4, 0.3, 0.0, 0.3),
+            "industrie",
+            prefix="IND",
+            header="mixed",
+            multi="columns",
+            flag_values=("Oui", "Non"),
+            value_forms=(0.70, 0.15, 0.15),
+            date_forms=(0.4, 0.3, 0.0, 0.3),
             notes_above=("Enquête régionale IA et compétences 2019 — industrie",),
-            notes_sheet="Notes", optional=("secteur", "taille"), band_rate=0.12,
+            notes_sheet="Notes",
+            optional=("secteur", "taille"),
+            band_rate=0.12,
         ),
         FileStyle(
-            "expertise_comptable", kind="csv", prefix="EC", header="labels", multi="cell",
-            flag_values=("1", "0"), value_forms=(0.80, 0.05, 0.15), date_forms=(0.0, 0.0, 0.0, 1.0),
-            dep_forms=(0.5, 0.3, 0.0, 0.2), optional=("secteur", "commentaire"),
+            "expertise_comptable",
+            kind="csv",
+            prefix="EC",
+            header="labels",
+            multi="cell",
+            flag_values=("1", "0"),
+            value_forms=(0.80, 0.05, 0.15),
+            date_forms=(0.0, 0.0, 0.0, 1.0),
+            dep_forms=(0.5, 0.3, 0.0, 0.2),
+            optional=("secteur", "commentaire"),
         ),
     ]
 
@@ -832,7 +1068,9 @@ class _Renderer:
     style: FileStyle
 
     def form(self) -> int:
-        return int(self.rng.choice(3, p=np.asarray(self.style.value_forms) / sum(self.style.value_forms)))
+        return int(
+            self.rng.choice(3, p=np.asarray(self.style.value_forms) / sum(self.style.value_forms))
+        )
 
     def code(self, var: Variable, code: str) -> str:
         if code == "nsp" and self.rng.random() < 0.7:
@@ -921,8 +1159,9 @@ def _columns(dictionary: Dictionary, style: FileStyle) -> list[tuple[str, str, s
     """(header, variable, option/item or None; "*" for a multi answered in one cell)."""
     out: list[tuple[str, str, str | None]] = []
     for i, var in enumerate(dictionary):
-        if var.derived or (var.name in ("secteur", "taille", "commentaire")
-                           and var.name not in style.optional):
+        if var.derived or (
+            var.name in ("secteur", "taille", "commentaire") and var.name not in style.optional
+        ):
             continue
         use_names = style.header == "names" or (style.header == "mixed" and i % 2 == 0)
         if var.type == "multi" and (style.multi == "columns" or var.name == "techno"):
@@ -1036,8 +1275,13 @@ def _write_sheet(
 
 
 def _write_xlsx(
-    path: Path, data_sheet: str, rows: list[list[Any]], header_index: int,
-    notes_sheet: str, notes: list[str], notes_first: bool,
+    path: Path,
+    data_sheet: str,
+    rows: list[list[Any]],
+    header_index: int,
+    notes_sheet: str,
+    notes: list[str],
+    notes_first: bool,
 ) -> Path:
     with atomic_path(path) as tmp:
         workbook = _new_workbook(tmp)
@@ -1083,14 +1327,17 @@ class _Planted:
     """Confidential values and defects written into the raw files (for tests)."""
 
     confidential: dict[str, list[str]] = field(
-        default_factory=lambda: {"siren": [], "raison_sociale": [], "email_contact": [], "nom_prenom": []}
+        default_factory=lambda: {
+            "siren": [],
+            "raison_sociale": [],
+            "email_contact": [],
+            "nom_prenom": [],
+        }
     )
     defects: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _company_identity(
-    rng: np.random.Generator, sector: str, used: set[str]
-) -> tuple[str, str]:
+def _company_identity(rng: np.random.Generator, sector: str, used: set[str]) -> tuple[str, str]:
     """A fake company name and a contact e-mail at a reserved example domain."""
     for _ in range(50):
         pattern = NAME_PATTERNS[sector][int(rng.integers(4))]
@@ -1114,8 +1361,14 @@ def _company_identity(
 
 
 def _sector_records(
-    rng: np.random.Generator, frame: pd.DataFrame, chosen: np.ndarray, sector: str,
-    style: FileStyle, dictionary: Dictionary, sirens: list[str], used_names: set[str],
+    rng: np.random.Generator,
+    frame: pd.DataFrame,
+    chosen: np.ndarray,
+    sector: str,
+    style: FileStyle,
+    dictionary: Dictionary,
+    sirens: list[str],
+    used_names: set[str],
 ) -> list[dict[str, Any]]:
     """One record per respondent of a sector (codes), in the order they answered."""
     rows = frame.iloc[chosen].to_dict("records")
@@ -1133,17 +1386,32 @@ def _sector_records(
             name = "Cœur de Métiers Expertise"
         row["raison_sociale"] = name
         row["email_contact"] = email if rng.random() > 0.05 else None
-        row["commentaire"] = COMMENTS[int(rng.integers(len(COMMENTS)))] if rng.random() < 0.08 else None
+        row["commentaire"] = (
+            COMMENTS[int(rng.integers(len(COMMENTS)))] if rng.random() < 0.08 else None
+        )
         for var in dictionary:  # item non-response, about 1.5 % of the cells
-            if not var.required and var.type not in {"id"} and var.name not in {
-                "date_reponse", "statut_reponse", "siren", "raison_sociale", "naf_code", "effectif",
-            } and rng.random() < 0.015:
+            if (
+                not var.required
+                and var.type not in {"id"}
+                and var.name
+                not in {
+                    "date_reponse",
+                    "statut_reponse",
+                    "siren",
+                    "raison_sociale",
+                    "naf_code",
+                    "effectif",
+                }
+                and rng.random() < 0.015
+            ):
                 row["_blank_" + var.name] = True
         records.append(row)
     return records
 
 
-def _perturb(rng: np.random.Generator, row: dict[str, Any], dictionary: Dictionary) -> dict[str, Any]:
+def _perturb(
+    rng: np.random.Generator, row: dict[str, Any], dictionary: Dictionary
+) -> dict[str, Any]:
     """An earlier submission of the same firm: earlier date, a few different answers."""
     early = dict(row)
     early["date_reponse"] = row["date_reponse"] - timedelta(days=int(rng.integers(3, 21)))
@@ -1159,19 +1427,26 @@ def _plant_defects(
     rng: np.random.Generator, records: list[dict[str, Any]], style: FileStyle
 ) -> None:
     """Impossible or contradictory values, marked in ``_defect`` and ``_raw`` of a record."""
+
     def pick() -> dict[str, Any] | None:
         free = [r for r in records if "_defect" not in r and not r.get("_duplicate")]
         return free[int(rng.integers(len(free)))] if free else None
 
     plans: dict[str, list[tuple[str, str, Any]]] = {
-        "banque": [("naf_secteur_incoherent", "naf_code", "62.01Z"),
-                   ("naf_secteur_incoherent", "naf_code", "6201Z")],
+        "banque": [
+            ("naf_secteur_incoherent", "naf_code", "62.01Z"),
+            ("naf_secteur_incoherent", "naf_code", "6201Z"),
+        ],
         "assurance": [("effectif_impossible", "effectif", -5)],
-        "transport_logistique": [("date_future", "date_reponse", "2031-04-12"),
-                                 ("naf_secteur_incoherent", "naf_code", "6920Z")],
+        "transport_logistique": [
+            ("date_future", "date_reponse", "2031-04-12"),
+            ("naf_secteur_incoherent", "naf_code", "6920Z"),
+        ],
         "logiciel": [("recrutements_aberrants", "recrutements_ia_12m", 99999)],
-        "industrie": [("secteur_inconnu", "secteur", "Agroalimentaire"),
-                      ("secteur_inconnu", "secteur", "BTP")],
+        "industrie": [
+            ("secteur_inconnu", "secteur", "Agroalimentaire"),
+            ("secteur_inconnu", "secteur", "BTP"),
+        ],
         "expertise_comptable": [("effectif_impossible", "effectif", "-5")],
     }
     for kind, column, value in plans.get(style.sector, []):
@@ -1183,8 +1458,13 @@ def _plant_defects(
 
 
 def _layout_sector(
-    rng: np.random.Generator, records: list[dict[str, Any]], style: FileStyle,
-    dictionary: Dictionary, planted: _Planted, rel_path: str, sheet: str | None,
+    rng: np.random.Generator,
+    records: list[dict[str, Any]],
+    style: FileStyle,
+    dictionary: Dictionary,
+    planted: _Planted,
+    rel_path: str,
+    sheet: str | None,
 ) -> tuple[list[list[Any]], int]:
     """The rows of the data sheet (notes, header, data with blanks and duplicates, footer)."""
     renderer = _Renderer(rng, dictionary, style)
@@ -1214,7 +1494,11 @@ def _layout_sector(
         row["id_repondant"] = f"{style.prefix}-{k + 1:04d}"
     _plant_defects(rng, records, style)
 
-    blank_after = set(rng.choice(len(order), size=max(1, len(order) // 100), replace=False).tolist()) if order else set()
+    blank_after = (
+        set(rng.choice(len(order), size=max(1, len(order) // 100), replace=False).tolist())
+        if order
+        else set()
+    )
     row_of: dict[int, int] = {}
     for k, row in enumerate(order):
         cells = _render_row(renderer, columns, row)
@@ -1227,26 +1511,60 @@ def _layout_sector(
             planted.confidential["email_contact"].append(row["email_contact"])
         if "_defect" in row:
             kind, column, value = row["_defect"]
-            header = headers[[c[1] for c in columns].index(column)] if column in [c[1] for c in columns] else column
-            planted.defects.append({"file": rel_path, "sheet": sheet, "row": excel_row,
-                                    "column": header, "value": value, "kind": kind})
+            header = (
+                headers[[c[1] for c in columns].index(column)]
+                if column in [c[1] for c in columns]
+                else column
+            )
+            planted.defects.append(
+                {
+                    "file": rel_path,
+                    "sheet": sheet,
+                    "row": excel_row,
+                    "column": header,
+                    "value": value,
+                    "kind": kind,
+                }
+            )
         if k in blank_after:
             out.append([])
-            planted.defects.append({"file": rel_path, "sheet": sheet, "row": len(out),
-                                    "column": None, "value": None, "kind": "ligne_vide"})
+            planted.defects.append(
+                {
+                    "file": rel_path,
+                    "sheet": sheet,
+                    "row": len(out),
+                    "column": None,
+                    "value": None,
+                    "kind": "ligne_vide",
+                }
+            )
     for row in records:
         if "_has_earlier" in row:
-            planted.defects.append({
-                "file": rel_path, "sheet": sheet, "kind": "doublon_siren",
-                "row": row_of[id(row["_has_earlier"])], "kept_row": row_of[id(row)],
-                "column": None, "value": None,
-            })
+            planted.defects.append(
+                {
+                    "file": rel_path,
+                    "sheet": sheet,
+                    "kind": "doublon_siren",
+                    "row": row_of[id(row["_has_earlier"])],
+                    "kept_row": row_of[id(row)],
+                    "column": None,
+                    "value": None,
+                }
+            )
     if style.footer:
         out.append([])
         out.append(["Total", f"{len(order)} réponses"])
         out.append(["Source : fédération régionale du transport et de la logistique, enquête 2019"])
-        planted.defects.append({"file": rel_path, "sheet": sheet, "row": len(out) - 1,
-                                "column": None, "value": "Total", "kind": "ligne_total"})
+        planted.defects.append(
+            {
+                "file": rel_path,
+                "sheet": sheet,
+                "row": len(out) - 1,
+                "column": None,
+                "value": "Total",
+                "kind": "ligne_total",
+            }
+        )
     return out, header_index
 
 
@@ -1263,13 +1581,22 @@ def _training(
     present = TRAINING_MODEL["present"].value
     gain = TRAINING_MODEL["auto_eval_gain"].value
     quiz = TRAINING_MODEL["quiz_mean"].value
-    employer = np.concatenate([np.arange(len(companies)), rng.integers(0, len(companies), n - len(companies))])
+    employer = np.concatenate(
+        [np.arange(len(companies)), rng.integers(0, len(companies), n - len(companies))]
+    )
     rng.shuffle(employer)
     ability = rng.normal(0, 1, n)
     motivation = ability + rng.normal(0, 1, n)
     # T1: the least motivated drop out more often; T2: most of T1 plus a few who missed T1
     t1 = np.zeros(n, dtype=bool)
-    t1[rng.choice(n, size=present["T1"], replace=False, p=_expit(motivation + 2) / _expit(motivation + 2).sum())] = True
+    t1[
+        rng.choice(
+            n,
+            size=present["T1"],
+            replace=False,
+            p=_expit(motivation + 2) / _expit(motivation + 2).sum(),
+        )
+    ] = True
     in_t1 = np.flatnonzero(t1)
     t2 = np.zeros(n, dtype=bool)
     t2[rng.choice(in_t1, size=present["T2"] - 2, replace=False)] = True
@@ -1291,64 +1618,108 @@ def _training(
     person = []
     for i in range(n):
         company = companies[int(employer[i])]
-        person.append({
-            "id_participant": f"P{i + 1:03d}",
-            "nom_prenom": names[i],
-            "id_entreprise": company["id_repondant"],
-            "secteur": company["secteur"],
-            "taille": company["taille"],
-            "famille_metier": code("famille_metier", int(rng.integers(5))),
-            "statut": code("statut", int(rng.choice(4, p=[0.10, 0.40, 0.25, 0.25]))),
-            "tranche_age": code("tranche_age", int(rng.choice(5, p=[0.08, 0.27, 0.30, 0.25, 0.10]))),
-            "sexe": "nr" if rng.random() < 0.03 else ("femme" if rng.random() < 0.52 else "homme"),
-            "diplome": code("diplome", int(rng.choice(5, p=[0.10, 0.20, 0.25, 0.20, 0.25]))),
-        })
-    items = {"comprendre_ia": 0.3, "formuler_requetes": -0.2, "verifier_resultats": 0.0,
-             "proteger_donnees": 0.2, "identifier_cas_usage": -0.1, "automatiser_tache": -0.6,
-             "cadre_legal": -0.5, "limites_biais": -0.2}
+        person.append(
+            {
+                "id_participant": f"P{i + 1:03d}",
+                "nom_prenom": names[i],
+                "id_entreprise": company["id_repondant"],
+                "secteur": company["secteur"],
+                "taille": company["taille"],
+                "famille_metier": code("famille_metier", int(rng.integers(5))),
+                "statut": code("statut", int(rng.choice(4, p=[0.10, 0.40, 0.25, 0.25]))),
+                "tranche_age": code(
+                    "tranche_age", int(rng.choice(5, p=[0.08, 0.27, 0.30, 0.25, 0.10]))
+                ),
+                "sexe": "nr"
+                if rng.random() < 0.03
+                else ("femme" if rng.random() < 0.52 else "homme"),
+                "diplome": code("diplome", int(rng.choice(5, p=[0.10, 0.20, 0.25, 0.20, 0.25]))),
+            }
+        )
+    items = {
+        "comprendre_ia": 0.3,
+        "formuler_requetes": -0.2,
+        "verifier_resultats": 0.0,
+        "proteger_donnees": 0.2,
+        "identifier_cas_usage": -0.1,
+        "automatiser_tache": -0.6,
+        "cadre_legal": -0.5,
+        "limites_biais": -0.2,
+    }
     starts = {"T0": date(2019, 9, 16), "T1": date(2019, 11, 4), "T2": date(2020, 2, 3)}
     rows: list[dict[str, Any]] = []
     for wave, mask in (("T0", np.ones(n, dtype=bool)), ("T1", t1), ("T2", t2)):
         g = gain[wave]
         for i in map(int, np.flatnonzero(mask)):
             a = float(ability[i])
-            row: dict[str, Any] = {**person[i], "vague": wave,
-                                   "date_passation": starts[wave] + timedelta(days=int(rng.integers(0, 12)))}
+            row: dict[str, Any] = {
+                **person[i],
+                "vague": wave,
+                "date_passation": starts[wave] + timedelta(days=int(rng.integers(0, 12))),
+            }
             for item, shift in items.items():
                 value = 2.4 + 0.6 * a + shift + g + rng.normal(0, 0.6)
                 row[f"auto_eval__{item}"] = int(np.clip(np.rint(value), 1, 5))
             row["score_quiz"] = int(np.clip(np.rint(quiz[wave] + 2 * a + rng.normal(0, 2)), 0, 20))
             freq = 0.8 * a - 0.3 + {"T0": 0.0, "T1": 0.5, "T2": 0.9}[wave]
-            row["freq_usage_ia"] = code("freq_usage_ia", int(_ordered(rng, np.array([freq]), (-1.5, -0.3, 0.8, 2.0))[0]))
+            row["freq_usage_ia"] = code(
+                "freq_usage_ia", int(_ordered(rng, np.array([freq]), (-1.5, -0.3, 0.8, 2.0))[0])
+            )
             for name, latent in (
                 ("opinion_confiance", 0.2 * a + 0.3 * g - 0.3),
                 ("opinion_inquietude", -0.4 * g - 0.2),
                 ("opinion_utilite", 0.3 * a + 0.8 * g + 0.4),
             ):
-                row[name] = code(name, int(4 - _ordered(rng, np.array([latent]), (-2.2, -0.9, 0.3, 1.6))[0]))
+                row[name] = code(
+                    name, int(4 - _ordered(rng, np.array([latent]), (-2.2, -0.9, 0.3, 1.6))[0])
+                )
             if wave == "T1":
-                row["satisfaction"] = code("satisfaction", int(rng.choice(4, p=[0.03, 0.07, 0.45, 0.45])))
-                row["recommandation"] = int(np.clip(np.rint(8 + 0.5 * a + rng.normal(0, 1.5)), 0, 10))
-                row["intention_application"] = code("intention_application", int(rng.choice(5, p=[0.35, 0.40, 0.15, 0.07, 0.03])))
+                row["satisfaction"] = code(
+                    "satisfaction", int(rng.choice(4, p=[0.03, 0.07, 0.45, 0.45]))
+                )
+                row["recommandation"] = int(
+                    np.clip(np.rint(8 + 0.5 * a + rng.normal(0, 1.5)), 0, 10)
+                )
+                row["intention_application"] = code(
+                    "intention_application", int(rng.choice(5, p=[0.35, 0.40, 0.15, 0.07, 0.03]))
+                )
                 row["heures_formation"] = float(rng.choice([21.0, 21.0, 17.5, 14.0, 10.5]))
                 row["modalite"] = code("modalite", int(rng.choice(3, p=[0.5, 0.2, 0.3])))
                 row["certification"] = "oui" if rng.random() < 0.4 else "non"
             if wave == "T2":
-                earlier = next((r for r in rows if r["id_participant"] == row["id_participant"] and r["vague"] == "T1"), None)
+                earlier = next(
+                    (
+                        r
+                        for r in rows
+                        if r["id_participant"] == row["id_participant"] and r["vague"] == "T1"
+                    ),
+                    None,
+                )
                 certified = earlier is not None and earlier.get("certification") == "oui"
                 row["certification"] = "oui" if certified or rng.random() < 0.15 else "non"
                 tg = int(_ordered(rng, np.array([0.5 * a + 0.5]), (-1.5, 0.0, 1.2, 2.8))[0])
-                row["temps_gagne_hebdo"] = "nsp" if rng.random() < 0.06 else code("temps_gagne_hebdo", tg)
+                row["temps_gagne_hebdo"] = (
+                    "nsp" if rng.random() < 0.06 else code("temps_gagne_hebdo", tg)
+                )
             rows.append(row)
 
-    truth: dict[str, Any] = {"participants": {w: int(sum(r["vague"] == w for r in rows)) for w in ("T0", "T1", "T2")}}
+    truth: dict[str, Any] = {
+        "participants": {w: int(sum(r["vague"] == w for r in rows)) for w in ("T0", "T1", "T2")}
+    }
     frame = pd.DataFrame(rows)
-    truth["score_quiz_mean"] = {w: round(float(v), 4) for w, v in frame.groupby("vague")["score_quiz"].mean().items()}
+    truth["score_quiz_mean"] = {
+        w: round(float(v), 4) for w, v in frame.groupby("vague")["score_quiz"].mean().items()
+    }
     truth["auto_eval_mean"] = {
-        item: {w: round(float(v), 4) for w, v in frame.groupby("vague")[f"auto_eval__{item}"].mean().items()}
+        item: {
+            w: round(float(v), 4)
+            for w, v in frame.groupby("vague")[f"auto_eval__{item}"].mean().items()
+        }
         for item in items
     }
-    truth["_definition"] = "valeurs observées sur l'ensemble des participants (la formation pilote est exhaustive)"
+    truth["_definition"] = (
+        "valeurs observées sur l'ensemble des participants (la formation pilote est exhaustive)"
+    )
 
     style = FileStyle("formation", value_forms=(0.8, 0.1, 0.1), date_forms=(0.4, 0.2, 0.2, 0.2))
     renderer = _Renderer(rng, dictionary, style)
@@ -1356,14 +1727,27 @@ def _training(
     for i, var in enumerate(dictionary):
         if var.type == "matrix":
             for item, label in var.items.items():
-                columns.append((f"{var.name}__{item}" if i % 3 else f"{var.label.fr} : {label.fr}", var.name, item))
+                columns.append(
+                    (
+                        f"{var.name}__{item}" if i % 3 else f"{var.label.fr} : {label.fr}",
+                        var.name,
+                        item,
+                    )
+                )
         else:
             columns.append((var.name if i % 3 else var.label.fr, var.name, None))
-    out: list[list[Any]] = [["Formation pilote IA — passations T0, T1, T2"], ["Saisie : équipe formation"], []]
+    out: list[list[Any]] = [
+        ["Formation pilote IA — passations T0, T1, T2"],
+        ["Saisie : équipe formation"],
+        [],
+    ]
     header_index = len(out)
     out.append([h for h, _, _ in columns])
-    wave_forms = {"T0": ("T0", "T0 - avant la formation", "t0"), "T1": ("T1", "t1 ", "T1 - fin de formation"),
-                  "T2": ("T2", "T2 - trois mois après", " T2")}
+    wave_forms = {
+        "T0": ("T0", "T0 - avant la formation", "t0"),
+        "T1": ("T1", "t1 ", "T1 - fin de formation"),
+        "T2": ("T2", "T2 - trois mois après", " T2"),
+    }
     for k, row in enumerate(rows):
         cells: list[Any] = []
         for _header, name, sub in columns:
@@ -1490,7 +1874,9 @@ def write_sample_study(output: Path, seed: int = 2019, n_companies: int = 1500) 
     for style in _file_styles():
         sector_rows = chosen[sector_of[chosen] == style.sector]
         sector_rows = sector_rows[rng.permutation(len(sector_rows))]
-        records = _sector_records(rng, frame, sector_rows, style.sector, style, dictionary, sirens, used_names)
+        records = _sector_records(
+            rng, frame, sector_rows, style.sector, style, dictionary, sirens, used_names
+        )
         records.sort(key=lambda r: r["date_reponse"])
         rel = f"data/raw/{WAVE}/{style.sector}.{style.kind}"
         sheet = None if style.kind == "csv" else "Réponses"
@@ -1499,19 +1885,41 @@ def write_sample_study(output: Path, seed: int = 2019, n_companies: int = 1500) 
         if style.kind == "csv":
             written.append(_write_csv(path, rows))
         else:
-            written.append(_write_xlsx(path, "Réponses", rows, header_index, style.notes_sheet,
-                                       list(NOTES_SHEET_TEXT), style.notes_first))
+            written.append(
+                _write_xlsx(
+                    path,
+                    "Réponses",
+                    rows,
+                    header_index,
+                    style.notes_sheet,
+                    list(NOTES_SHEET_TEXT),
+                    style.notes_first,
+                )
+            )
         sources.append((rel, style.sector, "entreprises"))
         companies.extend(r for r in records if not r.get("_duplicate") and "_defect" not in r)
 
     # pilot training: participants from about twenty responding companies
     n_firms = min(int(TRAINING_MODEL["companies"].value), len(companies))
     picked = rng.choice(len(companies), size=n_firms, replace=False)
-    rows, header_index, training_truth = _training(rng, [companies[int(i)] for i in sorted(picked)], planted)
+    rows, header_index, training_truth = _training(
+        rng, [companies[int(i)] for i in sorted(picked)], planted
+    )
     rel = f"data/raw/{WAVE}/formation_pilote.xlsx"
-    written.append(_write_xlsx(output / rel, "Passations", rows, header_index, "Consignes",
-                               ["Une ligne par participant et par vague (T0, T1, T2).",
-                                "Le nom est confidentiel : il ne sort jamais du dossier data/raw."], False))
+    written.append(
+        _write_xlsx(
+            output / rel,
+            "Passations",
+            rows,
+            header_index,
+            "Consignes",
+            [
+                "Une ligne par participant et par vague (T0, T1, T2).",
+                "Le nom est confidentiel : il ne sort jamais du dossier data/raw.",
+            ],
+            False,
+        )
+    )
     sources.append((rel, None, "formation"))
 
     margins_path = output / "data" / "reference" / "population.csv"
@@ -1521,7 +1929,7 @@ def write_sample_study(output: Path, seed: int = 2019, n_companies: int = 1500) 
     document: dict[str, Any] = {
         "_about": (
             "Valeurs vraies de la population fictive de l'étude exemple (iaobs sample) : "
-            "{indicateur: {modalité ou \"\": {domaine: valeur}}}. Proportions entre 0 et 1 "
+            '{indicateur: {modalité ou "": {domaine: valeur}}}. Proportions entre 0 et 1 '
             "calculées sur toute la population, NSP exclus de la base comme dans les estimations."
         ),
         "_meta": {
@@ -1530,8 +1938,16 @@ def write_sample_study(output: Path, seed: int = 2019, n_companies: int = 1500) 
             "population_firms": int(cells["n_entreprises"].sum()),
             "respondents": len(chosen),
             "respondents_by_cell": [
-                {"secteur": sec, "taille": size, "departement": dep, "n_entreprises": int(nn), "repondants": int(k)}
-                for (sec, size, dep, nn), k in zip(cells.itertuples(index=False), per_cell, strict=True)
+                {
+                    "secteur": sec,
+                    "taille": size,
+                    "departement": dep,
+                    "n_entreprises": int(nn),
+                    "repondants": int(k),
+                }
+                for (sec, size, dep, nn), k in zip(
+                    cells.itertuples(index=False), per_cell, strict=True
+                )
             ],
             "population_model": _as_json(POPULATION_MODEL),
             "answer_model": _as_json(ANSWER_MODEL),
@@ -1546,4 +1962,3 @@ def write_sample_study(output: Path, seed: int = 2019, n_companies: int = 1500) 
     written.append(write_json(output / "data" / "raw" / "sample_truth.json", document))
     written.append(write_text(output / "study.toml", _study_toml(sources)))
     return written
-

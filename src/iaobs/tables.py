@@ -898,7 +898,8 @@ def table_html(table: ReportTable, ctx: ReportContext) -> Html:
     groups = _groups(table)
     subs = [_subcolumns(ctx, g) for g in groups]
     two_rows = any(len(s) > 1 for s in subs)
-    head1, head2 = [], []
+    head1: list[str] = []
+    head2: list[str] = []
     for group, sub in zip(groups, subs, strict=True):
         name = esc(group["name"])
         if two_rows and len(sub) > 1:

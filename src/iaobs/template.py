@@ -47,14 +47,28 @@ TEXT: dict[str, dict[str, Any]] = {
         "yes_no": ("Oui", "Non"),
         "date_format": "dd/mm/yyyy",
         "dict_header": (
-            "N°", "Variable", "Colonnes", "Libellé (français)", "Libellé (anglais)", "Type",
-            "Codes et libellés", "Codes de non-réponse", "Note", "Confidentialité",
+            "N°",
+            "Variable",
+            "Colonnes",
+            "Libellé (français)",
+            "Libellé (anglais)",
+            "Type",
+            "Codes et libellés",
+            "Codes de non-réponse",
+            "Note",
+            "Confidentialité",
         ),
         "types": {
-            "id": "identifiant", "text": "texte", "date": "date", "int": "nombre entier",
-            "float": "nombre", "cat": "choix unique", "ord": "choix unique (échelle ordonnée)",
+            "id": "identifiant",
+            "text": "texte",
+            "date": "date",
+            "int": "nombre entier",
+            "float": "nombre",
+            "cat": "choix unique",
+            "ord": "choix unique (échelle ordonnée)",
             "multi": "choix multiple (une colonne par réponse, Oui/Non)",
-            "matrix": "tableau (une colonne par ligne du tableau)", "bool": "oui/non",
+            "matrix": "tableau (une colonne par ligne du tableau)",
+            "bool": "oui/non",
         },
         "privacy": {
             "public": "publique",
@@ -110,14 +124,28 @@ TEXT: dict[str, dict[str, Any]] = {
         "yes_no": ("Yes", "No"),
         "date_format": "yyyy-mm-dd",
         "dict_header": (
-            "No.", "Variable", "Columns", "Label (French)", "Label (English)", "Type",
-            "Codes and labels", "Missing codes", "Note", "Privacy",
+            "No.",
+            "Variable",
+            "Columns",
+            "Label (French)",
+            "Label (English)",
+            "Type",
+            "Codes and labels",
+            "Missing codes",
+            "Note",
+            "Privacy",
         ),
         "types": {
-            "id": "identifier", "text": "text", "date": "date", "int": "whole number",
-            "float": "number", "cat": "single choice", "ord": "single choice (ordered scale)",
+            "id": "identifier",
+            "text": "text",
+            "date": "date",
+            "int": "whole number",
+            "float": "number",
+            "cat": "single choice",
+            "ord": "single choice (ordered scale)",
             "multi": "multiple choice (one Yes/No column per option)",
-            "matrix": "grid (one column per row of the grid)", "bool": "yes/no",
+            "matrix": "grid (one column per row of the grid)",
+            "bool": "yes/no",
         },
         "privacy": {
             "public": "public",
@@ -142,7 +170,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "instructions_title": "Input template — {name}",
         "instruction_lines": (
             "One row per responding company (per participant and wave for the training "
-            "questionnaire), from row 3 of the \"Responses\" sheet.",
+            'questionnaire), from row 3 of the "Responses" sheet.',
             "Do not change row 2: it holds the column names the program recognises. Row 1 "
             "repeats the questions; you may hide it.",
             "For choice questions, pick the answer from the drop-down list (selecting a cell "
@@ -151,13 +179,13 @@ TEXT: dict[str, dict[str, Any]] = {
             "No otherwise, and leave every column blank if the question was not asked.",
             "Don't know: pick \"Don't know\" rather than leaving the cell blank; these answers "
             "are counted apart and left out of the base of percentages.",
-            "Numbers: no unit and no thousands separator (1250, not \"1,250 staff\").",
+            'Numbers: no unit and no thousands separator (1250, not "1,250 staff").',
             "Confidential columns (SIREN, company name, e-mail, name) are only used to find "
             "duplicates: they are dropped at cleaning and never appear in any output.",
-            "The \"Data dictionary\" sheet gives every variable's labels, codes and rules.",
+            'The "Data dictionary" sheet gives every variable\'s labels, codes and rules.',
             "Sending: save as .xlsx without a password and send it to the observatory through a "
             "secure channel (encrypted upload), never as an attachment to an unencrypted e-mail.",
-            "Before sending, you can check the file with \"iaobs validate file.xlsx\".",
+            'Before sending, you can check the file with "iaobs validate file.xlsx".',
         ),
     },
 }
@@ -221,8 +249,15 @@ def write_template(path: Path, dictionary: Dictionary, language: str = "fr") -> 
         )
         formats = {
             "label": workbook.add_format(
-                {"text_wrap": True, "valign": "top", "font_color": "#44546A", "bg_color": "#EEF2F7",
-                 "font_size": 9, "border": 1, "border_color": "#C9D3E0"}
+                {
+                    "text_wrap": True,
+                    "valign": "top",
+                    "font_color": "#44546A",
+                    "bg_color": "#EEF2F7",
+                    "font_size": 9,
+                    "border": 1,
+                    "border_color": "#C9D3E0",
+                }
             ),
             "header": workbook.add_format(
                 {"bold": True, "bg_color": "#1F3864", "font_color": "#FFFFFF", "border": 1}
@@ -272,7 +307,9 @@ def write_template(path: Path, dictionary: Dictionary, language: str = "fr") -> 
             label = var.label.get(lang)
             if sub is not None:
                 label = f"{var.label.get(lang)} : {({**var.options, **var.items})[sub].get(lang)}"
-            responses.write_string(LABEL_ROW, j, f"Q{numbers[var.name]} · {label}", formats["label"])
+            responses.write_string(
+                LABEL_ROW, j, f"Q{numbers[var.name]} · {label}", formats["label"]
+            )
             private = var.privacy == "confidential"
             responses.write_string(
                 HEADER_ROW, j, column, formats["header_private" if private else "header"]
@@ -292,13 +329,21 @@ def write_template(path: Path, dictionary: Dictionary, language: str = "fr") -> 
                 "ignore_blank": True,
             }
             if var.type == "multi":
-                options.update(validate="list", source=flag_ref,
-                               input_message=_truncate(f"{message}\n{text['pick_flag']}", 255),
-                               error_title=text["error_title"], error_message=text["error_list"])
+                options.update(
+                    validate="list",
+                    source=flag_ref,
+                    input_message=_truncate(f"{message}\n{text['pick_flag']}", 255),
+                    error_title=text["error_title"],
+                    error_message=text["error_list"],
+                )
             elif var.is_coded:
-                options.update(validate="list", source=list_ref[var.name],
-                               input_message=_truncate(f"{message}\n{text['pick']}", 255),
-                               error_title=text["error_title"], error_message=text["error_list"])
+                options.update(
+                    validate="list",
+                    source=list_ref[var.name],
+                    input_message=_truncate(f"{message}\n{text['pick']}", 255),
+                    error_title=text["error_title"],
+                    error_message=text["error_list"],
+                )
             elif var.type in {"int", "float"}:
                 low = var.min if var.min is not None else 0
                 if var.max is not None:
@@ -315,13 +360,19 @@ def write_template(path: Path, dictionary: Dictionary, language: str = "fr") -> 
                 )
             elif var.type == "date":
                 options.update(
-                    validate="date", criteria="between",
-                    minimum=datetime(2000, 1, 1), maximum=datetime(2100, 12, 31),
+                    validate="date",
+                    criteria="between",
+                    minimum=datetime(2000, 1, 1),
+                    maximum=datetime(2100, 12, 31),
                     input_message=_truncate(f"{message}\n{text['date']}", 255),
-                    error_title=text["error_title"], error_message=text["error_date"],
+                    error_title=text["error_title"],
+                    error_message=text["error_date"],
                 )
             else:
-                options.update(validate="any", input_message=_truncate(f"{message}\n{text.get(var.type, text['text'])}", 255))
+                options.update(
+                    validate="any",
+                    input_message=_truncate(f"{message}\n{text.get(var.type, text['text'])}", 255),
+                )
             responses.data_validation(first, j, last, j, options)
         responses.freeze_panes(HEADER_ROW + 1, 1)
         responses.autofilter(HEADER_ROW, 0, HEADER_ROW, len(columns) - 1)
@@ -334,10 +385,12 @@ def write_template(path: Path, dictionary: Dictionary, language: str = "fr") -> 
             codes = " ; ".join(f"{code} = {label.get(lang)}" for code, label in var.codes.items())
             subs = {**var.options, **var.items}
             if subs:
-                codes = " ; ".join(f"{code} = {label.get(lang)}" for code, label in subs.items()) + (
-                    f" | {codes}" if codes else ""
-                )
-            missing = " ; ".join(f"{code} = {label.get(lang)}" for code, label in var.missing.items())
+                codes = " ; ".join(
+                    f"{code} = {label.get(lang)}" for code, label in subs.items()
+                ) + (f" | {codes}" if codes else "")
+            missing = " ; ".join(
+                f"{code} = {label.get(lang)}" for code, label in var.missing.items()
+            )
             note = var.note or ""
             if var.derived:
                 note = f"{text['derived']} ({var.derived})"
@@ -350,9 +403,13 @@ def write_template(path: Path, dictionary: Dictionary, language: str = "fr") -> 
                 "" if var.derived else f"Q{numbers[var.name]}",
                 var.name,
                 "" if var.derived else ", ".join(var.columns()),
-                var.label.fr, var.label.en,
+                var.label.fr,
+                var.label.en,
                 text["types"].get(var.type, var.type),
-                codes, missing, note, text["privacy"].get(var.privacy, var.privacy),
+                codes,
+                missing,
+                note,
+                text["privacy"].get(var.privacy, var.privacy),
             ]
             for j, value in enumerate(row):
                 dictionary_sheet.write_string(i, j, str(value), formats["wrap"])

@@ -57,19 +57,19 @@ MASK = "***"
 RULES: dict[str, tuple[str, str]] = {
     "code_inconnu": (
         "valeur « {value} » inconnue pour « {label} » (attendu : {choices}) ; cellule laissée vide",
-        "unknown value \"{value}\" for \"{label}\" (expected: {choices}); cell left empty",
+        'unknown value "{value}" for "{label}" (expected: {choices}); cell left empty',
     ),
     "type_nombre": (
         "« {value} » n'est pas un nombre ; cellule laissée vide",
-        "\"{value}\" is not a number; cell left empty",
+        '"{value}" is not a number; cell left empty',
     ),
     "nombre_non_entier": (
         "« {value} » n'est pas un nombre entier ; cellule laissée vide",
-        "\"{value}\" is not a whole number; cell left empty",
+        '"{value}" is not a whole number; cell left empty',
     ),
     "nombre_trop_grand": (
         "{value} est un nombre démesuré pour « {label} » ; cellule laissée vide",
-        "{value} is an absurdly large number for \"{label}\"; cell left empty",
+        '{value} is an absurdly large number for "{label}"; cell left empty',
     ),
     "hors_plage": (
         "{value} est hors de la plage admise ({bounds}) ; cellule laissée vide",
@@ -81,11 +81,11 @@ RULES: dict[str, tuple[str, str]] = {
     ),
     "tranche_effectif": (
         "tranche d'effectif « {value} » : effectif laissé vide, taille {outcome}",
-        "headcount band \"{value}\": headcount left empty, size {outcome}",
+        'headcount band "{value}": headcount left empty, size {outcome}',
     ),
     "date_invalide": (
         "« {value} » n'est pas une date reconnue (attendu AAAA-MM-JJ ou JJ/MM/AAAA) ; cellule laissée vide",
-        "\"{value}\" is not a recognised date (expected YYYY-MM-DD or DD/MM/YYYY); cell left empty",
+        '"{value}" is not a recognised date (expected YYYY-MM-DD or DD/MM/YYYY); cell left empty',
     ),
     "date_improbable": (
         "date {value} hors de la période plausible (1er janvier 2000 à aujourd'hui) ; cellule laissée vide",
@@ -93,31 +93,31 @@ RULES: dict[str, tuple[str, str]] = {
     ),
     "naf_invalide": (
         "code NAF « {value} » invalide (attendu NN.NNL, ex. 69.20Z) ; cellule laissée vide",
-        "invalid NAF code \"{value}\" (expected NN.NNL, e.g. 69.20Z); cell left empty",
+        'invalid NAF code "{value}" (expected NN.NNL, e.g. 69.20Z); cell left empty',
     ),
     "naf_secteur_incoherent": (
         "le code NAF {value} relève de « {naf_sector} » et non de « {sector} » ; secteur « {sector} » conservé",
-        "NAF code {value} belongs to \"{naf_sector}\", not \"{sector}\"; sector \"{sector}\" kept",
+        'NAF code {value} belongs to "{naf_sector}", not "{sector}"; sector "{sector}" kept',
     ),
     "taille_effectif_incoherente": (
         "taille « {value} » contredite par l'effectif ({effectif}) ; taille corrigée en « {derived} »",
-        "size \"{value}\" contradicts the headcount ({effectif}); size set to \"{derived}\"",
+        'size "{value}" contradicts the headcount ({effectif}); size set to "{derived}"',
     ),
     "obligatoire_manquant": (
         "« {label} » manquant (obligatoire) ; ligne rejetée",
-        "\"{label}\" missing (required); row rejected",
+        '"{label}" missing (required); row rejected',
     ),
     "id_duplique": (
         "identifiant « {value} » présent plusieurs fois dans le fichier ; une seule réponse sera gardée",
-        "ID \"{value}\" appears several times in the file; only one response will be kept",
+        'ID "{value}" appears several times in the file; only one response will be kept',
     ),
     "participant_vague_duplique": (
         "le participant « {value} » a plusieurs réponses à la vague {wave} ; une seule sera gardée",
-        "participant \"{value}\" has several answers at wave {wave}; only one will be kept",
+        'participant "{value}" has several answers at wave {wave}; only one will be kept',
     ),
     "hors_vague": (
         "« {label} » renseigné à la vague {wave} alors que la question n'est posée qu'en {waves} ; cellule laissée vide",
-        "\"{label}\" answered at wave {wave} although it is only asked at {waves}; cell left empty",
+        '"{label}" answered at wave {wave} although it is only asked at {waves}; cell left empty',
     ),
     "siren_invalide": (
         "SIREN invalide (9 chiffres et clé de Luhn attendus) ; non utilisé pour repérer les doublons",
@@ -133,7 +133,7 @@ RULES: dict[str, tuple[str, str]] = {
     ),
     "multi_contradictoire": (
         "« {value} » : aucune option cochée et des options cochées à la fois ; « aucune » ignoré",
-        "\"{value}\": both \"none\" and some options ticked; \"none\" ignored",
+        '"{value}": both "none" and some options ticked; "none" ignored',
     ),
 }
 
@@ -213,7 +213,9 @@ class FindingCollector:
         template = RULES[rule][1 if self.language == "en" else 0]
         base = {"label": self.label(column)}
         varying = {
-            k: list(v) for k, v in fields.items() if isinstance(v, list | tuple | np.ndarray | pd.Series)
+            k: list(v)
+            for k, v in fields.items()
+            if isinstance(v, list | tuple | np.ndarray | pd.Series)
         }
         fixed = {k: v for k, v in fields.items() if k not in varying}
         messages = []
@@ -314,7 +316,7 @@ def check_waves(
             bad = (coded[column].notna() & ~allowed).to_numpy()
             if bad.any():
                 positions = np.flatnonzero(bad)
-                values = (raw[column] if raw is not None and column in raw else coded[column])
+                values = raw[column] if raw is not None and column in raw else coded[column]
                 collector.add(
                     positions,
                     column,
@@ -341,9 +343,7 @@ def check_unique_pairs(
         extra: dict[str, Any] = {}
         if len(columns) > 1:
             extra["wave"] = [str(v) for v in sub[columns[1]].to_numpy()[positions]]
-        collector.add(
-            positions, columns[0], sub[columns[0]].to_numpy()[positions], rule, **extra
-        )
+        collector.add(positions, columns[0], sub[columns[0]].to_numpy()[positions], rule, **extra)
 
 
 def findings_summary(findings: pd.DataFrame) -> dict[str, dict[str, int]]:

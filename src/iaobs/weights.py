@@ -582,8 +582,9 @@ def compute_weights(
     n_h_map = strata_table.set_index("strate")["n_h"]
     N_h_map = strata_table.set_index("strate")["N_h"]
     # per distinct (secteur, taille) cell, then spread to the rows
-    fpc = pd.Series(N_h_map.reindex(stratum_labels).to_numpy(dtype=float)[row_key],
-                    index=resp.index)
+    fpc = pd.Series(
+        N_h_map.reindex(stratum_labels).to_numpy(dtype=float)[row_key], index=resp.index
+    )
     n_h_rows = n_h_map.reindex(stratum_labels).to_numpy(dtype=float)[row_key]
     base = (fpc / n_h_rows).to_numpy()
     design = SurveyDesign.from_arrays(base, strata=stratum.to_numpy(), fpc=fpc.to_numpy())

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
@@ -79,7 +79,9 @@ class Label:
             return cls(value, value)
         if isinstance(value, list | tuple) and len(value) == 2:
             return cls(str(value[0]), str(value[1]))
-        raise ConfigError(f"{where} : libellé attendu sous la forme [français, anglais], reçu {value!r}")
+        raise ConfigError(
+            f"{where} : libellé attendu sous la forme [français, anglais], reçu {value!r}"
+        )
 
 
 @dataclass(frozen=True)
@@ -195,7 +197,7 @@ class Dictionary:
     def __contains__(self, name: object) -> bool:
         return name in self.variables
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Variable]:
         return iter(self.variables.values())
 
     def columns(self, *, include_confidential: bool = True) -> list[str]:
@@ -276,9 +278,7 @@ class Dictionary:
                 f"libellés donnés pour des variables inconnues : {', '.join(sorted(unknown))}",
                 hint="vérifiez les noms dans la section [labels] de study.toml",
             )
-        return replace(
-            self, variables=variables, sectors=new_sectors, departements=new_deps
-        )
+        return replace(self, variables=variables, sectors=new_sectors, departements=new_deps)
 
 
 # --------------------------------------------------------------------------------------------
@@ -286,7 +286,9 @@ class Dictionary:
 
 
 def _labels(mapping: Mapping[str, Any] | None, where: str) -> dict[str, Label]:
-    return {str(code): Label.parse(value, f"{where}.{code}") for code, value in (mapping or {}).items()}
+    return {
+        str(code): Label.parse(value, f"{where}.{code}") for code, value in (mapping or {}).items()
+    }
 
 
 def _parse_sectors(raw: Mapping[str, Any]) -> dict[str, Sector]:

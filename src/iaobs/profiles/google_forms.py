@@ -40,11 +40,24 @@ __all__ = ["PROFILE", "describe_columns", "looks_like", "map_google_forms", "to_
 PROFILE = "google-forms"
 SEPARATORS = ",;"
 TIMESTAMP = fold_set(
-    ("Horodateur", "Timestamp", "Horodatage", "Marca temporal", "Zeitstempel", "Carimbo de data/hora")
+    (
+        "Horodateur",
+        "Timestamp",
+        "Horodatage",
+        "Marca temporal",
+        "Zeitstempel",
+        "Carimbo de data/hora",
+    )
 )
 PERSONAL = fold_set(
-    ("Adresse e-mail", "Email Address", "Adresse email", "Nom d'utilisateur", "Username",
-     "Adresse e-mail de l'utilisateur")
+    (
+        "Adresse e-mail",
+        "Email Address",
+        "Adresse email",
+        "Nom d'utilisateur",
+        "Username",
+        "Adresse e-mail de l'utilisateur",
+    )
 )
 KEPT = fold_set(("Score", "Note", "Points"))
 _SLASHED = re.compile(

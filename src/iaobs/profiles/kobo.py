@@ -31,15 +31,43 @@ PROFILE = "kobo"
 SEPARATORS = " ;,"
 TARGETS = {"_uuid": "id_repondant", "_submission_time": "date_reponse"}
 METADATA = {
-    "_id", "_index", "_validation_status", "_status", "__version__", "_tags", "_notes",
-    "start", "end", "today", "_parent_index", "_parent_table_name", "_submission__id",
-    "_xform_id_string", "_attachments", "$edited", "formhub/uuid", "meta/instanceid",
-    "meta/instancename", "meta/rootuuid", "meta/deprecatedid", "meta/audit", "audit",
-    "_version_", "_duration", "instanceid",
+    "_id",
+    "_index",
+    "_validation_status",
+    "_status",
+    "__version__",
+    "_tags",
+    "_notes",
+    "start",
+    "end",
+    "today",
+    "_parent_index",
+    "_parent_table_name",
+    "_submission__id",
+    "_xform_id_string",
+    "_attachments",
+    "$edited",
+    "formhub/uuid",
+    "meta/instanceid",
+    "meta/instancename",
+    "meta/rootuuid",
+    "meta/deprecatedid",
+    "meta/audit",
+    "audit",
+    "_version_",
+    "_duration",
+    "instanceid",
 }
 PERSONAL = {
-    "deviceid", "username", "phonenumber", "simserial", "subscriberid", "_submitted_by",
-    "_geolocation", "email", "meta/instanceid_email",
+    "deviceid",
+    "username",
+    "phonenumber",
+    "simserial",
+    "subscriberid",
+    "_submitted_by",
+    "_geolocation",
+    "email",
+    "meta/instanceid_email",
 }
 
 
@@ -72,8 +100,10 @@ def describe_columns(raw: RawTable) -> list[PartnerColumn]:
     for name in raw.columns:
         if name in PROVENANCE_COLUMNS or _kind(name) is not None:
             continue
-        if name.startswith("_") and name[1:].split("_", 1)[0] and any(
-            name.startswith(f"_{other}_") for other in names if not other.startswith("_")
+        if (
+            name.startswith("_")
+            and name[1:].split("_", 1)[0]
+            and any(name.startswith(f"_{other}_") for other in names if not other.startswith("_"))
         ):
             # split geopoint parts (_location_latitude…) stay unmapped with their question
             out.append(PartnerColumn(name, (name,)))

@@ -90,7 +90,12 @@ GUESS_VALUES_FROM = 50
 #: Fuzzy score from which an answer label is proposed as the match of a code.
 VALUE_THRESHOLD = 85
 
-_INCOMPLETE_CHOICES = {"rejeter": "rejeter", "reject": "rejeter", "garder": "garder", "keep": "garder"}
+_INCOMPLETE_CHOICES = {
+    "rejeter": "rejeter",
+    "reject": "rejeter",
+    "garder": "garder",
+    "keep": "garder",
+}
 
 
 # --------------------------------------------------------------------------------------------
@@ -248,7 +253,8 @@ def parse_mapping(
     tools = [p for p in PROFILE_MODULES if p != "mapping"]
     if profile not in tools:
         raise ConfigError(
-            f"profil inconnu « {profile} » dans le fichier de correspondance" + _closest(profile, tools),
+            f"profil inconnu « {profile} » dans le fichier de correspondance"
+            + _closest(profile, tools),
             file=path,
             hint="profils : " + ", ".join(tools),
         )
@@ -278,7 +284,9 @@ def parse_mapping(
     values: dict[str, dict[str, str | None]] = {}
     raw_values = data.get("values") or {}
     if not isinstance(raw_values, dict):
-        raise ConfigError("« values » doit associer des variables à des listes de réponses", file=path)
+        raise ConfigError(
+            "« values » doit associer des variables à des listes de réponses", file=path
+        )
     for name, table in raw_values.items():
         name = str(name).strip()
         codes = _codes_for(dictionary, name)
@@ -289,7 +297,9 @@ def parse_mapping(
                 file=path,
             )
         if not isinstance(table, dict):
-            raise ConfigError(f"values : « {name} » doit associer des réponses à des codes", file=path)
+            raise ConfigError(
+                f"values : « {name} » doit associer des réponses à des codes", file=path
+            )
         entries: dict[str, str | None] = {}
         for answer, code in table.items():
             if code is None or (isinstance(code, str) and not code.strip()):
@@ -317,7 +327,9 @@ def parse_mapping(
 
 
 @register_profile("mapping")
-def map_with_file(raw: RawTable, dictionary: Dictionary, mapping: Path | None = None) -> MappedTable:
+def map_with_file(
+    raw: RawTable, dictionary: Dictionary, mapping: Path | None = None
+) -> MappedTable:
     """Map an export with a partner's mapping file (the ``mapping`` profile).
 
     The file's ``profile`` (the survey tool) does the mapping, with the file's columns and
@@ -326,7 +338,7 @@ def map_with_file(raw: RawTable, dictionary: Dictionary, mapping: Path | None = 
     if mapping is None:
         raise ConfigError(
             "le profil « mapping » demande un fichier de correspondance",
-            hint="dans study.toml, donnez son chemin : profile = \"correspondance.yaml\"",
+            hint='dans study.toml, donnez son chemin : profile = "correspondance.yaml"',
         )
     spec = load_mapping(mapping, dictionary)
     if spec.profile == "template":
@@ -448,7 +460,9 @@ def resolve_column(
         table = spec.value_table(var.name) if spec is not None else {}
         code = _option_code(var, option, table)
         if code is not None:
-            return f"{var.name}__{code}", "mapping" if spec and spec.column_target([question])[0] else "auto"
+            return f"{var.name}__{code}", "mapping" if spec and spec.column_target([question])[
+                0
+            ] else "auto"
     return None, "none"
 
 
@@ -550,7 +564,9 @@ def _recode_column(
     """Recode one column in place for its target; returns how many cells were recoded."""
     try:
         var, sub = (
-            (dictionary[target], None) if target in dictionary else dictionary.variable_of_column(target)
+            (dictionary[target], None)
+            if target in dictionary
+            else dictionary.variable_of_column(target)
         )
     except KeyError:
         return 0
@@ -668,7 +684,11 @@ def assemble(
             continue
         if target is None:
             unmapped.append(column.name)
-            if how == "none" and spec is not None and spec.column_target([column.name, *column.keys])[0]:
+            if (
+                how == "none"
+                and spec is not None
+                and spec.column_target([column.name, *column.keys])[0]
+            ):
                 to_complete.append(column.name)
             continue
         if target in taken:
@@ -737,13 +757,16 @@ def assemble(
                 else "marquées « partiel » et rejetées (règle reponse_incomplete)"
             )
         )
-    elif incomplete is not None and "statut_reponse" in dictionary and "statut_reponse" not in frame:
+    elif (
+        incomplete is not None and "statut_reponse" in dictionary and "statut_reponse" not in frame
+    ):
         frame["statut_reponse"] = "complet"
     if recoded:
         notes.append(f"{recoded} réponse(s) traduite(s) en codes ou libellés du dictionnaire")
     if dropped:
         notes.append(
-            f"colonnes personnelles de {tool} supprimées (jamais conservées) : " + ", ".join(dropped)
+            f"colonnes personnelles de {tool} supprimées (jamais conservées) : "
+            + ", ".join(dropped)
         )
     kept_meta = [c for c in ignored if c not in {x.name for x in ignored_by_file}]
     if kept_meta:
@@ -764,7 +787,12 @@ def assemble(
     if unmapped:
         notes.append("colonnes non reconnues, gardées telles quelles : " + ", ".join(unmapped))
     return MappedTable(
-        frame=frame, unmapped=unmapped, renamed=renamed, raw=raw, notes=notes, ignored=ignored,
+        frame=frame,
+        unmapped=unmapped,
+        renamed=renamed,
+        raw=raw,
+        notes=notes,
+        ignored=ignored,
         dropped=dropped,
     )
 
@@ -877,9 +905,11 @@ def _band_size(text: str, dictionary: Dictionary) -> str | None:
     else:
         return None
     for size in dictionary.size_classes.values():
-        if low >= size.min and (
-            size.max is None or (high is not None and high <= size.max)
-        ) and size.code in dictionary["taille"].codes:
+        if (
+            low >= size.min
+            and (size.max is None or (high is not None and high <= size.max))
+            and size.code in dictionary["taille"].codes
+        ):
             return size.code
     return None
 
@@ -1032,7 +1062,9 @@ def suggest_mapping(
         todo += 1
         if guess is not None and score >= GUESS_VALUES_FROM:
             guessed[name] = guess
-        hint = f"meilleure proposition : {guess}, score {score:.0f}" if guess else "aucune proposition"
+        hint = (
+            f"meilleure proposition : {guess}, score {score:.0f}" if guess else "aucune proposition"
+        )
         lines.append(
             f"  {_yaml_key(name)}: null  # {TO_COMPLETE} : aucune variable reconnue ({hint})"
         )
@@ -1102,8 +1134,9 @@ def write_mapping_suggestion(
     from iaobs.profiles import read_for_profile
 
     if profile is None:
-        probe = read_for_profile(source, "template-generic", dictionary, sheet=sheet,
-                                 max_file_mb=max_file_mb)
+        probe = read_for_profile(
+            source, "template-generic", dictionary, sheet=sheet, max_file_mb=max_file_mb
+        )
         profile = detect_profile(probe)
     raw = read_for_profile(source, profile, dictionary, sheet=sheet, max_file_mb=max_file_mb)
     text = suggest_mapping(raw, dictionary, profile=profile)
@@ -1134,7 +1167,9 @@ def move_profile_rejects(result: Any, mapped: pd.DataFrame, *, language: str = "
         return result
 
     def keys(frame: pd.DataFrame) -> list[tuple[str, str, int]]:
-        sheets = frame["_source_sheet"] if "_source_sheet" in frame else pd.Series([None] * len(frame))
+        sheets = (
+            frame["_source_sheet"] if "_source_sheet" in frame else pd.Series([None] * len(frame))
+        )
         return [
             (str(f), "" if _is_blank(s) else str(s), int(r))
             for f, s, r in zip(frame["_source_file"], sheets, frame["_source_row"], strict=True)
@@ -1154,7 +1189,9 @@ def move_profile_rejects(result: Any, mapped: pd.DataFrame, *, language: str = "
             rule = rule_of[keys(rejects.iloc[[i]])[0]]
             rules = str(rejects.iloc[i]["rules"] or "")
             if rule not in rules.split(","):
-                rejects.iat[i, rejects.columns.get_loc("rules")] = ",".join(filter(None, [rules, rule]))
+                rejects.iat[i, rejects.columns.get_loc("rules")] = ",".join(
+                    filter(None, [rules, rule])
+                )
                 reasons = str(rejects.iloc[i]["reasons"] or "")
                 rejects.iat[i, rejects.columns.get_loc("reasons")] = " | ".join(
                     filter(None, [reasons, message])
@@ -1164,7 +1201,9 @@ def move_profile_rejects(result: Any, mapped: pd.DataFrame, *, language: str = "
     if moving.any():
         source = responses.loc[moving]
         by_key = {k: i for i, k in enumerate(keys(mapped))}
-        allowed = [c for c in rejects.columns if c not in PROVENANCE_COLUMNS] if not rejects.empty else []
+        allowed = (
+            [c for c in rejects.columns if c not in PROVENANCE_COLUMNS] if not rejects.empty else []
+        )
         for key in keys(source):
             row = mapped.iloc[by_key[key]]
             record: dict[str, Any] = {
@@ -1179,11 +1218,18 @@ def move_profile_rejects(result: Any, mapped: pd.DataFrame, *, language: str = "
                     value = row[column]
                     record[column] = "" if _is_blank(value) else str(value)
             new_rejects.append(record)
-            findings.append({
-                "file": key[0], "sheet": row.get("_source_sheet"), "row": key[2],
-                "column": "statut_reponse", "value": "partiel", "rule": rule_of[key],
-                "severity": BLOCKING, "message": message,
-            })
+            findings.append(
+                {
+                    "file": key[0],
+                    "sheet": row.get("_source_sheet"),
+                    "row": key[2],
+                    "column": "statut_reponse",
+                    "value": "partiel",
+                    "rule": rule_of[key],
+                    "severity": BLOCKING,
+                    "message": message,
+                }
+            )
     if not already.any() and not moving.any():
         return result
     if new_rejects:

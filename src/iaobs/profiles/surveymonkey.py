@@ -39,8 +39,15 @@ PROFILE = "surveymonkey"
 SEPARATORS = ";,|"
 #: Second-row cells that mean "the answer itself" (not an option).
 ANSWER_CELLS = fold_set(
-    ("Response", "Open-Ended Response", "Réponse", "Réponse ouverte", "Réponse libre",
-     "Respuesta", "Antwort")
+    (
+        "Response",
+        "Open-Ended Response",
+        "Réponse",
+        "Réponse ouverte",
+        "Réponse libre",
+        "Respuesta",
+        "Antwort",
+    )
 )
 TARGETS = {
     header_key(w): t
@@ -53,9 +60,23 @@ TARGETS = {
 KEPT = fold_set(("Collector ID", "ID du collecteur", "Start Date", "Date de début"))
 DATES = fold_set(("Start Date", "End Date", "Date de début", "Date de fin"))
 PERSONAL = fold_set(
-    ("Email Address", "Adresse e-mail", "Adresse email", "First Name", "Prénom", "Last Name",
-     "Nom", "Nom de famille", "IP Address", "Adresse IP", "Custom Data", "Custom Data 1",
-     "Données personnalisées", "Données personnalisées 1", "Custom Variable")
+    (
+        "Email Address",
+        "Adresse e-mail",
+        "Adresse email",
+        "First Name",
+        "Prénom",
+        "Last Name",
+        "Nom",
+        "Nom de famille",
+        "IP Address",
+        "Adresse IP",
+        "Custom Data",
+        "Custom Data 1",
+        "Données personnalisées",
+        "Données personnalisées 1",
+        "Custom Variable",
+    )
 )
 _UNNAMED = "colonne_"
 

@@ -5,7 +5,9 @@ language: str = "fr"  # fr or en
 
 # %%
 from IPython.display import HTML, display
+
 from iaobs import report, tables
+
 ctx = report.load_context(study_dir, sector=sector, language=language)
 display(HTML(report.cover(ctx, "secteur")))
 display(HTML(report.essentiel(ctx)))
