@@ -90,7 +90,7 @@ def test_prudence_cells_carry_an_asterisk_and_the_note(study):
 
 def test_table_html_structure(ctx):
     html = tables.show(ctx, "technologies")
-    assert html.startswith('<table class="iaobs-table"')
+    assert html.startswith('<div class="iaobs-table-block"><table class="iaobs-table"')
     assert "<caption>Tableau 2 – Technologies d&#x27;IA utilisées" in html
     assert '<th scope="col">' in html and '<th scope="row">' in html
     assert "Champ :" in html and "Source :" in html

@@ -966,8 +966,11 @@ def table_html(table: ReportTable, ctx: ReportContext) -> Html:
         notes.append(ctx.t("prudence_note"))
     anchor = f"tableau-{table.number}"
     return Html(
-        f'<table class="iaobs-table" id="{anchor}"><caption>{esc(caption)}</caption>'
-        f"<thead>{thead}</thead><tbody>{''.join(body)}</tbody></table>" + notes_html(notes, ctx)
+        f'<div class="iaobs-table-block"><table class="iaobs-table" id="{anchor}">'
+        f"<caption>{esc(caption)}</caption>"
+        f"<thead>{thead}</thead><tbody>{''.join(body)}</tbody></table>"
+        + notes_html(notes, ctx)
+        + "</div>"
     )
 
 
