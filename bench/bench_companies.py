@@ -52,8 +52,8 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="iaobs-bench-companies-") as tmp:
         root = Path(tmp) / "etude"
-        # about a quarter of the sample's companies volunteer
-        companies = args.companies or max(600, int(args.reports * 4.5))
+        # about 6 % of the sample's companies volunteer (the sample's model)
+        companies = args.companies or max(600, int(args.reports * 19))
         started = time.perf_counter()
         write_sample_study(root, n_companies=companies)
         study = load_study(root)

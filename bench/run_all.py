@@ -14,7 +14,6 @@ import os
 import platform
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -67,12 +66,19 @@ def run(script: Path, args: list[str]) -> tuple[dict | None, str, float]:
 def main() -> int:
     only = [a for a in sys.argv[1:] if not a.startswith("-")]
     scripts = sorted(p for p in BENCH.glob("bench_*.py") if not only or p.stem in only)
-    rows = []
+    # results of earlier runs are kept, so that `run_all.py bench_x` refreshes one row only
+    store = BENCH / "out" / "results.json"
+    previous: dict[str, dict] = {}
+    if only and store.exists():
+        previous = json.loads(store.read_text("utf-8"))
     for script in scripts:
         print(f"== {script.stem}", flush=True)
-        result, out, elapsed = run(script, [])
+        result, out, _elapsed = run(script, [])
         print(out, flush=True)
-        rows.append((script.stem, result or {"benchmark": script.stem}, elapsed))
+        previous[script.stem] = result or {"benchmark": script.stem}
+    store.parent.mkdir(parents=True, exist_ok=True)
+    store.write_text(json.dumps(previous, indent=2), "utf-8")
+    rows = [(name, previous[name], 0.0) for name in sorted(previous)]
     header = "| benchmark | figures | ratio | target | met |\n|---|---|---|---|---|\n"
     lines = []
     for name, res, _elapsed in rows:
