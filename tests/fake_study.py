@@ -16,24 +16,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from iaobs.contract import INDICATOR_COLUMNS as CONTRACT_COLUMNS
 from iaobs.dictionary import load_dictionary
 
 __all__ = ["INDICATOR_COLUMNS", "make_fake_study"]
 
-INDICATOR_COLUMNS = [
-    "indicator",
-    "level",
-    "domain",
-    "statistic",
-    "estimate",
-    "se",
-    "ci_low",
-    "ci_high",
-    "n",
-    "n_eff",
-    "weighted_base",
-    "flag",
-]
+INDICATOR_COLUMNS = list(CONTRACT_COLUMNS)
 
 SECTOR_N = {
     "expertise_comptable": 180,

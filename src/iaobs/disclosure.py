@@ -29,24 +29,11 @@ import numpy as np
 import pandas as pd
 
 from iaobs.config import Thresholds
+from iaobs.contract import FLAGS, INDICATOR_COLUMNS
 
 __all__ = ["FLAGS", "apply_disclosure"]
 
-FLAGS = ("", "prudence", "nd", "s")
-_CONTRACT = [
-    "indicator",
-    "level",
-    "domain",
-    "statistic",
-    "estimate",
-    "se",
-    "ci_low",
-    "ci_high",
-    "n",
-    "n_eff",
-    "weighted_base",
-    "flag",
-]
+_CONTRACT = list(INDICATOR_COLUMNS)
 
 
 def _with_defaults(table: pd.DataFrame) -> pd.DataFrame:

@@ -26,6 +26,7 @@ import pandas as pd
 from scipy import stats
 
 from iaobs.config import Study, Thresholds
+from iaobs.contract import INDICATOR_COLUMNS
 from iaobs.design import DomainIndex, SurveyDesign
 from iaobs.dictionary import Dictionary, Variable
 from iaobs.errors import ConfigError, InputError, StatisticsError
@@ -45,20 +46,7 @@ __all__ = [
     "wilson_interval",
 ]
 
-CONTRACT_COLUMNS = [
-    "indicator",
-    "level",
-    "domain",
-    "statistic",
-    "estimate",
-    "se",
-    "ci_low",
-    "ci_high",
-    "n",
-    "n_eff",
-    "weighted_base",
-    "flag",
-]
+CONTRACT_COLUMNS = list(INDICATOR_COLUMNS)
 CI_METHODS = ("beta", "logit", "wilson")
 SKIPPED_TYPES = {"id", "text", "date"}
 SKIPPED_PRIVACY = {"confidential", "free_text"}

@@ -27,6 +27,7 @@ import pandas as pd
 from iaobs import __version__
 from iaobs import text as tx
 from iaobs.config import Study, load_study
+from iaobs.contract import HIDDEN_FLAGS, INDICATOR_COLUMNS
 from iaobs.dictionary import Dictionary
 from iaobs.errors import ConfigError, InputError
 
@@ -52,21 +53,6 @@ __all__ = [
     "translate_note",
 ]
 
-INDICATOR_COLUMNS = (
-    "indicator",
-    "level",
-    "domain",
-    "statistic",
-    "estimate",
-    "se",
-    "ci_low",
-    "ci_high",
-    "n",
-    "n_eff",
-    "weighted_base",
-    "flag",
-)
-HIDDEN_FLAGS = ("s", "nd")
 SIZES_LABEL_SHORT = {"tpe": "TPE", "pme": "PME", "eti": "ETI", "ge": "GE"}
 SIZES_LABEL_SHORT_EN = {"tpe": "micro", "pme": "SME", "eti": "mid-cap", "ge": "large"}
 #: design variables named in the methodology annex: name -> (fr, en)

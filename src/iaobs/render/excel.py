@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from iaobs.atomic import atomic_path
+from iaobs.contract import HIDDEN_FLAGS, INDICATOR_COLUMNS
 
 __all__ = [
     "INDICATOR_COLUMNS",
@@ -35,21 +36,6 @@ __all__ = [
     "write_tables_xlsx",
 ]
 
-INDICATOR_COLUMNS = (
-    "indicator",
-    "level",
-    "domain",
-    "statistic",
-    "estimate",
-    "se",
-    "ci_low",
-    "ci_high",
-    "n",
-    "n_eff",
-    "weighted_base",
-    "flag",
-)
-HIDDEN_FLAGS = ("s", "nd")
 ESTIMATE_COLUMNS = ("estimate", "se", "ci_low", "ci_high")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
