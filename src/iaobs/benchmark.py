@@ -734,16 +734,11 @@ _COMPANY_BUILDERS: dict[str, Any] = {
 
 def build_company_table(ctx: CompanyContext, key: str) -> Any:
     """One numbered table of the company report (:class:`iaobs.tables.ReportTable`)."""
-    from iaobs.tables import ReportTable
+    from iaobs.tables import table_from_layout
 
-    number = 0
-    for _, keys in COMPANY_LAYOUT:
-        for k in keys:
-            number += 1
-            if k == key:
-                title, frame, notes, kinds = _COMPANY_BUILDERS[key](ctx)
-                return ReportTable(number, title, frame, notes, kinds, key=key)
-    raise KeyError(f"tableau inconnu du rapport d'entreprise : {key!r}")
+    return table_from_layout(
+        COMPANY_LAYOUT, _COMPANY_BUILDERS, ctx, key, report="rapport d'entreprise"
+    )
 
 
 def show(ctx: CompanyContext, key: str) -> Html:

@@ -76,6 +76,28 @@ class TableSection:
 
 _Built = tuple[str, pd.DataFrame, list[str], dict[str, str]]
 
+
+def table_from_layout(
+    layout: Any, builders: dict[str, Callable[[Any], _Built]], ctx: Any, key: str, *, report: str
+) -> ReportTable:
+    """Build table ``key`` of a report whose tables are numbered by their rank in ``layout``.
+
+    ``layout`` is ``((section key, (table key, …)), …)`` and ``builders`` maps a table key to
+    a function of the context returning (title, frame, notes, column kinds).
+
+    The same number is given whether the table is shown alone (a notebook cell) or with every
+    other (the Excel export). ``report`` names the report in the error for an unknown key.
+    """
+    number = 0
+    for _, keys in layout:
+        for k in keys:
+            number += 1
+            if k == key:
+                title, frame, notes, kinds = builders[key](ctx)
+                return ReportTable(number, title, frame, notes, kinds, key=key)
+    raise KeyError(f"tableau inconnu du {report} : {key!r}")
+
+
 # --------------------------------------------------------------------------------------------
 # Building blocks
 

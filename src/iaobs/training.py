@@ -1463,16 +1463,11 @@ _TRAINING_BUILDERS: dict[str, Any] = {
 
 def build_training_table(ctx: TrainingContext, key: str) -> Any:
     """One numbered table of the training report (a :class:`iaobs.tables.ReportTable`)."""
-    from iaobs.tables import ReportTable
+    from iaobs.tables import table_from_layout
 
-    number = 0
-    for _, keys in TRAINING_LAYOUT:
-        for k in keys:
-            number += 1
-            if k == key:
-                title, frame, notes, kinds = _TRAINING_BUILDERS[key](ctx)
-                return ReportTable(number, title, frame, notes, kinds, key=key)
-    raise KeyError(f"tableau inconnu du rapport de formation : {key!r}")
+    return table_from_layout(
+        TRAINING_LAYOUT, _TRAINING_BUILDERS, ctx, key, report="rapport de formation"
+    )
 
 
 def show(ctx: TrainingContext, key: str) -> Html:
