@@ -52,8 +52,8 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="iaobs-bench-companies-") as tmp:
         root = Path(tmp) / "etude"
-        # about 6 % of the sample's companies volunteer (the sample's model)
-        companies = args.companies or max(600, int(args.reports * 19))
+        # about 5 % of the sample's respondents volunteer (the sample's model)
+        companies = args.companies or max(600, int(args.reports * 26))
         started = time.perf_counter()
         write_sample_study(root, n_companies=companies)
         study = load_study(root)
