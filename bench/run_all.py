@@ -64,6 +64,13 @@ def run(script: Path, args: list[str]) -> tuple[dict | None, str, float]:
     return result, proc.stdout, elapsed
 
 
+def _short(value: object) -> bool:
+    """Whether a figure is short enough for the summary table (long lists stay in the JSON)."""
+    if isinstance(value, list | dict):
+        return len(value) <= 6
+    return len(str(value)) <= 80
+
+
 def main() -> int:
     only = [a for a in sys.argv[1:] if not a.startswith("-")]
     scripts = sorted(p for p in BENCH.glob("bench_*.py") if not only or p.stem in only)
@@ -84,7 +91,9 @@ def main() -> int:
     lines = []
     for name, res, _elapsed in rows:
         figures = ", ".join(
-            f"{k} = {v}" for k, v in res.items() if k not in {"benchmark", "ratio", "target", "met"}
+            f"{k} = {v}"
+            for k, v in res.items()
+            if k not in {"benchmark", "ratio", "target", "met"} and _short(v)
         )
         lines.append(
             f"| {name} | {figures} | {res.get('ratio', '')} | {res.get('target', '')} | {res.get('met', '')} |"
