@@ -33,7 +33,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from iaobs import text as tx
-from iaobs.report import Html, ReportContext, esc
+from iaobs.report import POINT_COLUMNS, Html, ReportContext, esc, point, reference_value
 
 __all__ = [
     "BLUE",
@@ -740,24 +740,10 @@ def chart_by_size(ctx: ReportContext, indicator: str = "ia_usage", level: str = 
         label = ctx.size_label(size, short=True)
         if row is None:
             continue
-        rows.append(
-            {
-                "code": size,
-                "label": label,
-                "estimate": row["estimate"],
-                "ci_low": row["ci_low"],
-                "ci_high": row["ci_high"],
-                "n": row["n"],
-                "flag": row["flag"],
-            }
-        )
+        rows.append(point(size, label, row))
         ref = ctx.row(indicator, level, f"taille={size}") if ctx.sector else None
-        refs.append(
-            None if ref is None or ref["estimate"] != ref["estimate"] else float(ref["estimate"])
-        )
-    data = pd.DataFrame(
-        rows, columns=["code", "label", "estimate", "ci_low", "ci_high", "n", "flag"]
-    )
+        refs.append(reference_value(ref))
+    data = pd.DataFrame(rows, columns=POINT_COLUMNS)
     fig = plot_bars(
         data,
         language=ctx.language,
@@ -976,20 +962,8 @@ def chart_ranking(
         row = ctx.row(indicator, level, f"secteur={sector}")
         if row is None:
             continue
-        rows.append(
-            {
-                "code": sector,
-                "label": ctx.sector_label(sector),
-                "estimate": row["estimate"],
-                "ci_low": row["ci_low"],
-                "ci_high": row["ci_high"],
-                "n": row["n"],
-                "flag": row["flag"],
-            }
-        )
-    data = pd.DataFrame(
-        rows, columns=["code", "label", "estimate", "ci_low", "ci_high", "n", "flag"]
-    )
+        rows.append(point(sector, ctx.sector_label(sector), row))
+    data = pd.DataFrame(rows, columns=POINT_COLUMNS)
     data = (
         data.assign(_k=data["estimate"].fillna(-1))
         .sort_values(["_k", "code"], ascending=[False, True])
@@ -1063,24 +1037,10 @@ def chart_comparison(ctx: ReportContext) -> Html:
         row = ctx.row(indicator, level)
         if row is None:
             continue
-        rows.append(
-            {
-                "code": indicator,
-                "label": label,
-                "estimate": row["estimate"],
-                "ci_low": row["ci_low"],
-                "ci_high": row["ci_high"],
-                "n": row["n"],
-                "flag": row["flag"],
-            }
-        )
+        rows.append(point(indicator, label, row))
         ref = ctx.row(indicator, level, "all")
-        refs.append(
-            None if ref is None or ref["estimate"] != ref["estimate"] else float(ref["estimate"])
-        )
-    data = pd.DataFrame(
-        rows, columns=["code", "label", "estimate", "ci_low", "ci_high", "n", "flag"]
-    )
+        refs.append(reference_value(ref))
+    data = pd.DataFrame(rows, columns=POINT_COLUMNS)
     fig = plot_bars(
         data,
         language=ctx.language,

@@ -152,6 +152,29 @@ def matrix_items(ctx: ReportContext, variable: str) -> list[str]:
     return [f"{variable}__{item}" for item in ctx.dictionary[variable].items]
 
 
+POINT_COLUMNS = ["code", "label", "estimate", "ci_low", "ci_high", "n", "flag"]
+
+
+def point(code: str, label: str, row: Any) -> dict[str, Any]:
+    """One bar of a chart or line of a table: an indicator row's estimate, interval, n, flag."""
+    return {
+        "code": code,
+        "label": label,
+        "estimate": row["estimate"],
+        "ci_low": row["ci_low"],
+        "ci_high": row["ci_high"],
+        "n": int(row["n"]),
+        "flag": row["flag"],
+    }
+
+
+def reference_value(row: Any) -> float | None:
+    """A published estimate as a float, or None when the row is missing or hidden."""
+    if row is None or row["estimate"] != row["estimate"]:
+        return None
+    return float(row["estimate"])
+
+
 @dataclass(frozen=True)
 class KeyFigure:
     """One key figure of L'essentiel (and of the observatory's index page).
@@ -423,20 +446,8 @@ class ReportContext:
             row = self.row(indicator, lev, domain)
             if row is None:
                 continue
-            rows.append(
-                {
-                    "code": code,
-                    "label": label,
-                    "estimate": row["estimate"],
-                    "ci_low": row["ci_low"],
-                    "ci_high": row["ci_high"],
-                    "n": int(row["n"]),
-                    "flag": row["flag"],
-                }
-            )
-        return pd.DataFrame(
-            rows, columns=["code", "label", "estimate", "ci_low", "ci_high", "n", "flag"]
-        )
+            rows.append(point(code, label, row))
+        return pd.DataFrame(rows, columns=POINT_COLUMNS)
 
     def missing_shares(self, indicator: str, domain: str | None = None) -> pd.DataFrame:
         """Shares of the missing codes (NSP, non concerné…) of a question, among all answers."""
