@@ -750,14 +750,11 @@ def show(ctx: CompanyContext, key: str) -> Html:
 
 def company_tables(ctx: CompanyContext) -> list[Any]:
     """The tables of the company report by section (for ``tables.xlsx``)."""
-    from iaobs.tables import TableSection
+    from iaobs.tables import sections_from_layout
 
-    return [
-        TableSection(
-            ctx.pick(*COMPANY_SECTIONS[section]), [build_company_table(ctx, k) for k in keys]
-        )
-        for section, keys in COMPANY_LAYOUT
-    ]
+    return sections_from_layout(
+        COMPANY_LAYOUT, _COMPANY_BUILDERS, ctx, COMPANY_SECTIONS, report="rapport d'entreprise"
+    )
 
 
 def generative_sentence(ctx: CompanyContext) -> Html:

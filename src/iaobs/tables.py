@@ -98,6 +98,27 @@ def table_from_layout(
     raise KeyError(f"tableau inconnu du {report} : {key!r}")
 
 
+def sections_from_layout(
+    layout: Any,
+    builders: dict[str, Callable[[Any], _Built]],
+    ctx: Any,
+    titles: dict[str, tuple[str, str]],
+    *,
+    report: str,
+) -> list[TableSection]:
+    """Every table of such a report, by section (one Excel sheet per section).
+
+    ``titles`` maps a section key to its (French, English) title.
+    """
+    return [
+        TableSection(
+            ctx.pick(*titles[section]),
+            [table_from_layout(layout, builders, ctx, k, report=report) for k in keys],
+        )
+        for section, keys in layout
+    ]
+
+
 # --------------------------------------------------------------------------------------------
 # Building blocks
 

@@ -1479,15 +1479,11 @@ def show(ctx: TrainingContext, key: str) -> Html:
 
 def training_tables(ctx: TrainingContext) -> list[Any]:
     """Every table of the training report, by section (one Excel sheet per section)."""
-    from iaobs.tables import TableSection
+    from iaobs.tables import sections_from_layout
 
-    sections = []
-    for section, keys in TRAINING_LAYOUT:
-        fr, en = TRAINING_SECTIONS[section]
-        sections.append(
-            TableSection(ctx.pick(fr, en), [build_training_table(ctx, k) for k in keys])
-        )
-    return sections
+    return sections_from_layout(
+        TRAINING_LAYOUT, _TRAINING_BUILDERS, ctx, TRAINING_SECTIONS, report="rapport de formation"
+    )
 
 
 # -- figures ---------------------------------------------------------------------------------
