@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
 import re
 from pathlib import Path
 
@@ -165,6 +166,19 @@ def test_answers_read_by_pseudonymous_id_without_free_text(tmp_path: Path) -> No
         bm.company_answers(tmp_path, "Eccc333")  # did not volunteer
     with pytest.raises(ConfigError):
         bm.company_answers(tmp_path, "Ezzz999")
+
+
+def test_answers_follow_a_rewritten_file(tmp_path: Path) -> None:
+    """The volunteers' answers are read once per process, but never outlive their file."""
+    path = tmp_path / "responses.parquet"
+    frame = pd.DataFrame(
+        {"id_repondant": ["Eaaa111"], "ia_stade": ["veille"], "volontaire_accompagnement": ["oui"]}
+    )
+    frame.to_parquet(path)
+    assert bm.company_answers(tmp_path, "Eaaa111")["ia_stade"] == "veille"
+    frame.assign(ia_stade=["deploiement_partiel"], extra=[1]).to_parquet(path)
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    assert bm.company_answers(tmp_path, "Eaaa111")["ia_stade"] == "deploiement_partiel"
 
 
 def test_company_slug() -> None:

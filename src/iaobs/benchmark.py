@@ -137,18 +137,10 @@ def company_answers(processed_dir: Path, company: str) -> dict[str, Any]:
             file=path,
             hint="lancez d'abord « iaobs run »",
         )
-    try:
-        import pyarrow.parquet as pq
-
-        schema = pq.read_schema(path)
-        columns = [c for c in schema.names if c not in _NEVER_READ]
-        frame = pd.read_parquet(path, columns=columns, filters=[(ID_COLUMN, "==", company)])
-    except Exception as exc:
-        raise InputError(
-            f"réponses des entreprises illisibles ({type(exc).__name__})",
-            file=path,
-            hint="relancez « iaobs run »",
-        ) from exc
+    volunteers = _volunteers(path)
+    frame = volunteers[volunteers[ID_COLUMN] == company]
+    if frame.empty:  # not a volunteer, or unknown: read its row to say which
+        frame = _read_answers(path, (ID_COLUMN, "==", company))
     if frame.empty:
         raise ConfigError(
             f"aucune réponse ne porte l'identifiant « {company} »",
@@ -163,6 +155,36 @@ def company_answers(processed_dir: Path, company: str) -> dict[str, Any]:
             "reçoivent un rapport individuel",
         )
     return row
+
+
+def _read_answers(path: Path, condition: tuple[str, str, str]) -> pd.DataFrame:
+    """Rows of ``responses.parquet`` meeting ``condition``, without the confidential columns."""
+    try:
+        import pyarrow.parquet as pq
+
+        schema = pq.read_schema(path)
+        columns = [c for c in schema.names if c not in _NEVER_READ]
+        return pd.read_parquet(path, columns=columns, filters=[condition])
+    except Exception as exc:
+        raise InputError(
+            f"réponses des entreprises illisibles ({type(exc).__name__})",
+            file=path,
+            hint="relancez « iaobs run »",
+        ) from exc
+
+
+_VOLUNTEERS: dict[str, tuple[tuple[str, int, int], pd.DataFrame]] = {}
+
+
+def _volunteers(path: Path) -> pd.DataFrame:
+    """The volunteer companies' answers, read once per process while the file is unchanged
+    (the report server reads them before forking the report processes)."""
+    stamp = _stamp(path)
+    cached = _VOLUNTEERS.get(str(path))
+    if cached is None or cached[0] != stamp:
+        _VOLUNTEERS.clear()
+        _VOLUNTEERS[str(path)] = (stamp, _read_answers(path, (VOLUNTEER_COLUMN, "==", "oui")))
+    return _VOLUNTEERS[str(path)][1]
 
 
 _BASE_CACHE: dict[tuple[str, str], tuple[tuple[Any, ...], ReportContext]] = {}
@@ -191,6 +213,15 @@ def _base_context(study_dir: str | Path, language: str) -> ReportContext:
     _BASE_CACHE.clear()
     _BASE_CACHE[key] = (tuple(_stamp(f) for f in files), base)
     return base
+
+
+def preload(study_dir: str | Path, language: str = "") -> None:
+    """Load what every company benchmark of a study reads: the published indicators and the
+    volunteers' answers (the report server calls it once; its report processes inherit them)."""
+    base = _base_context(study_dir, language)
+    path = base.processed_dir / "responses.parquet"
+    if path.exists():
+        _volunteers(path)
 
 
 def load_company(study_dir: str | Path, company: str, *, language: str = "") -> CompanyContext:
