@@ -517,11 +517,14 @@ def chart_position(ctx: CompanyContext, variable: str, *, title: str) -> Html:
     for d in domains:
         data = _shares(ctx, variable, d)
         if len(data):
-            bases.append(f"{_group_label(ctx, d)} n = {tx.format_number(data['n'].max())}")
+            count = tx.format_number(data["n"].max(), language=ctx.language)
+            bases.append(f"{count} {_group_label(ctx, d)}")
     note = ctx.pick(
-        "Parts pondérées des réponses (NSP exclus). Cadre orange : votre réponse. ",
-        "Weighted shares of answers (don't know excluded). Orange outline: your answer. ",
-    ) + "; ".join(bases)
+        "Parts pondérées des réponses (NSP exclus). Cadre orange : votre réponse.",
+        "Weighted shares of answers (don't know excluded). Orange outline: your answer.",
+    )
+    if bases:
+        note += ctx.pick(" Bases : ", " Bases: ") + ", ".join(bases) + "."
     if hidden_notes:
         note += " " + " ".join(dict.fromkeys(hidden_notes))
     lines.append((ctx.t("note"), note))
@@ -535,9 +538,10 @@ def chart_position(ctx: CompanyContext, variable: str, *, title: str) -> Html:
 
 
 def _group_label(ctx: CompanyContext, domain: str) -> str:
+    """« entreprises (secteur) » or « entreprises (taille) », after a base count."""
     if domain.startswith("secteur="):
-        return ctx.pick("secteur :", "sector:")
-    return ctx.pick("taille :", "size:")
+        return ctx.pick("entreprises (secteur)", "companies (sector)")
+    return ctx.pick("entreprises (taille)", "companies (size)")
 
 
 # --------------------------------------------------------------------------------------------
