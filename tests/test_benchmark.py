@@ -115,16 +115,45 @@ def test_stage_position_sums_the_published_lower_levels(tmp_path: Path, repo_roo
     assert "plus avancé que celui de 70\u202f%" in sentence
 
 
-def test_hidden_cell_hides_the_comparison_and_says_why(tmp_path: Path, repo_root: Path) -> None:
-    ctx = _context(tmp_path, repo_root, size_flags=["", "nd", "", "", ""])
+def test_hidden_own_level_hides_the_comparison_and_says_why(
+    tmp_path: Path, repo_root: Path
+) -> None:
+    ctx = _context(tmp_path, repo_root, size_flags=["", "", "s", "s", ""])
     pos = bm.stage_position(ctx, "ia_stade", "taille=pme")
     assert pos["status"] == "hidden" and pos["below"] != pos["below"]  # NaN
     sentence = bm.position_sentence(ctx, "ia_stade", "taille=pme")
     assert "ne peut pas être montrée" in sentence and "%" not in sentence.split("(")[0]
+
+
+def test_secret_lower_level_gives_a_partial_position(tmp_path: Path, repo_root: Path) -> None:
+    # veille (20 %) and deploiement_generalise (5 %) secret; the company is at experimentation
+    ctx = _context(tmp_path, repo_root, size_flags=["", "s", "", "", "s"])
+    pos = bm.stage_position(ctx, "ia_stade", "taille=pme")
+    assert pos["status"] == "partial" and pos["same"] == pytest.approx(0.10)
+    assert pos["below"] != pos["below"] and pos["above"] != pos["above"]  # NaN: not derivable
+    sentence = bm.position_sentence(ctx, "ia_stade", "taille=pme")
+    assert "comme 10\u202f%" in sentence and "pas entièrement diffusée" in sentence
     figure = bm.chart_position(ctx, "ia_stade", title="Stade")
-    assert "non diffusé" in figure
-    # the hidden level's share never appears; the sector's shares do
-    assert "20\u202f%" not in figure and "40\u202f%" in figure
+    # the published levels are drawn, the secret ones only as one grey block marked s
+    size_alt = figure.split("Votre taille (PME) : ")[1].split(".")[0]
+    for shown in ("Aucun usage ni projet 50\u202f%", "(test, POC) 10\u202f%", "partiel 15\u202f%"):
+        assert shown in size_alt
+    assert "Veille, réflexion non diffusé" in size_alt
+    assert "Déploiement généralisé non diffusé" in size_alt
+    size_row = re.findall(r'<text x="[\d.]+" y="61.4"[^>]*>([^<]*)</text>', figure)
+    assert size_row == ["Votre taille (PME)", "50\u202f%", "10\u202f%", "15\u202f%", "s"]
+    assert f'fill="{bm._SECRET_GREY}"' in figure and ">s</text>" in figure
+    assert "regroupées en gris" in figure
+    grey = re.search(rf'<rect x="([\d.]+)" y="46" width="([\d.]+)" [^>]*{bm._SECRET_GREY}', figure)
+    assert grey is not None and float(grey.group(2)) == pytest.approx(0.25 * 480, abs=0.3)
+
+
+def test_domain_without_published_level_is_left_out(tmp_path: Path, repo_root: Path) -> None:
+    ctx = _context(tmp_path, repo_root, size_flags=["nd"] * 5)
+    figure = bm.chart_position(ctx, "ia_stade", title="Stade")
+    assert "non diffusé (trop peu de réponses)" in figure and "ne peut pas être" in figure
+    # the sector's bar is still drawn
+    assert "40\u202f%" in figure and f'fill="{bm._SECRET_GREY}"' not in figure
 
 
 def test_no_other_domain_and_no_secret_value(tmp_path: Path, repo_root: Path) -> None:

@@ -68,6 +68,7 @@ COMPANY_LAYOUT: list[tuple[str, list[str]]] = [
 ORDINAL_QUESTIONS = ("ia_stade", "impact_effectifs", "part_formes_ia")
 
 _PALETTE = ("#DCE9F5", "#A6CBE3", "#5DA5DA", "#0072B2", "#004C7A")
+_SECRET_GREY = "#BDBDBD"  # secret levels, grouped at the end of a bar
 _MARK = "#D55E00"
 
 
@@ -276,8 +277,9 @@ def stage_position(ctx: CompanyContext, variable: str, domain: str) -> dict[str,
         domain's companies with a lower level, 0–1, NaN when a needed cell is hidden),
         ``same`` (share at the same level), ``above``, ``n`` (base of the domain),
         ``status``: ``ok``, ``no_answer`` (the company gave no substantive answer),
-        ``hidden`` (a needed published cell is secret or not published) or ``absent``
-        (the domain has no published row).
+        ``partial`` (the company's own level is published, ``same`` is given, but a lower
+        level is secret: ``below`` and ``above`` stay NaN), ``hidden`` (the company's own
+        level is secret or not published) or ``absent`` (the domain has no published row).
     """
     var = ctx.dictionary[variable]
     code = ctx.answer(variable)
@@ -301,13 +303,20 @@ def stage_position(ctx: CompanyContext, variable: str, domain: str) -> dict[str,
     shares = dict(zip(data["code"], data["estimate"], strict=True))
     flags = dict(zip(data["code"], data["flag"], strict=True))
     below_codes = order[:position]
-    needed = [*below_codes, code]
-    if any(flags.get(c, "nd") in HIDDEN_FLAGS or pd.isna(shares.get(c)) for c in needed):
+
+    def hidden(c: str) -> bool:
+        return flags.get(c, "nd") in HIDDEN_FLAGS or bool(pd.isna(shares.get(c)))
+
+    if hidden(code):
         out["status"] = "hidden"
         return out
-    below = float(sum(shares[c] for c in below_codes))
     same = float(shares[code])
-    out["below"], out["same"] = below, same
+    out["same"] = same
+    if any(hidden(c) for c in below_codes):
+        out["status"] = "partial"
+        return out
+    below = float(sum(shares[c] for c in below_codes))
+    out["below"] = below
     out["above"] = max(0.0, 1.0 - below - same)
     return out
 
@@ -350,6 +359,20 @@ def position_sentence(ctx: CompanyContext, variable: str, domain: str) -> str:
     if pos["status"] in ("hidden", "absent"):
         return _hidden_reason(ctx, domain)
     label = ctx.code_label(variable, pos["code"])
+    if pos["status"] == "partial":
+        same = _pct(ctx, pos["same"])
+        others_fr, others_en = {
+            "ia_stade": ("des autres stades", "of the other stages"),
+            "part_formes_ia": ("des autres tranches", "of the other bands"),
+        }.get(variable, ("des autres réponses", "of the other answers"))
+        return ctx.pick(
+            f"Vous avez répondu « {label} », comme {same} {group} ; la répartition "
+            f"{others_fr} n'est pas entièrement diffusée (secret statistique) : votre position "
+            "ne peut pas être précisée davantage.",
+            f"You answered “{label}”, like {same} {group}; the distribution {others_en} is "
+            "not fully published (statistical confidentiality), so your position cannot be "
+            "stated more precisely.",
+        )
     below, same = _pct(ctx, pos["below"]), _pct(ctx, pos["same"])
     above = _pct(ctx, pos["above"])
     first = pos["code"] == next(iter(ctx.dictionary[variable].codes))
@@ -401,14 +424,20 @@ def _svg_stacked(
     ctx: CompanyContext, variable: str, domains: Sequence[str]
 ) -> tuple[str, list[str]]:
     """Stacked 100 % bars of an ordinal question, one per domain, with the company's level
-    outlined; hidden distributions are left out (said in the returned notes)."""
+    outlined. Secret levels are never drawn one by one: the published levels keep their place
+    and the secret ones share one grey block at the end of the bar (its width is what the
+    published levels leave, as a reader of the published tables can work out); a domain with
+    no published level is left out. What was hidden is said in the returned notes."""
     var = ctx.dictionary[variable]
     codes = list(var.codes)
     width, left, bar_h, gap = 640, 150, 22, 16
+    span = width - left - 10
     rows_svg: list[str] = []
     alt_parts: list[str] = []
     notes: list[str] = []
     mine = ctx.answer(variable)
+    not_published = ctx.pick("non diffusé", "not published")
+    grey_used = False
     y = 8
     for domain in domains:
         data = _shares(ctx, variable, domain).set_index("code")
@@ -420,15 +449,18 @@ def _svg_stacked(
                 f"Your size ({ctx.size_label(ctx.size or '', short=True)})",
             )
         )
-        hidden = data.empty or any(
-            data["flag"].get(c, "nd") in HIDDEN_FLAGS or pd.isna(data["estimate"].get(c))
+        published = [
+            c
             for c in codes
-        )
+            if c in data.index
+            and data["flag"].get(c, "nd") not in HIDDEN_FLAGS
+            and not pd.isna(data["estimate"].get(c))
+        ]
         rows_svg.append(
             f'<text x="{left - 8}" y="{y + bar_h * 0.7:.1f}" text-anchor="end" '
             f'font-size="11">{esc(label)}</text>'
         )
-        if hidden:
+        if not published:
             rows_svg.append(
                 f'<text x="{left}" y="{y + bar_h * 0.7:.1f}" font-size="10" fill="#5A5A5A">'
                 f"{esc(ctx.pick('non diffusé (trop peu de réponses)', 'not published (too few answers)'))}"
@@ -437,12 +469,17 @@ def _svg_stacked(
             notes.append(_hidden_reason(ctx, domain))
             y += bar_h + gap
             continue
+        partial = len(published) < len(codes)
+        # shares sum to 1 over the levels; without secret levels, spread the rounding
+        total = 1.0 if partial else float(sum(float(data["estimate"][c]) for c in codes)) or 1.0
         x = float(left)
-        total = float(sum(float(data["estimate"][c]) for c in codes)) or 1.0
         parts = []
         for i, code in enumerate(codes):
+            if code not in published:
+                parts.append(f"{ctx.code_label(variable, code)} {not_published}")
+                continue
             share = float(data["estimate"][code]) / total
-            w = share * (width - left - 10)
+            w = share * span
             color = _PALETTE[min(i, len(_PALETTE) - 1)]
             stroke = f' stroke="{_MARK}" stroke-width="3"' if code == mine else ""
             rows_svg.append(
@@ -458,22 +495,38 @@ def _svg_stacked(
                 )
             parts.append(f"{ctx.code_label(variable, code)} {_pct(ctx, share)}")
             x += w
+        if partial:
+            grey_used = True
+            w = max(0.0, float(left + span) - x)
+            rows_svg.append(
+                f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" '
+                f'fill="{_SECRET_GREY}"/>'
+            )
+            if w > 12:
+                rows_svg.append(
+                    f'<text x="{x + w / 2:.1f}" y="{y + bar_h * 0.7:.1f}" text-anchor="middle" '
+                    'font-size="10" font-style="italic" fill="#1A1A1A">s</text>'
+                )
         alt_parts.append(f"{label} : " + ", ".join(parts))
         y += bar_h + gap
     # legend
     lx, ly = float(left), y + 2
     legend = []
-    for i, code in enumerate(codes):
-        text = ctx.code_label(variable, code)
+    keys = [
+        (ctx.code_label(variable, code), _PALETTE[min(i, len(_PALETTE) - 1)], code == mine)
+        for i, code in enumerate(codes)
+    ]
+    if grey_used:
+        keys.append((ctx.pick("s : non diffusé", "s: not published"), _SECRET_GREY, False))
+    for i, (text, color, marked) in enumerate(keys):
         legend.append(
-            f'<rect x="{lx:.1f}" y="{ly}" width="10" height="10" '
-            f'fill="{_PALETTE[min(i, len(_PALETTE) - 1)]}"'
-            + (f' stroke="{_MARK}" stroke-width="2"' if code == mine else "")
+            f'<rect x="{lx:.1f}" y="{ly}" width="10" height="10" fill="{color}"'
+            + (f' stroke="{_MARK}" stroke-width="2"' if marked else "")
             + "/>"
             f'<text x="{lx + 14:.1f}" y="{ly + 9}" font-size="9.5">{esc(text)}</text>'
         )
         lx += 14 + 5.6 * len(text) + 14
-        if lx > width - 90 and i < len(codes) - 1:
+        if lx > width - 90 and i < len(keys) - 1:
             lx, ly = float(left), ly + 15
     height = ly + 18
     alt = "; ".join(alt_parts) or ctx.pick("Distribution non diffusée", "Distribution not shown")
@@ -481,6 +534,15 @@ def _svg_stacked(
         alt += ctx.pick(
             f". Cadre orange : votre réponse, « {ctx.code_label(variable, mine)} ».",
             f". Orange outline: your answer, “{ctx.code_label(variable, mine)}”.",
+        )
+    if grey_used:
+        notes.insert(
+            0,
+            ctx.pick(
+                "s : parts non diffusées (secret statistique), regroupées en gris en fin de barre.",
+                "s: shares not published (statistical confidentiality), grouped in grey at the "
+                "end of the bar.",
+            ),
         )
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="100%" '
