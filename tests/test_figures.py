@@ -130,3 +130,12 @@ def test_diverging_and_rankings(ctx):
     ranking = figures.chart_ranking(ctx, "ia_usage")
     assert "Tous secteurs" in ranking
     assert not plt.get_fignums()
+
+
+def test_ranking_alt_text_follows_the_language(study):
+    fr = figures.chart_ranking(report.load_context(study, sector="banque"), "ia_usage")
+    en = figures.chart_ranking(
+        report.load_context(study, sector="banque", language="en"), "ia_usage"
+    )
+    assert re.search(r"Tous secteurs : \d", fr)
+    assert re.search(r"All sectors: \d", en) and not re.search(r"All sectors : ", en)

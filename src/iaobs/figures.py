@@ -605,15 +605,26 @@ def _note(ctx: ReportContext, parts: list[str | None]) -> str | None:
     return ". ".join(kept) + "." if kept else None
 
 
-def _base_note(ctx: ReportContext, data: pd.DataFrame) -> str | None:
-    shown = _shown(data)
-    if shown.empty:
+def _base_range(ctx: ReportContext, counts: Sequence[int]) -> str | None:
+    """« Base : n répondants » with the smallest and largest base when they differ."""
+    if not len(counts):
         return None
-    low, high = int(shown["n"].min()), int(shown["n"].max())
+    low, high = int(min(counts)), int(max(counts))
     count = tx.format_number(low, language=ctx.language)
     if low != high:
         count = f"{count} – {tx.format_number(high, language=ctx.language)}"
     return ctx.t("base_note", n=count)
+
+
+def _base_note(ctx: ReportContext, data: pd.DataFrame) -> str | None:
+    return _base_range(ctx, list(_shown(data)["n"]))
+
+
+def _bar_note(ctx: ReportContext, data: pd.DataFrame, *extras: str | None) -> str | None:
+    """The note of a bar chart: base, what its marks mean, hidden bars, prudence."""
+    return _note(
+        ctx, [_base_note(ctx, data), *extras, *_hidden_note(ctx, data), _prudence(data, ctx)]
+    )
 
 
 def _alt(ctx: ReportContext, kind: str, data: pd.DataFrame, extra: str = "") -> str:
@@ -707,17 +718,13 @@ def chart_items(
             )
     kind = ctx.pick("Barres horizontales en % des entreprises", "Horizontal bars, % of companies")
     extra = ctx.pick("Losanges : tous secteurs.", "Diamonds: all sectors.") if ctx.sector else ""
-    note = _note(
+    note = _bar_note(
         ctx,
-        [
-            _base_note(ctx, data),
-            ctx.pick(
-                "Traits : intervalle de confiance à 95 %", "Whiskers: 95% confidence interval"
-            ).replace(" %", "\u202f%"),
-            nsp,
-            *_hidden_note(ctx, data),
-            _prudence(data, ctx),
-        ],
+        data,
+        ctx.pick(
+            "Traits : intervalle de confiance à 95 %", "Whiskers: 95% confidence interval"
+        ).replace(" %", "\u202f%"),
+        nsp,
     )
     return figure_html(
         fig,
@@ -761,7 +768,7 @@ def chart_by_size(ctx: ReportContext, indicator: str = "ia_usage", level: str = 
         first = shown.iloc[0]
         domain = f"{ctx.domain};taille={first['code']}" if ctx.sector else f"taille={first['code']}"
         lecture = ctx.lecture(first["estimate"], indicator, level, domain)
-    note = _note(ctx, [_base_note(ctx, data), *_hidden_note(ctx, data), _prudence(data, ctx)])
+    note = _bar_note(ctx, data)
     kind = ctx.pick(
         "Barres horizontales par taille d'entreprise", "Horizontal bars by company size"
     )
@@ -839,17 +846,10 @@ def chart_scale(ctx: ReportContext, indicators: Sequence[str], *, title: str) ->
             f"{ctx.population()} answer “{pos_words_en}” for {quoted}.",
         )
     hidden = pd.DataFrame(hidden_rows, columns=["label", "estimate", "flag"])
-    base = None
-    if n_values:
-        low, high = min(n_values), max(n_values)
-        count = tx.format_number(low, language=ctx.language)
-        if low != high:
-            count += f" – {tx.format_number(high, language=ctx.language)}"
-        base = ctx.t("base_note", n=count)
     note = _note(
         ctx,
         [
-            base,
+            _base_range(ctx, n_values),
             ctx.pick(
                 f"Parts calculées sur les réponses exprimées ; « {missing_labels} » en part de "
                 "l'ensemble des réponses, à part",
@@ -975,21 +975,19 @@ def chart_ranking(
         if overall is not None and overall["estimate"] == overall["estimate"]
         else None
     )
+    overall_text = (
+        f"{ctx.t('all_sectors')}{ctx.pick(' :', ':')} "
+        f"{tx.format_percent(overall_value, language=ctx.language)}"
+        if overall_value is not None
+        else None
+    )
     fig = plot_bars(
         data,
         language=ctx.language,
         xlabel=ctx.t("percent_of_firms").capitalize(),
         highlight=ctx.sector_label() if ctx.sector else None,
         reference_line=overall_value,
-        reference_line_label=(
-            f"{ctx.t('all_sectors')} : {tx.format_percent(overall_value, language=ctx.language)}"
-            if overall_value is not None and ctx.language == "fr"
-            else (
-                f"{ctx.t('all_sectors')}: {tx.format_percent(overall_value, language=ctx.language)}"
-                if overall_value is not None
-                else None
-            )
-        ),
+        reference_line_label=overall_text,
     )
     phrase = ctx.answer_phrase(indicator, level)
     title = title or ctx.pick(
@@ -1001,26 +999,15 @@ def chart_ranking(
     if not shown.empty:
         first = shown.iloc[0]
         lecture = ctx.lecture(first["estimate"], indicator, level, f"secteur={first['code']}")
-    note = _note(
-        ctx,
-        [
-            _base_note(ctx, data),
-            ctx.pick("Ligne pointillée : ensemble des secteurs", "Dashed line: all sectors"),
-            *_hidden_note(ctx, data),
-            _prudence(data, ctx),
-        ],
+    note = _bar_note(
+        ctx, data, ctx.pick("Ligne pointillée : ensemble des secteurs", "Dashed line: all sectors")
     )
     kind = ctx.pick("Barres horizontales, secteurs classés", "Horizontal bars, sectors ranked")
-    extra = ""
-    if overall_value is not None:
-        extra = (
-            f"{ctx.t('all_sectors')} : {tx.format_percent(overall_value, language=ctx.language)}."
-        )
     return figure_html(
         fig,
         ctx=ctx,
         title=title,
-        alt=_alt(ctx, kind, data, extra),
+        alt=_alt(ctx, kind, data, f"{overall_text}." if overall_text else ""),
         lecture=lecture,
         champ=ctx.champ("all"),
         note=note,
@@ -1058,14 +1045,8 @@ def chart_comparison(ctx: ReportContext) -> Html:
         first = shown.iloc[0]
         spec = next(s for s in specs if s[1] == first["code"])
         lecture = ctx.lecture(first["estimate"], spec[1], spec[2])
-    note = _note(
-        ctx,
-        [
-            _base_note(ctx, data),
-            ctx.pick("Losanges : ensemble des secteurs", "Diamonds: all sectors"),
-            *_hidden_note(ctx, data),
-            _prudence(data, ctx),
-        ],
+    note = _bar_note(
+        ctx, data, ctx.pick("Losanges : ensemble des secteurs", "Diamonds: all sectors")
     )
     kind = ctx.pick("Barres horizontales, indicateurs clés", "Horizontal bars, key indicators")
     return figure_html(
