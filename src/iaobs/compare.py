@@ -1134,7 +1134,7 @@ def comparison_content(kind: str, parameters: Mapping[str, Any], *, tables: bool
 
 def cover(ctx: ComparisonContext) -> Any:
     """The comparison report's cover: studies, waves, respondents, date."""
-    from iaobs.report import Html, esc
+    from iaobs.report import cover_html
     from iaobs.text import format_number
 
     assert ctx.comparison is not None
@@ -1152,19 +1152,11 @@ def cover(ctx: ComparisonContext) -> Any:
         for key, s in ctx.comparison.studies.items()
     ]
     rows.append((ctx.t("date"), ctx.date_text))
-    items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
     title = ctx.pick(
         "L'intelligence artificielle et les compétences : comparaison des études régionales",
         "Artificial intelligence and skills: comparison of regional studies",
     )
-    return Html(
-        '<section class="iaobs-cover">'
-        f'<p class="iaobs-cover-observatory">{esc(ctx.study.title)}</p>'
-        f'<p class="iaobs-cover-kind">{esc(ctx.pick("Comparaison", "Comparison"))}</p>'
-        f"<h1>{esc(title)}</h1>"
-        f'<dl class="iaobs-cover-facts">{items}</dl>'
-        "</section>"
-    )
+    return cover_html(ctx, ctx.pick("Comparaison", "Comparison"), title, rows)
 
 
 def essentiel(ctx: ComparisonContext) -> Any:

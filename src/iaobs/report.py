@@ -18,6 +18,7 @@ import json
 import math
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ __all__ = [
     "KeyFigure",
     "ReportContext",
     "cover",
+    "cover_html",
     "definitions",
     "design_variable",
     "english_date",
@@ -928,12 +930,20 @@ def cover(ctx: ReportContext, kind: str = "secteur") -> Html:
         rows.append(
             (ctx.t("respondents"), tx.format_number(ctx.respondents(), language=ctx.language))
         )
-    items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
+    return cover_html(ctx, kind_label, _report_title(ctx, kind), rows)
+
+
+def cover_html(
+    ctx: ReportContext, kind_label: str, title: str, facts: Sequence[tuple[str, str]]
+) -> Html:
+    """The cover block every full report shares: observatory, kind of report, title (the
+    page's only ``h1``) and a list of facts (term, value), all escaped."""
+    items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts)
     return Html(
         '<section class="iaobs-cover">'
         f'<p class="iaobs-cover-observatory">{esc(ctx.study.title)}</p>'
         f'<p class="iaobs-cover-kind">{esc(kind_label)}</p>'
-        f"<h1>{esc(_report_title(ctx, kind))}</h1>"
+        f"<h1>{esc(title)}</h1>"
         f'<dl class="iaobs-cover-facts">{items}</dl>'
         "</section>"
     )

@@ -40,7 +40,7 @@ import pandas as pd
 
 from iaobs import text as tx
 from iaobs.errors import InputError, StatisticsError
-from iaobs.report import Html, KeyFigure, ReportContext, esc, load_context
+from iaobs.report import Html, KeyFigure, ReportContext, cover_html, esc, load_context
 
 __all__ = [
     "BOOTSTRAP_RESAMPLES",
@@ -853,14 +853,11 @@ def cover(ctx: TrainingContext) -> Html:
             f"T2 : {_num(ctx, present['T2'])}",
         ),
     ]
-    items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
-    return Html(
-        '<section class="iaobs-cover">'
-        f'<p class="iaobs-cover-observatory">{esc(ctx.study.title)}</p>'
-        f'<p class="iaobs-cover-kind">{esc(ctx.pick("Évaluation", "Evaluation"))}</p>'
-        f"<h1>{esc(ctx.pick('Ce que la formation pilote a changé', 'What the pilot training changed'))}</h1>"
-        f'<dl class="iaobs-cover-facts">{items}</dl>'
-        "</section>"
+    return cover_html(
+        ctx,
+        ctx.pick("Évaluation", "Evaluation"),
+        ctx.pick("Ce que la formation pilote a changé", "What the pilot training changed"),
+        rows,
     )
 
 
