@@ -19,12 +19,12 @@ import argparse
 import json
 import time
 
-import numpy as np
 import pandas as pd
 
 from iaobs.config import Thresholds, Weighting
 from iaobs.dictionary import load_dictionary
 from iaobs.estimate import estimate_indicators
+from iaobs.sample import random_responses
 from iaobs.weights import compute_weights
 
 TARGET_SECONDS = 10.0
@@ -32,47 +32,7 @@ TARGET_SECONDS = 10.0
 
 def synthetic_responses(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Random responses (dictionary storage) and matching population margins."""
-    rng = np.random.default_rng(seed)
-    dico = load_dictionary()
-    sectors, sizes, deps = list(dico.sectors), list(dico.size_classes), list(dico.departements)
-    data: dict[str, object] = {
-        "id_repondant": [f"r{i}" for i in range(n)],
-        "secteur": pd.Categorical.from_codes(rng.integers(0, len(sectors), n), sectors),
-        "taille": pd.Categorical.from_codes(rng.choice(4, n, p=[0.4, 0.4, 0.15, 0.05]), sizes),
-        "departement": pd.Categorical.from_codes(rng.integers(0, len(deps), n), deps),
-    }
-    for var in dico:
-        if var.name in data or var.type in ("id", "text", "date"):
-            continue
-        if var.type == "multi":
-            answered = rng.random(n) < 0.9
-            for col in var.columns():
-                v = np.where(answered, (rng.random(n) < 0.3).astype(float), np.nan)
-                data[col] = pd.array(v, dtype="Float64").astype("Int8")
-        elif var.is_coded:
-            cats = list(var.codes) + list(var.missing)
-            for col in var.columns():
-                codes = rng.integers(0, len(cats), n)
-                codes[rng.random(n) < 0.05] = -1
-                data[col] = pd.Categorical.from_codes(codes, cats)
-        elif var.is_flag:
-            data[var.name] = pd.array(rng.integers(0, 2, n), dtype="Int8")
-        elif var.type in ("int", "float"):
-            data[var.name] = pd.array(rng.poisson(20, n), dtype="Int64")
-    margins = pd.DataFrame(
-        [
-            {
-                "secteur": s,
-                "taille": t,
-                "departement": d,
-                "n_entreprises": float(rng.integers(n // 20, n // 4)),
-            }
-            for s in sectors
-            for t in sizes
-            for d in deps
-        ]
-    )
-    return pd.DataFrame(data), margins
+    return random_responses(n, seed, firms_per_cell=(n // 20, n // 4))
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from iaobs.estimate import (
     estimate_ratios,
     proportion_interval,
 )
+from iaobs.sample import random_responses
 from iaobs.weights import compute_weights
 
 OPEN = Thresholds(
@@ -104,53 +105,7 @@ def test_proportion_interval_at_zero_and_one_is_one_sided() -> None:
 
 def _synthetic(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A responses frame in the storage of iaobs.dictionary, and population margins."""
-    rng = np.random.default_rng(seed)
-    dico = load_dictionary()
-    sectors = list(dico.sectors)
-    sizes = list(dico.size_classes)
-    deps = list(dico.departements)
-    data: dict[str, object] = {
-        "id_repondant": [f"r{i}" for i in range(n)],
-        "secteur": pd.Categorical(rng.choice(sectors, n), categories=sectors),
-        "taille": pd.Categorical(rng.choice(sizes, n, p=[0.4, 0.4, 0.15, 0.05]), categories=sizes),
-        "departement": pd.Categorical(rng.choice(deps, n), categories=deps),
-    }
-    for var in dico:
-        if var.name in data or var.type in ("id", "text", "date"):
-            continue
-        if var.type == "multi":
-            answered = rng.random(n) < 0.9
-            for col in var.columns():
-                v = (rng.random(n) < 0.3).astype(float)
-                data[col] = pd.array(np.where(answered, v, np.nan), dtype="Float64").astype("Int8")
-        elif var.type == "matrix":
-            cats = list(var.codes) + list(var.missing)
-            for col in var.columns():
-                vals = rng.choice(cats, n).astype(object)
-                vals[rng.random(n) < 0.05] = None
-                data[col] = pd.Categorical(vals, categories=cats)
-        elif var.is_coded:
-            cats = list(var.codes) + list(var.missing)
-            vals = rng.choice(cats, n).astype(object)
-            vals[rng.random(n) < 0.05] = None
-            data[var.name] = pd.Categorical(vals, categories=cats)
-        elif var.is_flag:
-            data[var.name] = pd.array(rng.integers(0, 2, n), dtype="Int8")
-        elif var.type == "int":
-            data[var.name] = pd.array(rng.poisson(20, n), dtype="Int64")
-    responses = pd.DataFrame(data)
-    rows = [
-        {
-            "secteur": s,
-            "taille": t,
-            "departement": d,
-            "n_entreprises": float(rng.integers(200, 900)),
-        }
-        for s in sectors
-        for t in sizes
-        for d in deps
-    ]
-    return responses, pd.DataFrame(rows)
+    return random_responses(n, seed)
 
 
 @pytest.fixture(scope="module")

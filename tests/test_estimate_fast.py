@@ -2,60 +2,26 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 
 import iaobs.estimate as estimate
 from iaobs.config import Weighting
 from iaobs.dictionary import load_dictionary
+from iaobs.sample import random_responses
 from iaobs.weights import compute_weights
 
 
 def _responses(n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    rng = np.random.default_rng(seed)
-    d = load_dictionary()
-    sectors, sizes, deps = list(d.sectors), list(d.size_classes), list(d.departements)
-    data: dict[str, object] = {
-        "id_repondant": [f"r{i}" for i in range(n)],
-        "secteur": pd.Categorical.from_codes(rng.integers(0, len(sectors), n), sectors),
-        "taille": pd.Categorical.from_codes(rng.choice(4, n, p=[0.4, 0.4, 0.15, 0.05]), sizes),
-        "departement": pd.Categorical.from_codes(rng.integers(-1, len(deps), n), deps),
-    }
-    for var in d:
-        if var.name in data or var.type in ("id", "text", "date"):
-            continue
-        if var.type == "multi":
-            answered = rng.random(n) < 0.9
-            for col in var.columns():
-                v = np.where(answered, (rng.random(n) < 0.3).astype(float), np.nan)
-                data[col] = pd.array(v, dtype="Float64").astype("Int8")
-        elif var.is_coded:
-            cats = list(var.codes) + list(var.missing)
-            for col in var.columns():
-                codes = rng.integers(0, len(cats), n)
-                codes[rng.random(n) < 0.1] = -1
-                data[col] = pd.Categorical.from_codes(codes, cats)
-        elif var.is_flag:
-            data[var.name] = pd.array(rng.integers(0, 2, n), dtype="Int8")
-        elif var.type in ("int", "float"):
-            v = rng.lognormal(3, 1.5, n).round()
-            v[rng.random(n) < 0.2] = np.nan
-            data[var.name] = pd.array(v, dtype="Float64").astype("Int64")
-    margins = pd.DataFrame(
-        [
-            {
-                "secteur": s,
-                "taille": t,
-                "departement": dep,
-                "n_entreprises": float(rng.integers(20, 90)),
-            }
-            for s in sectors
-            for t in sizes
-            for dep in deps
-        ]
+    # some départements unknown and skewed counts: the paths must agree on edge cells too
+    return random_responses(
+        n,
+        seed,
+        missing=0.1,
+        unknown_departement=True,
+        skewed_counts=True,
+        firms_per_cell=(20, 90),
     )
-    return pd.DataFrame(data), margins
 
 
 @pytest.mark.parametrize("seed", [1, 2])

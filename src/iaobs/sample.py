@@ -48,6 +48,7 @@ __all__ = [
     "Assumption",
     "luhn_valid",
     "population_margins",
+    "random_responses",
     "write_sample_study",
 ]
 
@@ -416,6 +417,76 @@ def population_margins(dictionary: Dictionary | None = None) -> pd.DataFrame:
                 if n > 0:
                     rows.append((sector, size, dep, n))
     return pd.DataFrame(rows, columns=["secteur", "taille", "departement", "n_entreprises"])
+
+
+def random_responses(
+    n: int,
+    seed: int = 0,
+    *,
+    missing: float = 0.05,
+    unknown_departement: bool = False,
+    skewed_counts: bool = False,
+    firms_per_cell: tuple[int, int] = (200, 900),
+    dictionary: Dictionary | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Random answers to every question, in the storage of :mod:`iaobs.dictionary`, and
+    population margins (sector × size × département) to weight them: for the tests and
+    benchmarks of the statistics engine, where realism does not matter but size and every
+    variable type do (the realistic sample study is :func:`write_sample_study`).
+
+    ``missing`` is the share of empty coded answers (NSP codes are drawn like the others);
+    ``unknown_departement`` leaves some départements empty; ``skewed_counts`` draws numbers
+    log-normally with 20 % missing (else Poisson(20), none missing); each margin cell counts a
+    number of firms drawn in ``firms_per_cell``.
+    """
+    rng = np.random.default_rng(seed)
+    dico = dictionary or load_dictionary()
+    sectors, sizes, deps = list(dico.sectors), list(dico.size_classes), list(dico.departements)
+    dep_codes = rng.integers(-1 if unknown_departement else 0, len(deps), n)
+    data: dict[str, object] = {
+        "id_repondant": [f"r{i}" for i in range(n)],
+        "secteur": pd.Categorical.from_codes(rng.integers(0, len(sectors), n), sectors),
+        "taille": pd.Categorical.from_codes(rng.choice(4, n, p=[0.4, 0.4, 0.15, 0.05]), sizes),
+        "departement": pd.Categorical.from_codes(dep_codes, deps),
+    }
+    for var in dico:
+        if var.name in data or var.type in ("id", "text", "date"):
+            continue
+        if var.type == "multi":
+            answered = rng.random(n) < 0.9
+            for col in var.columns():
+                v = np.where(answered, (rng.random(n) < 0.3).astype(float), np.nan)
+                data[col] = pd.array(v, dtype="Float64").astype("Int8")
+        elif var.is_coded:
+            cats = list(var.codes) + list(var.missing)
+            for col in var.columns():
+                codes = rng.integers(0, len(cats), n)
+                codes[rng.random(n) < missing] = -1
+                data[col] = pd.Categorical.from_codes(codes, cats)
+        elif var.is_flag:
+            data[var.name] = pd.array(rng.integers(0, 2, n), dtype="Int8")
+        elif var.type in ("int", "float"):
+            if skewed_counts:
+                v = rng.lognormal(3, 1.5, n).round()
+                v[rng.random(n) < 0.2] = np.nan
+                data[var.name] = pd.array(v, dtype="Float64").astype("Int64")
+            else:
+                data[var.name] = pd.array(rng.poisson(20, n), dtype="Int64")
+    low, high = firms_per_cell
+    margins = pd.DataFrame(
+        [
+            {
+                "secteur": s,
+                "taille": t,
+                "departement": d,
+                "n_entreprises": float(rng.integers(low, high)),
+            }
+            for s in sectors
+            for t in sizes
+            for d in deps
+        ]
+    )
+    return pd.DataFrame(data), margins
 
 
 def _headcounts(rng: np.random.Generator, size: np.ndarray) -> np.ndarray:
