@@ -9,13 +9,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 LAB_STAMP := $(VENV)/.installed-lab
 STUDY ?= .
 PYTEST_ARGS ?=
 
-# Debian packages: Pango for WeasyPrint (PDF), fonts, poppler (PDF checks), Chromium (browser tests).
+# Debian packages: Pango for WeasyPrint (PDF), fonts; for the tests poppler (PDF checks), Chromium
+# (browser tests) and R with the survey package (parity of every published figure).
 DEB_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-open-sans fonts-dejavu-core shared-mime-info
-DEB_TEST := poppler-utils chromium
+DEB_TEST := poppler-utils chromium r-base-core r-cran-survey
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export MPLBACKEND := Agg
@@ -30,6 +32,11 @@ $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock 2> >(grep -v "is ignored: it is neither" >&2)
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . 2> >(grep -v "is ignored: it is neither" >&2)
+	@touch $@
+
+# The development tools (pytest, ruff, mypy, playwright…) go only where tests and lint run.
+$(DEV_STAMP): $(STAMP) requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-dev.lock 2> >(grep -v "is ignored: it is neither" >&2)
 	@touch $@
 
 ## venv: create .venv with the locked dependencies and the package (done by the other targets)
@@ -50,25 +57,25 @@ report: $(STAMP) system
 
 ## test: run the test suite
 .PHONY: test
-test: $(STAMP) system-test
+test: $(DEV_STAMP) system-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## lint: ruff (lint and format check) and mypy on the package
 .PHONY: lint
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests bench notebooks
 	$(BIN)/ruff format --check src tests bench notebooks
 	$(BIN)/mypy
 
 ## format: format the code with ruff
 .PHONY: format
-format: $(STAMP)
+format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix src tests bench notebooks
 	$(BIN)/ruff format src tests bench notebooks
 
 ## bench: run every benchmark of bench/ and write docs/performance.md
 .PHONY: bench
-bench: $(STAMP) system
+bench: $(DEV_STAMP) system
 	$(BIN)/python bench/run_all.py
 
 ## sample: regenerate the synthetic sample study in data/raw (deterministic)
@@ -78,14 +85,15 @@ sample: $(STAMP)
 
 ## lab: JupyterLab with jupytext, to edit the report templates of notebooks/ as notebooks
 .PHONY: lab
-lab: $(STAMP) system
+lab: $(DEV_STAMP) system
 	@test -f $(LAB_STAMP) || { $(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-lab.lock && touch $(LAB_STAMP); }
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 ## lock: regenerate the lock files from pyproject.toml (needs uv)
 .PHONY: lock
 lock:
-	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 -o requirements.lock
+	uv pip compile pyproject.toml --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 -o requirements.lock
+	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 -o requirements-dev.lock
 	uv pip compile pyproject.toml --extra dev --extra lab --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 -o requirements-lab.lock
 
 ## clean: delete processed data and reports (everything `make report` rebuilds)
