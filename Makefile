@@ -63,15 +63,15 @@ test: $(DEV_STAMP) system-test
 ## lint: ruff (lint and format check) and mypy on the package
 .PHONY: lint
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check src tests bench notebooks
-	$(BIN)/ruff format --check src tests bench notebooks
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
 ## format: format the code with ruff
 .PHONY: format
 format: $(DEV_STAMP)
-	$(BIN)/ruff check --fix src tests bench notebooks
-	$(BIN)/ruff format src tests bench notebooks
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
 
 ## bench: run every benchmark of bench/ and write docs/performance.md
 .PHONY: bench
@@ -83,11 +83,11 @@ bench: $(DEV_STAMP) system
 sample: $(STAMP)
 	$(BIN)/iaobs sample --output .
 
-## lab: JupyterLab with jupytext, to edit the report templates of notebooks/ as notebooks
+## lab: JupyterLab with jupytext, to edit the report templates of src/iaobs/notebooks/ as notebooks
 .PHONY: lab
 lab: $(DEV_STAMP) system
 	@test -f $(LAB_STAMP) || { $(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-lab.lock && touch $(LAB_STAMP); }
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=src/iaobs/notebooks
 
 ## lock: regenerate the lock files from pyproject.toml (needs uv)
 .PHONY: lock

@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from iaobs.clean import clean_responses
-from iaobs.dictionary import load_dictionary
+from iaobs.prepare.clean import clean_responses
+from iaobs.study.dictionary import load_dictionary
 
 
 def synthetic_mapped(n: int, seed: int = 1) -> pd.DataFrame:
@@ -132,8 +132,8 @@ def main() -> None:
     figures["read_s"] = figures["read_clean_s"] = None
     if not args.no_xlsx:
         try:
-            from iaobs.profiles import map_columns
-            from iaobs.read import read_source
+            from iaobs.ingest.profiles import map_columns
+            from iaobs.ingest.read import read_source
         except ImportError:
             print("lecteur absent : pas de mesure lecture + nettoyage", flush=True)
         else:

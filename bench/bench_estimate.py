@@ -1,6 +1,6 @@
 """Benchmark of the statistics engine: weights and every indicator × domain for 100,000 firms.
 
-Builds a synthetic responses frame in the storage of ``iaobs.dictionary`` (every variable of
+Builds a synthetic responses frame in the storage of ``iaobs.study.dictionary`` (every variable of
 the company questionnaire, random answers with missing values and NSP), population margins for
 sector × size × département, then times ``compute_weights`` (base weights, raking on
 sector × size and département) and ``estimate_indicators`` (all, secteur, taille,
@@ -21,11 +21,11 @@ import time
 
 import pandas as pd
 
-from iaobs.config import Thresholds, Weighting
-from iaobs.dictionary import load_dictionary
-from iaobs.estimate import estimate_indicators
-from iaobs.sample import random_responses
-from iaobs.weights import compute_weights
+from iaobs.study.config import Thresholds, Weighting
+from iaobs.study.dictionary import load_dictionary
+from iaobs.stats.estimate import estimate_indicators
+from iaobs.tools.sample import random_responses
+from iaobs.stats.weights import compute_weights
 
 TARGET_SECONDS = 10.0
 

@@ -1,7 +1,7 @@
-"""Benchmark of iaobs.read: read_source (calamine) against pandas.read_excel with openpyxl.
+"""Benchmark of iaobs.ingest.read: read_source (calamine) against pandas.read_excel with openpyxl.
 
 Writes once a survey-like workbook (100,000 rows × 60 columns by default) into bench/out/,
-then times, in the same process, ``iaobs.read.read_source`` on it, ``pandas.read_excel``
+then times, in the same process, ``iaobs.ingest.read.read_source`` on it, ``pandas.read_excel``
 with the openpyxl engine (the baseline) and, for information, ``pandas.read_excel`` with the
 calamine engine (the raw reading cost, without iaobs's cell normalisation and header
 detection). Prints the figures, then one JSON line. Target: read_source ≥ 5× faster than
@@ -26,8 +26,8 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
-from iaobs.atomic import atomic_path
-from iaobs.read import read_source
+from iaobs.core.atomic import atomic_path
+from iaobs.ingest.read import read_source
 
 OUT = Path(__file__).resolve().parent / "out"
 TARGET = 5.0

@@ -173,7 +173,7 @@ def main() -> int:
     parser.add_argument("--engine", default=None, help="iaobs (default) or kernel")
     args = parser.parse_args()
 
-    from iaobs.config import load_study
+    from iaobs.study.config import load_study
     from iaobs.render import cache, render_study
     from iaobs.render.matrix import build_matrix, find_templates_dir
 

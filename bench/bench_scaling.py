@@ -22,10 +22,10 @@ The study
 The stages (timed inside the child process)
     ``read`` (read + map every file), ``clean`` (clean, duplicates, quality; with the writing of
     ``responses.parquet``, ``rejects.csv``, ``findings.csv`` and ``quality.json``), ``weight``
-    (:func:`iaobs.weights.compute_weights`), ``estimate`` (:func:`iaobs.estimate.estimate_indicators`,
+    (:func:`iaobs.stats.weights.compute_weights`), ``estimate`` (:func:`iaobs.stats.estimate.estimate_indicators`,
     every indicator × domain with the secrecy rules) and ``other`` (parquet input of the
     estimation step, ``weighting.json`` and ``indicators.parquet``). That is
-    ``iaobs.pipeline.clean_study`` then ``iaobs.estimate.compute_study_indicators``.
+    ``iaobs.pipeline.clean.clean_study`` then ``iaobs.stats.estimate.compute_study_indicators``.
 
 Prints a table, the growth exponent (slope of log time against log size between 10^5 and
 10^6) and the ratio t(10^6)/t(10^5), then one JSON line. Targets: ratio ≤ 12, 10^6 responses
@@ -134,7 +134,7 @@ def _sector_frame(
     rng: np.random.Generator, sector: str, n: int, start: int, sirens: np.ndarray
 ) -> pd.DataFrame:
     """``n`` rows of one sector's file (cells as text, None for blank), headers as written."""
-    from iaobs.dictionary import load_dictionary
+    from iaobs.study.dictionary import load_dictionary
 
     d = load_dictionary("entreprises")
     cols: dict[str, np.ndarray] = {}
@@ -365,10 +365,10 @@ def _peak_kib() -> int:
 
 def run_child(folder: Path) -> None:
     """Run the pipeline on ``folder`` and print one JSON line with the stage times."""
-    import iaobs.estimate as estimate
-    import iaobs.pipeline as pipeline
-    import iaobs.weights as weights
-    from iaobs.config import load_study
+    import iaobs.stats.estimate as estimate
+    import iaobs.pipeline.clean as pipeline
+    import iaobs.stats.weights as weights
+    from iaobs.study.config import load_study
 
     times = {"read": 0.0, "clean": 0.0, "weight": 0.0, "estimate": 0.0, "other": 0.0}
 

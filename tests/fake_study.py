@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from iaobs.contract import INDICATOR_COLUMNS as CONTRACT_COLUMNS
-from iaobs.dictionary import load_dictionary
+from iaobs.core.contract import INDICATOR_COLUMNS as CONTRACT_COLUMNS
+from iaobs.study.dictionary import load_dictionary
 
 __all__ = ["INDICATOR_COLUMNS", "make_fake_study"]
 

@@ -624,7 +624,7 @@ def make_hostile_study(repo: Path, destination: Path) -> Path:
     """
     from openpyxl import load_workbook
 
-    from iaobs.dictionary import load_dictionary
+    from iaobs.study.dictionary import load_dictionary
 
     root = copy_sample_study(repo, destination)
     raw = root / "data" / "raw" / "2019"

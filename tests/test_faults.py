@@ -241,7 +241,7 @@ def test_leftovers_of_a_killed_run_are_removed_by_the_next(
 
 
 def test_two_runs_at_once_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from iaobs.atomic import study_lock
+    from iaobs.core.atomic import study_lock
 
     root = _tiny_study(tmp_path)
     capsys.readouterr()
@@ -260,7 +260,7 @@ def test_two_runs_at_once_are_refused(tmp_path: Path, capsys: pytest.CaptureFixt
 @pytest.mark.slow
 def test_one_failing_report_leaves_the_others_and_exits_3(tmp_path: Path) -> None:
     root = hostile.copy_sample_study(REPO, tmp_path / "etude")
-    shutil.copytree(REPO / "notebooks", root / "notebooks")
+    shutil.copytree(REPO / "src" / "iaobs" / "notebooks", root / "notebooks")
     template = root / "notebooks" / "secteur.py"
     text = template.read_text("utf-8")
     marker = 'tags=["parameters"]'
@@ -345,7 +345,7 @@ def test_permission_denied_gives_a_clear_message(
 def test_full_disk_gives_a_clear_message_and_keeps_the_previous_outputs(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import iaobs.atomic
+    import iaobs.core.atomic
 
     root = _tiny_study(tmp_path)
     assert main(["clean", str(root)]) == 0
@@ -359,7 +359,7 @@ def test_full_disk_gives_a_clear_message_and_keeps_the_previous_outputs(
     def full(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(iaobs.atomic.os, "fsync", full)
+    monkeypatch.setattr(iaobs.core.atomic.os, "fsync", full)
     capsys.readouterr()
     assert main(["clean", str(root)]) == 1
     line = _one_error_line(capsys.readouterr().err)

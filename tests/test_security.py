@@ -132,7 +132,7 @@ def test_sector_codes_cannot_make_unsafe_folders(code: str) -> None:
 
 
 def test_study_toml_refuses_unsafe_folder_names(tmp_path: Path) -> None:
-    from iaobs.config import load_study
+    from iaobs.study.config import load_study
 
     for toml in (
         '[study]\ntitle = "T"\nregion = "R"\nwave = "../up"\n',
@@ -492,7 +492,7 @@ def test_the_scan_finds_what_it_looks_for() -> None:
 
 def _phones_in_raw(root: Path) -> set[str]:
     """Phone-like strings of the raw files (the dictionary has no phone column)."""
-    from iaobs.read import read_source
+    from iaobs.ingest.read import read_source
 
     found: set[str] = set()
     for path in (root / "data" / "raw").rglob("*"):

@@ -18,7 +18,7 @@ from iaobs import __version__
 from iaobs.errors import IaobsError
 
 if TYPE_CHECKING:
-    from iaobs.config import Study
+    from iaobs.study.config import Study
 
 __all__ = ["main"]
 
@@ -29,7 +29,7 @@ EPILOG_RUN = """exemple :
 
 
 def _study(path: str) -> Study:
-    from iaobs.config import load_study
+    from iaobs.study.config import load_study
 
     return load_study(path)
 
@@ -40,7 +40,7 @@ def _study_for_run(args: argparse.Namespace) -> Any:
     Under the lock, what a killed run may have left (temporary files, the report staging
     folder) is removed first: no other run can be using it.
     """
-    from iaobs.atomic import remove_temporaries, study_lock
+    from iaobs.core.atomic import remove_temporaries, study_lock
 
     study = _study(args.study)
     args.held.enter_context(study_lock(study.root))
@@ -70,7 +70,7 @@ def _report_failed_files(result: Any) -> int:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from iaobs.sample import write_sample_study
+    from iaobs.tools.sample import write_sample_study
 
     written = write_sample_study(Path(args.output), seed=args.seed, n_companies=args.companies)
     _print(f"Étude exemple écrite dans {Path(args.output).resolve()} ({len(written)} fichiers) :")
@@ -80,8 +80,8 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from iaobs.dictionary import load_dictionary
-    from iaobs.template import write_template
+    from iaobs.study.dictionary import load_dictionary
+    from iaobs.tools.template import write_template
 
     dictionary = _study(args.study).dictionary if args.study else load_dictionary("entreprises")
     path = write_template(Path(args.output), dictionary, language=args.language)
@@ -90,7 +90,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from iaobs.pipeline import print_validation, validate_files
+    from iaobs.pipeline.clean import print_validation, validate_files
 
     study = _study(args.study) if args.study else None
     findings, summary = validate_files(
@@ -105,7 +105,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_clean(args: argparse.Namespace) -> int:
     study = _study_for_run(args)
-    from iaobs.pipeline import clean_study, print_quality
+    from iaobs.pipeline.clean import clean_study, print_quality
 
     result = clean_study(study)
     print_quality(result, study)
@@ -114,7 +114,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 def cmd_estimate(args: argparse.Namespace) -> int:
     study = _study_for_run(args)
-    from iaobs.estimate import compute_study_indicators
+    from iaobs.stats.estimate import compute_study_indicators
 
     path = compute_study_indicators(study)
     _print(f"Indicateurs : {path}")
@@ -126,7 +126,7 @@ def _evolution(study: Any) -> None:
     """The evolution table of a study with two waves or more (other waves prepared first)."""
     if len(study.all_waves) < 2:
         return
-    from iaobs.compare import compute_evolution
+    from iaobs.reports.kinds.comparison import compute_evolution
 
     path = compute_evolution(study, echo=_print)
     if path is not None:
@@ -134,7 +134,7 @@ def _evolution(study: Any) -> None:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from iaobs.compare import render_comparison
+    from iaobs.reports.kinds.comparison import render_comparison
 
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     outputs = render_comparison(
@@ -164,13 +164,13 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     study = _study_for_run(args)
-    from iaobs.pipeline import clean_study, print_quality
+    from iaobs.pipeline.clean import clean_study, print_quality
 
     result = clean_study(study)
     print_quality(result, study)
     input_code = _report_failed_files(result)
     try:
-        from iaobs.estimate import compute_study_indicators
+        from iaobs.stats.estimate import compute_study_indicators
     except ImportError:  # statistics engine not installed in this build
         return input_code
     path = compute_study_indicators(study)
@@ -192,7 +192,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from iaobs.scaffold import init_study
+    from iaobs.tools.scaffold import init_study
 
     written = init_study(
         Path(args.directory),
@@ -209,8 +209,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_map_suggest(args: argparse.Namespace) -> int:
-    from iaobs.dictionary import load_dictionary
-    from iaobs.profiles.mapping import write_mapping_suggestion
+    from iaobs.study.dictionary import load_dictionary
+    from iaobs.ingest.profiles.mapping import write_mapping_suggestion
 
     dictionary = _study(args.study).dictionary if args.study else load_dictionary("entreprises")
     source = Path(args.file)

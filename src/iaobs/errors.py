@@ -2,7 +2,7 @@
 
 Every error a user can act on derives from :class:`IaobsError`; the command line catches only
 that root and prints its one-line message. Data-quality findings are *not* exceptions: they are
-rows of a findings table (see :mod:`iaobs.validate`).
+rows of a findings table (see :mod:`iaobs.prepare.validate`).
 
 ::
 

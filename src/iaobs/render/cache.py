@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from iaobs import __version__
-from iaobs.atomic import write_json
+from iaobs.core.atomic import write_json
+from iaobs.core.resources import package_path
 
 __all__ = [
     "MANIFEST_NAME",
@@ -72,7 +73,7 @@ def _digest(value: Any) -> str:
 
 def library_digest() -> str:
     """Hash of the iaobs version and of every source, template and style file of the package."""
-    root = Path(__file__).resolve().parents[1]
+    root = package_path()
     h = hashlib.sha256(__version__.encode())
     for path in sorted(root.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":

@@ -1,8 +1,8 @@
 """What the Excel export and the index page take from a report's context.
 
 The runner calls :func:`report_content` (or a replacement named by ``module:function``) in its
-worker processes after the notebook has run: the tables of :func:`iaobs.tables.report_tables`
-(the same tables as the report) and the key figures of :func:`iaobs.report.key_figures`.
+worker processes after the notebook has run: the tables of :func:`iaobs.reports.tables.report_tables`
+(the same tables as the report) and the key figures of :func:`iaobs.reports.context.key_figures`.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def report_content(
         Whether to build the tables (only needed for ``tables.xlsx``).
     """
     if kind == "formation":
-        from iaobs import training
+        from iaobs.reports.kinds import training
 
         tctx = training.load_training(
             parameters["study_dir"], language=str(parameters.get("language", ""))
@@ -51,7 +51,7 @@ def report_content(
             key_figures=list(training.key_figures(tctx)),
         )
     if kind == "entreprise":
-        from iaobs import benchmark
+        from iaobs.reports.kinds import company as benchmark
 
         cctx = benchmark.load_company(
             parameters["study_dir"],
@@ -60,7 +60,7 @@ def report_content(
         )
         # no key figure: nothing about a company may reach the public index page
         return ReportContent(sections=list(benchmark.company_tables(cctx)) if tables else [])
-    from iaobs.report import key_figures, load_context
+    from iaobs.reports.context import key_figures, load_context
 
     ctx = load_context(
         parameters["study_dir"],
@@ -69,7 +69,7 @@ def report_content(
     )
     sections: list[Any] = []
     if tables:
-        from iaobs.tables import report_tables
+        from iaobs.reports.tables import report_tables
 
         sections = list(report_tables(ctx, kind=kind))
     figures = [] if kind == "qualite" else list(key_figures(ctx))

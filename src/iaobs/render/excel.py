@@ -1,7 +1,7 @@
 """Report tables → ``tables.xlsx``; indicators rows → ``indicators.csv``.
 
 ``tables.xlsx`` has a first sheet describing the file (report, study, wave, date, legend of
-the flags), then one sheet per section of :func:`iaobs.tables.report_tables` (the same tables
+the flags), then one sheet per section of :func:`iaobs.reports.tables.report_tables` (the same tables
 as the report). Each table has its number and title, styled headers, percentage and count
 formats, the base ``n`` as a column next to the estimates, the hidden cells shown as ``s``
 (statistical secrecy) or ``nd`` (not published, too few respondents) with no estimate, and its
@@ -25,8 +25,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from iaobs.atomic import atomic_path
-from iaobs.contract import HIDDEN_FLAGS, INDICATOR_COLUMNS
+from iaobs.core.atomic import atomic_path
+from iaobs.core.contract import HIDDEN_FLAGS, INDICATOR_COLUMNS
 
 __all__ = [
     "INDICATOR_COLUMNS",
@@ -184,7 +184,7 @@ def write_tables_xlsx(
         ``TableSection``-like objects: ``.title`` and ``.tables``, each table with
         ``.number``, ``.title``, ``.frame`` (pandas DataFrame), ``.notes`` and ``.kinds``
         (column → ``label``, ``text``, ``percent`` (0–1), ``mean``, ``ci_low``, ``ci_high``,
-        ``count``, ``flag``; companions follow their estimate, see :mod:`iaobs.tables`).
+        ``count``, ``flag``; companions follow their estimate, see :mod:`iaobs.reports.tables`).
     destination
         The ``tables.xlsx`` path.
     title, study_title, region, wave, date, language

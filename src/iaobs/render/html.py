@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from iaobs import __version__
-from iaobs.atomic import write_text
+from iaobs.core.atomic import write_text
+from iaobs.core.resources import package_path
 
 __all__ = [
     "FONT_DIRS",
@@ -45,10 +46,9 @@ __all__ = [
     "toc_html",
 ]
 
-HERE = Path(__file__).resolve().parent
-TEMPLATES = HERE / "templates"
-ASSETS = HERE / "assets"
-COMPONENTS_CSS = HERE.parent / "assets" / "components.css"
+TEMPLATES = package_path("render", "templates")
+ASSETS = package_path("render", "assets")
+COMPONENTS_CSS = package_path("assets", "components.css")
 FONT_DIRS = (
     Path("/usr/share/fonts/truetype/open-sans"),
     Path("/usr/share/fonts/opentype/open-sans"),

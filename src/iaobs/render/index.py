@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from iaobs import __version__
-from iaobs.atomic import write_text
+from iaobs.core.atomic import write_text
 from iaobs.render.html import page_css
 
 __all__ = ["IndexCard", "index_html", "write_index"]
@@ -101,7 +101,7 @@ class IndexCard:
 
 
 def _figure(record: Mapping[str, Any], language: str) -> str:
-    from iaobs.text import format_percent
+    from iaobs.core.text import format_percent
 
     sentence = html.escape(str(record.get("sentence") or ""))
     value = record.get("value")
@@ -184,7 +184,7 @@ def index_html(
     if lang == "fr":
         stamp = date.strftime("%d/%m/%Y")
     else:
-        from iaobs.report import english_date
+        from iaobs.reports.context import english_date
 
         stamp = english_date(date)
     css = page_css(language=lang, cache_dir=cache_dir)

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from iaobs.core.resources import templates_dir
 from iaobs.errors import ConfigError
 
 __all__ = [
@@ -136,8 +137,8 @@ def find_templates_dir(study_root: Path, override: str | Path | None = None) -> 
     """Where the notebook templates are.
 
     In order: ``override``; the ``IAOBS_NOTEBOOKS`` environment variable; the study's own
-    ``notebooks/`` folder (a partner may adapt the templates); the ``notebooks/`` folder of the
-    iaobs source tree.
+    ``notebooks/`` folder (a partner may adapt the templates); the templates shipped in the
+    package.
     """
     candidates: list[Path] = []
     if override is not None:
@@ -146,7 +147,7 @@ def find_templates_dir(study_root: Path, override: str | Path | None = None) -> 
         candidates.append(Path(os.environ["IAOBS_NOTEBOOKS"]))
     else:
         candidates.append(study_root / "notebooks")
-        candidates.append(Path(__file__).resolve().parents[3] / "notebooks")
+        candidates.append(templates_dir())
     for folder in candidates:
         if (folder / TEMPLATE_FILES["secteur"]).is_file():
             return folder.resolve()
@@ -166,7 +167,7 @@ def build_matrix(
     Parameters
     ----------
     study
-        The :class:`iaobs.config.Study`.
+        The :class:`iaobs.study.config.Study`.
     sectors_with_data
         Sector codes that have at least one respondent in the indicators table.
     templates_dir
@@ -313,7 +314,7 @@ def volunteer_companies(study: Any) -> list[dict[str, Any]]:
                 }
             )
     try:
-        from iaobs.atomic import write_json
+        from iaobs.core.atomic import write_json
 
         write_json(cache, {"sha256": digest, "companies": companies})
     except Exception:  # the cache is an optimisation only
@@ -372,7 +373,7 @@ def write_staff_index(
     the company in the raw files, which alone hold its identity). Rewritten only when its
     content changes. Never linked from the public index page.
     """
-    from iaobs.atomic import write_text
+    from iaobs.core.atomic import write_text
 
     english = language == "en"
     buffer = io.StringIO()

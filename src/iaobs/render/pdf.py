@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from iaobs.atomic import write_bytes
+from iaobs.core.atomic import write_bytes
 from iaobs.errors import ReportError
 
 __all__ = ["pdf_bytes", "warm_up", "write_pdf"]

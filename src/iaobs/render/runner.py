@@ -161,7 +161,7 @@ def render_study(
     Parameters
     ----------
     study
-        The :class:`iaobs.config.Study`.
+        The :class:`iaobs.study.config.Study`.
     only
         Slugs of the reports to render (all when ``None``); an unknown slug is a
         :class:`ConfigError` that lists the study's slugs.

@@ -38,7 +38,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from iaobs.atomic import write_bytes
+from iaobs.core.atomic import write_bytes
 from iaobs.errors import IaobsError
 from iaobs.render.matrix import check_parameters
 
@@ -69,10 +69,10 @@ PRELOAD = (
     "weasyprint",
     "openpyxl",
     "xlsxwriter",
-    "iaobs.report",
-    "iaobs.tables",
-    "iaobs.figures",
-    "iaobs.text",
+    "iaobs.reports.context",
+    "iaobs.reports.tables",
+    "iaobs.reports.figures",
+    "iaobs.core.text",
     "iaobs.render.engine",
     "iaobs.render.content",
     "iaobs.render.excel",
@@ -97,7 +97,7 @@ def preload(cache_dir: Path | None = None) -> None:
         with contextlib.suppress(Exception):
             importlib.import_module(name)
     with contextlib.suppress(Exception):
-        from iaobs.figures import apply_theme
+        from iaobs.reports.figures import apply_theme
 
         apply_theme()
         import matplotlib.pyplot as plt
@@ -131,7 +131,7 @@ def warm_study(study_dir: str, language: str) -> None:
     that every company benchmark compares with, the volunteers' answers); the forked children
     inherit them."""
     with contextlib.suppress(Exception):
-        from iaobs import benchmark
+        from iaobs.reports.kinds import company as benchmark
 
         benchmark.preload(study_dir, language)
 

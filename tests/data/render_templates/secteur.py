@@ -6,7 +6,8 @@ language: str = "fr"  # fr or en
 # %%
 from IPython.display import HTML, display
 
-from iaobs import report, tables
+from iaobs.reports import context as report
+from iaobs.reports import tables
 
 ctx = report.load_context(study_dir, sector=sector, language=language)
 display(HTML(report.cover(ctx, "secteur")))

@@ -1,0 +1,67 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+# Pilot-training evaluation: what the training changed, T0 -> T1 and T0 -> T2, on the
+# participants present at both waves (paired tests), attrition, satisfaction, time saved.
+# Persons, not firms: no figure rests on fewer than 11 participants.
+study_dir: str = "."  # study folder
+language: str = ""  # fr or en; empty: the study's language
+data_version: str = ""  # digest of formation.parquet (part of the cache key only)
+
+# %%
+from IPython.display import display
+
+from iaobs.reports.kinds import training
+
+ctx = training.load_training(study_dir, language=language)
+
+# %%
+display(training.cover(ctx))
+display(training.essentiel(ctx))
+
+# %%
+display(ctx.heading(2, "participation"))
+display(training.attrition_text(ctx))
+display(training.show(ctx, "attrition"))
+display(training.show(ctx, "attrition_famille"))
+display(training.show(ctx, "attrition_secteur"))
+
+# %%
+display(ctx.heading(2, "progres"))
+display(ctx.heading(3, "aisance"))
+display(training.chart_confidence(ctx))
+display(training.chart_quiz(ctx))
+display(training.show(ctx, "apparie_t1"))
+display(training.show(ctx, "apparie_t2"))
+
+# %%
+display(ctx.heading(3, "usages"))
+display(training.show(ctx, "oui_non"))
+
+# %%
+display(ctx.heading(2, "satisfaction"))
+display(training.chart_satisfaction(ctx))
+display(training.show(ctx, "satisfaction"))
+display(training.show(ctx, "intention"))
+display(training.show(ctx, "recommandation"))
+
+# %%
+display(ctx.heading(2, "trois_mois"))
+display(training.show(ctx, "temps_gagne"))
+
+# %%
+display(ctx.heading(2, "profils"))
+display(training.show(ctx, "profil_secteur"))
+display(training.show(ctx, "profil_famille_metier"))
+display(training.show(ctx, "profil_statut"))
+
+# %%
+display(training.methodology(ctx))

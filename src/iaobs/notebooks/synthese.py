@@ -1,0 +1,61 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+# Regional overview: every sector of the study side by side.
+# Every other cell calls iaobs and displays HTML; headings come from the library.
+study_dir: str = "."  # study folder
+language: str = ""  # fr or en; empty: the study's language
+
+# %%
+from IPython.display import display
+
+from iaobs.reports import figures
+from iaobs.reports import context as report
+from iaobs.reports import tables
+
+ctx = report.load_context(study_dir, language=language)
+
+# %%
+display(report.cover(ctx, "synthese"))
+display(report.essentiel(ctx))
+
+# %%
+display(ctx.heading(2, "carte"))
+display(report.definitions(ctx))
+display(figures.chart_sector_heatmap(ctx))
+display(tables.show(ctx, "secteurs"))
+
+# %%
+display(ctx.heading(2, "classements"))
+display(figures.chart_ranking(ctx, "ia_usage"))
+display(tables.show(ctx, "classement_usage"))
+
+# %%
+display(figures.chart_ranking(ctx, "ia_generative", "outil_entreprise"))
+display(tables.show(ctx, "classement_generative"))
+
+# %%
+display(figures.chart_ranking(ctx, "opinion_opportunite", "top2"))
+display(tables.show(ctx, "classement_opportunite"))
+
+# %%
+display(figures.chart_ranking(ctx, "part_formes_ia", "aucun"))
+display(tables.show(ctx, "classement_formes"))
+
+# %%
+if report.has_evolution(ctx):  # studies with two waves or more
+    display(ctx.heading(2, "evolution"))
+    display(report.evolution_summary(ctx))
+    display(figures.chart_evolution(ctx))
+    display(tables.show(ctx, "evolution"))
+
+# %%
+display(report.methodology(ctx))

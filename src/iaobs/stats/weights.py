@@ -1,0 +1,858 @@
+"""Survey weights: strata, base weights N_h / n_h, collapse of empty strata, raking, trimming.
+
+The study's sample is stratified by sector × size class (``Weighting.strata``). Each respondent
+of stratum ``h`` first gets the base weight ``N_h / n_h`` (firms in the population over
+respondents), then the weights are raked (iterative proportional fitting) to the population
+margins named in ``Weighting.rake`` (sector × size and département by default), and extreme
+weights are capped and redistributed. Every correction is reported for the methodology annex:
+
+* a stratum with firms in the population but no respondent, or a single respondent, is merged
+  with the nearest size class of the same sector (ordinal distance in the size order; ties go
+  to the smaller class); a raking cell without respondent is merged likewise (nearest code of
+  its last variable within the same other variables);
+* a sector with firms in the population but no respondent at all leaves the field of the
+  estimates, and the report says so.
+
+No NaN weight is ever produced: where no sensible correction exists (a stratum with respondents
+but no population count, margins whose totals disagree, raking that does not converge) a
+:class:`~iaobs.errors.StatisticsError` names the cell and says what to do.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from iaobs.study.config import Weighting
+from iaobs.stats.design import SurveyDesign, ipf
+from iaobs.study.dictionary import Dictionary, load_dictionary
+from iaobs.errors import ConfigError, StatisticsError
+
+__all__ = [
+    "MARGIN_COLUMNS",
+    "WeightResult",
+    "compute_weights",
+    "kish_effective_size",
+    "rake_weights",
+    "read_margins",
+]
+
+MARGIN_COLUMNS = ("secteur", "taille", "departement", "n_entreprises")
+COUNT = "n_entreprises"
+MAX_UNKNOWN_SHARE = 0.10  # a raking margin is dropped when more respondents lack its value
+
+
+# ============================================================================ margins
+
+
+def read_margins(path: str | Path) -> pd.DataFrame:
+    """Read the population margins CSV (``secteur,taille,departement,n_entreprises``).
+
+    ``departement`` is optional; codes are text (``2`` and ``02`` are both ``02``). Rows of the
+    same cell are added up.
+
+    Raises
+    ------
+    ConfigError
+        File missing or unreadable, a column missing, a count that is not a non-negative number
+        (the message names the line).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError("fichier des marges de population introuvable", file=path)
+    try:
+        frame = pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
+        raise ConfigError(f"marges de population illisibles ({exc})", file=path) from exc
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    return normalise_margins(frame, file=path)
+
+
+def normalise_margins(frame: pd.DataFrame, *, file: str | Path | None = None) -> pd.DataFrame:
+    """Check and normalise a margins table (see :func:`read_margins`)."""
+    missing = [c for c in ("secteur", "taille", COUNT) if c not in frame.columns]
+    if missing:
+        raise ConfigError(
+            "marges de population : colonne(s) manquante(s) " + ", ".join(missing),
+            file=file,
+            hint="colonnes attendues : secteur, taille, departement (facultative), n_entreprises",
+        )
+    out = frame.copy()
+    if pd.api.types.is_numeric_dtype(out[COUNT]):
+        counts = pd.to_numeric(out[COUNT], errors="coerce")
+    else:
+        text = (
+            out[COUNT]
+            .astype("object")
+            .map(
+                lambda x: (
+                    None
+                    if x is None or pd.isna(x)
+                    else re.sub(r"[\s\u202f\u00a0]", "", str(x)).replace(",", ".")
+                )
+            )
+        )
+        counts = pd.to_numeric(text, errors="coerce")
+    bad = counts.isna() | (counts < 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise ConfigError(
+            f"marges de population, ligne {i + 2} : n_entreprises « {frame[COUNT].iloc[i]} » "
+            "n'est pas un nombre positif ou nul",
+            file=file,
+        )
+    out[COUNT] = counts.astype(float)
+    for col in ("secteur", "taille"):
+        out[col] = out[col].astype(str).str.strip()
+    if "departement" in out.columns:
+        dep = out["departement"].astype("object")
+        out["departement"] = dep.map(_departement_code)
+    keys = [c for c in ("secteur", "taille", "departement") if c in out.columns]
+    return out.groupby(keys, dropna=False, sort=False, as_index=False)[COUNT].sum()
+
+
+def _departement_code(value: object) -> object:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    text = str(value).strip()
+    if not text or text.lower() in ("nan", "none"):
+        return None
+    if text.endswith(".0"):
+        text = text[:-2]
+    return text.zfill(2) if text.isdigit() else text
+
+
+# ============================================================================ helpers
+
+
+def kish_effective_size(weights: np.ndarray | pd.Series) -> float:
+    """Kish effective sample size ``(Σw)² / Σw²`` (equals n for equal weights)."""
+    w = np.asarray(weights, float)
+    s2 = float(np.sum(w * w))
+    return float(np.sum(w) ** 2 / s2) if s2 > 0 else 0.0
+
+
+def _cell_name(names: Sequence[str], values: Sequence[object]) -> str:
+    return ", ".join(f"{n}={v}" for n, v in zip(names, values, strict=True))
+
+
+def _order(name: str, values: Sequence[object], dictionary: Dictionary) -> list[str]:
+    """Codes of ``name`` in dictionary order, unknown codes sorted at the end."""
+    known: list[str] = []
+    if name == "taille":
+        known = list(dictionary.size_classes)
+    elif name == "secteur":
+        known = list(dictionary.sectors)
+    elif name == "departement":
+        known = list(dictionary.departements)
+    elif name in dictionary.variables:
+        known = list(dictionary[name].codes)
+    present = {str(v) for v in values}
+    return [c for c in known if c in present] + sorted(present - set(known))
+
+
+def _merge_groups(
+    classes: list[str],
+    population: Mapping[str, float],
+    respondents: Mapping[str, int],
+    minimum: int,
+) -> tuple[list[list[str]], list[dict[str, Any]]]:
+    """Merge ordinal classes until every group with population has ``minimum`` respondents.
+
+    The deficient group (first in class order) is merged with the group of the nearest class
+    outside it (ordinal distance; ties → the smaller class). A group that is a census
+    (respondents = population) is never deficient. Returns the groups and the merge log.
+    """
+    groups = [[c] for c in classes if population.get(c, 0) > 0 or respondents.get(c, 0) > 0]
+    log: list[dict[str, Any]] = []
+    pos = {c: i for i, c in enumerate(classes)}
+
+    def deficient(g: list[str]) -> bool:
+        n = sum(respondents.get(c, 0) for c in g)
+        pop = sum(population.get(c, 0) for c in g)
+        return n < minimum and n < pop
+
+    while len(groups) > 1:
+        bad = next((g for g in groups if deficient(g)), None)
+        if bad is None:
+            break
+        best: tuple[int, int] | None = None
+        target: list[str] | None = None
+        for other in groups:
+            if other is bad:
+                continue
+            for c in other:
+                dist = min(abs(pos[c] - pos[b]) for b in bad)
+                cand = (dist, pos[c])
+                if best is None or cand < best:
+                    best, target = cand, other
+        assert target is not None
+        n_bad = sum(respondents.get(c, 0) for c in bad)
+        log.append(
+            {
+                "classes": list(bad),
+                "fusionnee_avec": list(target),
+                "raison": "aucun répondant" if n_bad == 0 else "un seul répondant",
+                "population": float(sum(population.get(c, 0) for c in bad)),
+                "repondants": int(n_bad),
+            }
+        )
+        merged = sorted(bad + target, key=lambda c: pos[c])
+        groups = [g for g in groups if g is not bad and g is not target] + [merged]
+        groups.sort(key=lambda g: pos[g[0]])
+    return groups, log
+
+
+def rake_weights(
+    weights: np.ndarray,
+    cells: Sequence[np.ndarray],
+    targets: Sequence[np.ndarray],
+    *,
+    tolerance: float = 1e-8,
+    max_iterations: int = 200,
+    names: Sequence[str] | None = None,
+    cell_labels: Sequence[Sequence[str]] | None = None,
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Rake ``weights`` to the population totals of several margins.
+
+    Parameters
+    ----------
+    weights
+        Starting (design) weights.
+    cells
+        One integer array per margin: the cell of each respondent (0 … C − 1).
+    targets
+        One array per margin: population total of each cell (firms).
+    tolerance
+        Convergence: every cell total within this relative error of its target.
+    max_iterations
+        Iteration cap (one iteration adjusts every margin once).
+    names, cell_labels
+        Margin names and cell labels, for the report and the error messages.
+
+    Returns
+    -------
+    weights, report
+        Calibrated weights; report with ``iterations``, ``max_relative_error``, ``margins``.
+
+    Raises
+    ------
+    StatisticsError
+        Margin totals disagree (relative difference above 1e-6), a cell has no respondent, or
+        the raking does not converge; the message names the margin and the cell.
+    """
+    names = list(names) if names is not None else [f"marge {k + 1}" for k in range(len(cells))]
+    labels = cell_labels or [[str(j) for j in range(len(t))] for t in targets]
+    totals = [float(np.sum(t)) for t in targets]
+    for k in range(1, len(totals)):
+        if abs(totals[k] - totals[0]) > 1e-6 * max(totals[0], 1.0):
+            raise StatisticsError(
+                f"les marges de calage ne totalisent pas le même nombre d'entreprises : "
+                f"{names[0]} = {totals[0]:,.0f}, {names[k]} = {totals[k]:,.0f}".replace(",", " "),
+                hint="corrigez le fichier des marges (cellules manquantes ou sans "
+                f"{names[k]} renseigné) pour que chaque marge couvre la même population",
+            )
+    w0 = np.asarray(weights, float)
+    for k, (c, t) in enumerate(zip(cells, targets, strict=True)):
+        have = np.bincount(c, weights=w0, minlength=len(t))
+        empty = np.flatnonzero((have <= 0) & (np.asarray(t) > 0))
+        if len(empty):
+            raise StatisticsError(
+                f"calage : la cellule {names[k]} = {labels[k][empty[0]]} n'a aucun répondant",
+                hint="regroupez-la avec une cellule voisine dans les marges, ou retirez cette marge du calage",
+            )
+    w, iterations, error = ipf(
+        w0,
+        [np.asarray(c) for c in cells],
+        [np.asarray(t, float) for t in targets],
+        tolerance=tolerance,
+        max_iterations=max_iterations,
+    )
+    if not np.isfinite(error) or error > tolerance:
+        worst = ("?", "?", error)
+        for k, (c, t) in enumerate(zip(cells, targets, strict=True)):
+            cur = np.bincount(c, weights=w, minlength=len(t))
+            rel = np.abs(cur / np.asarray(t, float) - 1)
+            j = int(np.nanargmax(rel))
+            if rel[j] >= worst[2] or worst[0] == "?":
+                worst = (names[k], labels[k][j], float(rel[j]))
+        raise StatisticsError(
+            f"le calage n'a pas convergé après {iterations} itérations : écart relatif "
+            f"{worst[2]:.2%} sur la cellule {worst[0]} = {worst[1]}",
+            hint="regroupez les cellules peu peuplées, vérifiez la cohérence des marges, ou "
+            "augmentez [weighting] max_iterations (ou relâchez tolerance) dans study.toml",
+        )
+    return w, {
+        "marges": list(names),
+        "iterations": int(iterations),
+        "ecart_relatif_max": float(error),
+        "tolerance": tolerance,
+    }
+
+
+# ============================================================================ result
+
+
+@dataclass
+class WeightResult:
+    """Weights of a study and everything the methodology annex reports about them.
+
+    Attributes
+    ----------
+    weights
+        Final weight of each respondent (firms represented), indexed like ``responses``.
+    strata
+        Stratum label of each respondent after collapses (``banque × eti+ge``).
+    fpc
+        Population size ``N_h`` of each respondent's stratum.
+    rows
+        Positions in ``responses`` of the weighted respondents (every row).
+    design
+        The :class:`~iaobs.stats.design.SurveyDesign` for the estimates.
+    strata_table
+        One row per stratum: variables, classes merged, ``N_h``, ``n_h``, base weight.
+    collapses
+        Strata and raking cells merged, with the reason.
+    raking, trimming
+        Reports of the raking (margins, iterations, max relative error, cell merges, margins
+        skipped) and of the trimming (cap, rounds, number of weights trimmed).
+    excluded
+        Sectors (or stratum groups) with population but no respondent, left out of the field.
+    notes
+        Plain-French notes for the annex.
+    """
+
+    weights: pd.Series
+    strata: pd.Series
+    fpc: pd.Series
+    rows: np.ndarray
+    design: SurveyDesign
+    strata_table: pd.DataFrame
+    collapses: list[dict[str, Any]]
+    raking: dict[str, Any]
+    trimming: dict[str, Any]
+    excluded: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def n_eff(self) -> float:
+        """Kish effective sample size of the whole sample."""
+        return kish_effective_size(self.weights)
+
+    @property
+    def deff(self) -> float:
+        """Kish design effect due to weighting, ``n / n_eff``."""
+        return len(self.weights) / self.n_eff if self.n_eff else float("nan")
+
+    @property
+    def df(self) -> int:
+        """Design degrees of freedom (respondents minus strata)."""
+        return self.design.df
+
+    def domain_summary(
+        self, responses: pd.DataFrame, domains: Sequence[str | tuple[str, ...]]
+    ) -> list[dict[str, Any]]:
+        """n, weighted total, Kish n_eff and design effect for each domain."""
+        out: list[dict[str, Any]] = []
+        w = self.weights.to_numpy()
+        frame = responses.reset_index(drop=True)
+        for spec in domains:
+            if spec == "all":
+                groups = [("all", np.ones(len(w), dtype=bool))]
+            else:
+                names = (spec,) if isinstance(spec, str) else tuple(spec)
+                keys = frame[list(names)].astype("object")
+                valid = keys.notna().all(axis=1).to_numpy()
+                sub = keys[valid]
+                groups = []
+                for values, idx in sub.groupby(list(names), sort=True).indices.items():
+                    vals = values if isinstance(values, tuple) else (values,)
+                    mask = np.zeros(len(w), dtype=bool)
+                    mask[np.flatnonzero(valid)[idx]] = True
+                    groups.append(
+                        (";".join(f"{n}={v}" for n, v in zip(names, vals, strict=True)), mask)
+                    )
+            for label, mask in groups:
+                ne = kish_effective_size(w[mask])
+                out.append(
+                    {
+                        "domain": label,
+                        "n": int(mask.sum()),
+                        "poids_total": float(w[mask].sum()),
+                        "n_eff": ne,
+                        "deff": float(mask.sum() / ne) if ne else None,
+                    }
+                )
+        return out
+
+    def to_dict(
+        self,
+        responses: pd.DataFrame | None = None,
+        *,
+        domains: Sequence[str | tuple[str, ...]] = ("all",),
+    ) -> dict[str, Any]:
+        """The content of ``weighting.json``."""
+        out: dict[str, Any] = {
+            "repondants": len(self.weights),
+            "strates": self.strata_table.to_dict(orient="records"),
+            "regroupements": self.collapses,
+            "hors_champ_secteurs": self.excluded,
+            "calage": self.raking,
+            "ecretement": self.trimming,
+            "n_eff": self.n_eff,
+            "deff": self.deff,
+            "degres_de_liberte": self.df,
+            "notes": self.notes,
+        }
+        if responses is not None:
+            out["domaines"] = self.domain_summary(responses, domains)
+        return out
+
+
+# ============================================================================ main entry
+
+
+def compute_weights(
+    responses: pd.DataFrame,
+    margins: pd.DataFrame,
+    weighting: Weighting | None = None,
+    *,
+    dictionary: Dictionary | None = None,
+) -> WeightResult:
+    """Weights of the respondents: base weights, collapses, raking and trimming.
+
+    Parameters
+    ----------
+    responses
+        Cleaned responses with the strata variables (``secteur``, ``taille``) and the raking
+        variables (``departement``).
+    margins
+        Population margins, one row per cell: ``secteur, taille, departement, n_entreprises``
+        (see :func:`read_margins`).
+    weighting
+        Strata, raking margins, tolerance, iteration cap and trimming ratio.
+    dictionary
+        Gives the order of size classes (for collapses) and of other codes.
+
+    Returns
+    -------
+    WeightResult
+
+    Raises
+    ------
+    StatisticsError
+        A respondent without stratum, a stratum with respondents but no firm in the population
+        (or more respondents than firms), margins whose totals disagree, raking that does not
+        converge. Each message names the cell and what to do.
+    """
+    weighting = weighting or Weighting()
+    dictionary = dictionary or load_dictionary()
+    margins = normalise_margins(margins)
+    strata_vars = list(weighting.strata)
+    if not strata_vars:
+        raise ConfigError(
+            "[weighting] strata : au moins une variable de stratification est nécessaire"
+        )
+    for v in strata_vars:
+        if v not in responses.columns:
+            raise StatisticsError(f"variable de stratification « {v} » absente des réponses")
+        if v not in margins.columns:
+            raise ConfigError(
+                f"variable de stratification « {v} » absente des marges de population",
+                hint="ajoutez cette colonne au fichier des marges ou changez [weighting] strata",
+            )
+    resp = responses.reset_index(drop=True)
+    keys = resp[strata_vars].astype("object")
+    missing = keys.isna().any(axis=1).to_numpy()
+    if missing.any():
+        where = _rows_hint(resp, missing)
+        raise StatisticsError(
+            f"{int(missing.sum())} réponse(s) sans {' ou '.join(strata_vars)} : impossible de les pondérer{where}",
+            hint="complétez ces valeurs dans le fichier source (ou le code NAF / l'effectif d'où elles sont déduites)",
+        )
+    keys = keys.astype(str)
+    group_vars, class_var = strata_vars[:-1], strata_vars[-1]
+    pop = margins.copy()
+    for v in strata_vars:
+        pop[v] = pop[v].astype(str)
+    population = pop.groupby(strata_vars, sort=False)[COUNT].sum()
+    respondents = keys.groupby(strata_vars, sort=False).size()
+
+    # --- strata with respondents but no population, or more respondents than firms
+    for cell, n in respondents.items():
+        cell_t = cell if isinstance(cell, tuple) else (cell,)
+        pop_n = float(population.get(cell, 0.0))
+        label = _cell_name(strata_vars, cell_t)
+        if pop_n <= 0:
+            raise StatisticsError(
+                f"strate {label} : {n} répondant(s) mais aucune entreprise dans les marges de population",
+                hint="ajoutez le nombre d'entreprises de cette strate au fichier des marges, ou "
+                "corrigez le secteur / la taille de ces répondants",
+            )
+        if n > pop_n:
+            raise StatisticsError(
+                f"strate {label} : {n} répondants pour seulement {pop_n:.0f} entreprises dans la population",
+                hint="vérifiez le fichier des marges (effectif de la strate) ou les doublons de réponses",
+            )
+
+    # --- collapse within each group (sector) along the size order
+    collapses: list[dict[str, Any]] = []
+    excluded: list[dict[str, Any]] = []
+    notes: list[str] = []
+    stratum_of: dict[tuple[str, ...], str] = {}
+    rows_table: list[dict[str, Any]] = []
+    sector_order = {
+        v: {c: i for i, c in enumerate(_order(v, pop[v].unique(), dictionary))} for v in group_vars
+    }
+    group_keys: list[tuple[str, ...]] = (
+        sorted(
+            {tuple(t) for t in pop[group_vars].itertuples(index=False, name=None)},
+            key=lambda t: [sector_order[v][x] for v, x in zip(group_vars, t, strict=True)],
+        )
+        if group_vars
+        else [()]
+    )
+    for gk in group_keys:
+        sel = np.ones(len(pop), dtype=bool)
+        for v, x in zip(group_vars, gk, strict=True):
+            sel &= (pop[v] == x).to_numpy()
+        classes_pop = pop.loc[sel].groupby(class_var)[COUNT].sum().to_dict()
+        classes_resp: dict[str, int] = {}
+        for cell, n in respondents.items():
+            cell_t = cell if isinstance(cell, tuple) else (cell,)
+            if tuple(cell_t[:-1]) == gk:
+                classes_resp[cell_t[-1]] = int(n)
+        classes = _order(class_var, list(classes_pop) + list(classes_resp), dictionary)
+        total_pop = sum(classes_pop.values())
+        total_resp = sum(classes_resp.values())
+        if total_resp == 0:
+            if total_pop > 0:
+                excluded.append(
+                    {
+                        **dict(zip(group_vars, gk, strict=True)),
+                        "population": float(total_pop),
+                        "raison": "aucun répondant : hors du champ des estimations",
+                    }
+                )
+                notes.append(
+                    f"{_cell_name(group_vars, gk) or 'population'} : {total_pop:,.0f} entreprises mais aucun "
+                    "répondant ; ce groupe est hors du champ des estimations".replace(",", " ")
+                )
+            continue
+        groups, log = _merge_groups(classes, classes_pop, classes_resp, minimum=2)
+        for entry in log:
+            collapses.append(
+                {
+                    "type": "strate",
+                    **dict(zip(group_vars, gk, strict=True)),
+                    class_var: entry.pop("classes"),
+                    **entry,
+                }
+            )
+        for g in groups:
+            label = " × ".join([*gk, "+".join(g)])
+            n_h = sum(classes_resp.get(c, 0) for c in g)
+            N_h = float(sum(classes_pop.get(c, 0) for c in g))
+            for c in g:
+                stratum_of[(*gk, c)] = label
+            if n_h == 1 and N_h > 1:
+                notes.append(
+                    f"strate {label} : un seul répondant après regroupement ; sa contribution à la variance est nulle"
+                )
+            rows_table.append(
+                {
+                    **dict(zip(group_vars, gk, strict=True)),
+                    class_var: "+".join(g),
+                    "strate": label,
+                    "N_h": N_h,
+                    "n_h": int(n_h),
+                    "poids_de_base": N_h / n_h if n_h else None,
+                }
+            )
+    strata_table = pd.DataFrame(rows_table)
+    row_key, distinct = _row_keys(keys)
+    stratum_labels = np.array([stratum_of[k] for k in distinct], dtype=object)
+    stratum = pd.Series(stratum_labels[row_key], index=resp.index)
+    n_h_map = strata_table.set_index("strate")["n_h"]
+    N_h_map = strata_table.set_index("strate")["N_h"]
+    # per distinct (secteur, taille) cell, then spread to the rows
+    fpc = pd.Series(
+        N_h_map.reindex(stratum_labels).to_numpy(dtype=float)[row_key], index=resp.index
+    )
+    n_h_rows = n_h_map.reindex(stratum_labels).to_numpy(dtype=float)[row_key]
+    base = (fpc / n_h_rows).to_numpy()
+    design = SurveyDesign.from_arrays(base, strata=stratum.to_numpy(), fpc=fpc.to_numpy())
+    object.__setattr__(
+        design,
+        "lonely_strata",
+        tuple(strata_table.loc[(strata_table.n_h == 1) & (strata_table.N_h > 1), "strate"]),
+    )
+
+    # --- raking
+    excluded_mask = np.zeros(len(pop), dtype=bool)
+    for ex in excluded:
+        m = np.ones(len(pop), dtype=bool)
+        for v in group_vars:
+            m &= (pop[v] == ex[v]).to_numpy()
+        excluded_mask |= m
+    field_pop = pop.loc[~excluded_mask]
+    cells, targets, names, labels, skipped = [], [], [], [], []
+    raking_unknown: list[dict[str, Any]] = []
+    for margin in weighting.rake:
+        mvars = list(margin)
+        name = " × ".join(mvars)
+        absent = [v for v in mvars if v not in resp.columns or v not in field_pop.columns]
+        if absent:
+            skipped.append({"marge": name, "raison": f"variable absente : {', '.join(absent)}"})
+            continue
+        rvals = resp[mvars].astype("object")
+        unknown = rvals.isna().any(axis=1).to_numpy()
+        nmiss = int(unknown.sum())
+        if nmiss > MAX_UNKNOWN_SHARE * len(resp):
+            skipped.append(
+                {"marge": name, "raison": f"{nmiss} répondant(s) sans {' ou '.join(mvars)}"}
+            )
+            notes.append(
+                f"marge {name} non utilisée pour le calage : {nmiss} répondant(s) sur {len(resp)} sans valeur"
+            )
+            continue
+        known = rvals.loc[~unknown]
+        if "departement" in mvars:
+            known = pd.DataFrame(
+                {v: _map_distinct(known[v], _departement_code) for v in mvars}, index=known.index
+            )
+        known = known.astype(str)
+        mpop = field_pop.copy()
+        mvalid = mpop[mvars].notna().all(axis=1)
+        mpop = mpop.loc[mvalid]
+        for v in mvars:
+            mpop[v] = mpop[v].astype(str)
+        totals = mpop.groupby(mvars, sort=False)[COUNT].sum()
+        known_codes, target, cell_label, merges = _margin_cells(known, totals, mvars, dictionary)
+        cell_codes = np.empty(len(resp), dtype=np.int64)
+        cell_codes[~unknown] = known_codes
+        if nmiss:
+            # respondents without a value form their own cell, which keeps its design-weight
+            # total; the known cells share the rest in the population's proportions
+            unknown_total = float(base[unknown].sum())
+            target = target * (target.sum() - unknown_total) / target.sum()
+            target = np.append(target, unknown_total)
+            cell_codes[unknown] = len(target) - 1
+            cell_label = [*cell_label, "non renseigné"]
+            notes.append(
+                f"marge {name} : {nmiss} répondant(s) sans valeur forment une cellule à part, "
+                "qui garde son poids de sondage ; les autres cellules suivent la population"
+            )
+            raking_unknown.append({"marge": name, "repondants": nmiss, "poids": unknown_total})
+        for mg in merges:
+            collapses.append({"type": "calage", "marge": name, **mg})
+        cells.append(cell_codes)
+        targets.append(target)
+        names.append(name)
+        labels.append(cell_label)
+    raking: dict[str, Any] = {
+        "marges": [],
+        "iterations": 0,
+        "ecart_relatif_max": 0.0,
+        "ignorees": skipped,
+        "non_renseignes": raking_unknown,
+    }
+    w = base.copy()
+    # census strata (every firm answered) keep their weight of 1: the raking works on the rest
+    census = n_h_rows >= fpc.to_numpy()
+    free_targets = targets
+    if cells and census.any():
+        free_targets = []
+        for k, (cc, tk) in enumerate(zip(cells, targets, strict=True)):
+            rest = np.asarray(tk, float) - np.bincount(
+                cc[census], weights=base[census], minlength=len(tk)
+            )
+            still = np.bincount(cc[~census], minlength=len(tk)) > 0
+            if np.any(still & (rest <= 0)):
+                j = int(np.flatnonzero(still & (rest <= 0))[0])
+                raise StatisticsError(
+                    f"calage : la cellule {names[k]} = {labels[k][j]} est déjà couverte par des "
+                    "strates exhaustives (toutes les entreprises ont répondu)",
+                    hint="vérifiez les effectifs de cette cellule dans le fichier des marges",
+                )
+            free_targets.append(np.where(still, rest, 0.0))
+        trimming_note = (
+            f"{int(census.sum())} répondant(s) de strates exhaustives gardent un poids de 1"
+        )
+        notes.append(trimming_note)
+    if cells:
+        free = ~census
+        w_free, rep = rake_weights(
+            base[free],
+            [c[free] for c in cells],
+            free_targets,
+            tolerance=weighting.tolerance,
+            max_iterations=weighting.max_iterations,
+            names=names,
+            cell_labels=labels,
+        )
+        w[free] = w_free
+        raking.update(rep)
+        raking["ignorees"] = skipped
+        raking["non_renseignes"] = raking_unknown
+
+    # --- trimming
+    trimming: dict[str, Any] = {"ratio": weighting.trim_ratio, "tours": 0, "poids_ecretes": 0}
+    if weighting.trim_ratio is not None and weighting.trim_ratio > 0:
+        free = ~census
+        w_free, trimming = _trim(
+            w[free],
+            stratum.to_numpy()[free],
+            weighting,
+            [c[free] for c in cells],
+            free_targets if cells else [],
+            names,
+            labels,
+        )
+        w[free] = w_free
+    if cells:
+        design = design.calibrated(w, cells, design_weights=base)
+    weights = pd.Series(w, index=responses.index, name="poids")
+    return WeightResult(
+        weights=weights,
+        strata=pd.Series(stratum.to_numpy(), index=responses.index, name="strate"),
+        fpc=pd.Series(fpc.to_numpy(), index=responses.index, name="N_h"),
+        rows=np.arange(len(resp)),
+        design=design,
+        strata_table=strata_table,
+        collapses=collapses,
+        raking=raking,
+        trimming=trimming,
+        excluded=excluded,
+        notes=notes,
+    )
+
+
+def _rows_hint(resp: pd.DataFrame, mask: np.ndarray) -> str:
+    if "_source_row" in resp.columns:
+        rows = resp.loc[mask, "_source_row"].head(5).tolist()
+        files = (
+            resp.loc[mask, "_source_file"].head(1).tolist()
+            if "_source_file" in resp.columns
+            else []
+        )
+        where = f" (fichier « {Path(str(files[0])).name} », " if files else " ("
+        return where + "ligne(s) " + ", ".join(str(r) for r in rows) + ")"
+    return ""
+
+
+def _margin_cells(
+    rvals: pd.DataFrame, totals: pd.Series, mvars: list[str], dictionary: Dictionary
+) -> tuple[np.ndarray, np.ndarray, list[str], list[dict[str, Any]]]:
+    """Cells of one raking margin, merging population cells without respondent."""
+    resp_counts = rvals.groupby(mvars, sort=False).size()
+    for cell, n in resp_counts.items():
+        cell_t = cell if isinstance(cell, tuple) else (cell,)
+        if float(totals.get(cell, 0.0)) <= 0:
+            raise StatisticsError(
+                f"marge de calage {' × '.join(mvars)} : la cellule {_cell_name(mvars, cell_t)} a "
+                f"{n} répondant(s) mais aucune entreprise dans la population",
+                hint="complétez le fichier des marges pour cette cellule, ou corrigez la valeur chez ces répondants",
+            )
+    outer, last = mvars[:-1], mvars[-1]
+    cell_index: dict[tuple[str, ...], int] = {}
+    target: list[float] = []
+    label: list[str] = []
+    merges: list[dict[str, Any]] = []
+    tot = {(k if isinstance(k, tuple) else (k,)): float(v) for k, v in totals.items()}
+    rc = {(k if isinstance(k, tuple) else (k,)): int(v) for k, v in resp_counts.items()}
+    for ok in sorted({k[:-1] for k in tot}):
+        classes = _order(last, [k[-1] for k in tot if k[:-1] == ok], dictionary)
+        pop_c = {c: tot.get((*ok, c), 0.0) for c in classes}
+        resp_c = {c: rc.get((*ok, c), 0) for c in classes}
+        if sum(resp_c.values()) == 0:
+            continue  # whole group outside the sample (handled by the strata step)
+        groups, log = _merge_groups(classes, pop_c, resp_c, minimum=1)
+        for entry in log:
+            merges.append(
+                {**dict(zip(outer, ok, strict=True)), last: entry.pop("classes"), **entry}
+            )
+        for g in groups:
+            j = len(target)
+            target.append(sum(pop_c[c] for c in g))
+            label.append(_cell_name(mvars, [*ok, "+".join(g)]))
+            for c in g:
+                cell_index[(*ok, c)] = j
+    row_key, distinct = _row_keys(rvals)
+    codes = np.array([cell_index[k] for k in distinct], dtype=np.int64)[row_key]
+    return codes, np.asarray(target), label, merges
+
+
+def _row_keys(frame: pd.DataFrame) -> tuple[np.ndarray, list[tuple[Any, ...]]]:
+    """For each row, the index of its tuple of values among the distinct tuples (no missing)."""
+    if frame.empty:
+        return np.zeros(0, dtype=np.int64), []
+    parts = [pd.factorize(frame[c].to_numpy(dtype=object)) for c in frame.columns]
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for codes, uniques in parts:
+        combined = combined * max(len(uniques), 1) + codes
+    row_key, _ = pd.factorize(combined)
+    positions = pd.Series(np.arange(len(frame))).groupby(row_key).first().to_numpy()
+    distinct = [tuple(uniques[codes[p]] for codes, uniques in parts) for p in positions]
+    return np.asarray(row_key, dtype=np.int64), distinct
+
+
+def _map_distinct(series: pd.Series, function: Any) -> pd.Series:
+    """``series.map(function)`` computed once per distinct value (missing stays missing)."""
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+    table = np.array([function(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(table[codes], index=series.index, dtype=object)
+
+
+def _trim(
+    w: np.ndarray,
+    stratum: np.ndarray,
+    weighting: Weighting,
+    cells: list[np.ndarray],
+    targets: list[np.ndarray],
+    names: list[str],
+    labels: list[list[str]],
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Cap weights at ``trim_ratio`` × the stratum median, redistribute, re-rake (≤ 10 rounds)."""
+    ratio = float(weighting.trim_ratio or 0)
+    codes, _ = pd.factorize(stratum)
+    trimmed = np.zeros(len(w), dtype=bool)
+    rounds = 0
+    for rounds in range(1, 11):
+        med = pd.Series(w).groupby(codes).transform("median").to_numpy()
+        cap = ratio * med
+        over = w > cap * (1 + 1e-9)
+        if not over.any():
+            rounds -= 1
+            break
+        trimmed |= over
+        before = np.bincount(codes, weights=w)
+        w = np.where(over, cap, w)
+        free = np.bincount(codes, weights=np.where(over, 0.0, w))
+        after = np.bincount(codes, weights=w)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.where(free > 0, (free + before - after) / free, 1.0)
+        w = np.where(over, w, w * scale[codes])
+        if cells:
+            w, _ = rake_weights(
+                w,
+                cells,
+                targets,
+                tolerance=weighting.tolerance,
+                max_iterations=weighting.max_iterations,
+                names=names,
+                cell_labels=labels,
+            )
+    med = pd.Series(w).groupby(codes).transform("median").to_numpy()
+    return w, {
+        "ratio": ratio,
+        "tours": int(rounds),
+        "poids_ecretes": int(trimmed.sum()),
+        "rapport_max_apres": float(np.max(w / med)),
+    }

@@ -1,0 +1,142 @@
+"""Charts: HTML with alt text and numbering, suppressed cells never drawn, no figure leak."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from fake_study import make_fake_study
+from iaobs.reports import figures
+from iaobs.reports import context as report
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory):
+    return make_fake_study(tmp_path_factory.mktemp("figures"))
+
+
+@pytest.fixture()
+def ctx(study):
+    return report.load_context(study, sector="banque")
+
+
+def _bars(fig):
+    return [p for p in fig.axes[0].patches if p.get_width() > 0]
+
+
+DATA = pd.DataFrame(
+    {
+        "label": ["Grande entreprise", "PME", "TPE"],
+        "estimate": [math.nan, 0.42, 0.3],
+        "ci_low": [math.nan, 0.35, 0.2],
+        "ci_high": [math.nan, 0.49, 0.4],
+        "n": [2, 120, 25],
+        "flag": ["s", "", "prudence"],
+    }
+)
+
+
+def test_plot_bars_leaves_hidden_cells_out():
+    fig = figures.plot_bars(DATA)
+    try:
+        assert len(_bars(fig)) == 2
+        labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+        assert labels == ["PME", "TPE (*)"]
+    finally:
+        plt.close(fig)
+
+
+def test_plot_bars_never_draws_a_hidden_value_even_if_present():
+    leaked = DATA.assign(estimate=[0.9, 0.42, 0.3])
+    fig = figures.plot_bars(leaked)
+    try:
+        widths = sorted(round(p.get_width(), 2) for p in _bars(fig))
+        assert widths == [0.3, 0.42]
+    finally:
+        plt.close(fig)
+
+
+def test_figure_html_numbers_embeds_and_closes(ctx):
+    before = set(plt.get_fignums())
+    fig = figures.plot_bars(DATA)
+    html = figures.figure_html(
+        fig,
+        ctx=ctx,
+        title="Titre <b>",
+        alt="PME : 42 %",
+        lecture="Lecture <script>",
+        champ="Champ",
+        note="n = 120",
+    )
+    assert set(plt.get_fignums()) == before
+    assert html.startswith('<figure class="iaobs-figure" id="figure-1">')
+    assert 'alt="PME : 42 %"' in html
+    assert "<figcaption>Figure 1 – Titre &lt;b&gt;</figcaption>" in html
+    assert "data:image/png;base64," in html
+    notes = html.split('<div class="iaobs-notes">', 1)[1]
+    order = [notes.index(k) for k in ("Lecture", "Champ", "Source", "Note")]
+    assert order == sorted(order)
+    assert "<script>" not in html
+    second = figures.figure_html(
+        figures.plot_bars(DATA), ctx=ctx, title="t", alt="a", lecture=None, champ="c"
+    )
+    assert 'id="figure-2"' in second
+
+
+def test_chart_by_size_says_why_a_cell_is_missing(ctx):
+    html = figures.chart_by_size(ctx)
+    alt = re.search(r'alt="([^"]*)"', html).group(1)
+    assert "PME" in alt and "%" in alt
+    assert "Non diffusé : GE" in alt
+    assert "GE : non diffusé, secret statistique" in html
+    assert not plt.get_fignums()
+
+
+def test_chart_items_alt_states_values(ctx):
+    html = figures.chart_items(ctx, "techno")
+    alt = re.search(r'alt="([^"]*)"', html).group(1)
+    assert "Analyse de texte" in alt and "\u202f%" in alt
+    assert "Lecture :" in html and "Champ :" in html and "Source :" in html
+
+
+def test_heatmap_hides_secret_cells(ctx):
+    values = pd.DataFrame({"A": [0.5, 0.9], "B": [0.2, 0.1]}, index=["x", "y"])
+    flags = pd.DataFrame({"A": ["", "s"], "B": ["", "nd"]}, index=["x", "y"])
+    fig = figures.plot_heatmap(values, flags)
+    try:
+        texts = [t.get_text() for t in fig.axes[0].texts]
+        assert "s" in texts and "nd" in texts
+        assert not any("90" in t or "10" in t for t in texts)
+    finally:
+        plt.close(fig)
+
+
+def test_french_axis_formatting():
+    fig = figures.plot_bars(DATA)
+    try:
+        fig.canvas.draw()
+        ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+        assert "20\u202f%" in ticks
+    finally:
+        plt.close(fig)
+
+
+def test_diverging_and_rankings(ctx):
+    html = figures.chart_scale(ctx, list(report.OPINIONS), title="Opinions")
+    assert "Barres empilées divergentes" in html
+    ranking = figures.chart_ranking(ctx, "ia_usage")
+    assert "Tous secteurs" in ranking
+    assert not plt.get_fignums()
+
+
+def test_ranking_alt_text_follows_the_language(study):
+    fr = figures.chart_ranking(report.load_context(study, sector="banque"), "ia_usage")
+    en = figures.chart_ranking(
+        report.load_context(study, sector="banque", language="en"), "ia_usage"
+    )
+    assert re.search(r"Tous secteurs : \d", fr)
+    assert re.search(r"All sectors: \d", en) and not re.search(r"All sectors : ", en)
