@@ -12,13 +12,18 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from iaobs import __version__
+from iaobs.core.version import __version__
+from iaobs.core.atomic import remove_temporaries, study_lock
 from iaobs.errors import IaobsError
+from iaobs.pipeline.run import StageResult, clean_stage, estimate_stage, evolution_stage
+from iaobs.study.config import Study, load_study
+from iaobs.study.dictionary import load_dictionary
 
-if TYPE_CHECKING:
-    from iaobs.study.config import Study
+# The commands' own modules are imported when the command runs (marked ``# lazy``): pandas,
+# matplotlib, WeasyPrint and papermill cost seconds to import, and ``iaobs --help`` or an
+# unchanged ``iaobs run`` need none of them.
 
 __all__ = ["main"]
 
@@ -29,8 +34,6 @@ EPILOG_RUN = """exemple :
 
 
 def _study(path: str) -> Study:
-    from iaobs.study.config import load_study
-
     return load_study(path)
 
 
@@ -40,8 +43,6 @@ def _study_for_run(args: argparse.Namespace) -> Any:
     Under the lock, what a killed run may have left (temporary files, the report staging
     folder) is removed first: no other run can be using it.
     """
-    from iaobs.core.atomic import remove_temporaries, study_lock
-
     study = _study(args.study)
     args.held.enter_context(study_lock(study.root))
     remove_temporaries(study.processed_dir)
@@ -53,13 +54,13 @@ def _print(message: str = "") -> None:
     print(message, flush=True)
 
 
-def _report_failed_files(result: Any) -> int:
+def _report_failed_files(quality: dict[str, Any]) -> int:
     """One line on stderr per source file that could not be read; 1 when there is any.
 
     The other files of the study are processed and written all the same: a bad file never
     hides the others, but the exit code tells a script that the study is incomplete.
     """
-    failed = [f for f in result.quality.get("files", []) if f.get("status") != "ok"]
+    failed = [f for f in quality.get("files", []) if f.get("status") != "ok"]
     for entry in failed:
         print(f"iaobs : erreur : {entry['message']}", file=sys.stderr, flush=True)
     return 1 if failed else 0
@@ -70,7 +71,7 @@ def _report_failed_files(result: Any) -> int:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from iaobs.tools.sample import write_sample_study
+    from iaobs.tools.sample import write_sample_study  # lazy: numpy and pandas
 
     written = write_sample_study(Path(args.output), seed=args.seed, n_companies=args.companies)
     _print(f"Étude exemple écrite dans {Path(args.output).resolve()} ({len(written)} fichiers) :")
@@ -80,8 +81,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from iaobs.study.dictionary import load_dictionary
-    from iaobs.tools.template import write_template
+    from iaobs.tools.template import write_template  # lazy: xlsxwriter
 
     dictionary = _study(args.study).dictionary if args.study else load_dictionary("entreprises")
     path = write_template(Path(args.output), dictionary, language=args.language)
@@ -90,7 +90,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from iaobs.pipeline.clean import print_validation, validate_files
+    from iaobs.pipeline.clean import print_validation, validate_files  # lazy: pandas
 
     study = _study(args.study) if args.study else None
     findings, summary = validate_files(
@@ -103,38 +103,37 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if blocking else 0
 
 
+def _print_clean(result: StageResult, study: Study) -> int:
+    from iaobs.pipeline.clean import print_quality  # lazy: the cleaning stage's module
+
+    if result.ran:
+        print_quality(result.quality, study)
+    else:
+        _print("Nettoyage : sources inchangées depuis le dernier passage (rien à refaire).")
+    return _report_failed_files(result.quality)
+
+
+def _print_estimate(result: StageResult, study: Study) -> None:
+    path = result.outputs["indicators"]
+    _print(f"Indicateurs : {path}" if result.ran else f"Indicateurs : inchangés ({path})")
+    evolution = evolution_stage(study, echo=_print)
+    if evolution is not None:
+        _print(f"Évolution entre les vagues {', '.join(study.all_waves)} : {evolution}")
+
+
 def cmd_clean(args: argparse.Namespace) -> int:
     study = _study_for_run(args)
-    from iaobs.pipeline.clean import clean_study, print_quality
-
-    result = clean_study(study)
-    print_quality(result, study)
-    return _report_failed_files(result)
+    return _print_clean(clean_stage(study, force=True), study)
 
 
 def cmd_estimate(args: argparse.Namespace) -> int:
     study = _study_for_run(args)
-    from iaobs.stats.estimate import compute_study_indicators
-
-    path = compute_study_indicators(study)
-    _print(f"Indicateurs : {path}")
-    _evolution(study)
+    _print_estimate(estimate_stage(study, force=True), study)
     return 0
 
 
-def _evolution(study: Any) -> None:
-    """The evolution table of a study with two waves or more (other waves prepared first)."""
-    if len(study.all_waves) < 2:
-        return
-    from iaobs.reports.kinds.comparison import compute_evolution
-
-    path = compute_evolution(study, echo=_print)
-    if path is not None:
-        _print(f"Évolution entre les vagues {', '.join(study.all_waves)} : {path}")
-
-
 def cmd_compare(args: argparse.Namespace) -> int:
-    from iaobs.reports.kinds.comparison import render_comparison
+    from iaobs.render.comparison import render_comparison  # lazy: pandas and the renderer
 
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     outputs = render_comparison(
@@ -147,9 +146,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_report(args: argparse.Namespace) -> int:
-    study = _study_for_run(args)
-    from iaobs.render import render_study
+def _render(study: Study, args: argparse.Namespace) -> int:
+    from iaobs.render import render_study  # lazy: the report runner
 
     summary = render_study(
         study,
@@ -162,37 +160,19 @@ def cmd_report(args: argparse.Namespace) -> int:
     return summary.exit_code
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    return _render(_study_for_run(args), args)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     study = _study_for_run(args)
-    from iaobs.pipeline.clean import clean_study, print_quality
-
-    result = clean_study(study)
-    print_quality(result, study)
-    input_code = _report_failed_files(result)
-    try:
-        from iaobs.stats.estimate import compute_study_indicators
-    except ImportError:  # statistics engine not installed in this build
-        return input_code
-    path = compute_study_indicators(study)
-    _print(f"Indicateurs : {path}")
-    _evolution(study)
-    try:
-        from iaobs.render import render_study
-    except ImportError:
-        return input_code
-    summary = render_study(
-        study,
-        only=args.only or None,
-        formats=tuple(f.strip() for f in args.format.split(",") if f.strip()),
-        jobs=args.jobs,
-        force=args.force,
-        progress=not args.quiet,
-    )
-    return input_code or summary.exit_code
+    input_code = _print_clean(clean_stage(study, force=args.force), study)
+    _print_estimate(estimate_stage(study, force=args.force), study)
+    return input_code or _render(study, args)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from iaobs.tools.scaffold import init_study
+    from iaobs.tools.scaffold import init_study  # lazy: the scaffold and its data
 
     written = init_study(
         Path(args.directory),
@@ -209,8 +189,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_map_suggest(args: argparse.Namespace) -> int:
-    from iaobs.study.dictionary import load_dictionary
-    from iaobs.ingest.profiles.mapping import write_mapping_suggestion
+    from iaobs.ingest.profiles.mapping import write_mapping_suggestion  # lazy: pandas
 
     dictionary = _study(args.study).dictionary if args.study else load_dictionary("entreprises")
     source = Path(args.file)
@@ -255,25 +234,21 @@ def _add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="sans barre de progression")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="iaobs",
-        description="Observatoire régional de l'IA et des compétences : des tableurs d'enquête aux rapports.",
+def _add(sub: Any, name: str, help_: str, example: str) -> argparse.ArgumentParser:
+    """A subcommand whose help shows one example."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name,
+        help=help_,
+        description=help_,
+        epilog=f"exemple :\n  {example}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"iaobs {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMANDE", required=True)
+    return parser
 
-    def add(name: str, help_: str, example: str) -> argparse.ArgumentParser:
-        return sub.add_parser(
-            name,
-            help=help_,
-            description=help_,
-            epilog=f"exemple :\n  {example}",
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
 
-    p = add(
+def _parser_run(sub: Any) -> None:
+    p = _add(
+        sub,
         "run",
         "tout faire : nettoyer, pondérer, estimer, produire chaque rapport",
         "iaobs run ../occitanie",
@@ -284,7 +259,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report_options(p)
     p.set_defaults(func=cmd_run)
 
-    p = add(
+
+def _parser_sample(sub: Any) -> None:
+    p = _add(
+        sub,
         "sample",
         "écrire l'étude exemple synthétique (valeurs vraies connues)",
         "iaobs sample --output .",
@@ -301,7 +279,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_sample)
 
-    p = add(
+
+def _parser_template(sub: Any) -> None:
+    p = _add(
+        sub,
         "template",
         "écrire le modèle Excel de saisie (listes déroulantes, dictionnaire, consignes)",
         "iaobs template --output modele.xlsx",
@@ -311,7 +292,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--study", default=None, help="dossier d'une étude (ses secteurs et libellés)")
     p.set_defaults(func=cmd_template)
 
-    p = add(
+
+def _parser_validate(sub: Any) -> None:
+    p = _add(
+        sub,
         "validate",
         "vérifier des fichiers par rapport au dictionnaire, sans rien écrire",
         "iaobs validate data/raw/banque.xlsx",
@@ -325,17 +309,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--language", choices=("fr", "en"), default="fr")
     p.set_defaults(func=cmd_validate)
 
-    p = add(
-        "clean", "données brutes → données traitées, rejets et rapport de qualité", "iaobs clean"
+
+def _parser_clean(sub: Any) -> None:
+    p = _add(
+        sub,
+        "clean",
+        "données brutes → données traitées, rejets et rapport de qualité",
+        "iaobs clean",
     )
     p.add_argument("study", nargs="?", default=".", help="dossier de l'étude")
     p.set_defaults(func=cmd_clean)
 
-    p = add("estimate", "pondérer et calculer la table des indicateurs", "iaobs estimate")
+
+def _parser_estimate(sub: Any) -> None:
+    p = _add(sub, "estimate", "pondérer et calculer la table des indicateurs", "iaobs estimate")
     p.add_argument("study", nargs="?", default=".", help="dossier de l'étude")
     p.set_defaults(func=cmd_estimate)
 
-    p = add(
+
+def _parser_report(sub: Any) -> None:
+    p = _add(
+        sub,
         "report",
         "produire les rapports à partir des données traitées",
         "iaobs report --only banque --format html,pdf",
@@ -344,7 +338,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report_options(p)
     p.set_defaults(func=cmd_report)
 
-    p = add(
+
+def _parser_compare(sub: Any) -> None:
+    p = _add(
+        sub,
         "compare",
         "comparer des études (régions) : indicateurs communs côte à côte, écarts significatifs",
         "iaobs compare ../hauts-de-france ../occitanie --output reports/comparaison",
@@ -373,7 +370,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_compare)
 
-    p = add(
+
+def _parser_init(sub: Any) -> None:
+    p = _add(
+        sub,
         "init",
         "créer une nouvelle étude régionale (dossier, study.toml, modèle, marges)",
         'iaobs init ../occitanie --region "Occitanie"',
@@ -389,7 +389,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--wave", default="2025", help="vague d'enquête (défaut : 2025)")
     p.set_defaults(func=cmd_init)
 
-    p = add(
+
+def _parser_map(sub: Any) -> None:
+    p = _add(
+        sub,
         "map",
         "fichiers de correspondance pour les exports d'outils d'enquête",
         "iaobs map suggest data/raw/export_limesurvey.csv",
@@ -420,6 +423,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--study", default=None, help="dossier d'une étude (ses secteurs et libellés)")
     p.set_defaults(func=cmd_map_suggest)
 
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="iaobs",
+        description="Observatoire régional de l'IA et des compétences : des tableurs d'enquête aux rapports.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"iaobs {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMANDE", required=True)
+    for add_command in (
+        _parser_run,
+        _parser_sample,
+        _parser_template,
+        _parser_validate,
+        _parser_clean,
+        _parser_estimate,
+        _parser_report,
+        _parser_compare,
+        _parser_init,
+        _parser_map,
+    ):
+        add_command(sub)
     return parser
 
 

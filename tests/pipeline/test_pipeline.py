@@ -8,8 +8,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-pytest.importorskip("iaobs.ingest.read")
-pytest.importorskip("iaobs.ingest.profiles")
 
 from iaobs.study.config import load_study
 from iaobs.errors import InputError
@@ -177,7 +175,7 @@ def test_clean_study_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[st
         assert secret not in blob
     assert result.quality == quality
 
-    print_quality(result, study)
+    print_quality(result.quality, study)
     printed = capsys.readouterr().out
     assert "banque.xlsx" in printed and "ÉCHEC" in printed and "responses.parquet" in printed
 
@@ -233,7 +231,7 @@ def test_validate_clean_file_is_not_blocking(
 
 @pytest.mark.slow
 def test_sample_study_cleans_sensibly(tmp_path: Path) -> None:
-    sample = pytest.importorskip("iaobs.tools.sample")
+    from iaobs.tools import sample
     sample.write_sample_study(tmp_path, n_companies=300)
     study = load_study(tmp_path)
     result = clean_study(study)

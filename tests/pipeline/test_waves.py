@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from fake_study import make_fake_study
-from iaobs.reports.kinds import comparison as compare
+from iaobs.pipeline.waves import compute_evolution
 from iaobs.reports import figures
 from iaobs.reports import context as report
 from iaobs.reports import tables
@@ -115,8 +115,8 @@ def _two_wave_study(tmp_path: Path) -> Path:
 def test_compute_evolution_and_report_section(tmp_path: Path) -> None:
     root = _two_wave_study(tmp_path)
     study = load_study(root)
-    path = compare.compute_evolution(study)
-    assert path == study.processed_dir / compare.EVOLUTION_FILE
+    path = compute_evolution(study)
+    assert path == study.store.processed.evolution
     table = pd.read_parquet(path)
     assert set(table["wave"]) == {"2019", "2020"}
     assert not any(";" in d or d.startswith("departement") for d in table["domain"])
@@ -147,14 +147,14 @@ def test_single_wave_report_has_no_evolution(tmp_path: Path) -> None:
     assert str(figures.chart_evolution(ctx)) == ""
     assert str(report.evolution_summary(ctx)) == ""
     assert "evolution" not in [k for s in tables.layout(ctx, "synthese") for k in s[1]]
-    assert compare.compute_evolution(load_study(root)) is None
+    assert compute_evolution(load_study(root)) is None
 
 
 def test_english_evolution(tmp_path: Path) -> None:
     root = _two_wave_study(tmp_path)
     toml = root / "study.toml"
     toml.write_text(toml.read_text("utf-8").replace('language = "fr"', 'language = "en"'), "utf-8")
-    compare.compute_evolution(load_study(root))
+    compute_evolution(load_study(root))
     ctx = report.load_context(root)
     text = str(report.evolution_summary(ctx)) + str(tables.show(ctx, "evolution"))
     text = text.replace(report.esc(ctx.study.title), "")  # a proper noun
@@ -167,13 +167,13 @@ def test_a_wave_without_data_is_a_clear_error(tmp_path: Path) -> None:
     root = _two_wave_study(tmp_path)
     shutil.rmtree(root / "data" / "processed" / "waves")
     with pytest.raises(ConfigError, match="vague « 2019 »"):
-        compare.compute_evolution(load_study(root))
+        compute_evolution(load_study(root))
     assert main(["estimate", str(root)]) == 1
 
 
 def test_hidden_cells_never_reach_the_evolution(tmp_path: Path) -> None:
     root = _two_wave_study(tmp_path)
-    table = pd.read_parquet(compare.compute_evolution(load_study(root)))
+    table = pd.read_parquet(compute_evolution(load_study(root)))
     hidden = table["flag"].isin(["s", "nd"])
     assert hidden.any()
     assert table.loc[hidden, ["estimate", "se", "ci_low", "ci_high"]].isna().all().all()

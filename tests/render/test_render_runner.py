@@ -14,7 +14,7 @@ import pytest
 
 from iaobs.study.config import load_study
 from iaobs.render import cache, render_study
-from iaobs.render.content import ReportContent
+from iaobs.reports.content import ReportContent
 
 HERE = Path(__file__).resolve().parents[1]
 REPO = HERE.parent
@@ -220,8 +220,8 @@ def test_papermill_keeps_hostile_strings_as_strings(tmp_path: Path) -> None:
 
 def test_real_report_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A real report of the fake study in every format, with the library's content."""
-    pypdf = pytest.importorskip("pypdf")
-    openpyxl = pytest.importorskip("openpyxl")
+    import pypdf
+    import openpyxl
     root = make_fake_study(tmp_path)
     templates = REPO / "src" / "iaobs" / "notebooks"
     if not (templates / "secteur.py").is_file():

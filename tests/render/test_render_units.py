@@ -397,7 +397,7 @@ def test_sheet_names_are_valid_and_unique() -> None:
 
 
 def test_excel_tables(tmp_path: Path) -> None:
-    openpyxl = pytest.importorskip("openpyxl")
+    import openpyxl
     path = write_tables_xlsx(
         _sections(),
         tmp_path / "tables.xlsx",

@@ -13,13 +13,16 @@ import pytest
 from scipy import stats
 
 from fake_study import make_fake_study
-from iaobs.reports.kinds import comparison as compare
+from iaobs.reports.kinds import comparison as compare_report
+from iaobs.render.comparison import render_comparison
+from iaobs.stats.evolution import EVOLUTION_COLUMNS, evolution_table
+from iaobs.stats.tests import difference_test, holm_adjust
 from iaobs.cli import main
 from iaobs.errors import ConfigError, InputError
 
 
 def test_difference_test_matches_the_formula() -> None:
-    r = compare.difference_test(0.30, 0.02, 0.40, 0.03)
+    r = difference_test(0.30, 0.02, 0.40, 0.03)
     se = math.sqrt(0.02**2 + 0.03**2)
     assert float(r["difference"]) == pytest.approx(0.10)
     assert float(r["se"]) == pytest.approx(se)
@@ -28,7 +31,7 @@ def test_difference_test_matches_the_formula() -> None:
 
 
 def test_difference_test_nan_and_zero_variance() -> None:
-    r = compare.difference_test([0.2, np.nan, 0.5, 0.5], [0.0, 0.1, 0.0, 0.0],
+    r = difference_test([0.2, np.nan, 0.5, 0.5], [0.0, 0.1, 0.0, 0.0],
                                 [0.2, 0.3, 0.5, 0.6], [0.0, 0.1, 0.0, 0.0])  # fmt: skip
     assert np.isnan(r["p_value"][1])
     assert r["p_value"][2] == pytest.approx(1.0)  # no difference, no variance
@@ -45,14 +48,14 @@ def test_difference_test_nan_and_zero_variance() -> None:
     ],
 )
 def test_holm_table(p: list[float], expected: list[float]) -> None:
-    out = compare.holm_adjust(p)
+    out = holm_adjust(p)
     assert np.allclose(out, expected, equal_nan=True)
 
 
 def test_holm_is_monotone_and_at_least_raw() -> None:
     rng = np.random.default_rng(1)
     p = rng.uniform(size=40)
-    adjusted = compare.holm_adjust(p)
+    adjusted = holm_adjust(p)
     order = np.argsort(p)
     assert np.all(np.diff(adjusted[order]) >= -1e-12)
     assert np.all(adjusted >= p - 1e-12) and np.all(adjusted <= 1)
@@ -79,8 +82,8 @@ def test_evolution_table_tests_each_wave_against_the_previous() -> None:
         ("charte_ia", "oui", "all", "proportion", 0.11, 0.01, 520, ""),
         ("techno__robots_autonomes", "", "all", "proportion", 0.05, 0.01, 520, ""),
     ])  # fmt: skip
-    table = compare.evolution_table({"2019": w1, "2020": w2})
-    assert list(table.columns) == list(compare.EVOLUTION_COLUMNS)
+    table = evolution_table({"2019": w1, "2020": w2})
+    assert list(table.columns) == list(EVOLUTION_COLUMNS)
     # only indicators present in both waves
     assert "techno__robots_autonomes" not in set(table["indicator"])
     usage = table[(table["indicator"] == "ia_usage") & (table["domain"] == "all")]
@@ -104,7 +107,7 @@ def test_evolution_three_waves_compare_consecutive_waves() -> None:
         str(y): _indicators([("ia_usage", "", "all", "proportion", p, 0.01, 500, "")])
         for y, p in ((2019, 0.2), (2020, 0.25), (2021, 0.26))
     }
-    table = compare.evolution_table(waves)
+    table = evolution_table(waves)
     assert list(table["previous_wave"].fillna("")) == ["", "2019", "2020"]
     assert table["difference"].iloc[2] == pytest.approx(0.01)
 
@@ -136,9 +139,9 @@ def test_compare_studies_keeps_shared_definitions(tmp_path: Path) -> None:
     extra = table[table["indicator"] == "ia_usage"].assign(indicator="question_locale")
     pd.concat([table, extra]).to_parquet(b / "data/processed/indicators.parquet")
 
-    loaded = compare.load_studies([a, b])
+    loaded = compare_report.load_studies([a, b])
     assert list(loaded) == ["Hauts-de-France", "Occitanie"]
-    result = compare.compare_studies(loaded)
+    result = compare_report.compare_loaded(loaded)
     assert "logiciel" not in result.sectors and "banque" in result.sectors
     domains = set(result.estimates["domain"])
     assert not any("logiciel" in d for d in domains)
@@ -154,7 +157,7 @@ def test_compare_studies_keeps_shared_definitions(tmp_path: Path) -> None:
     assert (tests["p_holm"].dropna() >= tests.loc[tests["p_holm"].notna(), "p_value"]).all()
     key = tests[tests["family"] == "key"]
     assert np.allclose(
-        key["p_holm"], compare.holm_adjust(key["p_value"].to_numpy()), equal_nan=True
+        key["p_holm"], holm_adjust(key["p_value"].to_numpy()), equal_nan=True
     )
 
 
@@ -165,14 +168,14 @@ def test_compare_excludes_indicators_whose_levels_differ(tmp_path: Path) -> None
     stage = table["indicator"] == "ia_stade"
     table.loc[stage & (table["level"] == "aucun"), "level"] = "autre_code"
     table.to_parquet(path)
-    result = compare.compare_studies(compare.load_studies([a, b]))
+    result = compare_report.compare_loaded(compare_report.load_studies([a, b]))
     assert "ia_stade" not in set(result.estimates["indicator"])
     assert "ia_stade" in set(result.excluded["name"])
 
 
 def test_hidden_cells_are_not_tested(tmp_path: Path) -> None:
     a, b = _two_studies(tmp_path)
-    result = compare.compare_studies(compare.load_studies([a, b]))
+    result = compare_report.compare_loaded(compare_report.load_studies([a, b]))
     est = result.estimates
     hidden = est[est["flag"].isin(["s", "nd"])]
     assert len(hidden) and hidden["estimate"].isna().all()
@@ -186,12 +189,12 @@ def test_hidden_cells_are_not_tested(tmp_path: Path) -> None:
 def test_errors_name_the_study_and_what_to_run(tmp_path: Path) -> None:
     a, b = _two_studies(tmp_path)
     with pytest.raises(ConfigError, match="au moins deux"):
-        compare.load_studies([a])
+        compare_report.load_studies([a])
     with pytest.raises(ConfigError, match="deux fois"):
-        compare.load_studies([a, a])
+        compare_report.load_studies([a, a])
     (b / "data/processed/indicators.parquet").unlink()
     with pytest.raises(InputError, match="Occitanie") as info:
-        compare.load_studies([a, b])
+        compare_report.load_studies([a, b])
     assert "iaobs run" in str(info.value)
 
 
@@ -209,7 +212,7 @@ def test_same_region_twice_is_told_apart_by_wave(tmp_path: Path) -> None:
     b = make_fake_study(tmp_path / "b")
     toml = b / "study.toml"
     toml.write_text(toml.read_text("utf-8").replace('wave = "2019"', 'wave = "2020"'), "utf-8")
-    keys = list(compare.load_studies([a, b]))
+    keys = list(compare_report.load_studies([a, b]))
     assert keys == ["Hauts-de-France 2019", "Hauts-de-France 2020"]
 
 
@@ -217,7 +220,7 @@ def test_same_region_twice_is_told_apart_by_wave(tmp_path: Path) -> None:
 def test_comparison_report_in_every_format(tmp_path: Path) -> None:
     a, b = _two_studies(tmp_path)
     out = tmp_path / "comparaison"
-    outputs = compare.render_comparison([a, b], out, language="en")
+    outputs = render_comparison([a, b], out, language="en")
     for name in ("report.html", "report.pdf", "tables.xlsx", "indicators.csv",
                  "differences.csv", "report.ipynb"):  # fmt: skip
         assert (out / name).is_file(), name

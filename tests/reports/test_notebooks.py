@@ -61,18 +61,6 @@ def _html(nb) -> str:
     return "".join(parts)
 
 
-def test_templates_have_a_typed_parameters_cell_first():
-    for name in ("secteur", "synthese", "qualite"):
-        nb = jupytext.read(NOTEBOOKS / f"{name}.py")
-        code = [c for c in nb.cells if c.cell_type == "code"]
-        assert "parameters" in code[0].metadata.get("tags", [])
-        assert 'study_dir: str = "."' in code[0].source
-        assert 'language: str = ""' in code[0].source
-        for cell in nb.cells:
-            assert not re.search(r"^\s*(def|class) ", cell.source, re.M)
-            assert "open(" not in cell.source and "to_" not in cell.source
-
-
 def test_sector_report(tmp_path, kernel_name, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     study = make_fake_study(tmp_path)

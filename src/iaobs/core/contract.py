@@ -7,7 +7,9 @@ and its flag but has no estimate in any report or export.
 
 from __future__ import annotations
 
-__all__ = ["FLAGS", "HIDDEN_FLAGS", "INDICATOR_COLUMNS"]
+from dataclasses import dataclass
+
+__all__ = ["FLAGS", "HIDDEN_FLAGS", "INDICATOR_COLUMNS", "Thresholds"]
 
 INDICATOR_COLUMNS: tuple[str, ...] = (
     "indicator",
@@ -25,3 +27,16 @@ INDICATOR_COLUMNS: tuple[str, ...] = (
 )
 FLAGS: tuple[str, ...] = ("", "prudence", "nd", "s")
 HIDDEN_FLAGS: tuple[str, ...] = ("s", "nd")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Secrecy and precision thresholds (DESIGN.md, "Statistics, in short")."""
+
+    secret_min_firms: int = 3
+    secret_dominance: float = 0.85
+    secret_min_persons: int = 11
+    nd_below: int = 10
+    prudence_below: int = 30
+    prudence_cv: float = 0.33
+    prudence_ci_width: float = 0.30

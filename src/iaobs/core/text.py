@@ -21,6 +21,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from iaobs.core.contract import Thresholds
+
 __all__ = [
     "MISSING",
     "NNBSP",
@@ -213,8 +215,6 @@ def flag_reason(flag: str, *, language: str = "fr", thresholds: Any = None) -> s
     if flag not in _REASONS:
         return ""
     if thresholds is None:
-        from iaobs.study.config import Thresholds
-
         thresholds = Thresholds()
     fr, en = _REASONS[flag]
     text = en if language == "en" else fr

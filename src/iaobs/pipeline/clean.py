@@ -30,23 +30,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from iaobs import __version__
+from iaobs.core.version import __version__
 from iaobs.core.atomic import atomic_path, write_json
-from iaobs.prepare.clean import PROVENANCE, CleanResult, clean_responses, resolve_result_duplicates
-from iaobs.study.dictionary import Dictionary, load_dictionary
 from iaobs.errors import ConfigError, IaobsError, InputError
-from iaobs.ingest.profiles import apply_profile_rejects
-from iaobs.prepare.validate import BLOCKING, FINDING_COLUMNS, WARNING, empty_findings, findings_summary
+from iaobs.ingest.profiles import apply_profile_rejects, map_columns, read_for_profile
+from iaobs.prepare.clean import PROVENANCE, CleanResult, clean_responses, resolve_result_duplicates
+from iaobs.prepare.validate import (
+    BLOCKING,
+    FINDING_COLUMNS,
+    WARNING,
+    empty_findings,
+    findings_summary,
+)
+from iaobs.study.dictionary import Dictionary, load_dictionary
 
 __all__ = ["clean_study", "print_quality", "print_validation", "validate_files"]
-
-OUTPUTS = {
-    "responses": "responses.parquet",
-    "formation": "formation.parquet",
-    "rejects": "rejects.csv",
-    "findings": "findings.csv",
-    "quality": "quality.json",
-}
 
 
 def _n(value: int) -> str:
@@ -74,10 +72,6 @@ def _read_and_map(
     max_file_mb: float,
 ) -> tuple[Any, Any]:
     """read → map; the reader's and the mapper's errors pass through as InputError."""
-    try:
-        from iaobs.ingest.profiles import map_columns, read_for_profile
-    except ImportError as exc:  # pragma: no cover - partial installation
-        raise IaobsError(f"module de lecture indisponible ({exc})") from exc
     raw = read_for_profile(
         path,
         profile,
@@ -300,12 +294,12 @@ def clean_study(study: Any) -> CleanResult:
         for k in ("read", "kept", "rejected"):
             totals[k] += entry[k]
 
-    out_dir = Path(study.processed_dir)
-    outputs = {"responses": out_dir / OUTPUTS["responses"]}
+    files = study.store.processed
+    outputs = {"responses": files.responses}
     company = _responses_frame(combined.get("entreprises"), study.dictionary)
     _write_parquet(company, outputs["responses"])
     if "formation" in combined or any(s.questionnaire == "formation" for s in study.sources):
-        outputs["formation"] = out_dir / OUTPUTS["formation"]
+        outputs["formation"] = files.formation
         _write_parquet(
             _responses_frame(combined.get("formation"), study.training_dictionary),
             outputs["formation"],
@@ -316,9 +310,9 @@ def clean_study(study: Any) -> CleanResult:
     findings = _concat([r.findings for r in combined.values()])
     if findings.empty:
         findings = empty_findings()
-    outputs["rejects"] = out_dir / OUTPUTS["rejects"]
-    outputs["findings"] = out_dir / OUTPUTS["findings"]
-    outputs["quality"] = out_dir / OUTPUTS["quality"]
+    outputs["rejects"] = files.rejects
+    outputs["findings"] = files.findings
+    outputs["quality"] = files.quality
     _write_csv(rejects, outputs["rejects"])
     _write_csv(findings[FINDING_COLUMNS], outputs["findings"])
     quality = {
@@ -400,9 +394,9 @@ def _top(counts: dict[str, dict[str, int]], limit: int = 4) -> str:
     return ", ".join(f"{rule} ({_n(n)})" for rule, n in flat[:limit])
 
 
-def print_quality(result: CleanResult, study: Any) -> None:
-    """A short French summary of a cleaning run: per file, rows read, kept and rejected."""
-    quality = result.quality
+def print_quality(quality: dict[str, Any], study: Any) -> None:
+    """A short French summary of a cleaning run (its ``quality.json``): per file, rows read,
+    kept and rejected."""
     totals = quality.get("totals", {})
     print(
         f"Nettoyage : {totals.get('files', 0)} fichier(s), {_n(totals.get('read', 0))} lignes lues, "

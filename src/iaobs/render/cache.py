@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from iaobs import __version__
+from iaobs.study.store import Processed
+from iaobs.core.version import __version__
 from iaobs.core.atomic import write_json
 from iaobs.core.resources import package_path
 
@@ -45,11 +46,12 @@ __all__ = [
 
 MANIFEST_NAME = ".cache.json"
 MANIFEST_FORMAT = 1
-INDICATORS = "indicators.parquet"
-QUALITY = "quality.json"
-WEIGHTING = "weighting.json"
-REJECTS = "rejects.csv"
-FINDINGS = "findings.csv"
+# the processed files a report depends on, named as the store names them
+INDICATORS = Processed(Path()).indicators.name
+QUALITY = Processed(Path()).quality.name
+WEIGHTING = Processed(Path()).weighting.name
+REJECTS = Processed(Path()).rejects.name
+FINDINGS = Processed(Path()).findings.name
 _ALL = "*"  # group of the rows of no particular sector
 #: Kinds of report that read one sector's data (``ReportSpec.sector``) and the ``all`` domain;
 #: a company benchmark also reads the other domains of no sector (its size class) and, through

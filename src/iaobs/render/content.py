@@ -1,8 +1,8 @@
-"""What the Excel export and the index page take from a report's context.
+"""Where the runner finds a report's tables and key figures, and how it records them.
 
-The runner calls :func:`report_content` (or a replacement named by ``module:function``) in its
-worker processes after the notebook has run: the tables of :func:`iaobs.reports.tables.report_tables`
-(the same tables as the report) and the key figures of :func:`iaobs.reports.context.key_figures`.
+The runner calls the provider named by ``module:function`` (by default
+:func:`iaobs.reports.content.report_content`) in its worker processes after the notebook has
+run: the tables of the report (for ``tables.xlsx``) and its key figures (for the index page).
 """
 
 from __future__ import annotations
@@ -10,70 +10,13 @@ from __future__ import annotations
 import dataclasses
 import importlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ReportContent", "key_figure_record", "load_provider", "report_content"]
+from iaobs.reports.content import ReportContent
 
-DEFAULT_PROVIDER = "iaobs.render.content:report_content"
+__all__ = ["DEFAULT_PROVIDER", "ReportContent", "key_figure_record", "load_provider"]
 
-
-@dataclass
-class ReportContent:
-    """Tables (``TableSection`` list) and key figures (``KeyFigure`` list) of one report."""
-
-    sections: list[Any] = field(default_factory=list)
-    key_figures: list[Any] = field(default_factory=list)
-
-
-def report_content(
-    kind: str, parameters: Mapping[str, Any], *, tables: bool = True
-) -> ReportContent:
-    """Load the report's context and build its tables and key figures.
-
-    Parameters
-    ----------
-    kind
-        ``secteur``, ``synthese``, ``qualite``, ``formation`` or ``entreprise``.
-    parameters
-        The report's notebook parameters (``study_dir``, ``sector``, ``language``…).
-    tables
-        Whether to build the tables (only needed for ``tables.xlsx``).
-    """
-    if kind == "formation":
-        from iaobs.reports.kinds import training
-
-        tctx = training.load_training(
-            parameters["study_dir"], language=str(parameters.get("language", ""))
-        )
-        return ReportContent(
-            sections=list(training.training_tables(tctx)) if tables else [],
-            key_figures=list(training.key_figures(tctx)),
-        )
-    if kind == "entreprise":
-        from iaobs.reports.kinds import company as benchmark
-
-        cctx = benchmark.load_company(
-            parameters["study_dir"],
-            str(parameters["company"]),
-            language=str(parameters.get("language", "")),
-        )
-        # no key figure: nothing about a company may reach the public index page
-        return ReportContent(sections=list(benchmark.company_tables(cctx)) if tables else [])
-    from iaobs.reports.context import key_figures, load_context
-
-    ctx = load_context(
-        parameters["study_dir"],
-        sector=parameters.get("sector") or None,
-        language=str(parameters.get("language", "")),
-    )
-    sections: list[Any] = []
-    if tables:
-        from iaobs.reports.tables import report_tables
-
-        sections = list(report_tables(ctx, kind=kind))
-    figures = [] if kind == "qualite" else list(key_figures(ctx))
-    return ReportContent(sections=sections, key_figures=figures)
+DEFAULT_PROVIDER = "iaobs.reports.content:report_content"
 
 
 def load_provider(spec: str) -> Callable[..., ReportContent]:

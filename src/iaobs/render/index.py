@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from iaobs import __version__
+from iaobs.core.version import __version__
 from iaobs.core.atomic import write_text
 from iaobs.render.html import page_css
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from iaobs.study.store import Processed
 from iaobs.core.resources import templates_dir
 from iaobs.errors import ConfigError
 
@@ -235,7 +236,7 @@ def _file_digest(path: Path) -> str:
 def _training_specs(study: Any, processed: Path, templates_dir: Path) -> list[ReportSpec]:
     """The pilot-training evaluation, when the study has training answers."""
     template = templates_dir / TEMPLATE_FILES["formation"]
-    data = processed / "formation.parquet"
+    data = Processed(processed).formation
     if not template.is_file() or not data.is_file():
         return []
     english = study.language == "en"
@@ -274,7 +275,7 @@ def volunteer_companies(study: Any) -> list[dict[str, Any]]:
     is absent. The list is remembered per SHA-256 of the file in
     ``<study>/.iaobs-cache/volontaires.json`` so that an unchanged rerun reads no parquet.
     """
-    path = Path(study.processed_dir) / "responses.parquet"
+    path = study.store.processed.responses
     if not path.is_file():
         return []
     digest = _file_digest(path)
@@ -329,7 +330,7 @@ def _company_specs(study: Any, processed: Path, templates_dir: Path) -> list[Rep
     companies = volunteer_companies(study)
     if not companies:
         return []
-    version = _file_digest(processed / "responses.parquet")
+    version = _file_digest(Processed(processed).responses)
     english = study.language == "en"
     specs = []
     for company in companies:

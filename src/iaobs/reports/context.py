@@ -25,7 +25,8 @@ from typing import Any
 
 import pandas as pd
 
-from iaobs import __version__
+from iaobs.study.store import Processed
+from iaobs.core.version import __version__
 from iaobs.core import text as tx
 from iaobs.study.config import Study, load_study
 from iaobs.core.contract import HIDDEN_FLAGS, INDICATOR_COLUMNS
@@ -553,7 +554,7 @@ def read_indicators(path: Path) -> pd.DataFrame:
 
 
 def _respondents(processed: Path, dictionary: Dictionary) -> dict[str, int]:
-    path = processed / "responses.parquet"
+    path = Processed(processed).responses
     if not path.exists():
         return {}
     try:
@@ -608,7 +609,7 @@ def load_context(
             hint="secteurs de l'étude : " + ", ".join(dictionary.sectors),
         )
     processed = study.processed_dir
-    path = processed / "indicators.parquet"
+    path = Processed(processed).indicators
     if require_indicators or path.exists():
         indicators = read_indicators(path)
     else:
@@ -617,8 +618,8 @@ def load_context(
         study=study,
         dictionary=dictionary,
         indicators=indicators,
-        quality=_read_json(processed / "quality.json"),
-        weighting=_read_json(processed / "weighting.json"),
+        quality=_read_json(Processed(processed).quality),
+        weighting=_read_json(Processed(processed).weighting),
         language=language,
         sector=sector or None,
         date=_report_date(),
@@ -630,7 +631,7 @@ def load_context(
 
 def _read_evolution(study: Study, processed: Path) -> pd.DataFrame:
     """``evolution.parquet`` of a study with two waves or more (empty frame otherwise)."""
-    path = processed / "evolution.parquet"
+    path = Processed(processed).evolution
     if len(study.all_waves) < 2 or not path.exists():
         return pd.DataFrame()
     try:

@@ -28,10 +28,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from iaobs.study.store import Processed
 from iaobs.core import text as tx
 from iaobs.reports.context import (
     SECTIONS,
@@ -623,8 +625,7 @@ def _corrections(ctx: ReportContext) -> _Built:
     )
 
 
-def _csv(ctx: ReportContext, name: str) -> pd.DataFrame | None:
-    path = ctx.processed_dir / name
+def _csv(path: Path) -> pd.DataFrame | None:
     if not path.exists():
         return None
     try:
@@ -635,7 +636,7 @@ def _csv(ctx: ReportContext, name: str) -> pd.DataFrame | None:
 
 def rejects_by_reason(ctx: ReportContext) -> pd.DataFrame:
     """Rejected rows counted by reason (rule) and file, from ``rejects.csv``; no values."""
-    rejects = _csv(ctx, "rejects.csv")
+    rejects = _csv(Processed(ctx.processed_dir).rejects)
     rows: list[dict[str, Any]] = []
     if rejects is not None and len(rejects):
         file_col = next((c for c in ("_source_file", "file") if c in rejects.columns), None)
@@ -657,7 +658,7 @@ def rejects_by_reason(ctx: ReportContext) -> pd.DataFrame:
 
 def findings_by_rule(ctx: ReportContext) -> pd.DataFrame:
     """Findings counted by rule, severity and file (``findings.csv`` or ``quality.json``)."""
-    findings = _csv(ctx, "findings.csv")
+    findings = _csv(Processed(ctx.processed_dir).findings)
     if findings is not None and "rule" in findings.columns:
         file_col = next((c for c in ("file", "_source_file") if c in findings.columns), None)
         frame = pd.DataFrame(

@@ -28,8 +28,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from iaobs.study.config import Thresholds
 from iaobs.core.contract import FLAGS, INDICATOR_COLUMNS
+from iaobs.study.config import Thresholds
 
 __all__ = ["FLAGS", "apply_disclosure"]
 

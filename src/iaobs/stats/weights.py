@@ -29,10 +29,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from iaobs.study.config import Weighting
-from iaobs.stats.design import SurveyDesign, ipf
-from iaobs.study.dictionary import Dictionary, load_dictionary
 from iaobs.errors import ConfigError, StatisticsError
+from iaobs.stats.design import SurveyDesign, ipf
+from iaobs.study.config import Weighting
+from iaobs.study.dictionary import Dictionary, load_dictionary
 
 __all__ = [
     "MARGIN_COLUMNS",

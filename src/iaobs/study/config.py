@@ -33,26 +33,15 @@ from pathlib import Path
 from typing import Any
 
 from iaobs.study.dictionary import Dictionary, Label, Sector, load_dictionary
+from iaobs.core.contract import Thresholds
 from iaobs.errors import ConfigError
+from iaobs.study.store import Store
 
 __all__ = ["Source", "Study", "Thresholds", "Weighting", "load_study"]
 
 STUDY_FILE = "study.toml"
 DEFAULT_KEY_ENV = "IAOBS_PSEUDONYM_KEY"
 PROFILES = ("template", "limesurvey", "google-forms", "kobo", "surveymonkey", "sphinx")
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """Secrecy and precision thresholds (DESIGN.md, "Statistics, in short")."""
-
-    secret_min_firms: int = 3
-    secret_dominance: float = 0.85
-    secret_min_persons: int = 11
-    nd_below: int = 10
-    prudence_below: int = 30
-    prudence_cv: float = 0.33
-    prudence_ci_width: float = 0.30
 
 
 @dataclass(frozen=True)
@@ -118,15 +107,19 @@ class Study:
         return load_dictionary("formation").with_overrides(sectors=self.sectors)
 
     @property
+    def store(self) -> Store:
+        """Every folder and file of this study at this wave (:class:`iaobs.study.store.Store`)."""
+        return Store(root=self.root, wave=self.wave, processed_subdir=self.processed_subdir)
+
+    @property
     def raw_dir(self) -> Path:
-        return self.root / "data" / "raw"
+        return self.store.raw_dir
 
     @property
     def processed_dir(self) -> Path:
         """``data/processed/`` for the study's wave, ``data/processed/waves/<wave>/`` for
         another wave of a multi-wave study (see :meth:`for_wave`)."""
-        base = self.root / "data" / "processed"
-        return base / self.processed_subdir if self.processed_subdir else base
+        return self.store.processed_dir
 
     @property
     def all_waves(self) -> tuple[str, ...]:
@@ -157,7 +150,7 @@ class Study:
 
     @property
     def reports_dir(self) -> Path:
-        return self.root / "reports" / self.wave
+        return self.store.reports_dir
 
     def pseudonym_key(self) -> bytes:
         """The secret key of the pseudonymous identifiers.

@@ -18,8 +18,10 @@ from importlib import resources
 from pathlib import Path
 
 from iaobs.core.atomic import write_text
-from iaobs.study.dictionary import load_dictionary
 from iaobs.errors import ConfigError
+from iaobs.study.config import load_study
+from iaobs.study.dictionary import load_dictionary
+from iaobs.tools.template import write_template
 
 __all__ = ["Departement", "departements_of_region", "init_study", "list_departements"]
 
@@ -229,15 +231,6 @@ def init_study(
     ]
     (root / "data" / "raw").mkdir(parents=True, exist_ok=True)
     (root / "data" / "processed").mkdir(parents=True, exist_ok=True)
-    try:
-        from iaobs.tools.template import write_template
-    except ImportError:  # pragma: no cover - the template writer ships with the package
-        pass
-    else:
-        from iaobs.study.config import load_study
-
-        study = load_study(root)
-        written.append(
-            write_template(root / "modele_saisie.xlsx", study.dictionary, language=language)
-        )
+    study = load_study(root)
+    written.append(write_template(root / "modele_saisie.xlsx", study.dictionary, language=language))
     return written

@@ -234,10 +234,9 @@ def write_template(path: Path, dictionary: Dictionary, language: str = "fr") -> 
     Path
         The file written.
     """
-    text = TEXT["en" if language == "en" else "fr"]
     lang = "en" if language == "en" else "fr"
+    text = TEXT[lang]
     path = Path(path)
-    columns = template_columns(dictionary)
     with atomic_path(path) as tmp:
         workbook = xlsxwriter.Workbook(str(tmp))
         workbook.set_properties(
@@ -247,186 +246,238 @@ def write_template(path: Path, dictionary: Dictionary, language: str = "fr") -> 
                 "created": CREATED,
             }
         )
-        formats = {
-            "label": workbook.add_format(
-                {
-                    "text_wrap": True,
-                    "valign": "top",
-                    "font_color": "#44546A",
-                    "bg_color": "#EEF2F7",
-                    "font_size": 9,
-                    "border": 1,
-                    "border_color": "#C9D3E0",
-                }
-            ),
-            "header": workbook.add_format(
-                {"bold": True, "bg_color": "#1F3864", "font_color": "#FFFFFF", "border": 1}
-            ),
-            "header_private": workbook.add_format(
-                {"bold": True, "bg_color": "#7B2C2C", "font_color": "#FFFFFF", "border": 1}
-            ),
-            "date": workbook.add_format({"num_format": text["date_format"]}),
-            "text": workbook.add_format({"num_format": "@"}),
-            "bold": workbook.add_format({"bold": True}),
-            "wrap": workbook.add_format({"text_wrap": True, "valign": "top"}),
-            "title": workbook.add_format({"bold": True, "font_size": 14}),
-        }
+        formats = _formats(workbook, text)
         responses = workbook.add_worksheet(text["responses"])
         dictionary_sheet = workbook.add_worksheet(text["dictionary"])
         instructions = workbook.add_worksheet(text["instructions_sheet"])
         lists = workbook.add_worksheet(text["lists"])
         lists.hide()
-
-        # --- drop-down lists, one column per variable (shared by a matrix's items)
-        list_ref: dict[str, str] = {}
-        list_col = 0
-        for var in dictionary:
-            if not var.is_coded or var.derived:
-                continue
-            labels = _list_labels(var, lang)
-            lists.write_string(0, list_col, var.name, formats["bold"])
-            for i, label in enumerate(labels, start=1):
-                lists.write_string(i, list_col, label)
-            col = xl_col_to_name(list_col)
-            list_ref[var.name] = f"='{text['lists']}'!${col}$2:${col}${len(labels) + 1}"
-            list_col += 1
-        lists.write_string(0, list_col, "oui_non", formats["bold"])
-        for i, label in enumerate(text["yes_no"], start=1):
-            lists.write_string(i, list_col, label)
-        col = xl_col_to_name(list_col)
-        flag_ref = f"='{text['lists']}'!${col}$2:${col}$3"
-
-        # --- answer sheet
-        numbers: dict[str, int] = {}
-        for var in dictionary:
-            if not var.derived:
-                numbers[var.name] = len(numbers) + 1
-        first, last = HEADER_ROW + 1, HEADER_ROW + DATA_ROWS
-        responses.set_row(LABEL_ROW, 75)
-        for j, (column, var, sub) in enumerate(columns):
-            label = var.label.get(lang)
-            if sub is not None:
-                label = f"{var.label.get(lang)} : {({**var.options, **var.items})[sub].get(lang)}"
-            responses.write_string(
-                LABEL_ROW, j, f"Q{numbers[var.name]} · {label}", formats["label"]
-            )
-            private = var.privacy == "confidential"
-            responses.write_string(
-                HEADER_ROW, j, column, formats["header_private" if private else "header"]
-            )
-            width = max(14, min(40, len(column) + 2))
-            cell_format = None
-            if var.type == "date":
-                cell_format = formats["date"]
-            elif var.type in {"id", "text"} or var.name == "naf_code":
-                cell_format = formats["text"]
-            responses.set_column(j, j, width, cell_format)
-            message = _truncate(label, 200)
-            if private:
-                message = _truncate(label, 150) + text["confidential"]
-            options: dict[str, Any] = {
-                "input_title": _truncate(column, 32),
-                "ignore_blank": True,
-            }
-            if var.type == "multi":
-                options.update(
-                    validate="list",
-                    source=flag_ref,
-                    input_message=_truncate(f"{message}\n{text['pick_flag']}", 255),
-                    error_title=text["error_title"],
-                    error_message=text["error_list"],
-                )
-            elif var.is_coded:
-                options.update(
-                    validate="list",
-                    source=list_ref[var.name],
-                    input_message=_truncate(f"{message}\n{text['pick']}", 255),
-                    error_title=text["error_title"],
-                    error_message=text["error_list"],
-                )
-            elif var.type in {"int", "float"}:
-                low = var.min if var.min is not None else 0
-                if var.max is not None:
-                    bounds = text["between"].format(low=_num(low), high=_num(var.max))
-                    options.update(criteria="between", minimum=low, maximum=var.max)
-                else:
-                    bounds = text["at_least"].format(low=_num(low))
-                    options.update(criteria=">=", value=low)
-                options.update(
-                    validate="integer" if var.type == "int" else "decimal",
-                    input_message=_truncate(f"{message}\n{text[var.type]} {bounds}.", 255),
-                    error_title=text["error_title"],
-                    error_message=text["error_number"].format(bounds=bounds),
-                )
-            elif var.type == "date":
-                options.update(
-                    validate="date",
-                    criteria="between",
-                    minimum=datetime(2000, 1, 1),
-                    maximum=datetime(2100, 12, 31),
-                    input_message=_truncate(f"{message}\n{text['date']}", 255),
-                    error_title=text["error_title"],
-                    error_message=text["error_date"],
-                )
-            else:
-                options.update(
-                    validate="any",
-                    input_message=_truncate(f"{message}\n{text.get(var.type, text['text'])}", 255),
-                )
-            responses.data_validation(first, j, last, j, options)
-        responses.freeze_panes(HEADER_ROW + 1, 1)
-        responses.autofilter(HEADER_ROW, 0, HEADER_ROW, len(columns) - 1)
-        responses.activate()
-
-        # --- dictionary sheet
-        for j, title in enumerate(text["dict_header"]):
-            dictionary_sheet.write_string(0, j, title, formats["header"])
-        for i, var in enumerate(dictionary, start=1):
-            codes = " ; ".join(f"{code} = {label.get(lang)}" for code, label in var.codes.items())
-            subs = {**var.options, **var.items}
-            if subs:
-                codes = " ; ".join(
-                    f"{code} = {label.get(lang)}" for code, label in subs.items()
-                ) + (f" | {codes}" if codes else "")
-            missing = " ; ".join(
-                f"{code} = {label.get(lang)}" for code, label in var.missing.items()
-            )
-            note = var.note or ""
-            if var.derived:
-                note = f"{text['derived']} ({var.derived})"
-            if var.min is not None or var.max is not None:
-                bounds = f"min {_num(var.min)}" if var.min is not None else ""
-                if var.max is not None:
-                    bounds += f"{', ' if bounds else ''}max {_num(var.max)}"
-                note = f"{note} [{bounds}]".strip()
-            row = [
-                "" if var.derived else f"Q{numbers[var.name]}",
-                var.name,
-                "" if var.derived else ", ".join(var.columns()),
-                var.label.fr,
-                var.label.en,
-                text["types"].get(var.type, var.type),
-                codes,
-                missing,
-                note,
-                text["privacy"].get(var.privacy, var.privacy),
-            ]
-            for j, value in enumerate(row):
-                dictionary_sheet.write_string(i, j, str(value), formats["wrap"])
-        for j, width in enumerate((6, 26, 30, 40, 40, 22, 60, 24, 40, 30)):
-            dictionary_sheet.set_column(j, j, width)
-        dictionary_sheet.freeze_panes(1, 2)
-        dictionary_sheet.autofilter(0, 0, len(dictionary.variables), len(text["dict_header"]) - 1)
-
-        # --- instructions
-        instructions.set_column(0, 0, 110, formats["wrap"])
-        instructions.write_string(
-            0, 0, text["instructions_title"].format(name=dictionary.name), formats["title"]
-        )
-        for i, line in enumerate(text["instruction_lines"], start=2):
-            instructions.write_string(i, 0, f"{i - 1}. {line}", formats["wrap"])
+        refs = _write_lists(lists, dictionary, text, lang, formats)
+        numbers = _question_numbers(dictionary)
+        _write_responses(responses, dictionary, text, lang, formats, refs, numbers)
+        _write_dictionary_sheet(dictionary_sheet, dictionary, text, lang, formats, numbers)
+        _write_instructions(instructions, dictionary, text, formats)
         workbook.close()
     return path
+
+
+def _formats(workbook: Any, text: dict[str, Any]) -> dict[str, Any]:
+    """The cell formats of the template."""
+    return {
+        "label": workbook.add_format(
+            {
+                "text_wrap": True,
+                "valign": "top",
+                "font_color": "#44546A",
+                "bg_color": "#EEF2F7",
+                "font_size": 9,
+                "border": 1,
+                "border_color": "#C9D3E0",
+            }
+        ),
+        "header": workbook.add_format(
+            {"bold": True, "bg_color": "#1F3864", "font_color": "#FFFFFF", "border": 1}
+        ),
+        "header_private": workbook.add_format(
+            {"bold": True, "bg_color": "#7B2C2C", "font_color": "#FFFFFF", "border": 1}
+        ),
+        "date": workbook.add_format({"num_format": text["date_format"]}),
+        "text": workbook.add_format({"num_format": "@"}),
+        "bold": workbook.add_format({"bold": True}),
+        "wrap": workbook.add_format({"text_wrap": True, "valign": "top"}),
+        "title": workbook.add_format({"bold": True, "font_size": 14}),
+    }
+
+
+def _write_lists(
+    lists: Any, dictionary: Dictionary, text: dict[str, Any], lang: str, formats: dict[str, Any]
+) -> dict[str, str]:
+    """The hidden sheet of drop-down lists, one column per coded variable (shared by a
+    matrix's items) and a yes/no column; returns each list's cell range (``oui_non``: yes/no)."""
+    list_ref: dict[str, str] = {}
+    list_col = 0
+    for var in dictionary:
+        if not var.is_coded or var.derived:
+            continue
+        labels = _list_labels(var, lang)
+        lists.write_string(0, list_col, var.name, formats["bold"])
+        for i, label in enumerate(labels, start=1):
+            lists.write_string(i, list_col, label)
+        col = xl_col_to_name(list_col)
+        list_ref[var.name] = f"='{text['lists']}'!${col}$2:${col}${len(labels) + 1}"
+        list_col += 1
+    lists.write_string(0, list_col, "oui_non", formats["bold"])
+    for i, label in enumerate(text["yes_no"], start=1):
+        lists.write_string(i, list_col, label)
+    col = xl_col_to_name(list_col)
+    flag_ref = f"='{text['lists']}'!${col}$2:${col}$3"
+
+    list_ref["oui_non"] = flag_ref
+    return list_ref
+
+
+def _question_numbers(dictionary: Dictionary) -> dict[str, int]:
+    """Q1, Q2…: the number of each question asked (derived variables are not asked)."""
+    numbers: dict[str, int] = {}
+    for var in dictionary:
+        if not var.derived:
+            numbers[var.name] = len(numbers) + 1
+    return numbers
+
+
+def _validation(
+    var: Any, column: str, label: str, text: dict[str, Any], list_ref: dict[str, str]
+) -> dict[str, Any]:
+    """The data validation (drop-down list, bounds, date) and input message of one column."""
+    private = var.privacy == "confidential"
+    message = _truncate(label, 200)
+    if private:
+        message = _truncate(label, 150) + text["confidential"]
+    flag_ref = list_ref["oui_non"]
+    options: dict[str, Any] = {
+        "input_title": _truncate(column, 32),
+        "ignore_blank": True,
+    }
+    if var.type == "multi":
+        options.update(
+            validate="list",
+            source=flag_ref,
+            input_message=_truncate(f"{message}\n{text['pick_flag']}", 255),
+            error_title=text["error_title"],
+            error_message=text["error_list"],
+        )
+    elif var.is_coded:
+        options.update(
+            validate="list",
+            source=list_ref[var.name],
+            input_message=_truncate(f"{message}\n{text['pick']}", 255),
+            error_title=text["error_title"],
+            error_message=text["error_list"],
+        )
+    elif var.type in {"int", "float"}:
+        low = var.min if var.min is not None else 0
+        if var.max is not None:
+            bounds = text["between"].format(low=_num(low), high=_num(var.max))
+            options.update(criteria="between", minimum=low, maximum=var.max)
+        else:
+            bounds = text["at_least"].format(low=_num(low))
+            options.update(criteria=">=", value=low)
+        options.update(
+            validate="integer" if var.type == "int" else "decimal",
+            input_message=_truncate(f"{message}\n{text[var.type]} {bounds}.", 255),
+            error_title=text["error_title"],
+            error_message=text["error_number"].format(bounds=bounds),
+        )
+    elif var.type == "date":
+        options.update(
+            validate="date",
+            criteria="between",
+            minimum=datetime(2000, 1, 1),
+            maximum=datetime(2100, 12, 31),
+            input_message=_truncate(f"{message}\n{text['date']}", 255),
+            error_title=text["error_title"],
+            error_message=text["error_date"],
+        )
+    else:
+        options.update(
+            validate="any",
+            input_message=_truncate(f"{message}\n{text.get(var.type, text['text'])}", 255),
+        )
+    return options
+
+
+def _write_responses(
+    responses: Any,
+    dictionary: Dictionary,
+    text: dict[str, Any],
+    lang: str,
+    formats: dict[str, Any],
+    refs: dict[str, str],
+    numbers: dict[str, int],
+) -> None:
+    """The answer sheet: question labels, column names, formats and validations."""
+    columns = template_columns(dictionary)
+    first, last = HEADER_ROW + 1, HEADER_ROW + DATA_ROWS
+    responses.set_row(LABEL_ROW, 75)
+    for j, (column, var, sub) in enumerate(columns):
+        label = var.label.get(lang)
+        if sub is not None:
+            label = f"{var.label.get(lang)} : {({**var.options, **var.items})[sub].get(lang)}"
+        responses.write_string(LABEL_ROW, j, f"Q{numbers[var.name]} · {label}", formats["label"])
+        private = var.privacy == "confidential"
+        responses.write_string(
+            HEADER_ROW, j, column, formats["header_private" if private else "header"]
+        )
+        width = max(14, min(40, len(column) + 2))
+        cell_format = None
+        if var.type == "date":
+            cell_format = formats["date"]
+        elif var.type in {"id", "text"} or var.name == "naf_code":
+            cell_format = formats["text"]
+        responses.set_column(j, j, width, cell_format)
+        responses.data_validation(first, j, last, j, _validation(var, column, label, text, refs))
+    responses.freeze_panes(HEADER_ROW + 1, 1)
+    responses.autofilter(HEADER_ROW, 0, HEADER_ROW, len(columns) - 1)
+    responses.activate()
+
+
+def _write_dictionary_sheet(
+    dictionary_sheet: Any,
+    dictionary: Dictionary,
+    text: dict[str, Any],
+    lang: str,
+    formats: dict[str, Any],
+    numbers: dict[str, int],
+) -> None:
+    """The data-dictionary sheet: one row per variable with its codes and rules."""
+    for j, title in enumerate(text["dict_header"]):
+        dictionary_sheet.write_string(0, j, title, formats["header"])
+    for i, var in enumerate(dictionary, start=1):
+        codes = " ; ".join(f"{code} = {label.get(lang)}" for code, label in var.codes.items())
+        subs = {**var.options, **var.items}
+        if subs:
+            codes = " ; ".join(f"{code} = {label.get(lang)}" for code, label in subs.items()) + (
+                f" | {codes}" if codes else ""
+            )
+        missing = " ; ".join(f"{code} = {label.get(lang)}" for code, label in var.missing.items())
+        note = var.note or ""
+        if var.derived:
+            note = f"{text['derived']} ({var.derived})"
+        if var.min is not None or var.max is not None:
+            bounds = f"min {_num(var.min)}" if var.min is not None else ""
+            if var.max is not None:
+                bounds += f"{', ' if bounds else ''}max {_num(var.max)}"
+            note = f"{note} [{bounds}]".strip()
+        row = [
+            "" if var.derived else f"Q{numbers[var.name]}",
+            var.name,
+            "" if var.derived else ", ".join(var.columns()),
+            var.label.fr,
+            var.label.en,
+            text["types"].get(var.type, var.type),
+            codes,
+            missing,
+            note,
+            text["privacy"].get(var.privacy, var.privacy),
+        ]
+        for j, value in enumerate(row):
+            dictionary_sheet.write_string(i, j, str(value), formats["wrap"])
+    for j, width in enumerate((6, 26, 30, 40, 40, 22, 60, 24, 40, 30)):
+        dictionary_sheet.set_column(j, j, width)
+    dictionary_sheet.freeze_panes(1, 2)
+    dictionary_sheet.autofilter(0, 0, len(dictionary.variables), len(text["dict_header"]) - 1)
+
+
+def _write_instructions(
+    instructions: Any, dictionary: Dictionary, text: dict[str, Any], formats: dict[str, Any]
+) -> None:
+    """The instructions sheet."""
+    instructions.set_column(0, 0, 110, formats["wrap"])
+    instructions.write_string(
+        0, 0, text["instructions_title"].format(name=dictionary.name), formats["title"]
+    )
+    for i, line in enumerate(text["instruction_lines"], start=2):
+        instructions.write_string(i, 0, f"{i - 1}. {line}", formats["wrap"])
 
 
 def _num(value: float | None) -> str:

@@ -22,7 +22,13 @@ import pandas as pd
 from iaobs.study.dictionary import Dictionary
 from iaobs.ingest.profiles import MappedTable, register_profile
 from iaobs.ingest.profiles.google_forms import month_first_in, to_iso
-from iaobs.ingest.profiles.mapping import PartnerColumn, SystemColumns, assemble, fold_set, mapping_for
+from iaobs.ingest.profiles.mapping import (
+    PartnerColumn,
+    SystemColumns,
+    assemble,
+    fold_set,
+    mapping_for,
+)
 from iaobs.ingest.profiles.template import header_key
 from iaobs.ingest.read import PROVENANCE_COLUMNS, RawTable, read_source
 

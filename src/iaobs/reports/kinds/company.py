@@ -30,6 +30,7 @@ from typing import Any
 
 import pandas as pd
 
+from iaobs.study.store import Processed
 from iaobs.core import text as tx
 from iaobs.errors import ConfigError, InputError
 from iaobs.reports.context import HIDDEN_FLAGS, Html, KeyFigure, ReportContext, esc, load_context
@@ -131,7 +132,7 @@ def company_answers(processed_dir: Path, company: str) -> dict[str, Any]:
     ConfigError
         When no response has this id, or the company did not volunteer.
     """
-    path = Path(processed_dir) / "responses.parquet"
+    path = Processed(Path(processed_dir)).responses
     if not path.exists():
         raise InputError(
             "réponses des entreprises introuvables",
@@ -206,11 +207,11 @@ def _base_context(study_dir: str | Path, language: str) -> ReportContext:
     cached = _BASE_CACHE.get(key)
     if cached is not None:
         stamps, base = cached
-        files = (Path(key[0]) / "study.toml", base.processed_dir / "indicators.parquet")
+        files = (Path(key[0]) / "study.toml", base.store.processed.indicators)
         if stamps == tuple(_stamp(f) for f in files):
             return base
     base = load_context(study_dir, language=language)
-    files = (Path(key[0]) / "study.toml", base.processed_dir / "indicators.parquet")
+    files = (Path(key[0]) / "study.toml", base.store.processed.indicators)
     _BASE_CACHE.clear()
     _BASE_CACHE[key] = (tuple(_stamp(f) for f in files), base)
     return base
@@ -220,7 +221,7 @@ def preload(study_dir: str | Path, language: str = "") -> None:
     """Load what every company benchmark of a study reads: the published indicators and the
     volunteers' answers (the report server calls it once; its report processes inherit them)."""
     base = _base_context(study_dir, language)
-    path = base.processed_dir / "responses.parquet"
+    path = base.store.processed.responses
     if path.exists():
         _volunteers(path)
 

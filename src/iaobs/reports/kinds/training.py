@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from iaobs.study.store import Processed
 from iaobs.core import text as tx
 from iaobs.errors import InputError, StatisticsError
 from iaobs.reports.context import Html, KeyFigure, ReportContext, cover_html, esc, load_context
@@ -662,7 +663,7 @@ def distribution(
 
 def load_formation(processed_dir: Path) -> pd.DataFrame:
     """Read ``formation.parquet``; a clear error when it is missing or unreadable."""
-    path = Path(processed_dir) / "formation.parquet"
+    path = Processed(Path(processed_dir)).formation
     if not path.exists():
         raise InputError(
             "réponses de la formation pilote introuvables",

@@ -1,0 +1,97 @@
+"""The estimate stage of a study: weights and the indicators table from the cleaned responses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from iaobs.core.atomic import atomic_path, write_json
+from iaobs.errors import ConfigError, InputError
+from iaobs.stats.estimate import DEFAULT_DOMAINS, estimate_indicators
+from iaobs.stats.weights import compute_weights, read_margins
+from iaobs.study.config import Study
+
+__all__ = ["estimate_study"]
+
+
+def estimate_study(study: Study) -> Path:
+    """Weights and indicators of a study: ``data/processed/indicators.parquet``.
+
+    Reads ``responses.parquet`` and the population margins, computes the weights
+    (:func:`iaobs.stats.weights.compute_weights`), every indicator × domain (all, secteur, taille,
+    secteur × taille, and département when at least half the respondents give one), applies
+    the secrecy rules, and writes atomically ``indicators.parquet`` and ``weighting.json``.
+
+    Returns
+    -------
+    The path of ``indicators.parquet``.
+    """
+    source = study.store.processed.responses
+    if not source.exists():
+        raise InputError(
+            "réponses nettoyées introuvables",
+            file=source,
+            hint="lancez d'abord « iaobs clean » (ou « iaobs run »)",
+        )
+    if study.margins is None:
+        raise ConfigError(
+            "aucune marge de population : impossible de pondérer",
+            hint='indiquez le fichier dans study.toml, section [population] margins = "…"',
+        )
+    try:
+        responses = pd.read_parquet(source)
+    except Exception as exc:  # pyarrow raises many types
+        raise InputError(f"lecture impossible ({exc})", file=source) from exc
+    margins = read_margins(study.margins)
+    dictionary = study.dictionary
+    sectors = set(dictionary.sectors)
+    in_field = (
+        responses["secteur"].astype("object").isin(sectors) if "secteur" in responses else None
+    )
+    if in_field is None:
+        raise InputError("colonne « secteur » absente des réponses", file=source)
+    out_of_field = int((~in_field).sum())
+    responses = responses[in_field.to_numpy()].reset_index(drop=True)
+    weighting = compute_weights(responses, margins, study.weighting, dictionary=dictionary)
+    responses = responses.iloc[weighting.rows].reset_index(drop=True)
+    domains: list[str | tuple[str, ...]] = list(DEFAULT_DOMAINS)
+    if "departement" in responses.columns and responses["departement"].notna().mean() >= 0.5:
+        domains.append("departement")
+    indicators = estimate_indicators(
+        responses,
+        weighting.design,
+        dictionary,
+        domains=domains,
+        thresholds=study.thresholds,
+        ci_method=study.weighting.ci_method,
+        confidence=study.weighting.confidence,
+    )
+    report = weighting.to_dict(responses, domains=domains)
+    report["hors_champ"] = out_of_field
+    report["indicateurs"] = {
+        "lignes": len(indicators),
+        "flags": {k: int(v) for k, v in indicators["flag"].value_counts().items()},
+        "methode_intervalle": study.weighting.ci_method,
+        "niveau_confiance": study.weighting.confidence,
+    }
+    target = study.store.processed.indicators
+    with atomic_path(target) as tmp:
+        indicators.to_parquet(tmp, index=False)
+    write_json(
+        study.store.processed.weighting,
+        json.loads(json.dumps(report, default=_json_default)),
+    )
+    return target
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return None if not np.isfinite(value) else float(value)
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return str(value)

@@ -1,0 +1,190 @@
+"""The main job of a study, stage by stage, each skipped when its inputs did not change.
+
+``clean`` (sources → ``data/processed/``), ``estimate`` (responses and margins → weights and
+the indicators table), the evolution between waves, then the reports (whose own cache decides
+report by report). A stage runs again when the content of one of its inputs changed — a raw
+file, its mapping file, ``study.toml``, the margins, the pseudonym key, or the iaobs code —
+and whenever one of its outputs is missing or was modified since.
+
+An unchanged rerun imports neither pandas nor the statistics: the stages' modules are imported
+only when a stage has to run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from iaobs.pipeline.stages import StageKey, is_fresh, record, stage_key
+from iaobs.study.config import Study, load_study
+
+__all__ = [
+    "RunSummary",
+    "StageResult",
+    "clean_stage",
+    "estimate_stage",
+    "evolution_stage",
+    "run_study",
+    "stages_before_reports",
+]
+
+Echo = Callable[[str], None]
+
+
+@dataclass
+class StageResult:
+    """What a stage did: whether it ran, its outputs and (for ``clean``) the quality summary."""
+
+    stage: str
+    ran: bool
+    outputs: dict[str, Path] = field(default_factory=dict)
+    quality: dict[str, Any] = field(default_factory=dict)
+
+
+def _clean_inputs(study: Study) -> list[Path]:
+    files = [study.root / "study.toml"]
+    for source in study.sources:
+        files.append(Path(source.path))
+        if source.mapping:
+            files.append(Path(source.mapping))
+    return files
+
+
+def _key_digest(study: Study) -> str:
+    """A digest of the pseudonym key: the identifiers change with it, the key is not stored."""
+    return hashlib.sha256(study.pseudonym_key()).hexdigest()
+
+
+def _read_quality(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def clean_stage(study: Study, *, force: bool = False) -> StageResult:
+    """Clean the study's sources unless nothing they depend on changed since the last run."""
+    store = study.store
+    key = stage_key(store, "clean", _clean_inputs(study), {"key": _key_digest(study)})
+    quality_path = store.processed.quality
+    quality = _read_quality(quality_path)
+    outputs = _recorded_outputs(study, quality)
+    if not force and outputs and is_fresh(store, key, outputs.values()):
+        return StageResult("clean", ran=False, outputs=outputs, quality=quality)
+    from iaobs.pipeline.clean import clean_study  # lazy: pandas, only when the stage runs
+
+    result = clean_study(study)
+    outputs = _recorded_outputs(study, result.quality)
+    _record_if_complete(store, key, result.quality, outputs)
+    return StageResult("clean", ran=True, outputs=outputs, quality=result.quality)
+
+
+def _recorded_outputs(study: Study, quality: dict[str, Any]) -> dict[str, Path]:
+    """The files the clean stage wrote, as its quality summary lists them."""
+    return {name: study.root / path for name, path in (quality.get("outputs") or {}).items()}
+
+
+def _record_if_complete(
+    store: Any, key: StageKey, quality: dict[str, Any], outputs: dict[str, Path]
+) -> None:
+    """Remember the run unless a source could not be read (it must be tried again next time)."""
+    failed = any(f.get("status") != "ok" for f in quality.get("files", []))
+    if not failed:
+        record(store, key, outputs.values())
+
+
+def estimate_stage(study: Study, *, force: bool = False) -> StageResult:
+    """Weights and indicators, unless the responses, margins and settings are unchanged."""
+    store = study.store
+    processed = store.processed
+    inputs = [processed.responses, study.root / "study.toml"]
+    if study.margins is not None:
+        inputs.append(Path(study.margins))
+    key = stage_key(store, "estimate", inputs)
+    outputs = {"indicators": processed.indicators, "weighting": processed.weighting}
+    if not force and is_fresh(store, key, outputs.values()):
+        return StageResult("estimate", ran=False, outputs=outputs)
+    from iaobs.pipeline.estimate import estimate_study  # lazy: pandas and the statistics
+
+    estimate_study(study)
+    record(store, key, outputs.values())
+    return StageResult("estimate", ran=True, outputs=outputs)
+
+
+def evolution_stage(study: Study, *, echo: Echo | None = None) -> Path | None:
+    """The evolution table of a study with two waves or more (earlier waves prepared first)."""
+    if len(study.all_waves) < 2:
+        return None
+    from iaobs.pipeline.waves import compute_evolution  # lazy: pandas, multi-wave studies only
+
+    return compute_evolution(study, echo=echo)
+
+
+def stages_before_reports(
+    study: Study, *, force: bool = False, echo: Echo | None = None
+) -> Sequence[StageResult]:
+    """Run (or skip) clean and estimate, then the evolution table; returns what each did."""
+    cleaned = clean_stage(study, force=force)
+    estimated = estimate_stage(study, force=force)
+    evolution_stage(study, echo=echo)
+    return (cleaned, estimated)
+
+
+@dataclass
+class RunSummary:
+    """What :func:`run_study` did: each stage before the reports, then the reports."""
+
+    stages: Sequence[StageResult]
+    reports: Any = None  # iaobs.render.runner.RunSummary
+
+    @property
+    def exit_code(self) -> int:
+        """0 when everything succeeded, 1 when a source could not be read, 3 when reports failed."""
+        cleaned = self.stages[0] if self.stages else None
+        if cleaned is not None and any(
+            f.get("status") != "ok" for f in cleaned.quality.get("files", [])
+        ):
+            return 1
+        return int(getattr(self.reports, "exit_code", 0) or 0)
+
+
+def run_study(
+    study: Study | str | Path = ".",
+    *,
+    only: Sequence[str] | None = None,
+    formats: Sequence[str] = ("html", "pdf", "xlsx"),
+    jobs: int | None = None,
+    force: bool = False,
+    progress: bool = False,
+) -> RunSummary:
+    """The main job: clean, estimate, evolution, then every report, each only when needed.
+
+    Parameters
+    ----------
+    study
+        A loaded study or the folder that holds its ``study.toml``.
+    only
+        Report slugs to render (default: every report).
+    formats
+        Among ``html``, ``pdf``, ``xlsx``.
+    jobs
+        Reports rendered in parallel (default: the number of cores).
+    force
+        Run every stage and render every report even when nothing changed.
+    progress
+        Show a progress bar while rendering.
+    """
+    from iaobs.render import render_study  # lazy: the report runner (WeasyPrint, papermill)
+
+    if not isinstance(study, Study):
+        study = load_study(study)
+    stages = stages_before_reports(study, force=force)
+    reports = render_study(
+        study, only=only, formats=tuple(formats), jobs=jobs, force=force, progress=progress
+    )
+    return RunSummary(stages=stages, reports=reports)

@@ -1,0 +1,143 @@
+"""Every path of a study folder, named once.
+
+The stages never spell a file name: they ask the store. A study folder holds
+
+```
+study.toml
+data/raw/                 the sources as received (never written)
+data/reference/           population margins (and the sampling plan)
+data/private/             confidential files (sampling frame, contact lists); never published
+data/processed/           what the stages write (this module's :class:`Processed`)
+data/processed/waves/<w>/ the processed files of an earlier wave
+reports/<wave>/           the published reports
+.iaobs-cache/             stage states and the report cache (deleted by ``make clean``)
+```
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["CACHE_DIRNAME", "Processed", "Store"]
+
+CACHE_DIRNAME = ".iaobs-cache"
+
+
+@dataclass(frozen=True)
+class Processed:
+    """The files of one processed folder (``data/processed/`` or one of its waves)."""
+
+    folder: Path
+
+    @property
+    def responses(self) -> Path:
+        """Accepted company responses, one row per firm (parquet)."""
+        return self.folder / "responses.parquet"
+
+    @property
+    def formation(self) -> Path:
+        """Accepted pilot-training responses, one row per participant × wave (parquet)."""
+        return self.folder / "formation.parquet"
+
+    @property
+    def rejects(self) -> Path:
+        """Rejected source rows with their reasons (CSV)."""
+        return self.folder / "rejects.csv"
+
+    @property
+    def findings(self) -> Path:
+        """Every data-quality finding (CSV)."""
+        return self.folder / "findings.csv"
+
+    @property
+    def quality(self) -> Path:
+        """Counts read / kept / rejected and findings by rule (JSON)."""
+        return self.folder / "quality.json"
+
+    @property
+    def indicators(self) -> Path:
+        """The indicators table (parquet)."""
+        return self.folder / "indicators.parquet"
+
+    @property
+    def weighting(self) -> Path:
+        """How the weights were made (JSON)."""
+        return self.folder / "weighting.json"
+
+    @property
+    def evolution(self) -> Path:
+        """Each main indicator by wave, with the difference and its test (parquet)."""
+        return self.folder / "evolution.parquet"
+
+    @property
+    def contrasts(self) -> Path:
+        """Domains against the rest of the region: differences and their tests (parquet)."""
+        return self.folder / "contrasts.parquet"
+
+    def wave(self, wave: str) -> Processed:
+        """The processed folder of another wave, kept below this one."""
+        return Processed(self.folder / "waves" / wave)
+
+
+@dataclass(frozen=True)
+class Store:
+    """The folders and files of one study at one wave.
+
+    Parameters
+    ----------
+    root
+        The study folder (where ``study.toml`` is).
+    wave
+        The wave whose reports are written (``reports/<wave>/``).
+    processed_subdir
+        ``""`` for the study's own wave, ``"waves/<wave>"`` for an earlier wave.
+    """
+
+    root: Path
+    wave: str
+    processed_subdir: str = ""
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.root / "data" / "raw"
+
+    @property
+    def reference_dir(self) -> Path:
+        return self.root / "data" / "reference"
+
+    @property
+    def private_dir(self) -> Path:
+        """Confidential files (frame, contact lists): never under ``reports/``."""
+        return self.root / "data" / "private"
+
+    @property
+    def processed_root(self) -> Path:
+        return self.root / "data" / "processed"
+
+    @property
+    def processed_dir(self) -> Path:
+        base = self.processed_root
+        return base / self.processed_subdir if self.processed_subdir else base
+
+    @property
+    def processed(self) -> Processed:
+        return Processed(self.processed_dir)
+
+    @property
+    def reports_root(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.reports_root / self.wave
+
+    @property
+    def cache_dir(self) -> Path:
+        """Stage states and the report cache (rebuilt when deleted)."""
+        return self.root / CACHE_DIRNAME
+
+    def stage_state(self, stage: str) -> Path:
+        """The file recording the input hashes of a stage's last successful run."""
+        suffix = self.processed_subdir.replace("/", "-") or "current"
+        return self.cache_dir / "stages" / f"{stage}-{suffix}.json"
