@@ -44,7 +44,7 @@ def main() -> int:
     from bench_report import naive_loop
 
     from iaobs.study.config import load_study
-    from iaobs.pipeline.estimate import estimate_study
+    from iaobs.pipeline.estimate import compute_study_indicators
     from iaobs.pipeline.clean import clean_study
     from iaobs.render import cache, render_study
     from iaobs.render.matrix import build_matrix, find_templates_dir
@@ -58,7 +58,7 @@ def main() -> int:
         write_sample_study(root, n_companies=companies)
         study = load_study(root)
         clean_study(study)
-        estimate_study(study)
+        compute_study_indicators(study)
         print(
             f"étude d'exemple : {companies} entreprises, nettoyée et estimée en "
             f"{time.perf_counter() - started:.1f} s",

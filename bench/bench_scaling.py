@@ -25,7 +25,7 @@ The stages (timed inside the child process)
     (:func:`iaobs.stats.weights.compute_weights`), ``estimate`` (:func:`iaobs.stats.estimate.estimate_indicators`,
     every indicator × domain with the secrecy rules) and ``other`` (parquet input of the
     estimation step, ``weighting.json`` and ``indicators.parquet``). That is
-    ``iaobs.pipeline.clean.clean_study`` then ``iaobs.pipeline.estimate.estimate_study``.
+    ``iaobs.pipeline.clean.clean_study`` then ``iaobs.pipeline.estimate.compute_study_indicators``.
 
 Prints a table, the growth exponent (slope of log time against log size between 10^5 and
 10^6) and the ratio t(10^6)/t(10^5), then one JSON line. Targets: ratio ≤ 12, 10^6 responses
@@ -391,7 +391,7 @@ def run_child(folder: Path) -> None:
     t0 = time.perf_counter()
     result = pipeline.clean_study(study)
     t1 = time.perf_counter()
-    estimate.estimate_study(study)
+    estimate.compute_study_indicators(study)
     t2 = time.perf_counter()
     times["clean"] = t1 - t0 - times["read"]
     times["other"] = t2 - t1 - times["weight"] - times["estimate"]

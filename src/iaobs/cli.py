@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from iaobs.core.version import __version__
 from iaobs.core.atomic import remove_temporaries, study_lock
+from iaobs.core.version import __version__
 from iaobs.errors import IaobsError
 from iaobs.pipeline.run import StageResult, clean_stage, estimate_stage, evolution_stage
 from iaobs.study.config import Study, load_study
@@ -166,8 +166,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     study = _study_for_run(args)
-    input_code = _print_clean(clean_stage(study, force=args.force), study)
-    _print_estimate(estimate_stage(study, force=args.force), study)
+    cleaned = clean_stage(study, force=args.force)
+    input_code = _print_clean(cleaned, study)
+    _print_estimate(estimate_stage(study, force=args.force or cleaned.ran), study)
     return input_code or _render(study, args)
 
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def study(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     from iaobs.study.config import load_study
-    from iaobs.pipeline.estimate import estimate_study
+    from iaobs.pipeline.estimate import compute_study_indicators
     from iaobs.pipeline.clean import clean_study
     from iaobs.tools.sample import write_sample_study
 
@@ -22,7 +22,7 @@ def study(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-
     write_sample_study(root, n_companies=300)
     loaded = load_study(root)
     clean_study(loaded)
-    estimate_study(loaded)
+    compute_study_indicators(loaded)
     return loaded
 
 

@@ -213,7 +213,7 @@ def test_sample_study_truth_inside_published_intervals(tmp_path) -> None:
     from pathlib import Path
 
     from iaobs.study.config import load_study
-    from iaobs.pipeline.estimate import estimate_study
+    from iaobs.pipeline.estimate import compute_study_indicators
     from iaobs.pipeline.clean import clean_study
 
     root = Path(__file__).resolve().parents[2]
@@ -224,7 +224,7 @@ def test_sample_study_truth_inside_published_intervals(tmp_path) -> None:
     shutil.copytree(root / "data" / "reference", tmp_path / "data" / "reference")
     study = load_study(tmp_path)
     clean_study(study)
-    path = estimate_study(study)
+    path = compute_study_indicators(study)
     table = pd.read_parquet(path)
     assert list(table.columns) == CONTRACT_COLUMNS
     weighting = json.loads((study.processed_dir / "weighting.json").read_text("utf-8"))

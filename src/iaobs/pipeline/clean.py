@@ -30,8 +30,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from iaobs.core.version import __version__
 from iaobs.core.atomic import atomic_path, write_json
+from iaobs.core.version import __version__
 from iaobs.errors import ConfigError, IaobsError, InputError
 from iaobs.ingest.profiles import apply_profile_rejects, map_columns, read_for_profile
 from iaobs.prepare.clean import PROVENANCE, CleanResult, clean_responses, resolve_result_duplicates

@@ -14,10 +14,10 @@ from iaobs.stats.estimate import DEFAULT_DOMAINS, estimate_indicators
 from iaobs.stats.weights import compute_weights, read_margins
 from iaobs.study.config import Study
 
-__all__ = ["estimate_study"]
+__all__ = ["compute_study_indicators"]
 
 
-def estimate_study(study: Study) -> Path:
+def compute_study_indicators(study: Study) -> Path:
     """Weights and indicators of a study: ``data/processed/indicators.parquet``.
 
     Reads ``responses.parquet`` and the population margins, computes the weights

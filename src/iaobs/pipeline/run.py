@@ -19,7 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from iaobs.pipeline.stages import StageKey, is_fresh, record, stage_key
+from iaobs.pipeline.stages import (
+    StageKey,
+    is_fresh,
+    record,
+    recorded_digest,
+    refresh_outputs,
+    stage_key,
+)
 from iaobs.study.config import Study, load_study
 
 __all__ = [
@@ -99,20 +106,25 @@ def _record_if_complete(
 
 
 def estimate_stage(study: Study, *, force: bool = False) -> StageResult:
-    """Weights and indicators, unless the responses, margins and settings are unchanged."""
+    """Weights and indicators, unless the cleaned data, margins and settings are unchanged.
+
+    The cleaned data stand for themselves through the clean stage's key (the estimate stage
+    adds the design variables to ``responses.parquet``, so that file's bytes change with it).
+    """
     store = study.store
     processed = store.processed
-    inputs = [processed.responses, study.root / "study.toml"]
+    inputs = [study.root / "study.toml"]
     if study.margins is not None:
         inputs.append(Path(study.margins))
-    key = stage_key(store, "estimate", inputs)
+    key = stage_key(store, "estimate", inputs, {"clean": recorded_digest(store, "clean")})
     outputs = {"indicators": processed.indicators, "weighting": processed.weighting}
-    if not force and is_fresh(store, key, outputs.values()):
+    if not force and is_fresh(store, key, [*outputs.values(), processed.responses]):
         return StageResult("estimate", ran=False, outputs=outputs)
-    from iaobs.pipeline.estimate import estimate_study  # lazy: pandas and the statistics
+    from iaobs.pipeline.estimate import compute_study_indicators  # lazy: pandas and the statistics
 
-    estimate_study(study)
-    record(store, key, outputs.values())
+    compute_study_indicators(study)
+    refresh_outputs(store, "clean", [processed.responses])
+    record(store, key, [*outputs.values(), processed.responses])
     return StageResult("estimate", ran=True, outputs=outputs)
 
 
@@ -130,7 +142,7 @@ def stages_before_reports(
 ) -> Sequence[StageResult]:
     """Run (or skip) clean and estimate, then the evolution table; returns what each did."""
     cleaned = clean_stage(study, force=force)
-    estimated = estimate_stage(study, force=force)
+    estimated = estimate_stage(study, force=force or cleaned.ran)
     evolution_stage(study, echo=echo)
     return (cleaned, estimated)
 

@@ -22,7 +22,14 @@ from iaobs.core.atomic import write_json
 from iaobs.core.digest import file_digest, library_digest
 from iaobs.study.store import Store
 
-__all__ = ["StageKey", "is_fresh", "record", "stage_key"]
+__all__ = [
+    "StageKey",
+    "is_fresh",
+    "record",
+    "recorded_digest",
+    "refresh_outputs",
+    "stage_key",
+]
 
 STATE_FORMAT = 1
 
@@ -116,3 +123,24 @@ def record(store: Store, key: StageKey, outputs: Iterable[Path]) -> None:
             "outputs": {str(p): _stat(Path(p)) for p in outputs},
         },
     )
+
+
+def recorded_digest(store: Store, stage: str) -> str | None:
+    """The key of a stage's last successful run (``None`` when it never succeeded)."""
+    digest = _read_state(store.stage_state(stage)).get("digest")
+    return digest if isinstance(digest, str) else None
+
+
+def refresh_outputs(store: Store, stage: str, outputs: Iterable[Path]) -> None:
+    """Record the current state of outputs a later stage rewrote (the estimate stage adds the
+    design variables to the responses the clean stage wrote): they stay the clean stage's."""
+    path = store.stage_state(stage)
+    state = _read_state(path)
+    if not state:
+        return
+    recorded = dict(state.get("outputs", {}))
+    for output in outputs:
+        if str(output) in recorded:
+            recorded[str(output)] = _stat(Path(output))
+    state["outputs"] = recorded
+    write_json(path, state)

@@ -10,7 +10,7 @@ import pandas as pd
 from iaobs.core.atomic import atomic_path
 from iaobs.errors import ConfigError, InputError
 from iaobs.pipeline.clean import clean_study
-from iaobs.pipeline.estimate import estimate_study
+from iaobs.pipeline.estimate import compute_study_indicators
 from iaobs.stats.evolution import evolution_table
 from iaobs.study.config import Study
 
@@ -46,7 +46,7 @@ def prepare_waves(study: Study, *, echo: Any = None) -> dict[str, Path]:
         path = at.store.processed.indicators
         if wave != study.wave and at.sources and _stale(at):
             clean_study(at)
-            estimate_study(at)
+            compute_study_indicators(at)
             if echo is not None:
                 echo(f"Vague {wave} : données traitées dans {at.processed_dir}")
         if not path.is_file():
