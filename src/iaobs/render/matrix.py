@@ -275,7 +275,7 @@ def volunteer_companies(study: Any) -> list[dict[str, Any]]:
     is absent. The list is remembered per SHA-256 of the file in
     ``<study>/.iaobs-cache/volontaires.json`` so that an unchanged rerun reads no parquet.
     """
-    path = study.store.processed.responses
+    path = Processed(Path(study.processed_dir)).responses
     if not path.is_file():
         return []
     digest = _file_digest(path)

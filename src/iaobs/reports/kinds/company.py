@@ -207,11 +207,11 @@ def _base_context(study_dir: str | Path, language: str) -> ReportContext:
     cached = _BASE_CACHE.get(key)
     if cached is not None:
         stamps, base = cached
-        files = (Path(key[0]) / "study.toml", base.store.processed.indicators)
+        files = (Path(key[0]) / "study.toml", Processed(base.processed_dir).indicators)
         if stamps == tuple(_stamp(f) for f in files):
             return base
     base = load_context(study_dir, language=language)
-    files = (Path(key[0]) / "study.toml", base.store.processed.indicators)
+    files = (Path(key[0]) / "study.toml", Processed(base.processed_dir).indicators)
     _BASE_CACHE.clear()
     _BASE_CACHE[key] = (tuple(_stamp(f) for f in files), base)
     return base
@@ -221,7 +221,7 @@ def preload(study_dir: str | Path, language: str = "") -> None:
     """Load what every company benchmark of a study reads: the published indicators and the
     volunteers' answers (the report server calls it once; its report processes inherit them)."""
     base = _base_context(study_dir, language)
-    path = base.store.processed.responses
+    path = Processed(base.processed_dir).responses
     if path.exists():
         _volunteers(path)
 
