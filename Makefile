@@ -27,9 +27,10 @@ export MPLBACKEND := Agg
 help:
 	@grep -hE '^## ' $(MAKEFILE_LIST) | sed -e 's/^## //' | awk -F': ' '{printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}'
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock requirements-build.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "iaobs needs Python 3.11 or later (set PYTHON=python3.11)")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-build.lock 2> >(grep -v "is ignored: it is neither" >&2)
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock 2> >(grep -v "is ignored: it is neither" >&2)
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . 2> >(grep -v "is ignored: it is neither" >&2)
 	@touch $@
@@ -92,6 +93,7 @@ lab: $(DEV_STAMP) system
 ## lock: regenerate the lock files from pyproject.toml (needs uv)
 .PHONY: lock
 lock:
+	echo 'setuptools>=77' | uv pip compile - --generate-hashes --python-version 3.11 -o requirements-build.lock
 	uv pip compile pyproject.toml --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 -o requirements.lock
 	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 -o requirements-dev.lock
 	uv pip compile pyproject.toml --extra dev --extra lab --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 -o requirements-lab.lock
