@@ -234,10 +234,11 @@ def test_report_key_and_manifest_freshness(tmp_path: Path) -> None:
     manifest = cache.Manifest.load(tmp_path)
     out = tmp_path / "report.html"
     out.write_text("x")
-    manifest.reports["banque"] = {"key": "k", "formats": ["html", "pdf"]}
+    manifest.reports["banque"] = {"key": "k", "formats": {"html": "k", "pdf": "old"}}
     manifest.save()
     manifest = cache.Manifest.load(tmp_path)
     assert manifest.is_fresh("banque", "k", ["html"], [out])
+    assert not manifest.is_fresh("banque", "k", ["pdf"], [out])  # made from older data
     assert not manifest.is_fresh("banque", "k", ["xlsx"], [out])
     assert not manifest.is_fresh("banque", "other", ["html"], [out])
     assert not manifest.is_fresh("banque", "k", ["html"], [tmp_path / "missing.pdf"])
@@ -398,6 +399,7 @@ def test_sheet_names_are_valid_and_unique() -> None:
 
 def test_excel_tables(tmp_path: Path) -> None:
     import openpyxl
+
     path = write_tables_xlsx(
         _sections(),
         tmp_path / "tables.xlsx",
