@@ -329,6 +329,8 @@ def _task(
         "formats": list(formats),
         "final_dir": str(reports_dir / spec.slug),
         "build_dir": str(study.store.build_dir(spec.slug)),
+        "figure_cache": str(study.store.figure_cache_dir),
+        "library": cache_mod.library_digest(),
         "staging_root": str(reports_dir / STAGING),
         "cwd": str(study.root),
         "indicators": str(Path(study.processed_dir) / cache_mod.INDICATORS),

@@ -251,6 +251,10 @@ def _render_report(templates: _Templates, task: Mapping[str, Any]) -> dict[str, 
             raise _Failure("paramètres", str(exc)) from exc
 
         executed_path = staging / BUILD_FILES["ipynb"]
+        if task.get("figure_cache") and (task.get("engine") or "iaobs") == "iaobs":
+            from iaobs.render import figcache
+
+            figcache.install(task["figure_cache"], salt=str(task.get("library", "")))
         try:
             executed = _execute_notebook(task, source, executed_path)
         except PapermillExecutionError as exc:
@@ -269,6 +273,10 @@ def _render_report(templates: _Templates, task: Mapping[str, Any]) -> dict[str, 
 
         written = _convert(task, executed, staging, formats)
         timings = {"notebook": round(notebook_seconds, 3), **written.pop("_timings", {})}
+        if task.get("figure_cache"):
+            from iaobs.render import figcache
+
+            timings.update({f"figures_{k}": v for k, v in figcache.stats().items()})
         figures = written.pop("_key_figures", [])
         outputs = _publish(written, final_dir)
         notebook = _keep_build(staging, build_dir)
@@ -309,8 +317,10 @@ def _write_log(build_dir: Path, task: Mapping[str, Any], record: Mapping[str, An
         f"statut : {record.get('status')}",
         f"durée : {float(record.get('seconds') or 0):.2f} s",
     ]
-    for stage, seconds in (record.get("timings") or {}).items():
-        lines.append(f"  {stage} : {seconds:.2f} s")
+    for stage, value in (record.get("timings") or {}).items():
+        lines.append(
+            f"  {stage} : {value}" if isinstance(value, int) else f"  {stage} : {value:.2f} s"
+        )
     for name in ("stage", "error", "cell", "ename", "evalue"):
         if record.get(name) not in (None, ""):
             lines.append(f"{name} : {record[name]}")

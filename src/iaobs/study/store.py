@@ -144,6 +144,11 @@ class Store:
         """The build folders of this wave's reports (executed notebooks, logs)."""
         return self.cache_dir / "build" / self.wave
 
+    @property
+    def figure_cache_dir(self) -> Path:
+        """Charts already drawn, by content key (:mod:`iaobs.render.figcache`)."""
+        return self.cache_dir / "figures"
+
     def build_dir(self, slug: str) -> Path:
         """What rendering report ``slug`` leaves that is not a deliverable: its executed
         notebook and its log (outside ``reports/``: never published)."""
