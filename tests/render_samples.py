@@ -74,3 +74,57 @@ def fake_content(kind: str, parameters: dict, *, tables: bool = True) -> ReportC
 
 #: The provider as the runner names it (``module:function``).
 CONTENT = "render_samples:fake_content"
+
+
+# Excel and CSV: two sections of report tables with every kind of cell
+
+
+@dataclass
+class Table:
+    number: int
+    title: str
+    frame: pd.DataFrame
+    notes: list[str]
+    kinds: dict[str, str]
+
+
+@dataclass
+class Section:
+    title: str
+    tables: list[Table] = field(default_factory=list)
+
+
+def sample_sections() -> list[Section]:
+    frame = pd.DataFrame(
+        {
+            "Réponse": ['=HYPERLINK("http://x")', "+cmd", "Oui", "@SUM(A1)", "-2+3"],
+            "Banque (%)": [0.42, float("nan"), 0.3, float("nan"), 0.25],
+            "Banque (%) – IC bas": [0.35, float("nan"), 0.2, float("nan"), 0.2],
+            "Banque (%) – IC haut": [0.49, float("nan"), 0.4, float("nan"), 0.3],
+            "Banque (%) – n": [200, 2, 40, 8, 25],
+            "Banque (%) – note": ["", "s", "prudence", "nd", ""],
+        }
+    )
+    kinds = {
+        "Réponse": "label",
+        "Banque (%)": "percent",
+        "Banque (%) – IC bas": "ci_low",
+        "Banque (%) – IC haut": "ci_high",
+        "Banque (%) – n": "count",
+        "Banque (%) – note": "flag",
+    }
+    notes = [
+        "Lecture : en 2019, 42 % …",
+        "Champ : entreprises de la banque",
+        "Source : observatoire",
+    ]
+    return [
+        Section(
+            "Adoption de l'IA : usages [2019] / détail*",
+            [Table(1, "Usage de l'IA", frame, notes, kinds)],
+        ),
+        Section(
+            "Adoption de l'IA : usages [2019] / détail*",
+            [Table(2, "Bis", frame.head(2), [], kinds)],
+        ),
+    ]
