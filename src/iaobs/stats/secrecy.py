@@ -308,6 +308,11 @@ class _Prover:
         self.seen_high = group.value.copy()
         self.programmes = 0
 
+    def seen(self, point: np.ndarray, hidden: np.ndarray) -> None:
+        """Record a feasible point (published cells at their values, hidden ones anywhere)."""
+        self.seen_low[hidden] = np.minimum(self.seen_low[hidden], point[hidden])
+        self.seen_high[hidden] = np.maximum(self.seen_high[hidden], point[hidden])
+
     def goals(self) -> tuple[np.ndarray, np.ndarray]:
         g = self.group
         return np.maximum(g.low, g.value - g.half), np.minimum(g.high, g.value + g.half)
@@ -487,49 +492,89 @@ class _Repairer:
         self.weight = 0.05 + finite + 10.0 * (g.depth == 0)
         self.n = n
 
+        self.solver = _Minimiser(self.matrix, self.col_low, self.col_high)
+        self.costed = np.zeros(n, dtype=bool)
+
     def cells_to_hide(self, hidden: np.ndarray, c: int, goal: float) -> np.ndarray | None:
         """Published cells to hide for cell ``c`` to reach ``goal``; None when impossible."""
         n = self.n
-        cost = np.zeros(self.matrix.shape[1])
-        cost[:n] = cost[n : 2 * n] = np.where(hidden, 0.0, self.weight)
-        low, high = self.col_low.copy(), self.col_high.copy()
+        if self.solver.cost is None or (self.costed != hidden).any():
+            cost = np.zeros(self.matrix.shape[1])
+            cost[:n] = cost[n : 2 * n] = np.where(hidden, 0.0, self.weight)
+            self.solver.set_cost(cost)
+            self.costed = hidden.copy()
         move = goal - self.group.value[c]
-        low[c] = high[c] = max(move, 0.0)
-        low[n + c] = high[n + c] = max(-move, 0.0)
-        x = _minimise(self.matrix, cost, low, high)
+        fixed = {c: max(move, 0.0), n + c: max(-move, 0.0)}
+        x = self.solver.solve(fixed)
         if x is None:
             return None
         moved = (x[:n] + x[n : 2 * n]) > 1e-9
+        self.point = self.group.value + x[:n] - x[n : 2 * n]  # feasible once they are hidden
         return np.flatnonzero(moved & ~hidden)
 
 
-def _minimise(matrix, cost: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray | None:
-    """``min cost·x`` subject to ``matrix x = 0`` and bounds (HiGHS); None when infeasible."""
-    try:
-        from scipy.optimize._highspy import _core  # lazy: HiGHS only when needed
-    except ImportError:  # pragma: no cover - older or newer SciPy
+class _Minimiser:
+    """``min cost·x`` subject to ``matrix x = 0`` and bounds, some columns fixed per call.
+
+    One HiGHS model for all calls: a call changes the fixed columns' bounds (and the costs when
+    they change) and starts from the last basis. SciPy's ``linprog`` where the solver object of
+    HiGHS is not available.
+    """
+
+    def __init__(self, matrix, low: np.ndarray, high: np.ndarray) -> None:
+        self.matrix, self.low, self.high = matrix, low, high
+        self.cost: np.ndarray | None = None
+        try:
+            from scipy.optimize._highspy import _core  # lazy: HiGHS only when needed
+        except ImportError:  # pragma: no cover - older or newer SciPy
+            self.highs = None
+            return
+        self.core = _core
+        model = _core.HighsLp()
+        model.num_col_, model.num_row_ = matrix.shape[1], matrix.shape[0]
+        model.col_cost_ = np.zeros(matrix.shape[1])
+        model.col_lower_ = low
+        model.col_upper_ = np.where(np.isinf(high), _core.kHighsInf, high)
+        model.row_lower_ = model.row_upper_ = np.zeros(matrix.shape[0])
+        model.a_matrix_.format_ = _core.MatrixFormat.kColwise
+        model.a_matrix_.start_ = matrix.indptr
+        model.a_matrix_.index_ = matrix.indices
+        model.a_matrix_.value_ = matrix.data
+        self.highs = _core._Highs()
+        self.highs.setOptionValue("output_flag", False)
+        self.highs.passModel(model)
+
+    def set_cost(self, cost: np.ndarray) -> None:
+        self.cost = cost
+        if self.highs is not None:
+            idx = np.arange(len(cost), dtype=np.int32)
+            self.highs.changeColsCost(len(cost), idx, cost)
+
+    def solve(self, fixed: dict[int, float]) -> np.ndarray | None:
+        if self.highs is None:  # pragma: no cover
+            return self._linprog(fixed)
+        h, core = self.highs, self.core
+        for j, v in fixed.items():
+            h.changeColBounds(j, v, v)
+        h.run()
+        ok = h.getModelStatus() == core.HighsModelStatus.kOptimal
+        x = np.asarray(h.getSolution().col_value) if ok else None
+        inf = core.kHighsInf
+        for j in fixed:
+            h.changeColBounds(j, self.low[j], self.high[j] if np.isfinite(self.high[j]) else inf)
+        return x
+
+    def _linprog(self, fixed: dict[int, float]) -> np.ndarray | None:  # pragma: no cover
         from scipy.optimize import linprog  # lazy: fallback
 
+        low, high = self.low.copy(), self.high.copy()
+        for j, v in fixed.items():
+            low[j] = high[j] = v
         bounds = [(lo, None if np.isinf(hi) else hi) for lo, hi in zip(low, high, strict=True)]
-        res = linprog(cost, A_eq=matrix, b_eq=np.zeros(matrix.shape[0]), bounds=bounds)
+        res = linprog(
+            self.cost, A_eq=self.matrix, b_eq=np.zeros(self.matrix.shape[0]), bounds=bounds
+        )
         return res.x if res.status == 0 else None
-    model = _core.HighsLp()
-    model.num_col_, model.num_row_ = matrix.shape[1], matrix.shape[0]
-    model.col_cost_ = cost
-    model.col_lower_ = low
-    model.col_upper_ = np.where(np.isinf(high), _core.kHighsInf, high)
-    model.row_lower_ = model.row_upper_ = np.zeros(matrix.shape[0])
-    model.a_matrix_.format_ = _core.MatrixFormat.kColwise
-    model.a_matrix_.start_ = matrix.indptr
-    model.a_matrix_.index_ = matrix.indices
-    model.a_matrix_.value_ = matrix.data
-    h = _core._Highs()
-    h.setOptionValue("output_flag", False)
-    h.passModel(model)
-    h.run()
-    if h.getModelStatus() != _core.HighsModelStatus.kOptimal:
-        return None
-    return np.asarray(h.getSolution().col_value)
 
 
 def _protect_group(
@@ -560,6 +605,7 @@ def _protect_group(
                 continue
             hidden[cells] = True
             audit.added += len(cells)
+            prover.seen(repairer.point, hidden)
         if stuck and len(stuck) == len(failures):
             failed = sorted(set(stuck))
             break
