@@ -234,6 +234,9 @@ def _build_group(g: pd.DataFrame, rows: np.ndarray, hidden: np.ndarray, th: Thre
         low[mean] = -np.inf
     half = np.where(mean, th.protection_mean * np.abs(value), th.protection_share * base)
     target = hidden & (base > 0) & finite
+    # a cell hidden to protect others is not a single value either: it stays uncertain by at
+    # least the published precision (0.1 point, 1 % of a mean)
+    half[~target] *= _SECONDARY_SHARE
     cells, coefs, rhs, gap = _group_relations(g, base, kind)
     group = _Group(rows, value, low, high, half, target, cells, coefs, rhs, gap)
     dom = g["domain"].astype(str)
@@ -292,6 +295,7 @@ def _group_relations(
 
 
 _TOL = 1e-7
+_SECONDARY_SHARE = 0.01  # of the protection level: 0.1 point when it is 10 points
 
 
 class _Prover:
@@ -584,7 +588,8 @@ def _protect_group(
     hidden = hidden.copy()
     prover = _Prover(group)
     repairer: _Repairer | None = None
-    pending = np.flatnonzero(group.target & hidden)
+    pending = np.flatnonzero(hidden & (group.high > 0))
+    given_up: set[int] = set()  # cells hidden for others that no suppression can free
     failed: list[int] = []
     for _ in range(200):
         failures = prover.check(hidden, pending)
@@ -606,10 +611,12 @@ def _protect_group(
             hidden[cells] = True
             audit.added += len(cells)
             prover.seen(repairer.point, hidden)
-        if stuck and len(stuck) == len(failures):
-            failed = sorted(set(stuck))
+            pending = np.union1d(pending, cells[group.high[cells] > 0])
+        failed = sorted({c for c in stuck if group.target[c]})
+        given_up |= {c for c in stuck if not group.target[c]}
+        if failed or len(stuck) == len(failures):
             break
-        pending = np.unique([c for c, _ in failures])
+        pending = np.setdiff1d(np.union1d([c for c, _ in failures], pending), list(given_up))
     audit.programmes += prover.programmes
     return hidden, [int(group.rows[c]) for c in failed]
 
@@ -670,14 +677,17 @@ def protect_linked(
     return flag, audit
 
 
-def audit_linked(table: pd.DataFrame, thresholds: Thresholds | None = None) -> SecrecyAudit:
+def audit_linked(
+    table: pd.DataFrame, thresholds: Thresholds | None = None, *, protect: np.ndarray | None = None
+) -> SecrecyAudit:
     """The release audit: whether every hidden cell of ``table`` is protected, hiding nothing.
 
-    ``table`` as for :func:`protect_linked`, its ``flag`` column final. The summary's
-    ``unprotected`` names the cells (``indicator × level × domain``) that are not.
+    ``table`` as for :func:`protect_linked`, its ``flag`` column final; ``protect`` the cells
+    that need a protection interval (default: every hidden cell). The summary's
+    ``unprotected`` names the cells (``indicator = level (domain)``) that are not.
     """
     t = table.reset_index(drop=True)
-    _, audit = protect_linked(t, t["flag"].to_numpy(), thresholds, repair=False)
+    _, audit = protect_linked(t, t["flag"].to_numpy(), thresholds, repair=False, protect=protect)
     return audit
 
 
