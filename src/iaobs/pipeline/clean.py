@@ -236,6 +236,7 @@ def clean_study(study: Any) -> CleanResult:
             "message": None,
             "read": result.quality["read"],
             "corrections": result.quality["corrections"],
+            "personal_data_masked": result.quality.get("personal_data_masked", {}),
         }
         entries.append(entry)
         results[questionnaire].append(result)
@@ -276,6 +277,7 @@ def clean_study(study: Any) -> CleanResult:
         "corrections": {},
         "findings": {},
         "rejected_by_rule": {},
+        "personal_data_masked": {},
     }
     for entry in entries:
         if entry["status"] == "ok":
@@ -290,6 +292,7 @@ def clean_study(study: Any) -> CleanResult:
             _merge_counts(totals["corrections"], entry["corrections"])
             _merge_counts(totals["findings"], found)
             _merge_counts(totals["rejected_by_rule"], by_rule)
+            _merge_counts(totals["personal_data_masked"], entry["personal_data_masked"])
             totals["blank_rows_skipped"] += entry["blank_rows_skipped"]
         for k in ("read", "kept", "rejected"):
             totals[k] += entry[k]

@@ -75,11 +75,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from iaobs.study.dictionary import Dictionary, Variable, normalise_text
 from iaobs.errors import ConfigError
 from iaobs.prepare.privacy import (
     DEFAULT_KEY,
     confidential_columns,
+    free_text_columns,
+    mask_free_text,
     normalise_siren,
     pseudonymise,
     resolve_duplicates,
@@ -95,6 +96,7 @@ from iaobs.prepare.validate import (
     empty_findings,
     findings_summary,
 )
+from iaobs.study.dictionary import Dictionary, Variable, normalise_text
 
 __all__ = [
     "PROVENANCE",
@@ -993,8 +995,24 @@ def clean_responses(
     )
     if resolve_duplicates:
         result = resolve_result_duplicates(result, dictionary, language=language)
+    _mask_personal_data(result, dictionary)
     _finish_quality(result)
     return result
+
+
+def _mask_personal_data(result: CleanResult, dictionary: Dictionary) -> None:
+    """Mask personal data typed in free text wherever it is kept; count it in the quality."""
+    columns = free_text_columns(dictionary)
+    counts: dict[str, int] = {}
+    result.responses = mask_free_text(result.responses, columns, counts)
+    result.rejects = mask_free_text(result.rejects, columns)
+    findings = result.findings
+    if not findings.empty and "column" in findings:
+        free = findings["column"].isin(columns)
+        if free.any():
+            masked = mask_free_text(findings.loc[free], ["value", "message"])
+            findings.loc[free, ["value", "message"]] = masked[["value", "message"]]
+    result.quality["personal_data_masked"] = dict(sorted(counts.items()))
 
 
 def _objects(series: pd.Series | None, n: int) -> np.ndarray:
