@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from scipy.optimize import linprog
 
 
@@ -93,11 +94,15 @@ def subtract(structure: pd.DataFrame, values: np.ndarray) -> dict[int, float]:
 
 
 def intervals(
-    structure: pd.DataFrame, values: np.ndarray, half_unit: float = 0.0
+    structure: pd.DataFrame,
+    values: np.ndarray,
+    half_unit: float = 0.0,
+    only: np.ndarray | None = None,
 ) -> dict[int, tuple[float, float]]:
     """The feasibility interval of each hidden share with a non-empty base: {row: (low, high)}.
 
-    ``half_unit``: the published values are known within ± this (half the rounding unit).
+    ``half_unit``: the published values are known within ± this (half the rounding unit);
+    ``only``: the rows to attack (default: every hidden one).
     """
     s = structure.reset_index(drop=True)
     base = s["weighted_base"].to_numpy(dtype=float)
@@ -106,6 +111,8 @@ def intervals(
     for _, grp in s.groupby(s["indicator"].where(s["_kind"] != "derived", _source(s))):
         rows = grp.index.to_numpy()
         hidden = rows[~np.isfinite(values[rows]) & (base[rows] > 0)]
+        if only is not None:
+            hidden = hidden[np.isin(hidden, only)]
         if len(hidden):
             out.update(_group_intervals(s.loc[rows], values, base, mean, hidden, half_unit))
     return out
@@ -141,19 +148,15 @@ def _group_intervals(sub, values, base, mean, hidden, half_unit):
         else:
             bounds.append((0.0, base[r]))
     bounds += [(0.0, s) for s in slack_cols]
+    a_matrix = sparse.csr_matrix(np.array(a_eq)) if a_eq else None
+    b_vector = np.array(b_eq) if b_eq else None
     out = {}
     for r in hidden:
         ends = []
         for sign in (1.0, -1.0):
             cost = np.zeros(n + len(rels))
             cost[col[int(r)]] = sign
-            res = linprog(
-                cost,
-                A_eq=np.array(a_eq) if a_eq else None,
-                b_eq=np.array(b_eq) if b_eq else None,
-                bounds=bounds,
-                method="highs",
-            )
+            res = linprog(cost, A_eq=a_matrix, b_eq=b_vector, bounds=bounds, method="highs")
             ends.append(sign * res.fun if res.status == 0 else (-np.inf if sign > 0 else np.inf))
         scale = base[r] if not mean[r] else 1.0
         out[int(r)] = (ends[0] / scale, ends[1] / scale)

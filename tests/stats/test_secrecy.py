@@ -189,3 +189,55 @@ def test_audit_alone_finds_a_cell_given_away_by_its_margin() -> None:
     fixed, report = protect_linked(work, flag)
     assert report.added > 0 and not report.unprotected
     assert not audit_linked(work.assign(flag=fixed), protect=flag == "s").unprotected
+
+
+# ----------------------------------------------------------------------------- a small study
+
+
+@pytest.fixture(scope="module")
+def small_study() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A study with few respondents per cell: its working table and its flags."""
+    from iaobs.stats import estimate
+    from iaobs.stats.weights import compute_weights
+    from iaobs.study.config import Weighting
+    from iaobs.study.dictionary import load_dictionary
+    from iaobs.tools.sample import random_responses
+
+    responses, margins = random_responses(240, seed=7)
+    weights = compute_weights(responses, margins, Weighting(trim_ratio=None))
+    domains = [*estimate.DEFAULT_DOMAINS, "departement"]
+    work = estimate._estimate_table(
+        responses,
+        weights.design,
+        load_dictionary(),
+        domains,
+        "beta",
+        0.95,
+        estimate.DEFAULT_DERIVED,
+    )
+    keep = work["indicator"].isin(["ia_stade", "ia_adoption", "ia_generative"])
+    work = work[keep].reset_index(drop=True)
+    return work, apply_disclosure(work, Thresholds())
+
+
+def test_small_study_published_indicators_resist_the_intruder(small_study) -> None:
+    work, out = small_study
+    assert out.attrs["secret"]["conforme"] and out.attrs["secret"]["secret_secondaire_ajoute"] > 0
+    published = publishable(out)
+    assert published["estimate"].notna().any()
+    assert (published["estimate"].isna() == out["flag"].isin(["s", "nd"])).all()
+    _assert_nothing_recovered(work, out, _primary_only(work, Thresholds()))
+
+
+@pytest.mark.slow
+def test_small_study_survives_the_rounded_files_too(small_study) -> None:
+    """The intruder who reads the rounded files knows less than the audit assumes."""
+    work, out = small_study
+    published = publishable(out)["estimate"].to_numpy(dtype=float)
+    exact = np.where(out["flag"].isin(["s", "nd"]), np.nan, work["estimate"])
+    primary = np.flatnonzero(_primary_only(work, Thresholds()))[::5]
+    loose = intruder.intervals(work, published, half_unit=0.0005, only=primary)
+    tight = intruder.intervals(work, exact, only=primary)
+    for r in primary:
+        if r in tight:
+            assert loose[r][0] <= tight[r][0] + TOL and loose[r][1] >= tight[r][1] - TOL
