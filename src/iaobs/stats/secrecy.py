@@ -328,7 +328,7 @@ class _Prover:
         lp = None
         for c in cells:
             for side in ("min", "max"):
-                if self._reached(c, side, want_low, want_high):
+                if self.reached(c, side, want_low, want_high):
                     continue
                 if lp is None:
                     lp = self._programme(hidden)
@@ -336,11 +336,11 @@ class _Prover:
                     self.seen_low[c], self.seen_high[c] = self.group.low[c], self.group.high[c]
                 else:
                     self._solve(lp, c, side)
-                if not self._reached(c, side, want_low, want_high):
+                if not self.reached(c, side, want_low, want_high):
                     failures.append((int(c), side))
         return failures
 
-    def _reached(self, c: int, side: str, want_low: np.ndarray, want_high: np.ndarray) -> bool:
+    def reached(self, c: int, side: str, want_low: np.ndarray, want_high: np.ndarray) -> bool:
         if side == "min":
             return bool(self.seen_low[c] <= want_low[c] + _TOL)
         return bool(self.seen_high[c] >= want_high[c] - _TOL)
@@ -493,7 +493,9 @@ class _Repairer:
         self.col_low[2 * n :] = np.minimum(0.0, -true_slack)
         self.col_high[2 * n :] = np.maximum(0.0, g.eq_gap - true_slack)
         finite = np.where(np.isfinite(g.high), g.high, np.abs(g.value))
-        self.weight = 0.05 + finite + 10.0 * (g.depth == 0)
+        # cost of hiding a cell: its base (a margin costs more than a fine cell), the
+        # overall domain most, and among cells of one base the smaller value first
+        self.weight = 0.05 + finite + 0.1 * np.abs(g.value) + 10.0 * (g.depth == 0)
         self.n = n
 
         self.solver = _Minimiser(self.matrix, self.col_low, self.col_high)
@@ -602,6 +604,8 @@ def _protect_group(
         want_low, want_high = prover.goals()
         stuck: list[int] = []
         for c, side in failures:
+            if prover.reached(c, side, want_low, want_high):
+                continue  # freed by a cell hidden for another one in this round
             goal = want_low[c] if side == "min" else want_high[c]
             cells = repairer.cells_to_hide(hidden, c, goal)
             prover.programmes += 1
