@@ -190,7 +190,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_map_suggest(args: argparse.Namespace) -> int:
-    from iaobs.ingest.profiles.mapping import write_mapping_suggestion  # lazy: pandas
+    from iaobs.ingest.profiles.suggest import write_mapping_suggestion  # lazy: pandas
 
     dictionary = _study(args.study).dictionary if args.study else load_dictionary("entreprises")
     source = Path(args.file)
@@ -417,7 +417,7 @@ def _parser_map(sub: Any) -> None:
     p.add_argument(
         "--profile",
         default=None,
-        choices=("template", "limesurvey", "google-forms", "kobo", "surveymonkey", "sphinx"),
+        choices=("template", "tableur", "limesurvey", "google-forms", "kobo", "surveymonkey", "sphinx"),
         help="outil d'enquête (défaut : détecté d'après les colonnes)",
     )
     p.add_argument("--sheet", default=None, help="feuille à lire (défaut : détectée)")

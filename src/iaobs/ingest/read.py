@@ -49,8 +49,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from iaobs.study.dictionary import normalise_text
 from iaobs.errors import InputError
+from iaobs.ingest.compressed import INFLATE_LIMIT, is_archive, unpacked
+from iaobs.study.dictionary import normalise_text
 
 if TYPE_CHECKING:
     from iaobs.study.dictionary import Dictionary
@@ -124,7 +125,7 @@ class RawTable:
         ``datetime``/``date``/``time``, ``None``); columns = header cells as written (stripped,
         made unique); plus the provenance columns ``_source_file`` (file name),
         ``_source_sheet`` (``None`` for CSV) and ``_source_row`` (1-based row number shown by
-        Excel, or the CSV line where the record starts).
+        Excel; for a CSV file, the row a spreadsheet shows: the record's rank, a line break inside a quoted cell not counted).
     file
         Path of the file read.
     sheet
@@ -199,6 +200,8 @@ def read_source(
     path = Path(path)
     size = _check_file(path, max_file_mb)
     head = _read_head(path)
+    if is_archive(path, head):
+        return _read_archive(path, sheet, header_row, dictionary, max_file_mb)
     kind = _kind(path, head)
     notes: list[str] = []
     if kind == "text" and path.suffix.lower() in WORKBOOK_SUFFIXES:
@@ -215,11 +218,38 @@ def read_source(
     )
 
 
+def _read_archive(
+    path: Path,
+    sheet: str | None,
+    header_row: int | None,
+    dictionary: Dictionary | None,
+    max_file_mb: float,
+) -> RawTable:
+    """The table inside a compressed export, its provenance naming the file received."""
+    with unpacked(path, max_file_mb) as inner:
+        table = read_source(
+            inner,
+            sheet=sheet,
+            header_row=header_row,
+            dictionary=dictionary,
+            max_file_mb=max_file_mb * INFLATE_LIMIT,
+        )
+    table.frame["_source_file"] = path.name
+    table.notes.insert(0, f"fichier compressé : « {inner.name} » lu dans l'archive")
+    table.file = path
+    table.sha256 = _sha256(path)
+    return table
+
+
 def list_sheets(path: str | Path, *, max_file_mb: float = 200.0) -> list[str]:
     """The sheet names of a workbook, in workbook order (``[]`` for a CSV file)."""
     path = Path(path)
     size = _check_file(path, max_file_mb)
-    kind = _kind(path, _read_head(path))
+    head = _read_head(path)
+    if is_archive(path, head):
+        with unpacked(path, max_file_mb) as inner:
+            return list_sheets(inner, max_file_mb=max_file_mb * INFLATE_LIMIT)
+    kind = _kind(path, head)
     if kind == "text":
         return []
     with _open_workbook(path, kind, size, max_file_mb) as book:
@@ -705,35 +735,41 @@ def _sniff_separator(text: str) -> str:
 
 
 def _csv_records(path: Path, text: str, separator: str) -> Iterator[tuple[int, list[str]]]:
-    """Yield (line where the record starts, cells) for every CSV record."""
+    """Yield (row number, cells) for every CSV record.
+
+    The row number is the record's rank, the row a spreadsheet shows when it opens the file
+    (a line break inside a quoted cell does not start a new row), not its text line.
+    """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=False)
     start = 1
-    pending: tuple[int, list[str], int] | None = None
+    rank = 0
+    pending: tuple[int, list[str], int, int] | None = None
     try:
         for record in reader:
             if pending is not None:
                 yield pending[0], pending[1]
-            pending = (start, record, reader.line_num)
+            rank += 1
+            pending = (rank, record, start, reader.line_num)
             start = reader.line_num + 1
     except csv.Error as exc:
         raise InputError(
             f"CSV illisible ({_short(exc)})",
             file=path,
-            row=start,
+            row=rank + 1,
             hint="vérifiez les guillemets de cette ligne ou exportez le fichier de nouveau",
         ) from exc
     if pending is not None:
-        first, record, last = pending
+        number, record, first, last = pending
         if last > first and _open_quote_at_end(text, first):
             raise InputError(
                 "guillemet ouvert jamais refermé : cette ligne et toutes les suivantes "
                 "formeraient une seule cellule",
                 file=path,
-                row=first,
+                row=number,
                 hint="fermez le guillemet de cette ligne (ou retirez-le), ou exportez le "
                 "fichier de nouveau",
             )
-        yield first, record
+        yield number, record
 
 
 def _open_quote_at_end(text: str, first: int) -> bool:
@@ -836,8 +872,9 @@ def _read_csv_columns(
         return None  # the header search went past the prefix: read record by record
     header_cells, header_number = found[0], found[1]
     width = len(header_cells)
-    # the data start on the line after the header record (which may span lines)
-    start_line = header_number + sum(str(c).count("\n") for c in header_cells) + 1
+    # the data start on the text line after the header record (records above it and the
+    # header itself may span several lines); their rows number on from the header's
+    start_line = _line_after(prefix, separator, header_number)
     offset = 0
     for _ in range(start_line - 1):
         offset = text.find("\n", offset) + 1
@@ -884,7 +921,7 @@ def _read_csv_columns(
         columns.append(cells[codes])
         blank &= empty[codes]
     keep = ~blank
-    numbers = np.arange(start_line, start_line + lines, dtype=np.int64)[keep]
+    numbers = np.arange(header_number + 1, header_number + 1 + lines, dtype=np.int64)[keep]
     if not keep.all():
         columns = [c[keep] for c in columns]
     names: list[str | None] = [_header_name(v) for v in header_cells]
@@ -892,6 +929,14 @@ def _read_csv_columns(
     return _table(
         path, None, digest, names, columns, numbers, int(blank.sum()), header_number, notes
     )
+
+
+def _line_after(text: str, separator: str, records: int) -> int:
+    """The text line that follows the first ``records`` CSV records of ``text``."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=False)
+    for _ in range(records):
+        next(reader, None)
+    return reader.line_num + 1
 
 
 _COMMA_NUMBER = re.compile(r"^[-+]?\d{1,3}(?:[ \u00a0\u202f.]?\d{3})*,\d+$")

@@ -29,7 +29,9 @@ Rules, per variable type (each correction is counted, per rule, in ``quality["co
 * **Dates**: ISO text, ``dd/mm/yyyy``, ``dd/mm/yy`` (20yy unless that is in the future),
   ``12 mars 2019``, datetime objects, Excel serial numbers (1900 system: days since 1899-12-30,
   accepted between 20 000 and 80 000; ``date_serie_excel``). A date before 2000 or after today
-  is a ``date_improbable`` warning and the cell is emptied.
+  is a ``date_improbable`` warning and the cell is emptied, except the placeholder of an
+  anonymised LimeSurvey survey (1980-01-01), emptied with one correction count
+  (``date_anonymisee_vers_vide``).
 * **NAF**: ``6920Z``, ``69.20z``, `` 69 20 Z`` → ``69.20Z`` (``naf_normalise``); anything else
   is ``naf_invalide`` (cell emptied).
 * **secteur**: a code or label of the study's sectors; when absent, the file's stated sector
@@ -75,7 +77,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from iaobs.study.dictionary import Dictionary, Variable, normalise_text
 from iaobs.errors import ConfigError
 from iaobs.prepare.privacy import (
     DEFAULT_KEY,
@@ -94,9 +95,12 @@ from iaobs.prepare.validate import (
     check_waves,
     empty_findings,
     findings_summary,
+    ordered_rules,
 )
+from iaobs.study.dictionary import Dictionary, Variable, normalise_text
 
 __all__ = [
+    "OUT_OF_SCOPE",
     "PROVENANCE",
     "CleanResult",
     "clean_responses",
@@ -104,6 +108,7 @@ __all__ = [
     "parse_naf",
     "parse_number",
     "recode_value",
+    "rejected_counts",
     "resolve_result_duplicates",
 ]
 
@@ -115,19 +120,39 @@ NSP_WORDS = (
     "je ne sais pas",
     "ne sais pas",
     "nsp (ne sait pas)",
+    "ne se prononce pas",
     "ns",
     "don't know",
     "dont know",
     "do not know",
+    "i don't know",
+    "i dont know",
+    "i do not know",
+    "not sure",
     "dk",
+    "weiss nicht",
+    "weiß nicht",
+    "ich weiss nicht",
+    "ich weiß nicht",
+    "weiss ich nicht",
+    "weiß ich nicht",
     "?",
 )
-YES_WORDS = ("oui", "o", "yes", "y", "1", "x", "vrai", "true")
-NO_WORDS = ("non", "n", "no", "0", "faux", "false")
+YES_WORDS = ("oui", "o", "yes", "y", "1", "x", "vrai", "true", "ja", "j")
+NO_WORDS = ("non", "n", "no", "0", "faux", "false", "nein")
 NONE_WORDS = ("aucun", "aucune", "none", "rien", "neant", "aucune de ces reponses")
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 SERIAL_MIN, SERIAL_MAX = 20000, 80000
 DATE_MIN = pd.Timestamp("2000-01-01")
+#: The date an anonymised LimeSurvey survey writes in every date column: emptied silently
+#: (one correction count), never a ``date_improbable`` warning per row.
+PLACEHOLDER_DATE = pd.Timestamp("1980-01-01")
+#: The sector code of a firm outside the study's field (a mapping file sends the sectors the
+#: study does not cover there): such rows are counted apart, neither kept nor rejected.
+OUT_OF_SCOPE = "hors_champ"
+OUT_OF_SCOPE_WORDS = frozenset(
+    {"hors_champ", "out_of_scope", "ausserhalb_des_untersuchungsbereichs"}
+)
 _NOTE_ROW = re.compile(r"^(total|sous-total|source|sources|note|notes|lecture|champ)(\s|:|$)")
 _MONTHS = {
     "janvier": 1,
@@ -632,6 +657,11 @@ def _clean_date(ctx: _Context, column: str) -> pd.Series:
         "datetime64[ns]"
     )
     limit = pd.Timestamp(today) + pd.Timedelta(days=1)
+    # an anonymised survey's placeholder (LimeSurvey: 1980-01-01) is no date, not a warning
+    placeholder = (dates.dt.normalize() == PLACEHOLDER_DATE).fillna(False)
+    if placeholder.any():
+        ctx.corrections["date_anonymisee_vers_vide"] += int(placeholder.sum())
+        dates[placeholder] = pd.NaT
     bad = ((dates < DATE_MIN) | (dates >= limit)).fillna(False)
     if bad.any():
         positions = np.flatnonzero(bad.to_numpy())
@@ -891,6 +921,7 @@ def clean_responses(
     frame = mapped.reset_index(drop=True)
     frame.columns = [str(c) for c in frame.columns]
     n = len(frame)
+    frame, out_of_scope = _out_of_scope(frame)
     prov = _provenance(frame, file, sheet)
     collector = FindingCollector(dictionary, language)
     ctx = _Context(frame, dictionary, collector, Counter(), language)
@@ -940,7 +971,8 @@ def clean_responses(
             usage = pd.Series(pd.array([pd.NA] * n, dtype="Int8"))
             usage[all_zero.to_numpy()] = 0
             usage[any_one.to_numpy()] = 1
-            coded["ia_usage"] = usage
+            stated = coded.get("ia_usage")  # a yes/no question asked as such wins
+            coded["ia_usage"] = usage if stated is None else stated.fillna(usage)
 
     # rows without any answer to a question (notes, totals)
     question_cols = [
@@ -976,25 +1008,50 @@ def clean_responses(
     if no_answer.any():  # a note or total line: one finding says it all
         noise = no_answer[findings["_pos"].to_numpy()] & (findings["rule"] != "ligne_sans_reponse")
         findings = findings[~noise.to_numpy()].reset_index(drop=True)
+    if out_of_scope.any():  # out of the study's field: neither kept nor rejected
+        findings = findings[~out_of_scope[findings["_pos"].to_numpy()]].reset_index(drop=True)
     blocked = np.zeros(n, dtype=bool)
     if not findings.empty:
         blocked[findings.loc[findings["severity"] == BLOCKING, "_pos"].to_numpy()] = True
     blocked |= no_answer
+    blocked &= ~out_of_scope
+    keep = ~blocked & ~out_of_scope
 
     rejects = _rejects(frame, prov, findings, blocked, dictionary)
     kept = pd.concat(
-        [responses[~blocked].reset_index(drop=True), prov[~blocked].reset_index(drop=True)], axis=1
+        [responses[keep].reset_index(drop=True), prov[keep].reset_index(drop=True)], axis=1
     )
     result = CleanResult(
         responses=kept,
         rejects=rejects,
         findings=findings.drop(columns="_pos"),
-        quality={"read": n, "corrections": {k: v for k, v in sorted(ctx.corrections.items()) if v}},
+        quality={
+            "read": n,
+            "out_of_scope": int(out_of_scope.sum()),
+            "corrections": {k: v for k, v in sorted(ctx.corrections.items()) if v},
+        },
     )
     if resolve_duplicates:
         result = resolve_result_duplicates(result, dictionary, language=language)
     _finish_quality(result)
     return result
+
+
+def _out_of_scope(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """The rows whose sector says :data:`OUT_OF_SCOPE` (the partner's mapping sends a sector
+    the study does not cover there), and the frame with that cell emptied."""
+    n = len(frame)
+    if "secteur" not in frame:
+        return frame, np.zeros(n, dtype=bool)
+    mask = _map_unique(
+        frame["secteur"],
+        lambda v: isinstance(v, str) and normalise_text(v).replace(" ", "_") in OUT_OF_SCOPE_WORDS,
+        False,
+    ).astype(bool)
+    if mask.any():
+        frame = frame.copy(deep=False)
+        frame["secteur"] = frame["secteur"].astype(object).where(~mask, None)
+    return frame, mask
 
 
 def _objects(series: pd.Series | None, n: int) -> np.ndarray:
@@ -1274,7 +1331,7 @@ def _rejects(
     if len(positions):
         grouped = blocking.groupby("_pos", sort=False)
         reasons = grouped["message"].agg(" | ".join)
-        rules = grouped["rule"].agg(lambda s: ",".join(dict.fromkeys(s)))
+        rules = grouped["rule"].agg(lambda s: ",".join(ordered_rules(s)))
         out["reasons"] = reasons.reindex(positions).fillna("").to_numpy()
         out["rules"] = rules.reindex(positions).fillna("").to_numpy()
     else:
@@ -1349,25 +1406,38 @@ def resolve_result_duplicates(
     )
 
 
+def rejected_counts(rejects: pd.DataFrame) -> tuple[dict[str, int], dict[str, int]]:
+    """Rejected rows per rule (a row with two rules counts under each) and per main rule
+    (each row once, under the first of its rules: these sum to the rows rejected)."""
+    by_rule: Counter[str] = Counter()
+    by_main: Counter[str] = Counter()
+    if not rejects.empty and "rules" in rejects:
+        for rules in rejects["rules"]:
+            found = [r for r in str(rules).split(",") if r]
+            by_rule.update(dict.fromkeys(found, 1))
+            if found:
+                by_main[found[0]] += 1
+    return dict(sorted(by_rule.items())), dict(sorted(by_main.items()))
+
+
 def _finish_quality(result: CleanResult) -> None:
     quality = result.quality
     quality["kept"] = len(result.responses)
     quality["rejected"] = len(result.rejects)
+    quality.setdefault("out_of_scope", 0)
     quality["findings"] = findings_summary(result.findings)
-    by_rule: Counter[str] = Counter()
-    if not result.rejects.empty:
-        for rules in result.rejects["rules"]:
-            for rule in str(rules).split(","):
-                if rule:
-                    by_rule[rule] += 1
-    quality["rejected_by_rule"] = dict(sorted(by_rule.items()))
-    read = quality.get("read", quality["kept"] + quality["rejected"])
-    if read != quality["kept"] + quality["rejected"]:  # pragma: no cover - invariant
+    quality["rejected_by_rule"], quality["rejected_by_main_rule"] = rejected_counts(result.rejects)
+    accounted = quality["kept"] + quality["rejected"] + quality["out_of_scope"]
+    read = quality.get("read", accounted)
+    if read != accounted:  # pragma: no cover - invariant
         raise AssertionError(
-            f"lignes lues ({read}) ≠ retenues ({quality['kept']}) + rejetées ({quality['rejected']})"
+            f"lignes lues ({read}) ≠ retenues ({quality['kept']}) + rejetées "
+            f"({quality['rejected']}) + hors champ ({quality['out_of_scope']})"
         )
 
 
 def empty_result() -> CleanResult:
     """A result with no rows (used when every source fails)."""
-    return CleanResult(pd.DataFrame(), pd.DataFrame(), empty_findings(), {"read": 0})
+    return CleanResult(
+        pd.DataFrame(), pd.DataFrame(), empty_findings(), {"read": 0, "out_of_scope": 0}
+    )
