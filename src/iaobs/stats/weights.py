@@ -41,6 +41,7 @@ __all__ = [
     "kish_effective_size",
     "rake_weights",
     "read_margins",
+    "strata_problems",
 ]
 
 MARGIN_COLUMNS = ("secteur", "taille", "departement", "n_entreprises")
@@ -101,11 +102,11 @@ def normalise_margins(frame: pd.DataFrame, *, file: str | Path | None = None) ->
         counts = pd.to_numeric(text, errors="coerce")
     bad = counts.isna() | (counts < 0)
     if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
         raise ConfigError(
-            f"marges de population, ligne {i + 2} : n_entreprises « {frame[COUNT].iloc[i]} » "
-            "n'est pas un nombre positif ou nul",
+            _bad_counts_message(frame[COUNT], np.flatnonzero(bad.to_numpy())),
             file=file,
+            hint="inscrivez dans n_entreprises le nombre d'entreprises de chaque strate (0 si "
+            "aucune), d'après SIRENE ou « iaobs frame » ; chaque ligne citée est à remplir",
         )
     out[COUNT] = counts.astype(float)
     for col in ("secteur", "taille"):
@@ -115,6 +116,69 @@ def normalise_margins(frame: pd.DataFrame, *, file: str | Path | None = None) ->
         out["departement"] = dep.map(_departement_code)
     keys = [c for c in ("secteur", "taille", "departement") if c in out.columns]
     return out.groupby(keys, dropna=False, sort=False, as_index=False)[COUNT].sum()
+
+
+def _bad_counts_message(values: pd.Series, positions: np.ndarray, shown: int = 12) -> str:
+    """Every bad n_entreprises cell in one message (lines as a spreadsheet shows them)."""
+    blank = [int(i) + 2 for i in positions if _blank_cell(values.iloc[int(i)])]
+    other = [
+        (int(i) + 2, values.iloc[int(i)]) for i in positions if not _blank_cell(values.iloc[int(i)])
+    ]
+    parts = []
+    if blank:
+        lines = ", ".join(str(line) for line in blank[:shown]) + (
+            ", …" if len(blank) > shown else ""
+        )
+        word = "cellule vide" if len(blank) == 1 else "cellules vides"
+        parts.append(f"{len(blank)} {word} (ligne{'s' if len(blank) > 1 else ''} {lines})")
+    if other:
+        cells = " ; ".join(f"ligne {line} : « {value} »" for line, value in other[:shown])
+        more = " ; …" if len(other) > shown else ""
+        word = "valeur" if len(other) == 1 else "valeurs"
+        parts.append(
+            f"{len(other)} {word} qui ne sont pas des nombres positifs ou nuls ({cells}{more})"
+        )
+    return "marges de population, colonne n_entreprises : " + " ; ".join(parts)
+
+
+def _blank_cell(value: object) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or not str(value).strip()
+
+
+def strata_problems(
+    margins: pd.DataFrame, keys: pd.DataFrame, strata_vars: Sequence[str]
+) -> list[tuple[str, str]]:
+    """Every stratum with respondents but no firm, or more respondents than firms, as
+    (problem, fix); ``keys`` holds the respondents' strata (text)."""
+    pop = margins.copy()
+    for v in strata_vars:
+        pop[v] = pop[v].astype(str)
+    population = pop.groupby(list(strata_vars), sort=True)[COUNT].sum()
+    respondents = keys.groupby(list(strata_vars), sort=True).size()
+    problems: list[tuple[str, str]] = []
+    for cell, n in respondents.items():
+        cell_t = cell if isinstance(cell, tuple) else (cell,)
+        pop_n = float(population.get(cell, 0.0))
+        label = _cell_name(strata_vars, cell_t)
+        if pop_n <= 0:
+            problems.append(
+                (
+                    f"strate {label} : {n} répondant{'s' if n > 1 else ''} mais aucune "
+                    "entreprise dans les marges de population",
+                    "ajoutez le nombre d'entreprises de cette strate au fichier des marges, ou "
+                    "corrigez le secteur / la taille de ces répondants (dans la correspondance)",
+                )
+            )
+        elif n > pop_n:
+            problems.append(
+                (
+                    f"strate {label} : {n} répondants pour seulement {pop_n:.0f} "
+                    f"entreprise{'s' if pop_n > 1 else ''} dans la population",
+                    "vérifiez l'effectif de cette strate dans le fichier des marges, ou les "
+                    "doublons de réponses",
+                )
+            )
+    return problems
 
 
 def _departement_code(value: object) -> object:
@@ -474,32 +538,22 @@ def compute_weights(
         where = _rows_hint(resp, missing)
         raise StatisticsError(
             f"{int(missing.sum())} réponse(s) sans {' ou '.join(strata_vars)} : impossible de les pondérer{where}",
-            hint="complétez ces valeurs dans le fichier source (ou le code NAF / l'effectif d'où elles sont déduites)",
+            hint="complétez la correspondance de ces réponses (secteur, taille, ou le code NAF / l'effectif d'où elles sont déduites) ; ne modifiez pas l'export lui-même",
         )
     keys = keys.astype(str)
     group_vars, class_var = strata_vars[:-1], strata_vars[-1]
     pop = margins.copy()
     for v in strata_vars:
         pop[v] = pop[v].astype(str)
-    population = pop.groupby(strata_vars, sort=False)[COUNT].sum()
     respondents = keys.groupby(strata_vars, sort=False).size()
 
-    # --- strata with respondents but no population, or more respondents than firms
-    for cell, n in respondents.items():
-        cell_t = cell if isinstance(cell, tuple) else (cell,)
-        pop_n = float(population.get(cell, 0.0))
-        label = _cell_name(strata_vars, cell_t)
-        if pop_n <= 0:
-            raise StatisticsError(
-                f"strate {label} : {n} répondant(s) mais aucune entreprise dans les marges de population",
-                hint="ajoutez le nombre d'entreprises de cette strate au fichier des marges, ou "
-                "corrigez le secteur / la taille de ces répondants",
-            )
-        if n > pop_n:
-            raise StatisticsError(
-                f"strate {label} : {n} répondants pour seulement {pop_n:.0f} entreprises dans la population",
-                hint="vérifiez le fichier des marges (effectif de la strate) ou les doublons de réponses",
-            )
+    # --- strata with respondents but no population, or more respondents than firms: all at once
+    problems = strata_problems(margins, keys, strata_vars)
+    if problems:
+        raise StatisticsError(
+            " ; ".join(problem for problem, _fix in problems),
+            hint=" ; ".join(dict.fromkeys(fix for _problem, fix in problems)),
+        )
 
     # --- collapse within each group (sector) along the size order
     collapses: list[dict[str, Any]] = []
