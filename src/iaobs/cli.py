@@ -204,9 +204,12 @@ def cmd_map_suggest(args: argparse.Namespace) -> int:
     )
     _print(f"Fichier de correspondance proposé (profil {profile}) : {path}")
     if todo:
+        marked = "entrée marquée" if todo == 1 else "entrées marquées"
         _print(
-            f"{todo} entrée(s) marquée(s) « À COMPLÉTER » : complétez-les, puis lancez "
-            f"« iaobs validate {source} --profile {path} »."
+            f"{todo} {marked} « À COMPLÉTER » : complétez-les (et elles seules), déclarez "
+            f'l\'export dans study.toml (profile = "{path.name}"), puis lancez « iaobs '
+            f"validate » dans le dossier de l'étude (ou « iaobs validate {source} --profile "
+            f"{path} »)."
         )
     return 0
 

@@ -77,6 +77,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from iaobs.core.contract import OUT_OF_SCOPE
 from iaobs.errors import ConfigError
 from iaobs.prepare.privacy import (
     DEFAULT_KEY,
@@ -147,9 +148,7 @@ DATE_MIN = pd.Timestamp("2000-01-01")
 #: The date an anonymised LimeSurvey survey writes in every date column: emptied silently
 #: (one correction count), never a ``date_improbable`` warning per row.
 PLACEHOLDER_DATE = pd.Timestamp("1980-01-01")
-#: The sector code of a firm outside the study's field (a mapping file sends the sectors the
-#: study does not cover there): such rows are counted apart, neither kept nor rejected.
-OUT_OF_SCOPE = "hors_champ"
+#: How a sector cell says :data:`~iaobs.core.contract.OUT_OF_SCOPE` (folded, spaces as ``_``).
 OUT_OF_SCOPE_WORDS = frozenset(
     {"hors_champ", "out_of_scope", "ausserhalb_des_untersuchungsbereichs"}
 )

@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from iaobs.core.contract import OUT_OF_SCOPE
 from iaobs.errors import ConfigError
 from iaobs.ingest.profiles import (
     PROFILE_REJECT_COLUMN,
@@ -161,6 +162,8 @@ def _codes_for(dictionary: Dictionary, name: str) -> dict[str, Any] | None:
             return {"0": None, "1": None}
     if var.type == "multi":
         return dict(var.options)
+    if var.name == "secteur":  # a sector outside the study: counted apart, never rejected
+        return {**var.all_codes, OUT_OF_SCOPE: None}
     if var.is_coded:
         return dict(var.all_codes)
     if var.type == "bool":  # a yes/no question without a scale (ia_usage): 1 / 0

@@ -236,10 +236,10 @@ def _suggest_column(
             score = min(q_score, o_score)
             if score > best[1]:
                 best = (f"{var_name}__{code}", score, f"{var_name}__{code}")
-        if best[0] is not None:
+        if best[0] is not None and best[1] >= SUGGEST_THRESHOLD:
             return best
     target, score = _fuzzy(texts, choices)
-    if score < SUGGEST_THRESHOLD and not column.parts:
+    if score < SUGGEST_THRESHOLD:
         word = _word_target(texts, dictionary)
         if word is not None:
             if word == "taille" and values is not None and _numeric_share(values) > 0.8:
