@@ -13,6 +13,7 @@ their ``estimate``, ``se``, ``ci_low`` and ``ci_high`` are NaN whatever the file
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import math
@@ -1050,11 +1051,22 @@ def quality_files(ctx: ReportContext) -> pd.DataFrame:
                 "read": int(entry.get("read", entry.get("rows_read", 0)) or 0),
                 "kept": int(entry.get("kept", entry.get("rows_kept", 0)) or 0),
                 "rejected": int(entry.get("rejected", entry.get("rows_rejected", 0)) or 0),
+                "out_of_scope": int(entry.get("out_of_scope", 0) or 0),
                 "corrected": corrected,
             }
         )
     return pd.DataFrame(
-        rows, columns=["file", "sheet", "sha256", "read", "kept", "rejected", "corrected"]
+        rows,
+        columns=[
+            "file",
+            "sheet",
+            "sha256",
+            "read",
+            "kept",
+            "rejected",
+            "out_of_scope",
+            "corrected",
+        ],
     )
 
 
@@ -1084,37 +1096,55 @@ def quality_counts(ctx: ReportContext, key: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["file", "rule", "count"])
 
 
+def _counted(ctx: ReportContext, files: pd.DataFrame) -> str:
+    """``2 fichiers reçus, 125 lignes lues : 100 retenues, 15 rejetées, 10 hors champ``."""
+    fr = ctx.language != "en"
+    n_files, read = len(files), int(files["read"].sum())
+    kept, rejected = int(files["kept"].sum()), int(files["rejected"].sum())
+    out = int(files["out_of_scope"].sum())
+    num = functools.partial(tx.format_number, language=ctx.language)
+    if fr:
+        text = (
+            f"{tx.plural(n_files, 'fichier reçu', 'fichiers reçus')}, "
+            f"{tx.plural(read, 'ligne lue', 'lignes lues')} : "
+            f"{num(kept)} retenue{'s' if kept > 1 else ''}, "
+            f"{num(rejected)} rejetée{'s' if rejected > 1 else ''}"
+        )
+        return text + (f", {num(out)} hors champ" if out else "")
+    text = (
+        f"{tx.plural(n_files, 'file', language='en')} received, "
+        f"{tx.plural(read, 'row', language='en')} read: {num(kept)} kept, {num(rejected)} rejected"
+    )
+    return text + (f", {num(out)} out of scope" if out else "")
+
+
 def quality_summary(ctx: ReportContext) -> Html:
     """Opening paragraph of the data-quality report: rows read, kept, rejected, and the check
     that no row was lost (read = kept + rejected) for every file."""
     files = quality_files(ctx)
-    fmt = ctx.language
     if files.empty:
         return Html(
             _p(ctx.pick("Aucun fichier n'a encore été traité.", "No file has been processed yet."))
         )
-    balanced = files["read"] == files["kept"] + files["rejected"]
+    balanced = files["read"] == files["kept"] + files["rejected"] + files["out_of_scope"]
     text = ctx.pick(
-        f"{len(files)} fichiers reçus, {tx.format_number(files['read'].sum(), language=fmt)} lignes "
-        f"lues : {tx.format_number(files['kept'].sum(), language=fmt)} retenues, "
-        f"{tx.format_number(files['rejected'].sum(), language=fmt)} rejetées, "
-        f"{tx.format_number(files['corrected'].sum(), language=fmt)} corrections automatiques.",
-        f"{len(files)} files received, {tx.format_number(files['read'].sum(), language=fmt)} rows "
-        f"read: {tx.format_number(files['kept'].sum(), language=fmt)} kept, "
-        f"{tx.format_number(files['rejected'].sum(), language=fmt)} rejected, "
-        f"{tx.format_number(files['corrected'].sum(), language=fmt)} automatic corrections.",
+        f"{_counted(ctx, files)}, "
+        f"{tx.plural(int(files['corrected'].sum()), 'correction automatique', 'corrections automatiques')}.",
+        f"{_counted(ctx, files)}, "
+        f"{tx.plural(int(files['corrected'].sum()), 'automatic correction', language='en')}.",
     )
     if balanced.all():
         check = ctx.pick(
-            "Pour chaque fichier, lignes lues = lignes retenues + lignes rejetées : aucune ligne "
-            "n'est perdue.",
-            "For every file, rows read = rows kept + rows rejected: no row is lost.",
+            "Pour chaque fichier, lignes lues = lignes retenues + lignes rejetées + lignes hors "
+            "champ : aucune ligne n'est perdue.",
+            "For every file, rows read = rows kept + rows rejected + rows out of scope: no row "
+            "is lost.",
         )
     else:
         names = ", ".join(files.loc[~balanced, "file"])
         check = ctx.pick(
-            f"Attention : lignes lues ≠ retenues + rejetées pour {names}.",
-            f"Warning: rows read ≠ kept + rejected for {names}.",
+            f"Attention : lignes lues ≠ retenues + rejetées + hors champ pour {names}.",
+            f"Warning: rows read ≠ kept + rejected + out of scope for {names}.",
         )
     privacy = ctx.pick(
         "Ce rapport donne des comptes par règle ; il ne reproduit aucune valeur "
@@ -1196,9 +1226,16 @@ def weighting_facts(ctx: ReportContext) -> dict[str, Any]:
             neff = _num(raw_neff.get(ctx.domain))
         elif ctx.domain == "all":
             neff = _num(raw_neff)
-    notes = [str(n) for n in _as_list(w.get("notes")) if isinstance(n, str)]
+    notes = [
+        str(n)
+        for n in _as_list(w.get("notes"))
+        if isinstance(n, str) and not _EXCLUDED_NOTE.search(n)  # said in words below
+    ]
     if ctx.language == "en":
         notes = [translate_note(n) for n in notes]
+    excluded = _excluded_sentence(ctx, _as_list(w.get("hors_champ_secteurs")))
+    if excluded:
+        notes.append(excluded)
     return {
         "strata": strata,
         "collapsed": collapsed,
@@ -1210,6 +1247,37 @@ def weighting_facts(ctx: ReportContext) -> dict[str, Any]:
         "n_eff": neff,
         "notes": notes,
     }
+
+
+_EXCLUDED_NOTE = re.compile(r"entreprises mais aucun répondant")
+
+
+def _excluded_sentence(ctx: ReportContext, excluded: list[Any]) -> str:
+    """The sectors of the population with no respondent, named, with their firms."""
+    named = []
+    for group in excluded:
+        if not isinstance(group, dict) or "secteur" not in group:
+            continue
+        firms = tx.format_number(_num(group.get("population")) or 0, language=ctx.language)
+        noun = (
+            ctx.pick("entreprise", "company")
+            if firms in ("0", "1")
+            else ctx.pick("entreprises", "companies")
+        )
+        named.append(f"{ctx.sector_label(str(group['secteur']))} ({firms} {noun})")
+    if not named:
+        return ""
+    many = len(named) > 1
+    return ctx.pick(
+        ("Secteurs" if many else "Secteur")
+        + " de la population sans aucun répondant, donc hors du champ des estimations : "
+        + " ; ".join(named)
+        + ".",
+        ("Sectors" if many else "Sector")
+        + " of the population with no respondent, hence outside the estimates: "
+        + "; ".join(named)
+        + ".",
+    )
 
 
 def design_variable(ctx: ReportContext, name: str) -> str:
@@ -1347,9 +1415,13 @@ def methodology(ctx: ReportContext, kind: str | None = None) -> Html:
             _p(
                 ctx.pick(
                     f"Les poids sont ensuite calés (raking) sur les marges : {margins_text}"
-                    + (f", en {iterations} itérations." if iterations else "."),
+                    + (f", en {tx.plural(int(iterations), 'itération')}." if iterations else "."),
                     f"Weights are then raked to the margins: {margins_text}"
-                    + (f", in {iterations} iterations." if iterations else "."),
+                    + (
+                        f", in {tx.plural(int(iterations), 'iteration', language='en')}."
+                        if iterations
+                        else "."
+                    ),
                 )
             )
         )
@@ -1470,17 +1542,13 @@ def methodology(ctx: ReportContext, kind: str | None = None) -> Html:
         parts.append(
             _p(
                 ctx.pick(
-                    f"{tx.format_number(files['read'].sum(), language=fmt)} lignes reçues dans "
-                    f"{len(files)} fichiers, {tx.format_number(files['kept'].sum(), language=fmt)} "
-                    f"retenues et {tx.format_number(files['rejected'].sum(), language=fmt)} "
-                    "rejetées (doublons, réponses incomplètes ou incohérentes) ; le détail par "
-                    "fichier figure dans le tableau ci-dessous et dans le rapport sur la qualité "
-                    "des données.",
-                    f"{tx.format_number(files['read'].sum(), language=fmt)} rows received in "
-                    f"{len(files)} files, {tx.format_number(files['kept'].sum(), language=fmt)} "
-                    f"kept and {tx.format_number(files['rejected'].sum(), language=fmt)} rejected "
-                    "(duplicates, incomplete or inconsistent answers); details per file below "
-                    "and in the data quality report.",
+                    f"{_counted(ctx, files)} (rejets : doublons, réponses incomplètes ou "
+                    "incohérentes ; hors champ : entreprises d'un secteur que l'étude ne couvre "
+                    "pas) ; le détail par fichier figure dans le tableau ci-dessous et dans le "
+                    "rapport sur la qualité des données.",
+                    f"{_counted(ctx, files)} (rejected: duplicates, incomplete or inconsistent "
+                    "answers; out of scope: firms of a sector the study does not cover); "
+                    "details per file below and in the data quality report.",
                 )
             )
         )

@@ -524,6 +524,7 @@ def _files(ctx: ReportContext) -> _Built:
         ctx.pick("Lignes lues", "Rows read"): ("count", files["read"].tolist()),
         ctx.pick("Retenues", "Kept"): ("count", files["kept"].tolist()),
         ctx.pick("Rejetées", "Rejected"): ("count", files["rejected"].tolist()),
+        ctx.pick("Hors champ", "Out of scope"): ("count", files["out_of_scope"].tolist()),
         ctx.pick("Corrections", "Corrections"): ("count", files["corrected"].tolist()),
         ctx.pick("Empreinte SHA-256 (abrégée)", "SHA-256 (short)"): (
             "text",
@@ -537,8 +538,10 @@ def _files(ctx: ReportContext) -> _Built:
         "Rows received, kept and rejected by file",
     )
     note = ctx.pick(
-        "Pour chaque fichier, lignes lues = lignes retenues + lignes rejetées.",
-        "For each file, rows read = rows kept + rows rejected.",
+        "Pour chaque fichier, lignes lues = lignes retenues + lignes rejetées + lignes hors "
+        "champ (entreprises d'un secteur que l'étude ne couvre pas).",
+        "For each file, rows read = rows kept + rows rejected + rows out of scope (firms of a "
+        "sector the study does not cover).",
     )
     return (
         title,
@@ -635,7 +638,8 @@ def _csv(path: Path) -> pd.DataFrame | None:
 
 
 def rejects_by_reason(ctx: ReportContext) -> pd.DataFrame:
-    """Rejected rows counted by reason (rule) and file, from ``rejects.csv``; no values."""
+    """Rejected rows counted by main reason (the first of a row's rules) and file, from
+    ``rejects.csv``; no values. Each row counts once: the counts sum to the rows rejected."""
     rejects = _csv(Processed(ctx.processed_dir).rejects)
     rows: list[dict[str, Any]] = []
     if rejects is not None and len(rejects):
@@ -644,10 +648,10 @@ def rejects_by_reason(ctx: ReportContext) -> pd.DataFrame:
         if reason_col is not None:
             for _, r in rejects.iterrows():
                 file = str(r[file_col]).replace("\\", "/").rsplit("/", 1)[-1] if file_col else "?"
-                for part in str(r[reason_col]).replace(",", ";").split(";"):
-                    rule = part.split(":", 1)[0].strip()
-                    if rule:
-                        rows.append({"file": file, "rule": rule})
+                parts = str(r[reason_col]).replace(",", ";").split(";")
+                rule = next((p.split(":", 1)[0].strip() for p in parts if p.strip()), "")
+                if rule:
+                    rows.append({"file": file, "rule": rule})
     frame = pd.DataFrame(rows, columns=["file", "rule"])
     return (
         frame.groupby(["file", "rule"]).size().reset_index(name="count")
@@ -680,7 +684,10 @@ def _rejects(ctx: ReportContext) -> _Built:
     return _rule_counts(
         ctx,
         rejects_by_reason(ctx),
-        ctx.pick("Lignes rejetées, par motif et par fichier", "Rejected rows, by reason and file"),
+        ctx.pick(
+            "Lignes rejetées, par motif principal et par fichier",
+            "Rejected rows, by main reason and file",
+        ),
         ctx.pick("Motif de rejet", "Reason"),
     )
 
