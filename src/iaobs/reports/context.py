@@ -150,6 +150,51 @@ _UNNUMBERED = {"annexe"}
 #: the opinion statements shown together on the agreement scale
 OPINIONS = ("opinion_opportunite", "opinion_menace_emploi", "maturite_donnees")
 
+#: The questions behind each part of a report (a table or a subsection, by key): a part whose
+#: questions were all not asked by the survey is left out — heading, chart, table, sentence.
+QUESTIONS: dict[str, tuple[str, ...]] = {
+    "stade": ("ia_stade",),
+    "technologies": ("techno",),
+    "fonctions": ("usages",),
+    "generative": ("ia_generative",),
+    "taille": ("ia_usage",),
+    "effectifs": ("impact_effectifs",),
+    "familles": ("impact_famille",),
+    "taches": ("taches_automatisables",),
+    "nouveaux_metiers": ("nouveaux_metiers", "difficulte_recrutement"),
+    "recrutement": ("difficulte_recrutement",),
+    "besoins": ("besoin_comp",),
+    "besoins_taille": ("besoin_comp",),
+    "prioritaire": ("competence_prioritaire",),
+    "formes": ("part_formes_ia",),
+    "publics": ("publics_prioritaires",),
+    "formats": ("formats_formation", "duree_formation"),
+    "duree": ("duree_formation",),
+    "financement": ("financement",),
+    "freins": ("freins",),
+    "liste_freins": ("freins",),
+    "opinions": OPINIONS,
+    "classement_usage": ("ia_usage",),
+    "classement_generative": ("ia_generative",),
+    "classement_opportunite": ("opinion_opportunite",),
+    "classement_formes": ("part_formes_ia",),
+}
+#: The questions behind each section (``<h2>``) of a report.
+SECTION_QUESTIONS: dict[str, tuple[str, ...]] = {
+    "adoption": ("ia_stade", "techno", "usages", "ia_generative", "ia_usage"),
+    "emploi": (
+        "impact_effectifs",
+        "impact_famille",
+        "taches_automatisables",
+        "nouveaux_metiers",
+        "difficulte_recrutement",
+    ),
+    "competences": ("besoin_comp", "competence_prioritaire"),
+    "formation": ("part_formes_ia", "publics_prioritaires", "formats_formation", "financement"),
+    "freins": ("freins", *OPINIONS),
+}
+_REPORTED = frozenset(name for names in QUESTIONS.values() for name in names)
+
 
 def matrix_items(ctx: ReportContext, variable: str) -> list[str]:
     """The indicator names of a matrix question's items (``impact_famille__production``…)."""
@@ -232,6 +277,39 @@ class ReportContext:
     table_count: int = 0
     section_count: int = 0
     subsection_count: int = 0
+
+    # -- questions asked ----------------------------------------------------------------------
+    @functools.cached_property
+    def asked(self) -> frozenset[str] | None:
+        """The questions the survey asked: variables (and their columns) with at least one
+        respondent somewhere in the indicators table; ``None`` when the table is empty."""
+        ind = self.indicators
+        if ind.empty or "n" not in ind or "indicator" not in ind:
+            return None
+        answered = ind.loc[pd.to_numeric(ind["n"], errors="coerce").fillna(0) > 0, "indicator"]
+        names = {str(i) for i in answered.unique()}
+        return frozenset(names | {n.split("__", 1)[0] for n in names})
+
+    def is_asked(self, *names: str) -> bool:
+        """Whether any of ``names`` (variables or ``VAR__ITEM`` columns) was asked."""
+        asked = self.asked
+        return asked is None or any(n in asked for n in names)
+
+    def shows(self, key: str, *, section: bool = False) -> bool:
+        """Whether the part ``key`` of a report (a table, a subsection, or with ``section`` a
+        section) has a question that was asked (see :data:`QUESTIONS`)."""
+        names = (SECTION_QUESTIONS if section else QUESTIONS).get(key)
+        return names is None or self.is_asked(*names)
+
+    def not_asked(self) -> list[str]:
+        """Labels of the questions of the dictionary the survey did not ask."""
+        if self.asked is None:
+            return []
+        return [
+            self.label(var.name)
+            for var in self.dictionary
+            if var.name in _REPORTED and var.name not in self.asked
+        ]
 
     # -- words ------------------------------------------------------------------------------
     def t(self, key: str, **values: Any) -> str:
@@ -384,6 +462,8 @@ class ReportContext:
 
         ``key`` is a key of :data:`SECTIONS`; its title follows the report's language.
         """
+        if not self.shows(key, section=level == 2):
+            return Html("")  # no question of this part was asked: no heading, no number
         fr, en = SECTIONS[key]
         title = en if self.language == "en" else fr
         if level == 2:
@@ -836,8 +916,8 @@ def key_figures(ctx: ReportContext) -> list[KeyFigure]:
     """
     out: list[KeyFigure] = []
     for spec in _KEY_SPECS:
-        if spec.variable not in ctx.dictionary:
-            continue
+        if spec.variable not in ctx.dictionary or not ctx.is_asked(spec.variable):
+            continue  # a question the survey did not ask says nothing, not « n = 0 »
         var = ctx.dictionary[spec.variable]
         indicator, label = spec.variable, ""
         if spec.best_of:
@@ -1533,6 +1613,20 @@ def methodology(ctx: ReportContext, kind: str | None = None) -> Html:
             )
         )
     )
+    not_asked = ctx.not_asked()
+    if not_asked:
+        parts.append(
+            _p(
+                ctx.pick(
+                    "Questions du questionnaire de référence que cette enquête n'a pas posées "
+                    "(le rapport n'en dit donc rien) : ",
+                    "Questions of the reference questionnaire this survey did not ask (the "
+                    "report therefore says nothing about them): ",
+                )
+                + ctx.pick(" ; ", "; ").join(not_asked)
+                + "."
+            )
+        )
     # data quality and provenance
     files = quality_files(ctx)
     parts.append(

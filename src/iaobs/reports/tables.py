@@ -406,7 +406,7 @@ def key_indicator_specs(ctx: ReportContext) -> list[tuple[str, str, str]]:
     """(label, indicator, level) of the key indicators present in the indicators table."""
     out = []
     for indicator, level, fr, en in KEY_INDICATORS:
-        if ctx.row(indicator, level, "all") is not None:
+        if ctx.row(indicator, level, "all") is not None and ctx.is_asked(indicator):
             out.append((ctx.pick(fr, en), indicator, level))
     return out
 
@@ -423,7 +423,7 @@ def _opinions(ctx: ReportContext) -> _Built:
     specs = [
         (ctx.label(v), v, "top2")
         for v in ("opinion_opportunite", "opinion_menace_emploi", "maturite_donnees")
-        if v in ctx.dictionary
+        if v in ctx.dictionary and ctx.is_asked(v)
     ]
     title = ctx.pick(
         "Entreprises d'accord (tout à fait ou plutôt) avec chaque affirmation (en %)",
@@ -857,6 +857,9 @@ def layout(ctx: ReportContext, kind: str) -> list[tuple[str, list[str]]]:
         if has_evolution(ctx):
             at = next((i for i, (s, _) in enumerate(sections) if s == "annexe"), len(sections))
             sections.insert(at, ("evolution", ["evolution"]))
+        # only the tables of questions the survey asked, only the sections left with one
+        sections = [(s, [k for k in keys if ctx.shows(k)]) for s, keys in sections]
+        sections = [(s, keys) for s, keys in sections if keys]
     return sections
 
 
@@ -1039,5 +1042,8 @@ def notes_html(lines: list[str], ctx: ReportContext) -> str:
 
 
 def show(ctx: ReportContext, key: str, *, kind: str | None = None) -> Html:
-    """Build a table of the report and return its HTML (what a notebook cell displays)."""
+    """Build a table of the report and return its HTML (what a notebook cell displays);
+    nothing for a table of questions the survey did not ask."""
+    if not ctx.shows(key):
+        return Html("")
     return table_html(build_table(ctx, key, kind=kind), ctx)
