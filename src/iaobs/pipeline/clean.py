@@ -599,16 +599,24 @@ def validate_files(
     return findings, summary
 
 
+#: The rule of responses a survey tool marks as never submitted (rejected by rule, not a
+#: problem to fix).
+INCOMPLETE = "reponse_incomplete"
+
 _TEXT: dict[str, dict[str, Any]] = {
     "fr": {
         "file": "{file}{sheet} : {counts}",
         "sheet": " (feuille « {sheet} »)",
         "failed": "{file} : illisible (le message d'erreur suit, une seule fois)",
-        "counts": "  {blocking} problème(s) bloquant(s), {warnings} avertissement(s)",
+        "counts": "  {blocking}, {warnings} (constats, par cellule)",
+        "nouns": (
+            ("problème bloquant", "problèmes bloquants"),
+            ("avertissement", "avertissements"),
+        ),
         "rule": "  [{severity}] {rule} : {n} cas",
         "example": "      ligne {row}, colonne « {column} » : {message}",
         "example_norow": "      {message}",
-        "more": "      … et {n} autre(s) (voir findings.csv après « iaobs clean »)",
+        "more": "      … et {n} de plus (voir findings.csv après « iaobs clean »)",
         "unmapped": "  colonnes non reconnues (ignorées) : {columns}",
         "ok": "Aucun problème bloquant : les fichiers peuvent être nettoyés.",
         "ko": "Des problèmes bloquants rejetteront des lignes : corrigez la correspondance "
@@ -622,7 +630,8 @@ _TEXT: dict[str, dict[str, Any]] = {
         "file": "{file}{sheet}: {counts}",
         "sheet": ' (sheet "{sheet}")',
         "failed": "{file}: unreadable (the error message follows, once)",
-        "counts": "  {blocking} blocking problem(s), {warnings} warning(s)",
+        "counts": "  {blocking}, {warnings} (findings, by cell)",
+        "nouns": (("blocking problem", "blocking problems"), ("warning", "warnings")),
         "rule": "  [{severity}] {rule}: {n} case(s)",
         "example": '      row {row}, column "{column}": {message}',
         "example_norow": "      {message}",
@@ -668,10 +677,14 @@ def print_validation(
             print(f"  {text['rows']} : {_rows_by_rule(entry['rejected_by_main_rule'])}", flush=True)
         mine = findings[findings["file"].astype(str) == name]
         n_block = int((mine["severity"] == BLOCKING).sum())
-        blocking_any |= n_block > 0
+        # responses never submitted are set aside by rule: expected, nothing to fix
+        blocking_any |= bool(((mine["severity"] == BLOCKING) & (mine["rule"] != INCOMPLETE)).any())
         print(
             text["counts"].format(
-                blocking=_n(n_block), warnings=_n(int((mine["severity"] == WARNING).sum()))
+                blocking=plural(n_block, *text["nouns"][0], language=language),
+                warnings=plural(
+                    int((mine["severity"] == WARNING).sum()), *text["nouns"][1], language=language
+                ),
             ),
             flush=True,
         )

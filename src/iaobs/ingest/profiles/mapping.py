@@ -871,7 +871,7 @@ def _incomplete_finding(
 def move_profile_rejects(result: Any, mapped: pd.DataFrame, *, language: str = "fr") -> Any:
     """See :func:`iaobs.ingest.profiles.apply_profile_rejects`."""
     from iaobs.prepare.clean import CleanResult, rejected_counts
-    from iaobs.prepare.validate import FINDING_COLUMNS, findings_summary, ordered_rules
+    from iaobs.prepare.validate import FINDING_COLUMNS, findings_summary
 
     if PROFILE_REJECT_COLUMN not in mapped.columns:
         return result
@@ -902,19 +902,13 @@ def move_profile_rejects(result: Any, mapped: pd.DataFrame, *, language: str = "
     if not rejects.empty and "_source_row" in rejects:
         already = np.array([k in rule_of for k in keys(rejects)], dtype=bool)
         for i in np.flatnonzero(already):
+            # a response never submitted is that, whatever else is missing from it: one
+            # reason, one finding (its other findings are consequences, like a note row's)
             key = keys(rejects.iloc[[i]])[0]
             rule = rule_of[key]
-            rules = str(rejects.iloc[i]["rules"] or "")
-            if rule not in rules.split(","):
-                rejects.iat[i, rejects.columns.get_loc("rules")] = ",".join(
-                    ordered_rules([*rules.split(","), rule])
-                )
-                # one finding per row the rule rejects, so that the counts agree everywhere
-                findings.append(_incomplete_finding(key, rejects.iloc[i], rule, message))
-                reasons = str(rejects.iloc[i]["reasons"] or "")
-                rejects.iat[i, rejects.columns.get_loc("reasons")] = " | ".join(
-                    filter(None, [reasons, message])
-                )
+            rejects.iat[i, rejects.columns.get_loc("rules")] = rule
+            rejects.iat[i, rejects.columns.get_loc("reasons")] = message
+            findings.append(_incomplete_finding(key, rejects.iloc[i], rule, message))
     if moving.any():
         source = responses.loc[moving]
         by_key = {k: i for i, k in enumerate(keys(mapped))}
@@ -942,6 +936,14 @@ def move_profile_rejects(result: Any, mapped: pd.DataFrame, *, language: str = "
         added = pd.DataFrame(new_rejects)
         rejects = added if rejects.empty else pd.concat([rejects, added], ignore_index=True)
     found = result.findings
+    if already.any() and not found.empty:
+        superseded = {(k[0], k[2]) for k in rule_of}
+        rows = pd.to_numeric(found["row"], errors="coerce")
+        drop = [
+            (str(f), int(r)) in superseded if pd.notna(r) else False
+            for f, r in zip(found["file"], rows, strict=True)
+        ]
+        found = found.loc[~np.asarray(drop, dtype=bool)].reset_index(drop=True)
     if findings:
         extra = pd.DataFrame(findings, columns=FINDING_COLUMNS)
         found = extra if found.empty else pd.concat([found, extra], ignore_index=True)

@@ -99,14 +99,30 @@ def _band_size(text: str, dictionary: Dictionary) -> str | None:
         low, high = numbers[0] + (1 if re.search(r"plus de|more than|over|>", key) else 0), None
     else:
         return None
+    classes = _band_classes(low, high, dictionary)
+    return classes[0] if len(classes) == 1 else None
+
+
+def _band_classes(low: int, high: int | None, dictionary: Dictionary) -> list[str]:
+    """The size classes a headcount band overlaps (two or more: it straddles a limit)."""
+    out = []
     for size in dictionary.size_classes.values():
-        if (
-            low >= size.min
-            and (size.max is None or (high is not None and high <= size.max))
-            and size.code in dictionary["taille"].codes
-        ):
-            return size.code
-    return None
+        if size.code not in dictionary["taille"].codes:
+            continue
+        above_min = high is None or high >= size.min
+        below_max = size.max is None or low <= size.max
+        if above_min and below_max:
+            out.append(size.code)
+    return out
+
+
+def _straddled(text: str, dictionary: Dictionary) -> list[str]:
+    """The classes a band written as text straddles (``201 à 500`` → pme, eti), else []."""
+    numbers = [int(n) for n in re.findall(r"\d+", re.sub(r"(?<=\d)[ .](?=\d{3}\b)", "", text))]
+    if len(numbers) != 2:
+        return []
+    classes = _band_classes(numbers[0], numbers[1], dictionary)
+    return classes if len(classes) > 1 else []
 
 
 def _value_suggestions(
@@ -136,16 +152,38 @@ def _value_suggestions(
             if size is not None:
                 out[answer] = size
                 continue
+            straddled = _straddled(answer, dictionary)
+            if straddled:  # the partner decides (the class holding most of its firms)
+                out[answer] = None
+                guesses[answer] = (
+                    " ou ".join(straddled) + " : la tranche chevauche deux classes",
+                    -1,
+                )
+                continue
         best = process.extractOne(
             normalise_text(answer), [k for k, _ in labels], scorer=fuzz.WRatio
         )
-        if best is not None and best[1] >= VALUE_THRESHOLD:
+        if (
+            best is not None
+            and best[1] >= VALUE_THRESHOLD
+            and _share_a_word(normalise_text(answer), labels[best[2]][0])
+        ):
             out[answer] = labels[best[2]][1]
         else:
             out[answer] = None
             if best is not None:
                 guesses[answer] = (labels[best[2]][1], float(best[1]))
     return out, guesses
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"[a-z0-9]+", header_key(text)) if len(w) >= 4}
+
+
+def _share_a_word(answer: str, label: str) -> bool:
+    """Whether an answer and a label share a word (its first five letters): a fuzzy score
+    alone matches « Agriculture, sylviculture et pêche » to « Logiciel et numérique »."""
+    return bool(_stems(answer) & _stems(label))
 
 
 def _distinct_answers(series: pd.Series, limit: int = 60) -> list[str]:
@@ -251,6 +289,8 @@ def _suggest_column(
 def _hint(guess: tuple[str, float] | None) -> str:
     if guess is None or guess[0] is None:
         return "aucune proposition"
+    if guess[1] < 0:
+        return guess[0]
     return f"meilleure proposition : {guess[0]}, score {guess[1]:.0f}"
 
 

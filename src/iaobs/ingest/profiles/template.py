@@ -37,7 +37,16 @@ __all__ = [
 
 #: Common header spellings of identification variables (keys are compared with header_key).
 SYNONYMS: Mapping[str, tuple[str, ...]] = {
-    "id_repondant": ("ID", "Identifiant", "Id répondant", "N° de réponse", "Response ID"),
+    "id_repondant": (
+        "ID",
+        "Identifiant",
+        "Id répondant",
+        "N° de réponse",
+        "Response ID",
+        "Respondent ID",
+        "Company ID",
+        "Identifiant entreprise",
+    ),
     "siren": ("SIREN", "N° SIREN", "Numéro SIREN", "Siren de l'entreprise"),
     "raison_sociale": (
         "Raison sociale",
