@@ -13,7 +13,6 @@ their ``estimate``, ``se``, ``ci_low`` and ``ci_high`` are NaN whatever the file
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import html
 import json
 import math
@@ -29,6 +28,8 @@ import pandas as pd
 from iaobs.study.store import Processed
 from iaobs.core.version import __version__
 from iaobs.core import text as tx
+from iaobs.reports import questions
+from iaobs.reports.counts import counted_text, excluded_sentence, quality_files
 from iaobs.study.config import Study, load_study
 from iaobs.core.contract import HIDDEN_FLAGS, INDICATOR_COLUMNS
 from iaobs.study.dictionary import Dictionary
@@ -53,7 +54,6 @@ __all__ = [
     "load_context",
     "matrix_items",
     "methodology",
-    "quality_summary",
     "translate_note",
 ]
 
@@ -148,52 +148,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
 _UNNUMBERED = {"annexe"}
 
 #: the opinion statements shown together on the agreement scale
-OPINIONS = ("opinion_opportunite", "opinion_menace_emploi", "maturite_donnees")
-
-#: The questions behind each part of a report (a table or a subsection, by key): a part whose
-#: questions were all not asked by the survey is left out — heading, chart, table, sentence.
-QUESTIONS: dict[str, tuple[str, ...]] = {
-    "stade": ("ia_stade",),
-    "technologies": ("techno",),
-    "fonctions": ("usages",),
-    "generative": ("ia_generative",),
-    "taille": ("ia_usage",),
-    "effectifs": ("impact_effectifs",),
-    "familles": ("impact_famille",),
-    "taches": ("taches_automatisables",),
-    "nouveaux_metiers": ("nouveaux_metiers", "difficulte_recrutement"),
-    "recrutement": ("difficulte_recrutement",),
-    "besoins": ("besoin_comp",),
-    "besoins_taille": ("besoin_comp",),
-    "prioritaire": ("competence_prioritaire",),
-    "formes": ("part_formes_ia",),
-    "publics": ("publics_prioritaires",),
-    "formats": ("formats_formation", "duree_formation"),
-    "duree": ("duree_formation",),
-    "financement": ("financement",),
-    "freins": ("freins",),
-    "liste_freins": ("freins",),
-    "opinions": OPINIONS,
-    "classement_usage": ("ia_usage",),
-    "classement_generative": ("ia_generative",),
-    "classement_opportunite": ("opinion_opportunite",),
-    "classement_formes": ("part_formes_ia",),
-}
-#: The questions behind each section (``<h2>``) of a report.
-SECTION_QUESTIONS: dict[str, tuple[str, ...]] = {
-    "adoption": ("ia_stade", "techno", "usages", "ia_generative", "ia_usage"),
-    "emploi": (
-        "impact_effectifs",
-        "impact_famille",
-        "taches_automatisables",
-        "nouveaux_metiers",
-        "difficulte_recrutement",
-    ),
-    "competences": ("besoin_comp", "competence_prioritaire"),
-    "formation": ("part_formes_ia", "publics_prioritaires", "formats_formation", "financement"),
-    "freins": ("freins", *OPINIONS),
-}
-_REPORTED = frozenset(name for names in QUESTIONS.values() for name in names)
+OPINIONS = questions.OPINIONS
 
 
 def matrix_items(ctx: ReportContext, variable: str) -> list[str]:
@@ -278,38 +233,14 @@ class ReportContext:
     section_count: int = 0
     subsection_count: int = 0
 
-    # -- questions asked ----------------------------------------------------------------------
-    @functools.cached_property
-    def asked(self) -> frozenset[str] | None:
-        """The questions the survey asked: variables (and their columns) with at least one
-        respondent somewhere in the indicators table; ``None`` when the table is empty."""
-        ind = self.indicators
-        if ind.empty or "n" not in ind or "indicator" not in ind:
-            return None
-        answered = ind.loc[pd.to_numeric(ind["n"], errors="coerce").fillna(0) > 0, "indicator"]
-        names = {str(i) for i in answered.unique()}
-        return frozenset(names | {n.split("__", 1)[0] for n in names})
-
+    # -- questions asked (see iaobs.reports.questions) ----------------------------------------
     def is_asked(self, *names: str) -> bool:
         """Whether any of ``names`` (variables or ``VAR__ITEM`` columns) was asked."""
-        asked = self.asked
-        return asked is None or any(n in asked for n in names)
+        return questions.is_asked(self, *names)
 
     def shows(self, key: str, *, section: bool = False) -> bool:
-        """Whether the part ``key`` of a report (a table, a subsection, or with ``section`` a
-        section) has a question that was asked (see :data:`QUESTIONS`)."""
-        names = (SECTION_QUESTIONS if section else QUESTIONS).get(key)
-        return names is None or self.is_asked(*names)
-
-    def not_asked(self) -> list[str]:
-        """Labels of the questions of the dictionary the survey did not ask."""
-        if self.asked is None:
-            return []
-        return [
-            self.label(var.name)
-            for var in self.dictionary
-            if var.name in _REPORTED and var.name not in self.asked
-        ]
+        """Whether the part ``key`` of a report has a question the survey asked."""
+        return questions.shows(self, key, section=section)
 
     # -- words ------------------------------------------------------------------------------
     def t(self, key: str, **values: Any) -> str:
@@ -1102,138 +1033,6 @@ def definitions(ctx: ReportContext) -> Html:
 # Quality and weighting notes (shapes are read leniently: older files may lack keys)
 
 
-def quality_files(ctx: ReportContext) -> pd.DataFrame:
-    """One row per source file: file, sheet, sha256, read, kept, rejected, corrected.
-
-    Read from ``quality.json`` (a ``files`` list, or a mapping of file name to entry).
-    """
-    raw = ctx.quality.get("files", ctx.quality.get("items", []))
-    if isinstance(raw, dict):
-        raw = [
-            {"file": name, **(entry if isinstance(entry, dict) else {})}
-            for name, entry in raw.items()
-        ]
-    rows = []
-    for entry in raw if isinstance(raw, list) else []:
-        if not isinstance(entry, dict):
-            continue
-        corrections = entry.get("corrections", {})
-        corrected = (
-            sum(int(v) for v in corrections.values() if isinstance(v, int | float))
-            if isinstance(corrections, dict)
-            else int(corrections or 0)
-        )
-        rows.append(
-            {
-                "file": Path(str(entry.get("file", entry.get("path", "?")))).name,
-                "sheet": str(entry.get("sheet") or ""),
-                "sha256": str(entry.get("sha256") or ""),
-                "read": int(entry.get("read", entry.get("rows_read", 0)) or 0),
-                "kept": int(entry.get("kept", entry.get("rows_kept", 0)) or 0),
-                "rejected": int(entry.get("rejected", entry.get("rows_rejected", 0)) or 0),
-                "out_of_scope": int(entry.get("out_of_scope", 0) or 0),
-                "corrected": corrected,
-            }
-        )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "file",
-            "sheet",
-            "sha256",
-            "read",
-            "kept",
-            "rejected",
-            "out_of_scope",
-            "corrected",
-        ],
-    )
-
-
-def quality_counts(ctx: ReportContext, key: str) -> pd.DataFrame:
-    """Counts by rule per file (``key`` is ``corrections`` or ``findings`` of quality.json)."""
-    raw = ctx.quality.get("files", [])
-    if isinstance(raw, dict):
-        raw = [{"file": name, **entry} for name, entry in raw.items() if isinstance(entry, dict)]
-    rows = []
-    for entry in raw if isinstance(raw, list) else []:
-        counts = entry.get(key, {}) if isinstance(entry, dict) else {}
-        if not isinstance(counts, dict):
-            continue
-        for rule, count in counts.items():
-            if isinstance(count, dict):  # {severity: count} or {"count": n}
-                count = count.get(
-                    "count",
-                    count.get("n", sum(v for v in count.values() if isinstance(v, int | float))),
-                )
-            rows.append(
-                {
-                    "file": Path(str(entry.get("file", "?"))).name,
-                    "rule": str(rule),
-                    "count": int(count or 0),
-                }
-            )
-    return pd.DataFrame(rows, columns=["file", "rule", "count"])
-
-
-def _counted(ctx: ReportContext, files: pd.DataFrame) -> str:
-    """``2 fichiers reçus, 125 lignes lues : 100 retenues, 15 rejetées, 10 hors champ``."""
-    fr = ctx.language != "en"
-    n_files, read = len(files), int(files["read"].sum())
-    kept, rejected = int(files["kept"].sum()), int(files["rejected"].sum())
-    out = int(files["out_of_scope"].sum())
-    num = functools.partial(tx.format_number, language=ctx.language)
-    if fr:
-        text = (
-            f"{tx.plural(n_files, 'fichier reçu', 'fichiers reçus')}, "
-            f"{tx.plural(read, 'ligne lue', 'lignes lues')} : "
-            f"{num(kept)} retenue{'s' if kept > 1 else ''}, "
-            f"{num(rejected)} rejetée{'s' if rejected > 1 else ''}"
-        )
-        return text + (f", {num(out)} hors champ" if out else "")
-    text = (
-        f"{tx.plural(n_files, 'file', language='en')} received, "
-        f"{tx.plural(read, 'row', language='en')} read: {num(kept)} kept, {num(rejected)} rejected"
-    )
-    return text + (f", {num(out)} out of scope" if out else "")
-
-
-def quality_summary(ctx: ReportContext) -> Html:
-    """Opening paragraph of the data-quality report: rows read, kept, rejected, and the check
-    that no row was lost (read = kept + rejected) for every file."""
-    files = quality_files(ctx)
-    if files.empty:
-        return Html(
-            _p(ctx.pick("Aucun fichier n'a encore été traité.", "No file has been processed yet."))
-        )
-    balanced = files["read"] == files["kept"] + files["rejected"] + files["out_of_scope"]
-    text = ctx.pick(
-        f"{_counted(ctx, files)}, "
-        f"{tx.plural(int(files['corrected'].sum()), 'correction automatique', 'corrections automatiques')}.",
-        f"{_counted(ctx, files)}, "
-        f"{tx.plural(int(files['corrected'].sum()), 'automatic correction', language='en')}.",
-    )
-    if balanced.all():
-        check = ctx.pick(
-            "Pour chaque fichier, lignes lues = lignes retenues + lignes rejetées + lignes hors "
-            "champ : aucune ligne n'est perdue.",
-            "For every file, rows read = rows kept + rows rejected + rows out of scope: no row "
-            "is lost.",
-        )
-    else:
-        names = ", ".join(files.loc[~balanced, "file"])
-        check = ctx.pick(
-            f"Attention : lignes lues ≠ retenues + rejetées + hors champ pour {names}.",
-            f"Warning: rows read ≠ kept + rejected + out of scope for {names}.",
-        )
-    privacy = ctx.pick(
-        "Ce rapport donne des comptes par règle ; il ne reproduit aucune valeur "
-        "confidentielle ni aucune réponse en texte libre.",
-        "This report gives counts by rule; it shows no confidential value and no free-text answer.",
-    )
-    return Html(_p(text) + _p(check) + _p(privacy))
-
-
 def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []
@@ -1313,7 +1112,7 @@ def weighting_facts(ctx: ReportContext) -> dict[str, Any]:
     ]
     if ctx.language == "en":
         notes = [translate_note(n) for n in notes]
-    excluded = _excluded_sentence(ctx, _as_list(w.get("hors_champ_secteurs")))
+    excluded = excluded_sentence(ctx, _as_list(w.get("hors_champ_secteurs")))
     if excluded:
         notes.append(excluded)
     return {
@@ -1330,34 +1129,6 @@ def weighting_facts(ctx: ReportContext) -> dict[str, Any]:
 
 
 _EXCLUDED_NOTE = re.compile(r"entreprises mais aucun répondant")
-
-
-def _excluded_sentence(ctx: ReportContext, excluded: list[Any]) -> str:
-    """The sectors of the population with no respondent, named, with their firms."""
-    named = []
-    for group in excluded:
-        if not isinstance(group, dict) or "secteur" not in group:
-            continue
-        firms = tx.format_number(_num(group.get("population")) or 0, language=ctx.language)
-        noun = (
-            ctx.pick("entreprise", "company")
-            if firms in ("0", "1")
-            else ctx.pick("entreprises", "companies")
-        )
-        named.append(f"{ctx.sector_label(str(group['secteur']))} ({firms} {noun})")
-    if not named:
-        return ""
-    many = len(named) > 1
-    return ctx.pick(
-        ("Secteurs" if many else "Secteur")
-        + " de la population sans aucun répondant, donc hors du champ des estimations : "
-        + " ; ".join(named)
-        + ".",
-        ("Sectors" if many else "Sector")
-        + " of the population with no respondent, hence outside the estimates: "
-        + "; ".join(named)
-        + ".",
-    )
 
 
 def design_variable(ctx: ReportContext, name: str) -> str:
@@ -1613,20 +1384,9 @@ def methodology(ctx: ReportContext, kind: str | None = None) -> Html:
             )
         )
     )
-    not_asked = ctx.not_asked()
+    not_asked = questions.not_asked_sentence(ctx)
     if not_asked:
-        parts.append(
-            _p(
-                ctx.pick(
-                    "Questions du questionnaire de référence que cette enquête n'a pas posées "
-                    "(le rapport n'en dit donc rien) : ",
-                    "Questions of the reference questionnaire this survey did not ask (the "
-                    "report therefore says nothing about them): ",
-                )
-                + ctx.pick(" ; ", "; ").join(not_asked)
-                + "."
-            )
-        )
+        parts.append(_p(not_asked))
     # data quality and provenance
     files = quality_files(ctx)
     parts.append(
@@ -1636,11 +1396,11 @@ def methodology(ctx: ReportContext, kind: str | None = None) -> Html:
         parts.append(
             _p(
                 ctx.pick(
-                    f"{_counted(ctx, files)} (rejets : doublons, réponses incomplètes ou "
+                    f"{counted_text(ctx, files)} (rejets : doublons, réponses incomplètes ou "
                     "incohérentes ; hors champ : entreprises d'un secteur que l'étude ne couvre "
                     "pas) ; le détail par fichier figure dans le tableau ci-dessous et dans le "
                     "rapport sur la qualité des données.",
-                    f"{_counted(ctx, files)} (rejected: duplicates, incomplete or inconsistent "
+                    f"{counted_text(ctx, files)} (rejected: duplicates, incomplete or inconsistent "
                     "answers; out of scope: firms of a sector the study does not cover); "
                     "details per file below and in the data quality report.",
                 )

@@ -28,21 +28,23 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from iaobs.study.store import Processed
 from iaobs.core import text as tx
 from iaobs.reports.context import (
     SECTIONS,
     Html,
     ReportContext,
     esc,
+    weighting_facts,
+)
+from iaobs.reports.counts import (
+    findings_by_rule,
     quality_counts,
     quality_files,
-    weighting_facts,
+    rejects_by_reason,
 )
 
 __all__ = [
@@ -626,58 +628,6 @@ def _corrections(ctx: ReportContext) -> _Built:
         ),
         ctx.pick("Règle de correction", "Correction rule"),
     )
-
-
-def _csv(path: Path) -> pd.DataFrame | None:
-    if not path.exists():
-        return None
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, ValueError, pd.errors.ParserError):
-        return None
-
-
-def rejects_by_reason(ctx: ReportContext) -> pd.DataFrame:
-    """Rejected rows counted by main reason (the first of a row's rules) and file, from
-    ``rejects.csv``; no values. Each row counts once: the counts sum to the rows rejected."""
-    rejects = _csv(Processed(ctx.processed_dir).rejects)
-    rows: list[dict[str, Any]] = []
-    if rejects is not None and len(rejects):
-        file_col = next((c for c in ("_source_file", "file") if c in rejects.columns), None)
-        reason_col = next((c for c in ("rules", "rule", "reasons") if c in rejects.columns), None)
-        if reason_col is not None:
-            for _, r in rejects.iterrows():
-                file = str(r[file_col]).replace("\\", "/").rsplit("/", 1)[-1] if file_col else "?"
-                parts = str(r[reason_col]).replace(",", ";").split(";")
-                rule = next((p.split(":", 1)[0].strip() for p in parts if p.strip()), "")
-                if rule:
-                    rows.append({"file": file, "rule": rule})
-    frame = pd.DataFrame(rows, columns=["file", "rule"])
-    return (
-        frame.groupby(["file", "rule"]).size().reset_index(name="count")
-        if len(frame)
-        else pd.DataFrame(columns=["file", "rule", "count"])
-    )
-
-
-def findings_by_rule(ctx: ReportContext) -> pd.DataFrame:
-    """Findings counted by rule, severity and file (``findings.csv`` or ``quality.json``)."""
-    findings = _csv(Processed(ctx.processed_dir).findings)
-    if findings is not None and "rule" in findings.columns:
-        file_col = next((c for c in ("file", "_source_file") if c in findings.columns), None)
-        frame = pd.DataFrame(
-            {
-                "file": findings[file_col].str.replace("\\", "/").str.rsplit("/", n=1).str[-1]
-                if file_col
-                else "?",
-                "rule": findings["rule"],
-                "severity": findings["severity"] if "severity" in findings.columns else "",
-            }
-        )
-        return frame.groupby(["file", "rule", "severity"]).size().reset_index(name="count")
-    counts = quality_counts(ctx, "findings")
-    counts["severity"] = ""
-    return counts.loc[:, ["file", "rule", "severity", "count"]]
 
 
 def _rejects(ctx: ReportContext) -> _Built:
