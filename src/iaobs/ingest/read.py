@@ -26,7 +26,7 @@ the cleaner can reject it with a reason — rows are never lost silently.
 Workbooks (xlsx, xlsm, xlsb, xls, ods) are read with python-calamine. Before that, a zip-based
 workbook is checked for zip bombs (declared uncompressed size and compression ratio) and every
 XML part for a ``<!DOCTYPE``/``<!ENTITY`` declaration in its prolog (entity-expansion bombs);
-the check streams and reads at most :data:`PROLOG_LIMIT` bytes per part.
+the check (:mod:`iaobs.ingest.safety`) streams and reads a bounded prefix of each part.
 """
 
 from __future__ import annotations
@@ -38,8 +38,6 @@ import hashlib
 import io
 import re
 import warnings
-import zipfile
-import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -51,6 +49,7 @@ import pandas as pd
 
 from iaobs.errors import InputError
 from iaobs.ingest.compressed import INFLATE_LIMIT, is_archive, unpacked
+from iaobs.ingest.safety import HINT_RESAVE, check_zip, short_error
 from iaobs.study.dictionary import normalise_text
 
 if TYPE_CHECKING:
@@ -69,12 +68,6 @@ PROVENANCE_COLUMNS = ("_source_file", "_source_sheet", "_source_row")
 MISSING_MARKERS = frozenset({"*", "na", "n/a", "#n/a"})
 #: How many rows are scanned for the header row.
 HEADER_SCAN_ROWS = 30
-#: Bytes read at most from the start of each XML part of a workbook to check its prolog.
-PROLOG_LIMIT = 1 << 20
-#: A workbook may not inflate to more than this many times ``max_file_mb``.
-INFLATE_FACTOR = 50
-#: Compression ratio above which a large zip member is taken for a zip bomb.
-MAX_RATIO = 1000
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ".tab"}
@@ -107,7 +100,6 @@ EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 
-HINT_RESAVE = "ouvrez-le dans Excel ou LibreOffice et enregistrez-le de nouveau au format .xlsx"
 HINT_HEADER = (
     "la ligne d'en-tête doit contenir les noms de variables ou leurs libellés "
     "(voir « iaobs template »)"
@@ -371,7 +363,7 @@ def _open_workbook(path: Path, kind: str, size: int, max_file_mb: float) -> Any:
     import python_calamine as calamine
 
     if kind == "zip":
-        _check_zip(path, size, max_file_mb)
+        check_zip(path, max_file_mb)
     elif path.suffix.lower() in {".xlsx", ".xlsm", ".xlsb"}:
         data = path.read_bytes()
         if ENCRYPTED_STREAM in data:
@@ -386,11 +378,11 @@ def _open_workbook(path: Path, kind: str, size: int, max_file_mb: float) -> Any:
         ) from exc
     except calamine.CalamineError as exc:
         raise InputError(
-            f"classeur illisible ({_short(exc)})", file=path, hint=HINT_RESAVE
+            f"classeur illisible ({short_error(exc)})", file=path, hint=HINT_RESAVE
         ) from exc
     except (OSError, ValueError, RuntimeError) as exc:
         raise InputError(
-            f"classeur illisible ({_short(exc)})", file=path, hint=HINT_RESAVE
+            f"classeur illisible ({short_error(exc)})", file=path, hint=HINT_RESAVE
         ) from exc
 
 
@@ -400,108 +392,6 @@ def _password_error(path: Path) -> InputError:
         file=path,
         hint="ouvrez-le avec son mot de passe, enregistrez-le sans mot de passe, puis relancez",
     )
-
-
-def _short(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return text[:160] or type(exc).__name__
-
-
-def _check_zip(path: Path, size: int, max_file_mb: float) -> None:
-    """Refuse zip bombs and XML parts declaring a DOCTYPE or entities (bounded memory)."""
-    limit = INFLATE_FACTOR * max_file_mb * 1024 * 1024
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-            total = sum(info.file_size for info in members)
-            if total > limit:
-                raise InputError(
-                    f"classeur refusé : il occuperait {total / 1024 / 1024:.0f} Mo une fois "
-                    f"décompressé (limite {limit / 1024 / 1024:.0f} Mo)",
-                    file=path,
-                    hint="vérifiez l'origine du fichier ; s'il est légitime, augmentez max_file_mb",
-                )
-            for info in members:
-                ratio = info.file_size / max(info.compress_size, 1)
-                if ratio > MAX_RATIO and info.file_size > 10 * 1024 * 1024:
-                    raise InputError(
-                        f"classeur refusé : la partie « {info.filename} » est anormalement "
-                        f"compressée (rapport {ratio:.0f} pour 1, bombe de décompression ?)",
-                        file=path,
-                        hint="vérifiez l'origine du fichier et enregistrez-le de nouveau",
-                    )
-            for info in members:
-                name = info.filename.lower()
-                if name.endswith((".xml", ".rels", ".vml")) and info.file_size:
-                    with archive.open(info) as handle:
-                        if _prolog_declares_dtd(handle):
-                            raise InputError(
-                                f"classeur refusé : la partie « {info.filename} » déclare une "
-                                "DTD ou des entités XML (fichier malveillant ou altéré)",
-                                file=path,
-                                hint="vérifiez l'origine du fichier et enregistrez-le de nouveau",
-                            )
-    except zipfile.BadZipFile as exc:
-        raise InputError(
-            "classeur corrompu ou incomplet (archive zip illisible)", file=path, hint=HINT_RESAVE
-        ) from exc
-    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, OSError) as exc:
-        raise InputError(
-            f"classeur illisible ({_short(exc)})", file=path, hint=HINT_RESAVE
-        ) from exc
-    except zlib.error as exc:
-        raise InputError(
-            "classeur corrompu ou incomplet (données compressées illisibles)",
-            file=path,
-            hint=HINT_RESAVE,
-        ) from exc
-
-
-_PROLOG_TOKEN = re.compile(r"\s*(<\?|<!--|<!|<)", re.S)
-
-
-def _prolog_declares_dtd(handle: io.BufferedIOBase | Any) -> bool:
-    """Whether an XML stream declares a DOCTYPE (or anything ``<!``) before its root element.
-
-    Reads at most :data:`PROLOG_LIMIT` bytes; a prolog longer than that is suspicious and
-    counts as a declaration.
-    """
-    raw = b""
-    while len(raw) < PROLOG_LIMIT:
-        chunk = handle.read(min(65536, PROLOG_LIMIT - len(raw)))
-        if not chunk:
-            break
-        raw += chunk
-        verdict = _scan_prolog(raw)
-        if verdict is not None:
-            return verdict
-    verdict = _scan_prolog(raw, final=True)
-    return True if verdict is None else verdict
-
-
-def _scan_prolog(raw: bytes, final: bool = False) -> bool | None:
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = raw.decode("utf-16", errors="ignore")
-    else:
-        text = raw.decode("latin-1")
-    text = text.lstrip("\ufeff\u00ef\u00bb\u00bf")
-    pos = 0
-    while True:
-        match = _PROLOG_TOKEN.match(text, pos)
-        if match is None:
-            if text[pos:].strip():
-                return False  # not markup: calamine will report it
-            return False if final else None
-        token = match.group(1)
-        if token in ("<", "<!") and len(text) - match.start() < 10 and not final:
-            return None  # a tag cut by the end of the buffer: read more
-        if token in ("<?", "<!--"):
-            end = text.find("?>" if token == "<?" else "-->", match.end())
-            if end < 0:
-                return True if final else None
-            pos = end + (2 if token == "<?" else 3)
-            continue
-        return token == "<!"
 
 
 def _read_workbook(
@@ -540,7 +430,7 @@ def _read_workbook(
             rows = rows_obj.to_python(skip_empty_area=False)
         except calamine.CalamineError as exc:
             raise InputError(
-                f"feuille illisible ({_short(exc)})", file=path, sheet=chosen, hint=HINT_RESAVE
+                f"feuille illisible ({short_error(exc)})", file=path, sheet=chosen, hint=HINT_RESAVE
             ) from exc
     finally:
         book.close()
@@ -557,7 +447,7 @@ def _sheet(book: Any, path: Path, name: str) -> Any:
         raise _password_error(path) from exc
     except calamine.CalamineError as exc:
         raise InputError(
-            f"feuille illisible ({_short(exc)})", file=path, sheet=name, hint=HINT_RESAVE
+            f"feuille illisible ({short_error(exc)})", file=path, sheet=name, hint=HINT_RESAVE
         ) from exc
 
 
@@ -753,7 +643,7 @@ def _csv_records(path: Path, text: str, separator: str) -> Iterator[tuple[int, l
             start = reader.line_num + 1
     except csv.Error as exc:
         raise InputError(
-            f"CSV illisible ({_short(exc)})",
+            f"CSV illisible ({short_error(exc)})",
             file=path,
             row=rank + 1,
             hint="vérifiez les guillemets de cette ligne ou exportez le fichier de nouveau",

@@ -270,45 +270,7 @@ def clean_study(study: Any) -> CleanResult:
             merged.rejects.insert(0, "questionnaire", questionnaire)
         combined[questionnaire] = merged
 
-    # quality, per file, with the invariant rows read = kept + rejected
-    totals: dict[str, Any] = {
-        "files": len(entries),
-        "failed": len(errors),
-        "read": 0,
-        "kept": 0,
-        "rejected": 0,
-        "out_of_scope": 0,
-        "blank_rows_skipped": 0,
-        "corrections": {},
-        "findings": {},
-        "rejected_by_rule": {},
-        "rejected_by_main_rule": {},
-    }
-    for entry in entries:
-        if entry["status"] == "ok":
-            merged = combined[entry["questionnaire"]]
-            kept, rejected, by_rule, found, by_main = _per_file_counts(
-                merged, entry["file"], entry["sheet"]
-            )
-            entry.update(
-                kept=kept,
-                rejected=rejected,
-                rejected_by_rule=by_rule,
-                rejected_by_main_rule=by_main,
-                findings=found,
-            )
-            if entry["read"] != kept + rejected + entry["out_of_scope"]:
-                raise AssertionError(
-                    f"incohérence interne pour {entry['file']} : {entry['read']} lignes lues, "
-                    f"{kept} retenues + {rejected} rejetées + {entry['out_of_scope']} hors champ"
-                )
-            _merge_counts(totals["corrections"], entry["corrections"])
-            _merge_counts(totals["findings"], found)
-            _merge_counts(totals["rejected_by_rule"], by_rule)
-            _merge_counts(totals["rejected_by_main_rule"], by_main)
-            totals["blank_rows_skipped"] += entry["blank_rows_skipped"]
-        for k in ("read", "kept", "rejected", "out_of_scope"):
-            totals[k] += entry[k]
+    totals = _quality_totals(entries, combined, len(errors))
 
     files = study.store.processed
     outputs = {"responses": files.responses}
@@ -351,6 +313,52 @@ def clean_study(study: Any) -> CleanResult:
         findings=findings[FINDING_COLUMNS],
         quality=quality,
     )
+
+
+def _quality_totals(
+    entries: list[dict[str, Any]], combined: dict[str, CleanResult], failed: int
+) -> dict[str, Any]:
+    """Each file's counts (completed in ``entries``) and the totals, with the invariant
+    rows read = kept + rejected + out of scope for every file."""
+    totals: dict[str, Any] = {
+        "files": len(entries),
+        "failed": failed,
+        "read": 0,
+        "kept": 0,
+        "rejected": 0,
+        "out_of_scope": 0,
+        "blank_rows_skipped": 0,
+        "corrections": {},
+        "findings": {},
+        "rejected_by_rule": {},
+        "rejected_by_main_rule": {},
+    }
+    for entry in entries:
+        if entry["status"] == "ok":
+            merged = combined[entry["questionnaire"]]
+            kept, rejected, by_rule, found, by_main = _per_file_counts(
+                merged, entry["file"], entry["sheet"]
+            )
+            entry.update(
+                kept=kept,
+                rejected=rejected,
+                rejected_by_rule=by_rule,
+                rejected_by_main_rule=by_main,
+                findings=found,
+            )
+            if entry["read"] != kept + rejected + entry["out_of_scope"]:
+                raise AssertionError(
+                    f"incohérence interne pour {entry['file']} : {entry['read']} lignes lues, "
+                    f"{kept} retenues + {rejected} rejetées + {entry['out_of_scope']} hors champ"
+                )
+            _merge_counts(totals["corrections"], entry["corrections"])
+            _merge_counts(totals["findings"], found)
+            _merge_counts(totals["rejected_by_rule"], by_rule)
+            _merge_counts(totals["rejected_by_main_rule"], by_main)
+            totals["blank_rows_skipped"] += entry["blank_rows_skipped"]
+        for k in ("read", "kept", "rejected", "out_of_scope"):
+            totals[k] += entry[k]
+    return totals
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:

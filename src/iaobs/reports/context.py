@@ -1261,19 +1261,15 @@ def methodology(ctx: ReportContext, kind: str | None = None) -> Html:
         )
     if facts["margins"]:
         margins_text = ", ".join(facts["margins"])
-        iterations = facts["iterations"]
+        n_iter = int(facts["iterations"] or 0)
+        noun = tx.plural(n_iter, ctx.pick("itération", "iteration"), language=ctx.language)
         parts.append(
             _p(
                 ctx.pick(
-                    f"Les poids sont ensuite calés (raking) sur les marges : {margins_text}"
-                    + (f", en {tx.plural(int(iterations), 'itération')}." if iterations else "."),
-                    f"Weights are then raked to the margins: {margins_text}"
-                    + (
-                        f", in {tx.plural(int(iterations), 'iteration', language='en')}."
-                        if iterations
-                        else "."
-                    ),
+                    f"Les poids sont ensuite calés (raking) sur les marges : {margins_text}",
+                    f"Weights are then raked to the margins: {margins_text}",
                 )
+                + (ctx.pick(f", en {noun}.", f", in {noun}.") if n_iter else ".")
             )
         )
     if facts["trim_ratio"] is not None:

@@ -10,6 +10,7 @@ draft always loads, whatever the length or the characters of the headers.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -19,8 +20,9 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from iaobs.core.atomic import write_text
 from iaobs.core.text import plural
-from iaobs.ingest.profiles import map_columns
+from iaobs.ingest.profiles import PROFILE_MODULES, map_columns, read_for_profile
 from iaobs.ingest.profiles.mapping import (
     TO_COMPLETE,
     PartnerColumn,
@@ -131,7 +133,7 @@ def _value_suggestions(
     """Partner answer → code for the answers the cleaner would not understand on its own."""
     from rapidfuzz import fuzz, process
 
-    from iaobs.prepare.clean import NONE_WORDS, NSP_WORDS, recode_value
+    from iaobs.prepare.values import NONE_WORDS, NSP_WORDS, recode_value
 
     codes = var.options if var.type == "multi" else var.all_codes
     known = _known_labels(var, {}) if var.type == "multi" else {}
@@ -424,10 +426,6 @@ def suggest_mapping(
     str
         The draft, ready to be written next to the export and completed; it always loads.
     """
-    import importlib
-
-    from iaobs.ingest.profiles import PROFILE_MODULES
-
     profile = profile or detect_profile(raw, dictionary)
     mapped = map_columns(raw, dictionary, profile=profile)
     module = importlib.import_module(PROFILE_MODULES[profile])
@@ -464,9 +462,6 @@ def write_mapping_suggestion(
     tuple
         The path written, the profile used, and the number of entries to complete.
     """
-    from iaobs.core.atomic import write_text
-    from iaobs.ingest.profiles import read_for_profile
-
     if profile is None:
         probe = read_for_profile(
             source, "template-generic", dictionary, sheet=sheet, max_file_mb=max_file_mb
