@@ -398,6 +398,8 @@ def register_sirene(
         )
     else:
         source = f"{name}_stream"
+        con.execute(f"DROP VIEW IF EXISTS {name}")
+        con.unregister(source)
         con.register(source, _zip_stream(file, present))
     con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT {select} FROM {source}")
 
