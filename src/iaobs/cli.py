@@ -224,7 +224,7 @@ def cmd_frame(args: argparse.Namespace) -> int:
     from iaobs.pipeline.frame import describe_frame, frame_stage  # lazy: DuckDB and pandas
 
     study = _study_for_run(args)
-    stage = frame_stage(study, force=True)
+    stage = frame_stage(study, force=True, required=True)
     for line in describe_frame(stage.result):  # type: ignore[arg-type]
         _print(line)
     _print(f"Marges : {stage.outputs['margins']}")

@@ -53,7 +53,14 @@ def _margins_path(study: Study) -> Path:
 
 
 def _csv(frame: pd.DataFrame, path: Path) -> Path:
-    return write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+    """Write a table as CSV, leaving an identical file untouched (its date included)."""
+    text = frame.to_csv(index=False, lineterminator="\n")
+    try:
+        if path.read_text("utf-8") == text:
+            return path
+    except (OSError, UnicodeDecodeError):
+        pass
+    return write_text(path, text)
 
 
 def _require_frame(study: Study) -> None:
@@ -87,10 +94,15 @@ def frame_study(study: Study) -> FrameResult:
     return result
 
 
-def frame_stage(study: Study, *, force: bool = False) -> FrameStage:
+def frame_stage(study: Study, *, force: bool = False, required: bool = False) -> FrameStage:
     """The margins from SIRENE in the main job, when ``[frame]`` names the files; skipped when
-    the files, ``study.toml`` and the code are unchanged and the outputs are as left."""
+    the files, ``study.toml`` and the code are unchanged and the outputs are as left.
+
+    ``required``: a study without ``[frame]`` is an error (``iaobs frame``) rather than a stage
+    with nothing to do (``iaobs run``)."""
     if not study.frame.configured:
+        if required:
+            _require_frame(study)
         return FrameStage(ran=False)
     store = study.store
     inputs = [

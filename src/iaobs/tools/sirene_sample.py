@@ -170,20 +170,28 @@ class _Units:
         self.next_body = 90_000_000
         self.units: list[dict[str, str]] = []
         self.establishments: list[dict[str, str]] = []
+        self.candidates: dict[str | None, list[str]] = {}
 
     def pick(self, options: Sequence[Any]) -> Any:
         return options[int(self.rng.integers(len(options)))]
 
     def naf_of(self, sector: str | None) -> str:
-        if sector is None:  # out of scope: a code of no study sector
-            return self.pick([c for c in NAF_CODES if self.dictionary.sector_for_naf(c) == "autre"])
-        spec = self.dictionary.sectors[sector]
-        exact = [p for p in spec.naf if "*" not in p]
-        return self.pick(exact or [c for c in NAF_CODES if spec.matches(c)])
+        if sector not in self.candidates:
+            if sector is None:  # out of scope: a code of no study sector
+                codes = [c for c in NAF_CODES if self.dictionary.sector_for_naf(c) == "autre"]
+            else:
+                spec = self.dictionary.sectors[sector]
+                codes = [p for p in spec.naf if "*" not in p] or [
+                    c for c in NAF_CODES if spec.matches(c)
+                ]
+            self.candidates[sector] = codes
+        return self.pick(self.candidates[sector])
 
     def band(self, size: str) -> str:
         bands, weights = zip(*_BANDS[size], strict=True)
-        return bands[int(self.rng.choice(len(bands), p=np.array(weights) / sum(weights)))]
+        cumulative = np.cumsum(weights) / sum(weights)
+        index = int(np.searchsorted(cumulative, self.rng.random(), side="right"))
+        return bands[min(index, len(bands) - 1)]
 
     def add(
         self,
