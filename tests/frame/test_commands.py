@@ -140,3 +140,15 @@ def test_no_frame_section(tmp_path: Path, capsys) -> None:
     (tmp_path / "study.toml").write_text('[study]\ntitle = "t"\nregion = "r"\nwave = "1"\n')
     assert main(["frame", str(tmp_path)]) == 1
     assert "aucun fichier Sirene" in capsys.readouterr().err
+
+
+def test_margins_edited_by_hand_are_rebuilt_and_kept(study_root: Path) -> None:
+    study = load_study(study_root)
+    frame_stage(study)
+    margins = study_root / "data/reference/population.csv"
+    built = margins.read_text("utf-8")
+    margins.write_text(built.replace(",120\n", ",121\n"), "utf-8")
+    assert frame_stage(study).ran
+    assert margins.read_text("utf-8") == built
+    kept = study_root / "data/reference/population.precedent.csv"
+    assert ",121\n" in kept.read_text("utf-8")

@@ -393,7 +393,7 @@ def register_sirene(
     elif file.format == "csv":
         source = (
             f"read_csv('{_quoted_path(file.path)}', header = true, delim = ',', quote = '\"', "
-            "escape = '\"', all_varchar = true, encoding = 'utf-8', sample_size = -1, "
+            "escape = '\"', all_varchar = true, encoding = 'utf-8', "
             "null_padding = true, strict_mode = false)"
         )
     else:

@@ -63,6 +63,18 @@ def _csv(frame: pd.DataFrame, path: Path) -> Path:
     return write_text(path, text)
 
 
+def _keep_previous(path: Path, margins: pd.DataFrame) -> Path | None:
+    """Margins edited since (or written by hand before) are kept as ``<name>.precedent.csv``
+    before being replaced by the margins from SIRENE: nothing is lost."""
+    try:
+        previous = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if previous == margins.to_csv(index=False, lineterminator="\n"):
+        return None
+    return write_text(path.with_name(f"{path.stem}.precedent{path.suffix}"), previous)
+
+
 def _require_frame(study: Study) -> None:
     if not study.frame.configured:
         raise ConfigError(
@@ -88,6 +100,7 @@ def frame_study(study: Study) -> FrameResult:
         settings=study.frame,
     )
     store = study.store
+    _keep_previous(_margins_path(study), result.margins)
     _csv(result.margins, _margins_path(study))
     _csv(result.exclusions, store.frame_exclusions)
     _csv(result.frame, store.sampling_frame)
