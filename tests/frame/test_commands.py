@@ -152,3 +152,11 @@ def test_margins_edited_by_hand_are_rebuilt_and_kept(study_root: Path) -> None:
     assert margins.read_text("utf-8") == built
     kept = study_root / "data/reference/population.precedent.csv"
     assert ",121\n" in kept.read_text("utf-8")
+
+
+@pytest.mark.parametrize("command", ["frame", "plan", "draw", "suivi"])
+def test_help_with_an_example(command: str, capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        main([command, "--help"])
+    assert info.value.code == 0
+    assert "exemple" in capsys.readouterr().out
