@@ -639,16 +639,24 @@ def read_active_establishments(
         register_sirene(con, etab, "etab", _ESTABLISHMENT_FIELDS)
         if units is not None:
             register_sirene(con, units, "ul", _UNIT_FIELDS)
-        sql = _establishments_sql(prefixes, deps, with_units=units is not None)
+        run_query(con, _picked_sql(prefixes, deps), etab.path)
+        if units is not None:
+            run_query(
+                con,
+                "CREATE TEMP TABLE units AS SELECT u.* FROM ul u SEMI JOIN picked p"
+                " ON p.siren = u.siren",
+                units.path,
+            )
+        sql = _establishments_sql(with_units=units is not None)
         frame = run_query(con, sql, etab.path).df()
     finally:
         con.close()
     return _finish_establishments(frame)
 
 
-def _establishments_sql(prefixes: Sequence[str], deps: Sequence[str], *, with_units: bool) -> str:
+def _establishments_sql(*, with_units: bool) -> str:
+    """The establishments kept (``picked``) with their legal unit's name and status."""
     dep = departement_of_commune("e.codeCommuneEtablissement")
-    dep_list = ", ".join(f"'{d}'" for d in deps) or "NULL"
     person = "trim(concat_ws(' ', u.prenomUsuelUniteLegale, u.nomUniteLegale))"
     name = (
         f"coalesce(nullif(u.denominationUniteLegale, ''), nullif({person}, ''), "
@@ -662,7 +670,7 @@ def _establishments_sql(prefixes: Sequence[str], deps: Sequence[str], *, with_un
         if with_units
         else "CASE WHEN e.statutDiffusionEtablissement = 'P' THEN 'P' ELSE 'O' END"
     )
-    join = "LEFT JOIN ul u ON u.siren = e.siren" if with_units else ""
+    join = "LEFT JOIN units u ON u.siren = e.siren" if with_units else ""
     return f"""
         SELECT e.siret, e.siren, {name} AS denomination,
                nullif(e.enseigne1Etablissement, '') AS enseigne,
@@ -678,11 +686,21 @@ def _establishments_sql(prefixes: Sequence[str], deps: Sequence[str], *, with_un
                TRY_CAST(e.coordonneeLambertAbscisseEtablissement AS DOUBLE) AS x_lambert93,
                TRY_CAST(e.coordonneeLambertOrdonneeEtablissement AS DOUBLE) AS y_lambert93,
                {status} AS diffusion
-        FROM etab e {join}
-        WHERE e.etatAdministratifEtablissement = 'A'
-          AND {naf_condition("e.activitePrincipaleEtablissement", prefixes)}
-          AND {dep} IN ({dep_list})
+        FROM picked e {join}
         ORDER BY e.siret
+    """
+
+
+def _picked_sql(prefixes: Sequence[str], deps: Sequence[str]) -> str:
+    """The establishments asked for, kept apart first: the legal units are then read only for
+    them (the join's table is the small side, whatever the size of the national file)."""
+    dep = departement_of_commune("codeCommuneEtablissement")
+    dep_list = ", ".join(f"'{d}'" for d in deps) or "NULL"
+    return f"""
+        CREATE TEMP TABLE picked AS SELECT * FROM etab
+        WHERE etatAdministratifEtablissement = 'A'
+          AND {naf_condition("activitePrincipaleEtablissement", prefixes)}
+          AND {dep} IN ({dep_list})
     """
 
 
