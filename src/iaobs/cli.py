@@ -18,6 +18,7 @@ from iaobs.core.atomic import remove_temporaries, study_lock
 from iaobs.core.text import format_decimal, format_number, format_percent
 from iaobs.core.version import __version__
 from iaobs.errors import ConfigError, IaobsError
+from iaobs.pipeline.frame import describe_frame, frame_stage
 from iaobs.pipeline.run import StageResult, clean_stage, estimate_stage, evolution_stage
 from iaobs.study.config import Study, load_study
 from iaobs.study.dictionary import load_dictionary
@@ -165,8 +166,18 @@ def cmd_report(args: argparse.Namespace) -> int:
     return _render(_study_for_run(args), args)
 
 
+def _print_frame(study: Study, force: bool) -> None:
+    """The frame stage of the main job (margins from SIRENE), when ``[frame]`` names the files."""
+    stage = frame_stage(study, force=force)
+    if stage.result is not None:
+        _print(f"Base de sondage : {describe_frame(stage.result)[0]}")
+    elif stage.outputs:
+        _print("Base de sondage : fichiers Sirene inchangés depuis le dernier passage.")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     study = _study_for_run(args)
+    _print_frame(study, args.force)
     cleaned = clean_stage(study, force=args.force)
     input_code = _print_clean(cleaned, study)
     _print_estimate(estimate_stage(study, force=args.force or cleaned.ran), study)
@@ -221,8 +232,6 @@ def _formats(value: str) -> tuple[str, ...]:
 
 
 def cmd_frame(args: argparse.Namespace) -> int:
-    from iaobs.pipeline.frame import describe_frame, frame_stage  # lazy: DuckDB and pandas
-
     study = _study_for_run(args)
     stage = frame_stage(study, force=True, required=True)
     for line in describe_frame(stage.result):  # type: ignore[arg-type]
