@@ -254,7 +254,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     )
     _print(f"{format_number(plan.total)} entreprises à interroger ({len(plan.strata)} strates).")
     for row in plan.domains.itertuples(index=False):
-        state = "" if row.atteinte else "  (cible inatteignable : recensement)"
+        state = "  (cible inatteignable : recensement)" if row.atteinte is False else ""
         width = format_decimal(row.demi_largeur_attendue * 100, decimals=1)
         _print(
             f"  {row.domaine} : {format_number(row.n_tirage)} à interroger, "

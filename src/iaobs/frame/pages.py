@@ -63,7 +63,16 @@ def _table(
 
 
 def _label(sectors: Mapping[str, str], code: str) -> str:
+    if code.startswith("taille:"):
+        size = code.split(":", 1)[1]
+        return f"{_SIZES.get(size, size)} (tous secteurs)"
     return sectors.get(code, "Ensemble" if code == "ensemble" else code)
+
+
+def _reached(value: Any) -> str:
+    if value is None or value != value:
+        return "sans cible"
+    return "oui" if value else "non (même en interrogeant toutes les entreprises)"
 
 
 def _points(value: float) -> str:
@@ -108,7 +117,7 @@ def design_page(
                 format_number(r.n_tirage),
                 format_number(r.repondants_attendus),
                 _points(r.demi_largeur_attendue),
-                "oui" if r.atteinte else "non (même en interrogeant toutes les entreprises)",
+                _reached(r.atteinte),
             )
             for r in plan.domains.itertuples(index=False)
         ),
