@@ -69,7 +69,13 @@ def test_targets_met_and_strata_rules() -> None:
     assert not reached["b"]
     assert (plan.strata.query("secteur == 'b'")["mode"] == "exhaustif").all()
     assert list(plan.domains["domaine"]) == [
-        "a", "b", "ensemble", "taille:tpe", "taille:pme", "taille:eti", "taille:ge",
+        "a",
+        "b",
+        "ensemble",
+        "taille:tpe",
+        "taille:pme",
+        "taille:eti",
+        "taille:ge",
     ]
     sizes = plan.domains.set_index("domaine").loc["taille:pme"]
     assert sizes["atteinte"] is None and sizes["n_entreprises"] == 460

@@ -382,12 +382,7 @@ def register_sirene(
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
         raise ValueError(f"bad view name {name!r}")
     present = [c for c in columns if file.has(c)]
-    select = ", ".join(
-        f"CAST({_quoted(c)} AS VARCHAR) AS {_quoted(c)}"
-        if file.has(c)
-        else f"CAST(NULL AS VARCHAR) AS {_quoted(c)}"
-        for c in columns
-    )
+    select = ", ".join(_as_text(c, file) for c in columns)
     if file.format == "parquet":
         source = f"read_parquet('{_quoted_path(file.path)}')"
     elif file.format == "csv":
@@ -403,6 +398,19 @@ def register_sirene(
     run_query(
         con, f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT {select} FROM {source}", file.path
     )
+
+
+# Identifiers keep their leading zeros even when a parquet file stores them as numbers.
+_WIDTHS = {"siren": 9, "nic": 5, "siret": 14, "nicSiegeUniteLegale": 5}
+
+
+def _as_text(column: str, file: SireneFile) -> str:
+    if not file.has(column):
+        return f"CAST(NULL AS VARCHAR) AS {_quoted(column)}"
+    text = f"CAST({_quoted(column)} AS VARCHAR)"
+    if column in _WIDTHS and file.format == "parquet":
+        text = f"lpad({text}, {_WIDTHS[column]}, '0')"
+    return f"{text} AS {_quoted(column)}"
 
 
 def _zip_stream(file: SireneFile, columns: Sequence[str]) -> Any:
