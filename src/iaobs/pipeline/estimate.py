@@ -77,6 +77,7 @@ def compute_study_indicators(study: Study) -> Path:
         "methode_intervalle": study.weighting.ci_method,
         "niveau_confiance": study.weighting.confidence,
     }
+    report["secret"] = dict(indicators.attrs.get("secret") or {})
     target = study.store.processed.indicators
     with atomic_path(target) as tmp:
         indicators.to_parquet(tmp, index=False)

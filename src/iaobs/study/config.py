@@ -32,16 +32,24 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from iaobs.study.dictionary import Dictionary, Label, Sector, load_dictionary
 from iaobs.core.contract import Thresholds
 from iaobs.errors import ConfigError
+from iaobs.study.dictionary import Dictionary, Label, Sector, load_dictionary
 from iaobs.study.store import Store
 
-__all__ = ["Source", "Study", "Thresholds", "Weighting", "load_study"]
+__all__ = [
+    "FrameSettings",
+    "PlanSettings",
+    "Source",
+    "Study",
+    "Thresholds",
+    "Weighting",
+    "load_study",
+]
 
 STUDY_FILE = "study.toml"
 DEFAULT_KEY_ENV = "IAOBS_PSEUDONYM_KEY"
-PROFILES = ("template", "limesurvey", "google-forms", "kobo", "surveymonkey", "sphinx")
+PROFILES = ("template", "tableur", "limesurvey", "google-forms", "kobo", "surveymonkey", "sphinx")
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,85 @@ class Weighting:
     trim_ratio: float | None = 5.0  # cap on weight / median weight within a stratum; None: off
     ci_method: str = "beta"  # beta (Korn–Graubard), logit or wilson
     confidence: float = 0.95
+
+
+# The INSEE headcount bands (trancheEffectifsUniteLegale) in order; NN: no employee that year.
+HEADCOUNT_BANDS = (
+    "NN",
+    "00",
+    "01",
+    "02",
+    "03",
+    "11",
+    "12",
+    "21",
+    "22",
+    "31",
+    "32",
+    "41",
+    "42",
+    "51",
+    "52",
+    "53",
+)
+
+
+@dataclass(frozen=True)
+class FrameSettings:
+    """``[frame]``: the SIRENE stock files and the rules that turn them into margins.
+
+    ``size_bounds`` maps each size class to the highest INSEE headcount band it holds (``tpe`` up
+    to ``03``: 10 to 19 employees excluded; ``pme`` up to ``31``; ``eti`` up to ``51``; ``ge`` the
+    rest); an empty band is read as ``NN``.
+    """
+
+    unites_legales: Path | None = None
+    etablissements: Path | None = None
+    size_bounds: tuple[tuple[str, str], ...] = (
+        ("tpe", "03"),
+        ("pme", "31"),
+        ("eti", "51"),
+        ("ge", "53"),
+    )
+    memory_limit: str = "1GB"
+
+    @property
+    def configured(self) -> bool:
+        return self.unites_legales is not None and self.etablissements is not None
+
+    def size_of_band(self) -> dict[str, str]:
+        """Each INSEE headcount band → its size class."""
+        mapping: dict[str, str] = {}
+        start = 0
+        for size, bound in self.size_bounds:
+            end = HEADCOUNT_BANDS.index(bound) + 1
+            mapping.update({band: size for band in HEADCOUNT_BANDS[start:end]})
+            start = end
+        return mapping
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """``[plan]``: the survey's design (``iaobs plan``) and its draw (``iaobs draw``).
+
+    The allocation reaches a 95 % half-width of ``precision`` on a proportion of ``proportion``
+    in each sector (and ``overall_precision`` on the whole), after the ``response_rate`` and the
+    ``design_effect``; ``allocation`` is ``neyman`` or ``proportional`` within each sector, every
+    stratum gets at least ``min_per_stratum`` expected respondents, strata of ``census_below``
+    firms or fewer are surveyed whole; ``reserve_rate`` reserve units per drawn unit.
+    """
+
+    precision: float = 0.05
+    overall_precision: float = 0.03
+    response_rate: float = 0.3
+    design_effect: float = 1.2
+    allocation: str = "neyman"
+    min_per_stratum: int = 5
+    census_below: int = 10
+    proportion: float = 0.5
+    reserve_rate: float = 0.5
+    confidence: float = 0.95
+    proportions: Mapping[str, float] | None = None  # anticipated proportion by size class
 
 
 @dataclass(frozen=True)
@@ -93,6 +180,8 @@ class Study:
     waves: tuple[str, ...] = ()
     other_sources: tuple[Source, ...] = ()  # sources of the other waves (see for_wave)
     processed_subdir: str = ""  # "" for the study's wave; "waves/<wave>" for another wave
+    frame: FrameSettings = field(default_factory=FrameSettings)
+    plan: PlanSettings = field(default_factory=PlanSettings)
 
     @cached_property
     def dictionary(self) -> Dictionary:
@@ -176,6 +265,8 @@ class Study:
 _SCHEMA: dict[str, set[str]] = {
     "study": {"title", "region", "wave", "language", "waves"},
     "population": {"margins"},
+    "frame": set(FrameSettings.__dataclass_fields__),
+    "plan": set(PlanSettings.__dataclass_fields__),
     "thresholds": set(Thresholds.__dataclass_fields__),
     "weighting": set(Weighting.__dataclass_fields__),
     "privacy": {"key", "key_env"},
@@ -277,16 +368,8 @@ def _discover_sources(root: Path, waves: tuple[str, ...] = ()) -> list[Source]:
     ]
 
 
-def load_study(path: str | Path = ".") -> Study:
-    """Read and validate a study folder (or its ``study.toml``).
-
-    Raises
-    ------
-    ConfigError
-        When the file is missing, is not valid TOML, has an unknown key, names an unknown
-        sector or profile, or a source file that does not exist.
-    """
-    path = Path(path)
+def _read_toml(path: Path) -> tuple[Path, dict[str, Any]]:
+    """The study file and its TOML content, every section's keys checked."""
     file = path if path.suffix == ".toml" else path / STUDY_FILE
     if not file.exists():
         raise ConfigError(
@@ -300,14 +383,17 @@ def load_study(path: str | Path = ".") -> Study:
         raise ConfigError(f"TOML invalide ({exc})", file=file) from exc
     except UnicodeDecodeError as exc:
         raise ConfigError("le fichier n'est pas en UTF-8", file=file) from exc
-    root = file.parent.resolve()
     _unknown(set(data), set(_SCHEMA), "study.toml", file)
     for section, keys in _SCHEMA.items():
         if keys and section in data:
             if not isinstance(data[section], dict):
                 raise ConfigError(f"[{section}] doit être une section", file=file)
             _unknown(set(data[section]), keys, f"[{section}]", file)
+    return file, data
 
+
+def _study_section(data: Mapping[str, Any], file: Path) -> tuple[dict[str, Any], str, list[str]]:
+    """``[study]``: the section, the current wave and every wave of the study."""
     study = data.get("study")
     if not isinstance(study, dict):
         raise ConfigError("section [study] manquante", file=file, hint="voir « iaobs init »")
@@ -343,125 +429,229 @@ def load_study(path: str | Path = ".") -> Study:
     language = str(study.get("language", "fr"))
     if language not in ("fr", "en"):
         raise ConfigError(f"[study] language = {language!r} : attendu fr ou en", file=file)
+    return study, wave, waves
 
-    sectors = None
-    if "sectors" in data:
-        sectors = {}
-        for code, spec in data["sectors"].items():
-            if not _SLUG.match(code):
-                raise ConfigError(
-                    f"code de secteur invalide « {code} »",
-                    file=file,
-                    hint="lettres minuscules sans accent, chiffres et _ (ex. transport_logistique)",
-                )
-            if not isinstance(spec, dict):
-                raise ConfigError(f"[sectors.{code}] doit être une section", file=file)
-            _unknown(set(spec), _SECTOR_KEYS, f"[sectors.{code}]", file)
-            naf = spec.get("naf", [])
-            if not isinstance(naf, list) or not all(isinstance(n, str) for n in naf):
-                raise ConfigError(f"[sectors.{code}] naf : liste de codes NAF attendue", file=file)
-            sectors[code] = Sector(
-                code, _label(spec.get("label", code), f"sectors.{code}", file), tuple(naf)
+
+def _sectors(data: Mapping[str, Any], file: Path) -> dict[str, Sector] | None:
+    """``[sectors]``: the study's own sectors, or None for the dictionary's."""
+    if "sectors" not in data:
+        return None
+    sectors = {}
+    for code, spec in data["sectors"].items():
+        if not _SLUG.match(code):
+            raise ConfigError(
+                f"code de secteur invalide « {code} »",
+                file=file,
+                hint="lettres minuscules sans accent, chiffres et _ (ex. transport_logistique)",
             )
-        if not sectors:
-            raise ConfigError("[sectors] ne définit aucun secteur", file=file)
+        if not isinstance(spec, dict):
+            raise ConfigError(f"[sectors.{code}] doit être une section", file=file)
+        _unknown(set(spec), _SECTOR_KEYS, f"[sectors.{code}]", file)
+        naf = spec.get("naf", [])
+        if not isinstance(naf, list) or not all(isinstance(n, str) for n in naf):
+            raise ConfigError(f"[sectors.{code}] naf : liste de codes NAF attendue", file=file)
+        sectors[code] = Sector(
+            code, _label(spec.get("label", code), f"sectors.{code}", file), tuple(naf)
+        )
+    if not sectors:
+        raise ConfigError("[sectors] ne définit aucun secteur", file=file)
+    return sectors
 
+
+def _source(
+    spec: Mapping[str, Any],
+    where: str,
+    context: tuple[Path, Path, set[str], str, list[str]],
+) -> Source:
+    """One ``[[sources]]`` entry; ``context`` is (study file, root, sectors, wave, waves)."""
+    file, root, known_sectors, wave, waves = context
+    _unknown(set(spec), _SOURCE_KEYS, where, file)
+    if "path" not in spec:
+        raise ConfigError(f"{where} : chemin (path) manquant", file=file)
+    src_path = (root / spec["path"]).resolve()
+    if not src_path.exists():
+        raise ConfigError(
+            f"{where} : fichier introuvable « {spec['path']} »",
+            file=file,
+            hint="vérifiez le chemin (relatif au dossier de l'étude) ou retirez la source",
+        )
+    profile = str(spec.get("profile", "template"))
+    mapping = None
+    if profile not in PROFILES:
+        mapping = (root / profile).resolve()
+        if not mapping.exists():
+            raise ConfigError(
+                f"{where} : profil inconnu « {profile} »",
+                file=file,
+                hint="profils : "
+                + ", ".join(PROFILES)
+                + ", ou le chemin d'un fichier de correspondance YAML",
+            )
+    sector = spec.get("sector")
+    if sector is not None and sector not in known_sectors:
+        close = difflib.get_close_matches(str(sector), sorted(known_sectors), n=1)
+        raise ConfigError(
+            f"{where} : secteur inconnu « {sector} »",
+            file=file,
+            hint=f"vouliez-vous dire « {close[0]} » ?"
+            if close
+            else "secteurs : " + ", ".join(sorted(known_sectors)),
+        )
+    source_wave = str(spec["wave"]).strip() if "wave" in spec else None
+    if source_wave is not None and source_wave != wave and source_wave not in waves:
+        raise ConfigError(
+            f"{where} : vague « {source_wave} » inconnue",
+            file=file,
+            hint="déclarez les vagues de l'étude dans [study], ex. waves = "
+            f'["{source_wave}", "{wave}"]',
+        )
+    questionnaire = str(spec.get("questionnaire", "entreprises"))
+    if questionnaire not in ("entreprises", "formation"):
+        raise ConfigError(f"{where} : questionnaire inconnu « {questionnaire} »", file=file)
+    return Source(
+        path=src_path,
+        profile=profile if mapping is None else "mapping",
+        sheet=spec.get("sheet"),
+        header_row=spec.get("header_row"),
+        sector=sector,
+        questionnaire=questionnaire,
+        mapping=mapping,
+        wave=source_wave,
+    )
+
+
+def _sources(
+    data: Mapping[str, Any], context: tuple[Path, Path, set[str], str, list[str]]
+) -> list[Source]:
+    """``[[sources]]``, or every spreadsheet under data/raw/ when the study lists none."""
+    file, root, _, wave, waves = context
+    if "sources" not in data:
+        sources = _discover_sources(root, tuple(waves))
+    else:
+        raw_sources = data["sources"]
+        if not isinstance(raw_sources, list):
+            raise ConfigError("[[sources]] : liste de fichiers attendue", file=file)
+        sources = [
+            _source(spec, f"[[sources]] n° {i}", context)
+            for i, spec in enumerate(raw_sources, start=1)
+        ]
+    if waves:  # every source names its wave, so that for_wave can tell them apart
+        sources = [replace(s, wave=s.wave or wave) for s in sources]
+    return sources
+
+
+def _frame_settings(values: Mapping[str, Any], root: Path, file: Path) -> FrameSettings:
+    kwargs: dict[str, Any] = {}
+    for key in ("unites_legales", "etablissements"):
+        if key in values:
+            path = (root / str(values[key])).resolve()
+            if not path.exists():
+                raise ConfigError(
+                    f"[frame] {key} : fichier introuvable « {values[key]} »",
+                    file=file,
+                    hint="chemin relatif au dossier de l'étude du fichier Sirene (CSV, zip, parquet)",
+                )
+            kwargs[key] = path
+    if "memory_limit" in values:
+        kwargs["memory_limit"] = str(values["memory_limit"])
+    if "size_bounds" in values:
+        bounds = values["size_bounds"]
+        if not isinstance(bounds, dict) or not bounds:
+            raise ConfigError(
+                '[frame] size_bounds : table attendue, ex. { tpe = "03", pme = "31", eti = "51", ge = "53" }',
+                file=file,
+            )
+        pairs = tuple(
+            (str(k), str(v).zfill(2) if str(v) != "NN" else "NN") for k, v in bounds.items()
+        )
+        last = -1
+        for size, band in pairs:
+            if band not in HEADCOUNT_BANDS or HEADCOUNT_BANDS.index(band) <= last:
+                raise ConfigError(
+                    f"[frame] size_bounds : tranche « {band} » de {size} inconnue ou pas croissante",
+                    file=file,
+                    hint="tranches INSEE : " + ", ".join(HEADCOUNT_BANDS),
+                )
+            last = HEADCOUNT_BANDS.index(band)
+        if pairs[-1][1] != HEADCOUNT_BANDS[-1]:
+            pairs = (*pairs[:-1], (pairs[-1][0], HEADCOUNT_BANDS[-1]))
+        kwargs["size_bounds"] = pairs
+    return FrameSettings(**kwargs)
+
+
+def _plan_settings(values: Mapping[str, Any], file: Path) -> PlanSettings:
+    plan = _typed(PlanSettings, values, "[plan]", file)
+    if plan.allocation not in ("neyman", "proportional"):
+        raise ConfigError(
+            f"[plan] allocation = {plan.allocation!r} : attendu neyman ou proportional", file=file
+        )
+    for key in ("precision", "overall_precision", "response_rate", "proportion", "confidence"):
+        value = getattr(plan, key)
+        if not 0 < value < 1:
+            raise ConfigError(f"[plan] {key} = {value} : attendu entre 0 et 1 exclus", file=file)
+    if plan.proportions is not None:
+        if not isinstance(plan.proportions, dict) or not all(
+            isinstance(v, int | float) and 0 < v < 1 for v in plan.proportions.values()
+        ):
+            raise ConfigError(
+                "[plan] proportions : table attendue, ex. { tpe = 0.2, pme = 0.4, eti = 0.6, ge = 0.7 }",
+                file=file,
+            )
+        plan = replace(plan, proportions={str(k): float(v) for k, v in plan.proportions.items()})
+    if plan.design_effect < 1 or plan.min_per_stratum < 0 or plan.reserve_rate < 0:
+        raise ConfigError(
+            "[plan] design_effect ≥ 1, min_per_stratum ≥ 0 et reserve_rate ≥ 0 attendus", file=file
+        )
+    return plan
+
+
+def _margins(data: Mapping[str, Any], root: Path, file: Path, frame: FrameSettings) -> Path | None:
+    """``[population] margins``: the population margins file, which must exist (unless
+    ``[frame]`` names the SIRENE files ``iaobs frame`` writes it from)."""
+    if "population" not in data or not data["population"].get("margins"):
+        return None
+    margins = (root / data["population"]["margins"]).resolve()
+    if not margins.exists() and not frame.configured:
+        raise ConfigError(
+            f"[population] margins : fichier introuvable « {data['population']['margins']} »",
+            file=file,
+        )
+    return margins
+
+
+def load_study(path: str | Path = ".") -> Study:
+    """Read and validate a study folder (or its ``study.toml``).
+
+    Raises
+    ------
+    ConfigError
+        When the file is missing, is not valid TOML, has an unknown key, names an unknown
+        sector or profile, or a source file that does not exist.
+    """
+    file, data = _read_toml(Path(path))
+    root = file.parent.resolve()
+    study, wave, waves = _study_section(data, file)
+    sectors = _sectors(data, file)
     departements = None
     if "departements" in data:
         departements = {str(k).zfill(2): str(v) for k, v in data["departements"].items()}
-
     labels = None
     if "labels" in data:
         labels = {k: _label(v, f"labels.{k}", file) for k, v in data["labels"].items()}
-
     known_sectors = set(sectors) if sectors is not None else set(load_dictionary().sectors)
-    sources = []
-    raw_sources = data.get("sources", [])
-    if not isinstance(raw_sources, list):
-        raise ConfigError("[[sources]] : liste de fichiers attendue", file=file)
-    for i, spec in enumerate(raw_sources, start=1):
-        where = f"[[sources]] n° {i}"
-        _unknown(set(spec), _SOURCE_KEYS, where, file)
-        if "path" not in spec:
-            raise ConfigError(f"{where} : chemin (path) manquant", file=file)
-        src_path = (root / spec["path"]).resolve()
-        if not src_path.exists():
-            raise ConfigError(
-                f"{where} : fichier introuvable « {spec['path']} »",
-                file=file,
-                hint="vérifiez le chemin (relatif au dossier de l'étude) ou retirez la source",
-            )
-        profile = str(spec.get("profile", "template"))
-        mapping = None
-        if profile not in PROFILES:
-            mapping = (root / profile).resolve()
-            if not mapping.exists():
-                raise ConfigError(
-                    f"{where} : profil inconnu « {profile} »",
-                    file=file,
-                    hint="profils : "
-                    + ", ".join(PROFILES)
-                    + ", ou le chemin d'un fichier de correspondance YAML",
-                )
-        sector = spec.get("sector")
-        if sector is not None and sector not in known_sectors:
-            close = difflib.get_close_matches(str(sector), sorted(known_sectors), n=1)
-            raise ConfigError(
-                f"{where} : secteur inconnu « {sector} »",
-                file=file,
-                hint=f"vouliez-vous dire « {close[0]} » ?"
-                if close
-                else "secteurs : " + ", ".join(sorted(known_sectors)),
-            )
-        source_wave = str(spec["wave"]).strip() if "wave" in spec else None
-        if source_wave is not None and source_wave != wave and source_wave not in waves:
-            raise ConfigError(
-                f"{where} : vague « {source_wave} » inconnue",
-                file=file,
-                hint="déclarez les vagues de l'étude dans [study], ex. waves = "
-                f'["{source_wave}", "{wave}"]',
-            )
-        questionnaire = str(spec.get("questionnaire", "entreprises"))
-        if questionnaire not in ("entreprises", "formation"):
-            raise ConfigError(f"{where} : questionnaire inconnu « {questionnaire} »", file=file)
-        sources.append(
-            Source(
-                path=src_path,
-                profile=profile if mapping is None else "mapping",
-                sheet=spec.get("sheet"),
-                header_row=spec.get("header_row"),
-                sector=sector,
-                questionnaire=questionnaire,
-                mapping=mapping,
-                wave=source_wave,
-            )
-        )
-
-    if "sources" not in data:
-        sources = _discover_sources(root, tuple(waves))
-    if waves:  # every source names its wave, so that for_wave can tell them apart
-        sources = [replace(s, wave=s.wave or wave) for s in sources]
-    current = [s for s in sources if (s.wave or wave) == wave]
-    others = [s for s in sources if (s.wave or wave) != wave]
-
-    margins = None
-    if "population" in data and data["population"].get("margins"):
-        margins = (root / data["population"]["margins"]).resolve()
-        if not margins.exists():
-            raise ConfigError(
-                f"[population] margins : fichier introuvable « {data['population']['margins']} »",
-                file=file,
-            )
-
+    sources = _sources(data, (file, root, known_sectors, wave, waves))
     privacy = data.get("privacy", {})
+    frame = _frame_settings(data.get("frame", {}), root, file)
     return Study(
+        frame=frame,
+        plan=_plan_settings(data.get("plan", {}), file),
         root=root,
         title=str(study["title"]),
         region=str(study["region"]),
         wave=wave,
-        language=language,
-        sources=tuple(current),
-        margins=margins,
+        language=str(study.get("language", "fr")),
+        sources=tuple(s for s in sources if (s.wave or wave) == wave),
+        margins=_margins(data, root, file, frame),
         thresholds=_typed(Thresholds, data.get("thresholds", {}), "[thresholds]", file),
         weighting=_typed(Weighting, data.get("weighting", {}), "[weighting]", file),
         sectors=sectors,
@@ -471,5 +661,5 @@ def load_study(path: str | Path = ".") -> Study:
         key=privacy.get("key"),
         max_file_mb=float(data.get("input", {}).get("max_file_mb", 200.0)),
         waves=tuple(waves),
-        other_sources=tuple(others),
+        other_sources=tuple(s for s in sources if (s.wave or wave) != wave),
     )
