@@ -29,7 +29,8 @@ WORDS = {
         "html": "Lire en ligne",
         "pdf": "PDF",
         "xlsx": "Tableaux Excel",
-        "csv": "Indicateurs (CSV)",
+        "csv": "Données (CSV)",
+        "codebook": "Dictionnaire des codes (CSV)",
         "failed": "Rapport non produit lors de la dernière exécution",
         "none": "Aucun rapport n'a encore été produit.",
         "intro": (
@@ -58,7 +59,8 @@ WORDS = {
         "html": "Read online",
         "pdf": "PDF",
         "xlsx": "Excel tables",
-        "csv": "Indicators (CSV)",
+        "csv": "Data (CSV)",
+        "codebook": "Codebook (CSV)",
         "failed": "Report not produced by the last run",
         "none": "No report has been produced yet.",
         "intro": (
@@ -86,6 +88,7 @@ FILES = (
     ("pdf", "report.pdf"),
     ("xlsx", "tables.xlsx"),
     ("csv", "indicators.csv"),
+    ("codebook", "codebook.csv"),
 )
 
 
