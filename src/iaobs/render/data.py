@@ -214,7 +214,7 @@ def _level_label(indicator: str, level: str, dictionary: Any, language: str) -> 
 def indicator_data(rows: Any, dictionary: Any, language: str = "fr") -> Any:
     """Indicators rows as published (:func:`iaobs.stats.secrecy.publishable`), with the
     labels of their indicator, level and domain."""
-    from iaobs.stats.secrecy import publishable
+    from iaobs.stats.secrecy import publishable  # lazy: numpy and pandas
 
     frame = publishable(rows.reindex(columns=list(INDICATOR_COLUMNS)))
     text = {c: frame[c].astype("string").fillna("") for c in ("indicator", "level", "domain")}
