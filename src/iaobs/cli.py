@@ -92,17 +92,21 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from iaobs.pipeline.clean import print_validation, validate_files  # lazy: pandas
+    from iaobs.pipeline.validate import check_study, print_checks, study_folder  # lazy: pandas
 
-    study = _study(args.study) if args.study else None
-    findings, summary = validate_files(
-        [Path(p) for p in args.files], study=study, profile=args.profile, sector=args.sector
+    folder = study_folder(args.study)
+    if folder is None and not args.files:
+        print(
+            "iaobs : erreur : aucun fichier à vérifier — lancez la commande dans le dossier "
+            "de l'étude (qui contient study.toml), ou donnez --study ou des fichiers",
+            file=sys.stderr,
+            flush=True,
+        )
+        return 2
+    checks = check_study(
+        folder, [Path(p) for p in args.files], profile=args.profile, sector=args.sector
     )
-    blocking = print_validation(findings, summary, language=args.language)
-    for entry in summary.get("files", []):
-        if entry.get("status") != "ok":
-            print(f"iaobs : erreur : {entry['message']}", file=sys.stderr, flush=True)
-    return 1 if blocking else 0
+    return 1 if print_checks(checks, language=args.language) else 0
 
 
 def _print_clean(result: StageResult, study: Study) -> int:
@@ -202,7 +206,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_map_suggest(args: argparse.Namespace) -> int:
-    from iaobs.ingest.profiles.mapping import write_mapping_suggestion  # lazy: pandas
+    from iaobs.ingest.profiles.suggest import write_mapping_suggestion  # lazy: pandas
 
     dictionary = _study(args.study).dictionary if args.study else load_dictionary("entreprises")
     source = Path(args.file)
@@ -212,9 +216,12 @@ def cmd_map_suggest(args: argparse.Namespace) -> int:
     )
     _print(f"Fichier de correspondance proposé (profil {profile}) : {path}")
     if todo:
+        marked = "entrée marquée" if todo == 1 else "entrées marquées"
         _print(
-            f"{todo} entrée(s) marquée(s) « À COMPLÉTER » : complétez-les, puis lancez "
-            f"« iaobs validate {source} --profile {path} »."
+            f"{todo} {marked} « À COMPLÉTER » : complétez-les (et elles seules), déclarez "
+            f'l\'export dans study.toml (profile = "{path.name}"), puis lancez « iaobs '
+            f"validate » dans le dossier de l'étude (ou « iaobs validate {source} --profile "
+            f"{path} »)."
         )
     return 0
 
@@ -390,11 +397,21 @@ def _parser_validate(sub: Any) -> None:
     p = _add(
         sub,
         "validate",
-        "vérifier des fichiers par rapport au dictionnaire, sans rien écrire",
-        "iaobs validate data/raw/banque.xlsx",
+        "vérifier une étude (configuration, marges, correspondances, données) ou des "
+        "fichiers, sans rien écrire",
+        "iaobs validate   (dans le dossier de l'étude : toutes ses sources déclarées)",
     )
-    p.add_argument("files", nargs="+", help="fichiers à vérifier (xlsx, xls, ods, csv)")
-    p.add_argument("--study", default=None, help="dossier de l'étude (ses secteurs)")
+    p.add_argument(
+        "files",
+        nargs="*",
+        help="fichiers à vérifier (xlsx, xls, ods, csv, compressés ; un .yaml est vérifié comme "
+        "fichier de correspondance) ; par défaut, les sources déclarées dans study.toml",
+    )
+    p.add_argument(
+        "--study",
+        default=None,
+        help="dossier de l'étude (défaut : le dossier courant s'il contient study.toml)",
+    )
     p.add_argument(
         "--profile", default="template", help="profil d'export (template, limesurvey, …)"
     )
@@ -509,7 +526,15 @@ def _parser_map(sub: Any) -> None:
     p.add_argument(
         "--profile",
         default=None,
-        choices=("template", "limesurvey", "google-forms", "kobo", "surveymonkey", "sphinx"),
+        choices=(
+            "template",
+            "tableur",
+            "limesurvey",
+            "google-forms",
+            "kobo",
+            "surveymonkey",
+            "sphinx",
+        ),
         help="outil d'enquête (défaut : détecté d'après les colonnes)",
     )
     p.add_argument("--sheet", default=None, help="feuille à lire (défaut : détectée)")

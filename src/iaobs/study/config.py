@@ -49,7 +49,7 @@ __all__ = [
 
 STUDY_FILE = "study.toml"
 DEFAULT_KEY_ENV = "IAOBS_PSEUDONYM_KEY"
-PROFILES = ("template", "limesurvey", "google-forms", "kobo", "surveymonkey", "sphinx")
+PROFILES = ("template", "tableur", "limesurvey", "google-forms", "kobo", "surveymonkey", "sphinx")
 
 
 @dataclass(frozen=True)
