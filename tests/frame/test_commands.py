@@ -91,7 +91,13 @@ def test_frame_plan_draw_suivi(study_root: Path, capsys) -> None:
     pd.DataFrame({"siren": [sample["siren"].iloc[5]], "disposition": ["refus"]}).to_csv(
         study_root / "data/private/suivi-contacts.csv", index=False
     )
+    pd.DataFrame({"id_repondant": ["r3"], "secteur": ["banque"], "taille": ["tpe"]}).to_csv(
+        raw / "sans_siren.csv", index=False
+    )
     assert main(["suivi", str(study_root), "--format", "html"]) == 0
+    assert "1 réponse(s) sans SIREN" in (study_root / "data/private/suivi-terrain.html").read_text(
+        "utf-8"
+    )
     follow = pd.read_csv(study_root / "data/private/suivi-terrain.csv")
     assert follow["complets"].sum() == 1 and follow["partiels"].sum() == 1
     assert follow["refus"].sum() == 1
