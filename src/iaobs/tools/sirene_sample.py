@@ -25,35 +25,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from iaobs.core.atomic import write_text
 from iaobs.frame.sirene import ESTABLISHMENT_COLUMNS, LEGAL_UNIT_COLUMNS
 from iaobs.study.dictionary import Dictionary, load_dictionary
 
 __all__ = [
     "ESTABLISHMENTS_FILE",
-    "FRAME_README",
-    "FRAME_TOML",
     "LEGAL_UNITS_FILE",
     "sirene_rows",
-    "write_reference",
     "write_sirene_extracts",
 ]
 
-# The sample study's [frame] section and the paragraph its margins' README ends with.
-FRAME_TOML = (
-    "",
-    "[frame]   # extraits Sirene fictifs : « iaobs frame » en tire les marges ci-dessus",
-    'unites_legales = "data/raw/sirene/StockUniteLegale_utf8.zip"',
-    'etablissements = "data/raw/sirene/StockEtablissement_utf8.zip"',
-)
-FRAME_README = """
-## D'où viennent ces effectifs
-
-Ils sont reconstruits par `iaobs frame` (à chaque `make report`) à partir des extraits Sirene
-fictifs de `data/raw/sirene/` (`StockUniteLegale_utf8.zip`, `StockEtablissement_utf8.zip`, au
-format publié par l'INSEE, aucune entreprise réelle) ; les unités écartées, par motif, sont
-comptées dans `population-exclusions.csv`.
-"""
 LEGAL_UNITS_FILE = "StockUniteLegale_utf8.zip"
 ESTABLISHMENTS_FILE = "StockEtablissement_utf8.zip"
 _ZIP_DATE = (2025, 1, 1, 0, 0, 0)  # fixed: the same inputs give the same bytes
@@ -407,19 +388,4 @@ def write_sirene_extracts(
             ESTABLISHMENT_COLUMNS,
             iter(establishments),
         ),
-    ]
-
-
-def write_reference(
-    output: Path, margins: pd.DataFrame, readme: str, *, seed: int = 2019
-) -> list[Path]:
-    """The sample study's reference files: ``data/reference/population.csv``, its README
-    (``readme`` and :data:`FRAME_README`), and the SIRENE extracts of ``data/raw/sirene/``
-    whose frame is those margins."""
-
-    reference = output / "data" / "reference"
-    return [
-        write_text(reference / "population.csv", margins.to_csv(index=False, lineterminator="\n")),
-        *write_sirene_extracts(margins, output / "data" / "raw" / "sirene", seed=seed),
-        write_text(reference / "README.md", readme + FRAME_README),
     ]
