@@ -639,9 +639,12 @@ def load_study(path: str | Path = ".") -> Study:
     if "labels" in data:
         labels = {k: _label(v, f"labels.{k}", file) for k, v in data["labels"].items()}
     known_sectors = set(sectors) if sectors is not None else set(load_dictionary().sectors)
-    sources = _sources(data, (file, root, known_sectors, wave, waves))
-    privacy = data.get("privacy", {})
     frame = _frame_settings(data.get("frame", {}), root, file)
+    sources = _sources(data, (file, root, known_sectors, wave, waves))
+    if "sources" not in data:  # the SIRENE files under data/raw/ are not survey answers
+        sirene = {frame.unites_legales, frame.etablissements}
+        sources = [s for s in sources if s.path not in sirene]
+    privacy = data.get("privacy", {})
     return Study(
         frame=frame,
         plan=_plan_settings(data.get("plan", {}), file),

@@ -102,6 +102,12 @@ language = {_toml_string(language)}          # fr ou en : langue des rapports
 [population]
 margins = "data/reference/population.csv"
 
+# Ou bien : les marges construites par « iaobs frame » à partir des fichiers Sirene de l'INSEE
+# (StockUniteLegale et StockEtablissement, CSV, zip ou parquet, tels que publiés).
+# [frame]
+# unites_legales = "data/raw/sirene/StockUniteLegale_utf8.zip"
+# etablissements = "data/raw/sirene/StockEtablissement_utf8.zip"
+
 # Fichiers de réponses. Sans section [[sources]], iaobs lit tous les fichiers de data/raw/
 # (xlsx, xls, ods, csv) avec le modèle de saisie « template » ; les fichiers dont le nom commence
 # par « formation » sont lus comme le questionnaire de la formation pilote.
