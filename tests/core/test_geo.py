@@ -79,3 +79,28 @@ def test_region_map_draws_every_departement_with_points_and_values() -> None:
     import matplotlib.pyplot as plt
 
     plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    ("commune", "departement", "code"),
+    [
+        ("59350", None, "59"),  # Lille by its code
+        ("Lille", "59", "59"),
+        ("villeneuve d'ascq", "59", "59"),  # accents, case and punctuation ignored
+        ("75108", None, "75"),  # an arrondissement of Paris: the commune's centroid
+        ("13201", None, "13"),
+        ("Amiens", None, "80"),  # a name unique in France needs no département
+    ],
+)
+def test_commune_point_falls_in_its_departement(commune, departement, code) -> None:
+    point = geo.commune_point(commune, departement)
+    assert point is not None
+    assert geo.departement_of_point(*point) == code
+
+
+def test_commune_point_unknown_or_ambiguous() -> None:
+    assert geo.commune_point("Nulle-Part-sur-Mer") is None
+    assert geo.commune_point("Saint-Martin") is None  # many communes share the name
+    assert geo.commune_point("") is None
+    assert geo.departement_of_commune("2A004") == "2A"
+    assert geo.departement_of_commune("97411") == "974"

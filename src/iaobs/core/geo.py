@@ -22,6 +22,7 @@ by the functions that need them.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import math
@@ -37,6 +38,8 @@ from iaobs.core.resources import package_path
 __all__ = [
     "MAP_SOURCE",
     "DepartementShape",
+    "commune_point",
+    "departement_of_commune",
     "departement_of_point",
     "departement_shapes",
     "draw_departements",
@@ -198,6 +201,57 @@ def departement_of_point(
         if x0 <= lon <= x1 and y0 <= lat <= y1 and shape.contains(lon, lat):
             return code
     return None
+
+
+# SIRENE codes the arrondissements of Paris, Lyon and Marseille; the centroids are by commune.
+_ARRONDISSEMENTS = ((re.compile(r"^751\d\d$"), "75056"), (re.compile(r"^6938\d$"), "69123"),
+                    (re.compile(r"^132\d\d$"), "13055"))
+
+
+@cache
+def _communes() -> tuple[dict[str, tuple[str, Point]], dict[tuple[str, str], str]]:
+    """code → (name, centroid) and (département, folded name) → code, from the package's list."""
+    raw = gzip.decompress(package_path("data", "communes.csv.gz").read_bytes()).decode("utf-8")
+    by_code: dict[str, tuple[str, Point]] = {}
+    by_name: dict[tuple[str, str], str] = {}
+    for row in csv.DictReader(io.StringIO(raw)):
+        code = row["code"]
+        by_code[code] = (row["nom"], (float(row["lon"]), float(row["lat"])))
+        by_name.setdefault((departement_of_commune(code), _fold(row["nom"])), code)
+    return by_code, by_name
+
+
+def departement_of_commune(code: str) -> str:
+    """The département of an official commune code (``59350`` → ``59``, ``2A004`` → ``2A``,
+    ``97411`` → ``974``)."""
+    code = str(code).strip().upper()
+    return code[:3] if code.startswith("97") else code[:2]
+
+
+def commune_point(commune: str, departement: str | None = None) -> Point | None:
+    """The centroid (longitude, latitude) of a commune named by its code or by its name.
+
+    A code is the official one (``59350``; the arrondissements of Paris, Lyon and Marseille
+    are placed at their commune). A name is matched without accents, case or dashes, within
+    ``departement`` when given (two communes of France may share a name). None when unknown.
+    The centroids are those of IGN Admin Express 2018: a commune merged since then is found
+    by its 2018 code or name only.
+    """
+    by_code, by_name = _communes()
+    key = str(commune).strip()
+    if not key:
+        return None
+    for pattern, parent in _ARRONDISSEMENTS:
+        if pattern.match(key):
+            key = parent
+    if key.upper() in by_code:
+        return by_code[key.upper()][1]
+    folded = _fold(key)
+    if departement:
+        code = by_name.get((str(departement).strip().upper().zfill(2), folded))
+        return by_code[code][1] if code else None
+    matches = [c for (_, name), c in by_name.items() if name == folded]
+    return by_code[matches[0]][1] if len(matches) == 1 else None
 
 
 def lambert93_to_wgs84(x: Sequence[float] | Any, y: Sequence[float] | Any) -> tuple[Any, Any]:
