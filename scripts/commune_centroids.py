@@ -17,18 +17,19 @@ import gzip
 import io
 import json
 import sys
+from itertools import pairwise
 
 
 def _area(ring):
-    return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:])) / 2
+    return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in pairwise(ring)) / 2
 
 
 def _centroid(ring):
     a = _area(ring)
     if a == 0:
         return ring[0][0], ring[0][1]
-    cx = sum((x1 + x2) * (x1 * y2 - x2 * y1) for (x1, y1), (x2, y2) in zip(ring, ring[1:]))
-    cy = sum((y1 + y2) * (x1 * y2 - x2 * y1) for (x1, y1), (x2, y2) in zip(ring, ring[1:]))
+    cx = sum((x1 + x2) * (x1 * y2 - x2 * y1) for (x1, y1), (x2, y2) in pairwise(ring))
+    cy = sum((y1 + y2) * (x1 * y2 - x2 * y1) for (x1, y1), (x2, y2) in pairwise(ring))
     return cx / (6 * a), cy / (6 * a)
 
 
@@ -39,8 +40,11 @@ def main() -> None:
         with open(source, encoding="utf-8") as handle:
             for feature in json.load(handle)["features"]:
                 geometry = feature["geometry"]
-                polys = ([geometry["coordinates"]] if geometry["type"] == "Polygon"
-                         else geometry["coordinates"])
+                polys = (
+                    [geometry["coordinates"]]
+                    if geometry["type"] == "Polygon"
+                    else geometry["coordinates"]
+                )
                 outer = max((p[0] for p in polys), key=lambda r: abs(_area(r)))
                 lon, lat = _centroid([(float(x), float(y)) for x, y, *_ in outer])
                 props = feature["properties"]

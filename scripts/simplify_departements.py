@@ -19,6 +19,7 @@ import argparse
 import json
 import math
 from collections import defaultdict
+from itertools import pairwise
 
 Point = tuple[float, float]
 
@@ -53,7 +54,7 @@ def _douglas_peucker(points: list[Point], tolerance: float) -> list[Point]:
         if index >= 0 and best > tolerance:
             keep[index] = True
             stack += [(first, index), (index, last)]
-    return [p for p, k in zip(points, keep) if k]
+    return [p for p, k in zip(points, keep, strict=True) if k]
 
 
 def _simplify_arc(arc: list[Point], tolerance: float, cache: dict) -> list[Point]:
@@ -67,14 +68,16 @@ def _simplify_arc(arc: list[Point], tolerance: float, cache: dict) -> list[Point
 
 
 def _ring_area(ring: list[Point]) -> float:
-    return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:]))) / 2
+    return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in pairwise(ring))) / 2
 
 
 def _simplify_ring(ring, owners, tolerance, cache) -> list[Point]:
     pts = ring[:-1] if ring[0] == ring[-1] else ring
     n = len(pts)
-    fixed = [owners[pts[i - 1]] != owners[pts[i]] or owners[pts[i]] != owners[pts[(i + 1) % n]]
-             for i in range(n)]
+    fixed = [
+        owners[pts[i - 1]] != owners[pts[i]] or owners[pts[i]] != owners[pts[(i + 1) % n]]
+        for i in range(n)
+    ]
     starts = [i for i in range(n) if fixed[i]]
     if not starts:  # a ring nobody shares (an island, a coast): cut it at two points
         starts = [0, n // 2]
@@ -108,9 +111,13 @@ def simplify(collection: dict, tolerance: float, min_area: float) -> dict:
             rings = [[[round(x, 3), round(y, 3)] for x, y in r] for r in rings if len(r) >= 4]
             if rings:
                 kept.append(rings)
-        out.append({"type": "Feature",
-                    "properties": {"code": props["code"], "nom": props["nom"]},
-                    "geometry": {"type": "MultiPolygon", "coordinates": kept}})
+        out.append(
+            {
+                "type": "Feature",
+                "properties": {"code": props["code"], "nom": props["nom"]},
+                "geometry": {"type": "MultiPolygon", "coordinates": kept},
+            }
+        )
     return {"type": "FeatureCollection", "features": out}
 
 
@@ -124,8 +131,10 @@ def main() -> None:
     with open(args.source, encoding="utf-8") as handle:
         collection = json.load(handle)
     result = simplify(collection, args.tolerance, args.min_area)
-    result["licence"] = ("IGN Admin Express COG 2018 via github.com/gregoiredavid/france-geojson, "
-                         "Licence Ouverte / Open Licence (Etalab); simplified for iaobs")
+    result["licence"] = (
+        "IGN Admin Express COG 2018 via github.com/gregoiredavid/france-geojson, "
+        "Licence Ouverte / Open Licence (Etalab); simplified for iaobs"
+    )
     with open(args.target, "w", encoding="utf-8") as handle:
         json.dump(result, handle, ensure_ascii=False, separators=(",", ":"))
         handle.write("\n")

@@ -67,7 +67,9 @@ def test_lambert93_missing_coordinates_give_nan() -> None:
 def test_region_map_draws_every_departement_with_points_and_values() -> None:
     shapes = geo.region_shapes("Hauts-de-France")
     fig = geo.region_map(
-        shapes, values={"59": 10, "62": 3}, points=[(3.06, 50.63, 4), (2.3, 49.9, 1)],
+        shapes,
+        values={"59": 10, "62": 3},
+        points=[(3.06, 50.63, 4), (2.3, 49.9, 1)],
         legend="Établissements",
     )
     ax = fig.axes[0]

@@ -31,6 +31,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 from iaobs.core.resources import package_path
@@ -38,6 +39,7 @@ from iaobs.core.resources import package_path
 __all__ = [
     "MAP_SOURCE",
     "DepartementShape",
+    "commune_name",
     "commune_point",
     "departement_of_commune",
     "departement_of_point",
@@ -95,21 +97,21 @@ class DepartementShape:
 
 
 def _signed_area(ring: Ring) -> float:
-    return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:])) / 2
+    return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in pairwise(ring)) / 2
 
 
 def _centroid(ring: Ring) -> Point:
     area = _signed_area(ring)
     if area == 0:
         return ring[0]
-    cx = sum((x1 + x2) * (x1 * y2 - x2 * y1) for (x1, y1), (x2, y2) in zip(ring, ring[1:]))
-    cy = sum((y1 + y2) * (x1 * y2 - x2 * y1) for (x1, y1), (x2, y2) in zip(ring, ring[1:]))
+    cx = sum((x1 + x2) * (x1 * y2 - x2 * y1) for (x1, y1), (x2, y2) in pairwise(ring))
+    cy = sum((y1 + y2) * (x1 * y2 - x2 * y1) for (x1, y1), (x2, y2) in pairwise(ring))
     return cx / (6 * area), cy / (6 * area)
 
 
 def _in_ring(x: float, y: float, ring: Ring) -> bool:
     inside = False
-    for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+    for (x1, y1), (x2, y2) in pairwise(ring):
         if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
             inside = not inside
     return inside
@@ -119,10 +121,10 @@ def _widest_middle(ring: Ring, y: float) -> Point:
     """The middle of the widest stretch of a ring's interior along the latitude ``y``."""
     cuts = sorted(
         x1 + (y - y1) * (x2 - x1) / (y2 - y1)
-        for (x1, y1), (x2, y2) in zip(ring, ring[1:])
+        for (x1, y1), (x2, y2) in pairwise(ring)
         if (y1 > y) != (y2 > y)
     )
-    pairs = list(zip(cuts[::2], cuts[1::2]))
+    pairs = list(zip(cuts[::2], cuts[1::2], strict=False))
     if not pairs:
         return ring[0]
     a, b = max(pairs, key=lambda p: p[1] - p[0])
@@ -204,8 +206,11 @@ def departement_of_point(
 
 
 # SIRENE codes the arrondissements of Paris, Lyon and Marseille; the centroids are by commune.
-_ARRONDISSEMENTS = ((re.compile(r"^751\d\d$"), "75056"), (re.compile(r"^6938\d$"), "69123"),
-                    (re.compile(r"^132\d\d$"), "13055"))
+_ARRONDISSEMENTS = (
+    (re.compile(r"^751\d\d$"), "75056"),
+    (re.compile(r"^6938\d$"), "69123"),
+    (re.compile(r"^132\d\d$"), "13055"),
+)
 
 
 @cache
@@ -226,6 +231,16 @@ def departement_of_commune(code: str) -> str:
     ``97411`` → ``974``)."""
     code = str(code).strip().upper()
     return code[:3] if code.startswith("97") else code[:2]
+
+
+def commune_name(code: str) -> str | None:
+    """The name of a commune by its official code (arrondissements: their commune), or None."""
+    key = str(code).strip().upper()
+    for pattern, parent in _ARRONDISSEMENTS:
+        if pattern.match(key):
+            key = parent
+    found = _communes()[0].get(key)
+    return found[0] if found else None
 
 
 def commune_point(commune: str, departement: str | None = None) -> Point | None:
@@ -344,9 +359,17 @@ def draw_departements(
             ax.add_patch(Patch(poly[0], closed=True, fc=fill, ec=edgecolor, lw=linewidth))
         if labels:
             lx, ly = shape.label_point
-            ax.text(lx, ly, shape.name, ha="center", va="center", fontsize=fontsize,
-                    color="#1A1A1A", zorder=5,
-                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
+            ax.text(
+                lx,
+                ly,
+                shape.name,
+                ha="center",
+                va="center",
+                fontsize=fontsize,
+                color="#1A1A1A",
+                zorder=5,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7},
+            )
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect(1 / math.cos(math.radians((y0 + y1) / 2)))
@@ -395,8 +418,9 @@ def region_map(
         xs = [p[0] for p in pts]
         ys = [p[1] for p in pts]
         sizes = [max(float(p[2]), 0.0) * 12 for p in pts] if len(pts[0]) > 2 else 10
-        ax.scatter(xs, ys, s=sizes, c="#D55E00", alpha=0.75, edgecolors="white",
-                   linewidths=0.4, zorder=4)
+        ax.scatter(
+            xs, ys, s=sizes, c="#D55E00", alpha=0.75, edgecolors="white", linewidths=0.4, zorder=4
+        )
     if norm is not None:
         sm = plt.cm.ScalarMappable(norm=norm, cmap=cmap or "Blues")
         bar = fig.colorbar(sm, ax=ax, shrink=0.6, pad=0.01)
