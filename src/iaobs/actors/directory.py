@@ -295,7 +295,7 @@ def _place(frame: pd.DataFrame) -> pd.DataFrame:
     lon, lat = geo.lambert93_to_wgs84(frame["x"].to_numpy(float), frame["y"].to_numpy(float))
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
-    precision = np.where(np.isfinite(lon) & np.isfinite(lat), "adresse", "")
+    precision = np.where(np.isfinite(lon) & np.isfinite(lat), "adresse", "").astype(object)
     shapes = geo.departement_shapes()
     for i in range(len(frame)):
         dep = frame["departement"].iat[i]

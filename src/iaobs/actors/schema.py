@@ -296,8 +296,12 @@ def read_actors(path: str | Path) -> list[dict[str, str]]:
     """The rows of a curated actors CSV as dictionaries of strings (blank cells → ``""``),
     each with its line number under ``_ligne``. Check it first with :func:`validate_actors`."""
     text = Path(path).read_text("utf-8-sig")
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
     rows = []
-    for number, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    for row in reader:
+        number = reader.line_num
         clean = {c: (row.get(c) or "").strip() for c in ACTOR_COLUMNS}
         if any(clean.values()):
             clean["_ligne"] = str(number)
