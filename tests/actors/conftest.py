@@ -1,75 +1,118 @@
-"""Small SIRENE extracts and curated lists built in memory for the actors' tests."""
+"""Small SIRENE stock files in the published layout and their reading, for the actors' tests."""
 
 from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-SIRENE_COLUMNS = (
-    "siren",
-    "siret",
-    "etatAdministratifEtablissement",
-    "activitePrincipaleEtablissement",
-    "codeCommuneEtablissement",
-    "libelleCommuneEtablissement",
-    "coordonneeLambertAbscisseEtablissement",
-    "coordonneeLambertOrdonneeEtablissement",
-    "statutDiffusionEtablissement",
-    "denominationUniteLegale",
-    "enseigne1Etablissement",
-)
+from iaobs.frame.sirene import ESTABLISHMENT_COLUMNS, LEGAL_UNIT_COLUMNS, read_active_establishments
+
+HDF = ("02", "59", "60", "62", "80")
+NAF = ("58.29C", "62.01Z", "62.02A", "63.11Z", "72.19Z")
 
 
 def establishment(siret: str, **values: str) -> dict[str, str]:
-    row = dict.fromkeys(SIRENE_COLUMNS, "")
-    row.update(
-        siren=siret[:9],
-        siret=siret,
-        etatAdministratifEtablissement="A",
-        activitePrincipaleEtablissement="62.01Z",
-        codeCommuneEtablissement="59350",
-        libelleCommuneEtablissement="LILLE",
-        statutDiffusionEtablissement="O",
-        denominationUniteLegale=f"SOCIETE {siret[-3:]}",
-    )
+    """A StockEtablissement row: active, 62.01Z, in Lille, diffusible, unless told."""
+    row = {
+        "siren": siret[:9],
+        "nic": siret[9:],
+        "siret": siret,
+        "etatAdministratifEtablissement": "A",
+        "activitePrincipaleEtablissement": "62.01Z",
+        "codeCommuneEtablissement": "59350",
+        "libelleCommuneEtablissement": "LILLE",
+        "statutDiffusionEtablissement": "O",
+        "etablissementSiege": "true",
+    }
     row.update(values)
     return row
 
 
+def unit(siren: str, name: str, diffusion: str = "O") -> dict[str, str]:
+    return {
+        "siren": siren,
+        "statutDiffusionUniteLegale": diffusion,
+        "etatAdministratifUniteLegale": "A",
+        "denominationUniteLegale": name,
+    }
+
+
+def write_stock(path: Path, columns: Iterable[str], rows: Iterable[Mapping[str, str]]) -> Path:
+    columns = list(columns)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({c: r.get(c, "") for c in columns} for r in rows)
+    return path
+
+
+ESTABLISHMENTS = [
+    establishment(
+        "11111111100011",
+        coordonneeLambertAbscisseEtablissement="704000",
+        coordonneeLambertOrdonneeEtablissement="7059000",
+    ),
+    establishment(
+        "22222222200022",
+        activitePrincipaleEtablissement="63.11Z",
+        codeCommuneEtablissement="80021",
+        libelleCommuneEtablissement="AMIENS",
+    ),
+    establishment(
+        "33333333300033",
+        statutDiffusionEtablissement="P",
+        coordonneeLambertAbscisseEtablissement="704100",
+        coordonneeLambertOrdonneeEtablissement="7059100",
+    ),
+    establishment(
+        "44444444400044",
+        activitePrincipaleEtablissement="72.19Z",
+        codeCommuneEtablissement="62041",
+        libelleCommuneEtablissement="ARRAS",
+    ),
+    establishment("55555555500055", etatAdministratifEtablissement="F"),
+    establishment("66666666600066", codeCommuneEtablissement="75108"),
+    establishment("77777777700077", activitePrincipaleEtablissement="85.42Z"),
+]
+UNITS = [
+    unit("111111111", "ALPHA IA"),
+    unit("222222222", "BETA DATA"),
+    unit("333333333", "SECRET SAS"),
+    unit("444444444", "GAMMA R&D"),
+    unit("555555555", "FERMEE"),
+    unit("666666666", "PARIS IA"),
+    unit("777777777", "UNIVERSITE DE LILLE"),
+]
+
+
 @pytest.fixture
-def sirene() -> pd.DataFrame:
-    """Six establishments: four in the frame, one closed, one outside the region."""
-    rows = [
-        establishment(
-            "11111111100011",
-            coordonneeLambertAbscisseEtablissement="704000",
-            coordonneeLambertOrdonneeEtablissement="7059000",
-        ),
-        establishment(
-            "22222222200022",
-            activitePrincipaleEtablissement="6311Z",
-            codeCommuneEtablissement="80021",
-            libelleCommuneEtablissement="AMIENS",
-        ),
-        establishment(
-            "33333333300033",
-            statutDiffusionEtablissement="P",
-            denominationUniteLegale="SECRET SAS",
-            coordonneeLambertAbscisseEtablissement="704100",
-            coordonneeLambertOrdonneeEtablissement="7059100",
-        ),
-        establishment(
-            "44444444400044",
-            activitePrincipaleEtablissement="72.19Z",
-            codeCommuneEtablissement="62041",
-            libelleCommuneEtablissement="ARRAS",
-        ),
-        establishment("55555555500055", etatAdministratifEtablissement="F"),
-        establishment("66666666600066", codeCommuneEtablissement="75108"),
-        establishment(
-            "77777777700077",
-            activitePrincipaleEtablissement="85.42Z",
-            denominationUniteLegale="UNIVERSITE DE LILLE",
-        ),
-    ]
-    return pd.DataFrame(rows, columns=list(SIRENE_COLUMNS))
+def stock_files(tmp_path: Path) -> tuple[Path, Path]:
+    """(StockEtablissement, StockUniteLegale) of seven establishments, written as CSV."""
+    etab = write_stock(tmp_path / "StockEtablissement.csv", ESTABLISHMENT_COLUMNS, ESTABLISHMENTS)
+    units = write_stock(tmp_path / "StockUniteLegale.csv", LEGAL_UNIT_COLUMNS, UNITS)
+    return etab, units
+
+
+@pytest.fixture
+def read_sirene(stock_files: tuple[Path, Path]):
+    """Read the stock files as the directory does, optionally after editing some rows."""
+
+    def _read(naf: Iterable[str] = NAF, **changes: Mapping[str, str]) -> pd.DataFrame:
+        etab, units = stock_files
+        if changes:
+            rows = [dict(r, **changes.get(r["siret"], {})) for r in ESTABLISHMENTS]
+            write_stock(etab, ESTABLISHMENT_COLUMNS, rows)
+        return read_active_establishments(etab, naf=naf, departements=HDF, unites_legales=units)
+
+    return _read
+
+
+@pytest.fixture
+def sirene(read_sirene) -> pd.DataFrame:
+    """The AI-supply establishments of the region read from the stock files."""
+    return read_sirene()

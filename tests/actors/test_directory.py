@@ -11,7 +11,7 @@ import pytest
 from iaobs.actors.directory import build_directory, normalise_naf, public_directory
 from iaobs.core import geo
 
-HDF = ("02", "59", "60", "62", "80")
+from conftest import HDF, NAF
 
 
 def _curated(**values: str) -> dict[str, str]:
@@ -42,7 +42,7 @@ def test_normalise_naf(raw: str, code: str) -> None:
 
 def test_sirene_alone_keeps_active_regional_ai_establishments(sirene: pd.DataFrame) -> None:
     directory = build_directory(sirene, departements=HDF)
-    # 5: closed, 6: Paris, 7: not an AI-supply code
+    # 5: closed, 6: Paris, 7: not an AI-supply code (all dropped by the SIRENE reader)
     assert len(directory) == 4
     named = public_directory(directory)
     assert set(named["siret"]) == {"11111111100011", "22222222200022", "44444444400044"}
@@ -50,7 +50,9 @@ def test_sirene_alone_keeps_active_regional_ai_establishments(sirene: pd.DataFra
     assert (directory["type"] == "entreprise").all()
 
 
-def test_curated_row_wins_on_its_siret_and_completes_from_sirene(sirene: pd.DataFrame) -> None:
+def test_curated_row_wins_on_its_siret_and_completes_from_sirene(
+    sirene: pd.DataFrame, read_sirene
+) -> None:
     curated = [
         _curated(siret="11111111100011", nom="Nom choisi", type="startup", departement="59"),
         _curated(
@@ -63,7 +65,10 @@ def test_curated_row_wins_on_its_siret_and_completes_from_sirene(sirene: pd.Data
         _curated(nom="Labo X", type="laboratoire", commune="Compiègne", departement="60"),
         _curated(nom="labo x", type="laboratoire", commune="Compiègne", departement="60"),
     ]
-    directory = build_directory(sirene, curated, departements=HDF).set_index("identifiant")
+    listed = read_sirene(naf=["01.*-99.*"])
+    listed = listed[listed["siret"] == "77777777700077"]
+    directory = build_directory(sirene, curated, departements=HDF, listed=listed)
+    directory = directory.set_index("identifiant")
     first = directory.loc["11111111100011"]
     assert (first["nom"], first["type"], first["origine"]) == (
         "Nom choisi",
@@ -116,20 +121,23 @@ def test_non_diffusible_units_are_counted_never_named_nor_placed(sirene: pd.Data
     assert row["identifiant"].startswith("A")
     text = directory.to_csv()
     assert "33333333300033" not in text and "SECRET" not in text and "Nommée" not in text
+    assert "704100" not in text
     assert "33333333300033" not in public_directory(directory).to_csv()
     assert len(public_directory(directory)) == len(directory) - 1
 
 
-def test_legal_unit_non_diffusible_hides_its_establishments(sirene: pd.DataFrame) -> None:
-    sirene["statutDiffusionUniteLegale"] = "O"
-    sirene.loc[sirene["siret"] == "22222222200022", "statutDiffusionUniteLegale"] = "P"
-    directory = build_directory(sirene, departements=HDF)
+def test_legal_unit_non_diffusible_hides_its_establishments(stock_files, read_sirene) -> None:
+    from conftest import LEGAL_UNIT_COLUMNS, UNITS, unit, write_stock
+
+    units = [u if u["siren"] != "222222222" else unit("222222222", "BETA", "P") for u in UNITS]
+    write_stock(stock_files[1], LEGAL_UNIT_COLUMNS, units)
+    directory = build_directory(read_sirene(), departements=HDF)
     assert "22222222200022" not in set(directory["siret"])
     assert (~directory["diffusible"]).sum() == 2
 
 
-def test_placement_lambert_then_commune_then_departement(sirene: pd.DataFrame) -> None:
-    sirene.loc[sirene["siret"] == "44444444400044", "codeCommuneEtablissement"] = "62999"
+def test_placement_lambert_then_commune_then_departement(read_sirene) -> None:
+    sirene = read_sirene(**{"44444444400044": {"codeCommuneEtablissement": "62999"}})
     directory = build_directory(sirene, departements=HDF).set_index("identifiant")
     lille = directory.loc["11111111100011"]
     assert lille["precision"] == "adresse"
@@ -138,12 +146,12 @@ def test_placement_lambert_then_commune_then_departement(sirene: pd.DataFrame) -
     assert directory.loc["44444444400044", "precision"] == "departement"  # unknown commune
 
 
-def test_coordinates_outside_the_departement_fall_back_to_the_commune(
-    sirene: pd.DataFrame,
-) -> None:
-    row = sirene["siret"] == "22222222200022"  # Amiens, given Lille's coordinates
-    sirene.loc[row, "coordonneeLambertAbscisseEtablissement"] = "704000"
-    sirene.loc[row, "coordonneeLambertOrdonneeEtablissement"] = "7059000"
+def test_coordinates_outside_the_departement_fall_back_to_the_commune(read_sirene) -> None:
+    lille = {
+        "coordonneeLambertAbscisseEtablissement": "704000",
+        "coordonneeLambertOrdonneeEtablissement": "7059000",
+    }
+    sirene = read_sirene(**{"22222222200022": lille})  # Amiens, given Lille's coordinates
     directory = build_directory(sirene, departements=HDF).set_index("identifiant")
     assert directory.loc["22222222200022", "precision"] == "commune"
 
@@ -158,3 +166,9 @@ def test_no_sirene_only_the_curated_list() -> None:
 def test_rows_outside_the_region_are_dropped() -> None:
     curated = [_curated(nom="Ailleurs", type="startup", departement="75")]
     assert build_directory(None, curated, departements=HDF).empty
+
+
+def test_naf_check_drops_other_activities(sirene: pd.DataFrame) -> None:
+    directory = build_directory(sirene, departements=HDF, naf=["62.01Z"])
+    assert set(directory["activite"]) == {"62.01Z"}
+    assert len(build_directory(sirene, departements=HDF, naf=NAF)) == 4

@@ -5,7 +5,7 @@ Rules, in the order they are applied:
 1. **SIRENE.** The region's active establishments (``etatAdministratifEtablissement = A``,
    commune in one of the region's départements) whose main activity
    (``activitePrincipaleEtablissement``) is one of the study's AI-supply codes
-   (``[acteurs] naf``). One row per SIRET.
+   (``[acteurs] naf``), as :mod:`iaobs.frame.sirene` reads them. One row per SIRET.
 2. **Curated list.** Every row of the observatory's file (:mod:`iaobs.actors.schema`). A row
    with a SIRET is looked up among *all* the region's establishments (a lab or a large user
    need not have an AI-supply code): SIRENE gives its activity, coordinates and diffusion
@@ -44,7 +44,6 @@ __all__ = [
     "build_directory",
     "normalise_naf",
     "public_directory",
-    "select_establishments",
 ]
 
 #: The AI-supply activity codes of a study by default (NAF rév. 2).
@@ -117,65 +116,50 @@ def _text(frame: pd.DataFrame, column: str) -> pd.Series:
     return frame[column].astype("string").fillna("").str.strip().astype("object")
 
 
-def _establishment_name(frame: pd.DataFrame) -> pd.Series:
-    """Legal name, else the establishment's usual name or sign, else first name and surname."""
-    person = (_text(frame, "prenom1UniteLegale") + " " + _text(frame, "nomUniteLegale")).str.strip()
-    name = _text(frame, "denominationUniteLegale")
-    for fallback in ("denominationUsuelleEtablissement", "enseigne1Etablissement"):
-        name = name.where(name != "", _text(frame, fallback))
-    return name.where(name != "", person)
-
-
 def _departement(communes: pd.Series) -> pd.Series:
     return communes.map(lambda c: geo.departement_of_commune(c) if c else "")
 
 
-def select_establishments(
-    establishments: pd.DataFrame, departements: Iterable[str], naf: Sequence[str] | None = None
-) -> pd.DataFrame:
-    """The region's active establishments, all activities or only the codes ``naf``.
-
-    ``establishments`` has SIRENE's published column names (``siret``,
-    ``etatAdministratifEtablissement``, ``activitePrincipaleEtablissement``,
-    ``codeCommuneEtablissement``…), optionally joined with the legal units' columns
-    (``denominationUniteLegale``, ``statutDiffusionUniteLegale``…).
-    """
-    frame = establishments
-    state = _text(frame, "etatAdministratifEtablissement").str.upper()
-    deps = _departement(_text(frame, "codeCommuneEtablissement"))
-    keep = (state == "A") & deps.isin(set(departements))
-    if naf is not None:
-        codes = {normalise_naf(c) for c in naf}
-        keep &= _text(frame, "activitePrincipaleEtablissement").map(normalise_naf).isin(codes)
-    return frame.loc[keep.to_numpy()].copy()
+def _name(frame: pd.DataFrame) -> pd.Series:
+    """The legal unit's name (or the person's), else the establishment's sign."""
+    name = _text(frame, "denomination")
+    return name.where(name != "", _text(frame, "enseigne"))
 
 
-def _sirene_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """SIRENE establishments → directory rows (before placement)."""
-    status = _text(frame, "statutDiffusionEtablissement").str.upper()
-    if "statutDiffusionUniteLegale" in frame.columns:
-        status = status.where(_text(frame, "statutDiffusionUniteLegale").str.upper() != "P", "P")
-    commune_code = _text(frame, "codeCommuneEtablissement")
+def _number(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame.columns:
+        return pd.Series(np.nan, index=frame.index, dtype="float64")
+    return pd.to_numeric(frame[column], errors="coerce").astype("float64")
+
+
+def _sirene_rows(frame: pd.DataFrame, departements: Sequence[str]) -> pd.DataFrame:
+    """Establishments read by :func:`iaobs.frame.sirene.read_active_establishments` (its
+    columns: ``siret``, ``denomination``, ``code_commune``, ``naf``, ``x_lambert93``,
+    ``diffusion``…) → directory rows, before placement."""
+    commune_code = _text(frame, "code_commune")
+    departement = _text(frame, "departement")
+    departement = departement.where(departement != "", _departement(commune_code))
     out = pd.DataFrame(
         {
             "siret": _text(frame, "siret").str.replace(r"\D", "", regex=True),
-            "nom": _establishment_name(frame),
+            "nom": _name(frame),
             "type": SIRENE_TYPE,
             "sous_type": "",
-            "activite": _text(frame, "activitePrincipaleEtablissement").map(normalise_naf),
-            "commune": _commune_names(commune_code, _text(frame, "libelleCommuneEtablissement")),
+            "activite": _text(frame, "naf").map(normalise_naf),
+            "commune": _commune_names(commune_code, _text(frame, "commune")),
             "code_commune": commune_code,
-            "departement": _departement(commune_code),
-            "x": pd.to_numeric(_lambert(frame, "Abscisse"), errors="coerce"),
-            "y": pd.to_numeric(_lambert(frame, "Ordonnee"), errors="coerce"),
+            "departement": departement,
+            "x": _number(frame, "x_lambert93"),
+            "y": _number(frame, "y_lambert93"),
             "site_web": "",
             "origine": "sirene",
             "source": "SIRENE (INSEE)",
-            "date_maj": _text(frame, "dateDernierTraitementEtablissement").str[:10],
-            "diffusible": (status != "P").to_numpy(),
+            "date_maj": "",
+            "diffusible": (_text(frame, "diffusion").str.upper() != "P").to_numpy(),
         },
         index=frame.index,
     )
+    out = out[out["departement"].isin(set(departements)) & (out["siret"] != "")]
     return out.drop_duplicates("siret", keep="first").reset_index(drop=True)
 
 
@@ -186,11 +170,6 @@ def _commune_names(codes: pd.Series, labels: pd.Series) -> pd.Series:
         [names.get(c) or lab.title() for c, lab in zip(codes, labels, strict=True)],
         index=codes.index,
     )
-
-
-def _lambert(frame: pd.DataFrame, axis: str) -> pd.Series:
-    column = f"coordonneeLambert{axis}Etablissement"
-    return _text(frame, column).str.replace(",", ".", regex=False).replace("[ND]", "")
 
 
 def _curated_rows(curated: Sequence[Mapping[str, str]]) -> pd.DataFrame:
@@ -265,6 +244,7 @@ def _merge(sirene: pd.DataFrame, curated: pd.DataFrame, known: pd.DataFrame) -> 
     without = without.drop_duplicates("_cle", keep="first").drop(columns="_cle")
 
     base = pd.concat([sirene, known[~known["siret"].isin(sirene["siret"])]], ignore_index=True)
+    base = base.drop_duplicates("siret", keep="first")
     base = base.set_index("siret", drop=False)
     merged = base.loc[base.index.isin(sirene["siret"])].copy()
     extra = []
@@ -335,21 +315,26 @@ def build_directory(
     curated: Sequence[Mapping[str, str]] = (),
     *,
     departements: Iterable[str],
-    naf: Sequence[str] = DEFAULT_NAF,
+    naf: Sequence[str] | None = DEFAULT_NAF,
+    listed: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The directory of the region's AI actors (:data:`DIRECTORY_COLUMNS`), one row per actor.
 
     Parameters
     ----------
     establishments
-        SIRENE establishments (published column names; the legal units' columns joined when
-        available), any region and activity: they are selected here. None: no SIRENE.
+        The region's active establishments of the AI-supply codes as
+        :func:`iaobs.frame.sirene.read_active_establishments` returns them (its columns);
+        None: no SIRENE.
     curated
         The curated list's rows (:func:`iaobs.actors.schema.read_actors`).
     departements
         The region's département codes.
     naf
-        The AI-supply activity codes.
+        The AI-supply activity codes (a check on ``establishments``; None: no check).
+    listed
+        The region's active establishments whose SIRET the curated list gives, whatever their
+        activity (same columns), to complete those rows.
 
     Non-diffusible units keep a row (they are counted) with no name, SIRET, commune or point.
     Rows are sorted by département, type and name; ``identifiant`` is the SIRET, or for a
@@ -357,12 +342,13 @@ def build_directory(
     """
     deps = [str(d) for d in departements]
     empty = pd.DataFrame(columns=list(_curated_columns()))
+    sirene, known = empty.copy(), empty.copy()
     if establishments is not None and len(establishments):
-        regional = select_establishments(establishments, deps)
-        sirene = _sirene_rows(select_establishments(regional, deps, naf))
-        known = _sirene_rows(regional)
-    else:
-        sirene, known = empty.copy(), empty.copy()
+        sirene = _sirene_rows(establishments, deps)
+        if naf is not None:
+            sirene = sirene[sirene["activite"].isin({normalise_naf(c) for c in naf})]
+    if listed is not None and len(listed):
+        known = _sirene_rows(listed, deps)
     rows = _merge(sirene, _curated_rows(curated), known)
     rows = rows[rows["departement"].isin(deps)]
     rows = _hide_non_diffusible(_place(rows.reset_index(drop=True)))
