@@ -35,6 +35,7 @@ import pandas as pd
 
 from iaobs.actors.schema import ACTOR_TYPES
 from iaobs.core import geo
+from iaobs.study.config import DEFAULT_ACTORS_NAF
 
 __all__ = [
     "DEFAULT_NAF",
@@ -47,7 +48,7 @@ __all__ = [
 ]
 
 #: The AI-supply activity codes of a study by default (NAF rév. 2).
-DEFAULT_NAF = ("58.29C", "62.01Z", "62.02A", "63.11Z", "72.19Z")
+DEFAULT_NAF = DEFAULT_ACTORS_NAF
 
 #: Labels of the activity codes iaobs knows (NAF rév. 2, INSEE); others are shown by code.
 NAF_LABELS: Mapping[str, str] = {
