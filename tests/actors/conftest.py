@@ -116,3 +116,41 @@ def read_sirene(stock_files: tuple[Path, Path]):
 def sirene(read_sirene) -> pd.DataFrame:
     """The AI-supply establishments of the region read from the stock files."""
     return read_sirene()
+
+
+CURATED = """siret,nom,type,sous_type,commune,departement,site_web,source,date_maj
+,Laboratoire d'informatique (fictif),laboratoire,UMR,Villeneuve-d'Ascq,59,https://labo.example.org,site,2019-02-01
+,Incubateur IA (fictif),accompagnement,incubateur,80021,80,,site,2019-01-01
+11111111100011,Alpha IA,startup,,,59,https://alpha.example.org,salon,2019-03-01
+33333333300033,Nommée par la liste,startup,,Lille,59,,salon,2019-03-01
+77777777700077,Université de Lille,enseignement,université,,59,,site,2019-01-15
+"""
+
+
+@pytest.fixture
+def actors_study(tmp_path: Path) -> Path:
+    """A study of two waves (2018, 2019) with SIRENE extracts and a curated list, no survey;
+    its directories computed by the actors stage."""
+    from iaobs.pipeline.actors import compute_actors
+    from iaobs.study.config import load_study
+
+    root = tmp_path / "etude"
+    (root / "data" / "raw").mkdir(parents=True)
+    (root / "study.toml").write_text(
+        '[study]\ntitle = "Observatoire test"\nregion = "Hauts-de-France"\nwave = "2019"\n'
+        'waves = ["2018", "2019"]\nlanguage = "fr"\n\n[acteurs]\n'
+        'naf = ["58.29C", "62.01Z", "62.02A", "63.11Z", "72.19Z"]\n',
+        "utf-8",
+    )
+    sirene = root / "data" / "reference" / "sirene"
+    for wave, rows in (
+        ("2018", ESTABLISHMENTS[:1] + ESTABLISHMENTS[2:4]),
+        ("2019", ESTABLISHMENTS),
+    ):
+        write_stock(sirene / wave / "StockEtablissement.csv", ESTABLISHMENT_COLUMNS, rows)
+        write_stock(sirene / wave / "StockUniteLegale.csv", LEGAL_UNIT_COLUMNS, UNITS)
+    listed = root / "data" / "reference" / "acteurs" / "acteurs.csv"
+    listed.parent.mkdir(parents=True)
+    listed.write_text(CURATED, "utf-8")
+    compute_actors(load_study(root))
+    return root

@@ -8,10 +8,9 @@ import math
 import pandas as pd
 import pytest
 
+from conftest import HDF, NAF
 from iaobs.actors.directory import build_directory, normalise_naf, public_directory
 from iaobs.core import geo
-
-from conftest import HDF, NAF
 
 
 def _curated(**values: str) -> dict[str, str]:

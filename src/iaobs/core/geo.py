@@ -417,7 +417,7 @@ def region_map(
         pts = [tuple(p) for p in points]
         xs = [p[0] for p in pts]
         ys = [p[1] for p in pts]
-        sizes = [max(float(p[2]), 0.0) * 12 for p in pts] if len(pts[0]) > 2 else 10
+        sizes = [max(float(p[2]), 0.0) * 20 for p in pts] if len(pts[0]) > 2 else 10
         ax.scatter(
             xs, ys, s=sizes, c="#D55E00", alpha=0.75, edgecolors="white", linewidths=0.4, zorder=4
         )

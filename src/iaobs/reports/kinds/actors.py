@@ -13,6 +13,7 @@ already without name, SIRET, commune or point there; here they are counted and n
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ __all__ = [
     "cover",
     "directory_html",
     "essentiel",
+    "french_typography",
     "key_figures",
     "load_actors",
     "methodology",
@@ -100,6 +102,11 @@ class ActorsContext(ReportContext):
             f"actors; {self.study.title}.",
         )
 
+    def pick(self, fr: str, en: str) -> str:
+        """``fr`` (with French typography: narrow no-break spaces before ? ! ; : and inside
+        « guillemets ») or ``en`` according to the report's language."""
+        return en if self.language == "en" else french_typography(fr)
+
     def heading(self, level: int, key: str) -> Html:
         """A numbered heading of the actors report (keys of :data:`ACTORS_SECTIONS`)."""
         fr, en = ACTORS_SECTIONS[key]
@@ -112,6 +119,15 @@ class ActorsContext(ReportContext):
     def departement_label(self, code: str) -> str:
         shape = self.shapes.get(code)
         return f"{shape.name} ({code})" if shape is not None else code
+
+
+_SPACE_BEFORE = re.compile(r" ([?!;:»])")
+
+
+def french_typography(text: str) -> str:
+    """Narrow no-break spaces (U+202F) before ``? ! ; : »`` and after ``«``."""
+    text = _SPACE_BEFORE.sub(tx.NNBSP + r"\1", text)
+    return text.replace("« ", "«" + tx.NNBSP)
 
 
 def _read(path: Path) -> pd.DataFrame:
