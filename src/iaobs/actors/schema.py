@@ -38,6 +38,7 @@ __all__ = [
     "ACTOR_TYPES",
     "ActorProblem",
     "actors_schema",
+    "is_actors_file",
     "read_actors",
     "validate_actors",
     "write_actors_template",
@@ -290,6 +291,21 @@ def validate_actors(path: str | Path) -> list[ActorProblem]:
                 )
             )
     return problems
+
+
+def is_actors_file(path: str | Path) -> bool:
+    """Whether a file is a curated actors list: a CSV whose header holds ``siret``, ``nom``,
+    ``type`` and ``departement`` (what ``iaobs validate`` checks against the schema)."""
+    path = Path(path)
+    if path.suffix.lower() not in (".csv", ".txt") or not path.is_file():
+        return False
+    try:
+        with path.open("r", encoding="utf-8-sig", errors="replace") as handle:
+            first = handle.readline()
+    except OSError:
+        return False
+    names = {c.strip().strip('"').lower() for c in first.replace(";", ",").split(",")}
+    return {"siret", "nom", "type", "departement"} <= names
 
 
 def read_actors(path: str | Path) -> list[dict[str, str]]:
