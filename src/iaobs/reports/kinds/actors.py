@@ -21,12 +21,20 @@ from typing import Any
 import pandas as pd
 
 from iaobs.actors.directory import DIRECTORY_COLUMNS, public_directory
-from iaobs.actors.schema import ACTOR_TYPES
+from iaobs.actors.schema import ACTOR_TYPES, actors_schema
 from iaobs.core import geo
 from iaobs.core import text as tx
 from iaobs.core.atomic import write_text
 from iaobs.errors import InputError
 from iaobs.reports.context import Html, KeyFigure, ReportContext, cover_html, esc, load_context
+from iaobs.reports.tables import (
+    ReportTable,
+    TableSection,
+    notes_html,
+    sections_from_layout,
+    table_from_layout,
+    table_html,
+)
 from iaobs.study.store import Processed
 
 __all__ = [
@@ -503,22 +511,16 @@ _BUILDERS = {"par_type": _by_type, "par_activite": _by_activity, "evolution": _e
 
 def build_actors_table(ctx: ActorsContext, key: str) -> Any:
     """One numbered table of the actors report (a :class:`iaobs.reports.tables.ReportTable`)."""
-    from iaobs.reports.tables import table_from_layout
-
     return table_from_layout(ACTORS_LAYOUT, _BUILDERS, ctx, key, report="rapport des acteurs")
 
 
 def show(ctx: ActorsContext, key: str) -> Html:
     """A table of the actors report as HTML (what a notebook cell displays)."""
-    from iaobs.reports.tables import table_html
-
     return table_html(build_actors_table(ctx, key), ctx)
 
 
 def actors_tables(ctx: ActorsContext) -> list[Any]:
     """Every table of the actors report by section, then the directory (one sheet each)."""
-    from iaobs.reports.tables import ReportTable, TableSection, sections_from_layout
-
     sections = sections_from_layout(
         ACTORS_LAYOUT, _BUILDERS, ctx, ACTORS_SECTIONS, report="rapport des acteurs"
     )
@@ -596,8 +598,6 @@ def directory_html(ctx: ActorsContext) -> Html:
             "listed. Click a header to sort.",
         ),
     )
-    from iaobs.reports.tables import notes_html
-
     return Html(
         '<div class="iaobs-annuaire" data-iaobs-annuaire>'
         '<p class="iaobs-annuaire-tools" hidden>'
@@ -618,7 +618,7 @@ def directory_html(ctx: ActorsContext) -> Html:
 def chart_map(ctx: ActorsContext) -> Html:
     """The region's départements shaded by their number of actors, and one symbol per place
     (area proportional to the actors there); non-diffusible units only in the shading."""
-    from iaobs.reports import figures
+    from iaobs.reports import figures  # lazy: matplotlib, only when the map is drawn
 
     d = ctx.directory
     region = {c: s for c, s in ctx.shapes.items() if c in geo.region_codes(ctx.study.region)}
@@ -785,8 +785,6 @@ def write_open_data(
     description, the schema of the curated list that regions share. Returns
     ``{"annuaire": path, "datapackage": path}``.
     """
-    from iaobs.actors.schema import actors_schema
-
     public = public_directory(directory)[list(OPEN_COLUMNS)].copy()
     for column in ("longitude", "latitude"):
         public[column] = public[column].map(lambda v: "" if pd.isna(v) else f"{float(v):.5f}")
