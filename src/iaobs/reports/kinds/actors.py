@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from iaobs.actors.directory import DIRECTORY_COLUMNS, public_directory
-from iaobs.actors.schema import ACTOR_TYPES, actors_schema
+from iaobs.actors.schema import ACTOR_TYPES, ACTOR_TYPES_EN, actors_schema
 from iaobs.core import geo
 from iaobs.core import text as tx
 from iaobs.core.atomic import write_text
@@ -421,7 +421,7 @@ def _crosstab(ctx: ActorsContext, rows: pd.Series, labels: dict[str, str], head:
 
 def _by_type(ctx: ActorsContext) -> _Built:
     d = ctx.directory
-    labels = {k: ctx.pick(v, k.capitalize()) for k, v in ACTOR_TYPES.items()}
+    labels = {k: ctx.pick(v, ACTOR_TYPES_EN[k]) for k, v in ACTOR_TYPES.items()}
     _, frame, _, kinds = _crosstab(ctx, d["type"], labels, ctx.pick("Type d'acteur", "Type"))
     first = frame.iloc[0]
     lecture = (
@@ -488,7 +488,8 @@ def _evolution(ctx: ActorsContext) -> _Built:
     types += [t for t in sorted(set(now.index) | set(before.index)) if t not in types]
     prev, cur = str(ctx.previous_wave), ctx.study.wave
     diff = ctx.pick("Écart", "Change")
-    rows = [(ACTOR_TYPES.get(t, t), int(before.get(t, 0)), int(now.get(t, 0))) for t in types]
+    names = ACTOR_TYPES_EN if ctx.language == "en" else ACTOR_TYPES
+    rows = [(names.get(t, t), int(before.get(t, 0)), int(now.get(t, 0))) for t in types]
     rows.append((ctx.pick("Ensemble", "Total"), int(before.sum()), int(now.sum())))
     frame = pd.DataFrame(rows, columns=[head, prev, cur])
     frame[diff] = [_signed(ctx, c - p) for _, p, c in rows]
