@@ -541,6 +541,9 @@ def actors_tables(ctx: ActorsContext) -> list[Any]:
 
 # -- the directory -----------------------------------------------------------------------------
 
+#: Beyond this many actors the printed report (PDF) gives the directory's files, not its rows.
+PRINT_MAX_ROWS = 300
+
 _DIRECTORY_HEAD = (
     ("nom", "Nom", "Name"),
     ("type_libelle", "Type", "Type"),
@@ -599,9 +602,18 @@ def directory_html(ctx: ActorsContext) -> Html:
             "listed. Click a header to sort.",
         ),
     )
+    long = n > PRINT_MAX_ROWS
+    printed = ctx.pick(
+        f"L'annuaire complet ({_num(ctx, n)} acteurs) est dans la version en ligne de ce "
+        "rapport et dans le fichier annuaire.csv publié avec lui.",
+        f"The full directory ({_num(ctx, n)} actors) is in the online version of this report "
+        "and in the file annuaire.csv published with it.",
+    )
     return Html(
-        '<div class="iaobs-annuaire" data-iaobs-annuaire>'
-        '<p class="iaobs-annuaire-tools" hidden>'
+        f'<div class="iaobs-annuaire{" iaobs-annuaire-long" if long else ""}" '
+        "data-iaobs-annuaire>"
+        + (f'<p class="iaobs-print-only">{esc(printed)}</p>' if long else "")
+        + '<p class="iaobs-annuaire-tools" hidden>'
         f'<label for="iaobs-annuaire-q">{esc(label)}</label> '
         '<input type="search" id="iaobs-annuaire-q" autocomplete="off"> '
         f'<output for="iaobs-annuaire-q" aria-live="polite">{esc(count)}</output></p>'
