@@ -228,7 +228,8 @@ def key_figures(ctx: ActorsContext) -> list[KeyFigure]:
     """The key figures of the actors report, each a full sentence (plain text)."""
     d = ctx.directory
     total = len(d)
-    sirene = int(d["origine"].isin(["sirene", "sirene+liste"]).sum())
+    naf = set(ctx.study.actors.naf)
+    sirene = int((d["origine"].isin(["sirene", "sirene+liste"]) & d["activite"].isin(naf)).sum())
     listed = int(d["origine"].isin(["liste", "sirene+liste"]).sum())
     out = [
         KeyFigure(
@@ -442,7 +443,7 @@ def _by_type(ctx: ActorsContext) -> _Built:
 def _by_activity(ctx: ActorsContext) -> _Built:
     d = ctx.directory
     codes = {
-        c: f"{c} – {lab}" if c else ""
+        c: (f"{c} – {lab}" if lab and lab != c else c) if c else ""
         for c, lab in zip(d["activite"], d["activite_libelle"], strict=True)
     }
     labels = {c: codes[c] for c in sorted(codes) if c}
@@ -628,6 +629,18 @@ def directory_html(ctx: ActorsContext) -> Html:
 # -- the map -----------------------------------------------------------------------------------
 
 
+def _commune_points(placed: pd.DataFrame) -> pd.DataFrame:
+    """One point per commune (its centroid, else the mean of its actors' points) with the
+    number of placed actors there."""
+    groups = placed.groupby(["departement", "commune"], dropna=False)
+    rows = []
+    for (dep, commune), group in groups:
+        point = geo.commune_point(str(commune), str(dep)) if commune else None
+        lon, lat = point or (group["longitude"].mean(), group["latitude"].mean())
+        rows.append((lon, lat, len(group), str(commune)))
+    return pd.DataFrame(rows, columns=["lon", "lat", "n", "commune"])
+
+
 def chart_map(ctx: ActorsContext) -> Html:
     """The region's départements shaded by their number of actors, and one symbol per place
     (area proportional to the actors there); non-diffusible units only in the shading."""
@@ -640,12 +653,7 @@ def chart_map(ctx: ActorsContext) -> Html:
     values = {c: float(counts.get(c, 0)) for c in shapes}
     placed = d[d["diffusible"].astype(bool) & d["precision"].isin(["adresse", "commune"])]
     placed = placed.dropna(subset=["longitude", "latitude"])
-    points = (
-        placed.assign(lon=placed["longitude"].round(2), lat=placed["latitude"].round(2))
-        .groupby(["lon", "lat"])
-        .size()
-        .reset_index(name="n")
-    )
+    points = _commune_points(placed)
     fig = geo.region_map(
         shapes,
         values=values,
@@ -653,6 +661,13 @@ def chart_map(ctx: ActorsContext) -> Html:
         legend=ctx.pick("Acteurs par département", "Actors by département"),
     )
     top = counts.head(3)
+    biggest_fr = biggest_en = ""
+    if len(points):
+        big = points.sort_values("n", ascending=False).iloc[0]
+        biggest_fr = (
+            f" Le plus grand disque : {big['commune']}, {_num(ctx, int(big['n']))} acteurs."
+        )
+        biggest_en = f" Largest disc: {big['commune']}, {_num(ctx, int(big['n']))} actors."
     alt = ctx.pick(
         "Carte de la région : "
         + " ; ".join(
@@ -681,8 +696,8 @@ def chart_map(ctx: ActorsContext) -> Html:
         source=ctx.source_line + " " + geo.MAP_SOURCE + ".",
         note=ctx.pick(
             "Les établissements non diffusibles ne sont comptés que dans la teinte de leur "
-            "département.",
-            "Non-diffusible establishments only count in their département's shade.",
+            f"département.{biggest_fr}",
+            f"Non-diffusible establishments only count in their département's shade.{biggest_en}",
         ),
     )
 
