@@ -7,8 +7,8 @@ import math
 
 import pandas as pd
 import pytest
+from actors_stock import HDF, NAF
 
-from conftest import HDF, NAF
 from iaobs.actors.directory import build_directory, normalise_naf, public_directory
 from iaobs.core import geo
 
@@ -126,7 +126,9 @@ def test_non_diffusible_units_are_counted_never_named_nor_placed(sirene: pd.Data
 
 
 def test_legal_unit_non_diffusible_hides_its_establishments(stock_files, read_sirene) -> None:
-    from conftest import LEGAL_UNIT_COLUMNS, UNITS, unit, write_stock
+    from actors_stock import UNITS, unit, write_stock
+
+    from iaobs.frame.sirene import LEGAL_UNIT_COLUMNS
 
     units = [u if u["siren"] != "222222222" else unit("222222222", "BETA", "P") for u in UNITS]
     write_stock(stock_files[1], LEGAL_UNIT_COLUMNS, units)

@@ -42,7 +42,7 @@ from iaobs.core.atomic import write_bytes
 from iaobs.errors import IaobsError
 from iaobs.render.matrix import check_parameters
 
-__all__ = ["ENGINES", "OUTPUT_FILES", "main", "render_task"]
+__all__ = ["ENGINES", "OPEN_DATA", "OUTPUT_FILES", "main", "render_task"]
 
 OUTPUT_FILES = {
     "html": "report.html",
@@ -53,6 +53,8 @@ OUTPUT_FILES = {
     "annuaire": "annuaire.csv",
     "datapackage": "datapackage.json",
 }
+#: Report kinds whose open data replace ``indicators.csv`` (written beside the report).
+OPEN_DATA = {"acteurs": ("annuaire", "datapackage")}
 #: Report kinds whose page carries the package's own script (:func:`iaobs.render.html.add_script`).
 SCRIPTED_KINDS = {"acteurs": "annuaire.js"}
 KERNEL_NAME = "python3"

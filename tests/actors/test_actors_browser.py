@@ -55,6 +55,11 @@ def test_report_rendered_and_used_in_chromium(actors_study: Path, tmp_path: Path
     assert Package(str(folder / "datapackage.json")).validate().valid
     page_text = (folder / "report.html").read_text("utf-8")
     assert "Nommée par la liste" not in page_text and "33333333300033" not in page_text
+    stamp = (folder / "report.html").stat().st_mtime_ns
+    again = render_study(
+        study, only=["acteurs-ia"], formats=("html", "pdf", "xlsx"), progress=False, jobs=1
+    )
+    assert again.exit_code == 0 and (folder / "report.html").stat().st_mtime_ns == stamp
     index = (study.reports_dir / "index.html").read_text("utf-8")
     assert 'href="acteurs-ia/report.html"' in index and 'href="acteurs-ia/annuaire.csv"' in index
 
