@@ -110,3 +110,24 @@ def test_directory_ignores_the_survey(actors_study: Path) -> None:
     for module in (iaobs.actors.directory, iaobs.actors.sources, iaobs.pipeline.actors):
         source = Path(module.__file__).read_text("utf-8")
         assert ".responses" not in source and "responses.parquet" not in source
+
+
+def test_english_report_pieces(actors_study: Path) -> None:
+    ctx = actors.load_actors(actors_study, language="en")
+    assert "Who are the AI actors of Hauts-de-France?" in str(actors.cover(ctx))
+    by_type = actors.build_actors_table(ctx, "par_type").frame
+    assert "Research lab" in set(by_type.iloc[:, 0]) and by_type.iloc[-1, 0] == "Total"
+    assert "Search the directory" in str(actors.directory_html(ctx))
+    assert "Survey." in str(actors.methodology(ctx))
+
+
+def test_a_broken_list_stops_the_stage_with_one_line(actors_study: Path) -> None:
+    import pytest
+
+    from iaobs.errors import InputError
+    from iaobs.pipeline.actors import compute_actors
+
+    listed = actors_study / "data" / "reference" / "acteurs" / "acteurs.csv"
+    listed.write_text(listed.read_text("utf-8") + ",Sans type,,,,59,,,\n", "utf-8")
+    with pytest.raises(InputError, match="ligne 7, colonne « type »"):
+        compute_actors(load_study(actors_study))

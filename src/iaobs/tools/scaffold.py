@@ -121,6 +121,7 @@ margins = "data/reference/population.csv"
 # de la région dans SIRENE (fichiers StockEtablissement et StockUniteLegale de l'Insee, ou leur
 # extrait régional ; {{wave}} = la vague) dont l'activité est l'un des codes NAF ci-dessous, et la
 # liste des acteurs tenue par l'observatoire (voir data/reference/acteurs/LISEZMOI.md).
+# Sans « etablissements » ni « unites_legales », la vague de l'étude lit les fichiers de [frame].
 [acteurs]
 naf = ["58.29C", "62.01Z", "62.02A", "63.11Z", "72.19Z"]
 etablissements = "data/reference/sirene/{{wave}}/StockEtablissement.csv"
