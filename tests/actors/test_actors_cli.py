@@ -21,7 +21,10 @@ def test_init_writes_the_actors_list_and_config(tmp_path: Path) -> None:
     assert study.actors.path(root, "liste", study.wave) == (folder / "acteurs.csv").resolve()
 
 
-def test_validate_an_actors_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_an_actors_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # loose files, outside any study
     good = tmp_path / "acteurs.csv"
     good.write_text(
         "siret,nom,type,sous_type,commune,departement,site_web,source,date_maj\n"
@@ -29,12 +32,25 @@ def test_validate_an_actors_list(tmp_path: Path, capsys: pytest.CaptureFixture[s
         "utf-8",
     )
     assert main(["validate", str(good)]) == 0
-    assert "conforme au schéma (1 acteur)" in capsys.readouterr().out
+    assert "Liste des acteurs de l'IA : aucun problème" in capsys.readouterr().out
     bad = tmp_path / "liste.csv"
     bad.write_text(good.read_text("utf-8") + ",Autre,labo,,,31,,,\n", "utf-8")
     assert main(["validate", str(bad)]) == 1
     out = capsys.readouterr().out
-    assert "liste.csv, ligne 3, colonne « type »" in out
+    assert "liste.csv, ligne 3, colonne « type » : « labo » n'est pas un type connu" in out
+    assert "→ choisissez parmi : laboratoire" in out
+
+
+def test_validate_a_study_checks_its_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "occitanie"
+    assert main(["init", str(root), "--region", "Occitanie"]) == 0
+    listed = root / "data" / "reference" / "acteurs" / "acteurs.csv"
+    listed.write_text(listed.read_text("utf-8") + ",Labo,laboratoire,,,99,,,\n", "utf-8")
+    capsys.readouterr()
+    assert main(["validate", "--study", str(root)]) == 1
+    assert "acteurs.csv, ligne 2, colonne « departement »" in capsys.readouterr().out
 
 
 def test_config_rejects_a_bad_naf_code(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["FLAGS", "HIDDEN_FLAGS", "INDICATOR_COLUMNS", "Thresholds"]
+__all__ = ["FLAGS", "HIDDEN_FLAGS", "INDICATOR_COLUMNS", "OUT_OF_SCOPE", "Thresholds"]
 
 INDICATOR_COLUMNS: tuple[str, ...] = (
     "indicator",
@@ -27,6 +27,10 @@ INDICATOR_COLUMNS: tuple[str, ...] = (
 )
 FLAGS: tuple[str, ...] = ("", "prudence", "nd", "s")
 HIDDEN_FLAGS: tuple[str, ...] = ("s", "nd")
+#: The sector code of a firm outside the study's field: a mapping file sends there the sectors
+#: the study does not cover; such rows are counted apart (rows read = kept + rejected + out of
+#: scope), never weighted, never rejected.
+OUT_OF_SCOPE = "hors_champ"
 
 
 @dataclass(frozen=True)
