@@ -80,14 +80,8 @@ def _report_failed_files(quality: dict[str, Any]) -> int:
 
 def cmd_sample(args: argparse.Namespace) -> int:
     from iaobs.tools.sample import write_sample_study  # lazy: numpy and pandas
-    from iaobs.tools.sample_actors import write_sample_actors  # lazy: DuckDB
 
     written = write_sample_study(Path(args.output), seed=args.seed, n_companies=args.companies)
-    study = load_study(Path(args.output))
-    if study.frame.etablissements and study.frame.unites_legales:
-        written += write_sample_actors(
-            Path(args.output), study.frame.etablissements, study.frame.unites_legales
-        )
     _print(f"Étude exemple écrite dans {Path(args.output).resolve()} ({len(written)} fichiers) :")
     for path in written:
         _print(f"  {path}")
