@@ -19,6 +19,9 @@ def test_stage_writes_each_waves_directory(actors_study: Path) -> None:
     assert len(now) == 4 + 3  # SIRENE's 4 (one P; Alpha merged) + lab, incubator, university
     assert len(before) == 3 + 3  # the 2018 extract has no 22222222200022
     assert set(before["origine"]) == {"sirene", "sirene+liste", "liste"}
+    lab = "Laboratoire d'informatique (fictif)"
+    ids = [set(frame.loc[frame["nom"] == lab, "identifiant"]) for frame in (now, before)]
+    assert ids[0] == ids[1] and next(iter(ids[0])).startswith("L")  # stable between waves
     assert "Nommée par la liste" not in now.to_csv()
 
 

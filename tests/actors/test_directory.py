@@ -117,7 +117,7 @@ def test_non_diffusible_units_are_counted_never_named_nor_placed(sirene: pd.Data
     assert row["departement"] == "59" and row["type"] == "startup"  # counted where it belongs
     assert row["nom"] == row["siret"] == row["commune"] == row["site_web"] == ""
     assert math.isnan(row["longitude"]) and row["precision"] == "departement"
-    assert row["identifiant"].startswith("A")
+    assert row["identifiant"].startswith("P")
     text = directory.to_csv()
     assert "33333333300033" not in text and "SECRET" not in text and "Nommée" not in text
     assert "704100" not in text

@@ -26,6 +26,7 @@ the methodology of the ``acteurs-ia`` report for why respondents are neither mar
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -339,8 +340,8 @@ def build_directory(
         activity (same columns), to complete those rows.
 
     Non-diffusible units keep a row (they are counted) with no name, SIRET, commune or point.
-    Rows are sorted by département, type and name; ``identifiant`` is the SIRET, or for a
-    non-diffusible unit or an actor without SIRET a stable ``A`` + number of the sorted order.
+    Rows are sorted by département, type and name; ``identifiant`` is the SIRET, ``L…`` for an
+    actor of the list without SIRET, ``P…`` for a non-diffusible unit.
     """
     deps = [str(d) for d in departements]
     empty = pd.DataFrame(columns=list(_curated_columns()))
@@ -362,12 +363,29 @@ def build_directory(
         ascending=[True, True, False, True],
         key=lambda s: s.map(_fold) if s.dtype == object else s,
     ).reset_index(drop=True)
-    number = pd.Series([f"A{i + 1:05d}" for i in range(len(rows))], index=rows.index)
-    rows["identifiant"] = rows["siret"].where(rows["siret"] != "", number)
+    rows["identifiant"] = _identifiers(rows)
     for column in DIRECTORY_COLUMNS:
         if column not in rows.columns:
             rows[column] = ""
     return rows[list(DIRECTORY_COLUMNS)]
+
+
+def _identifiers(rows: pd.DataFrame) -> pd.Series:
+    """The SIRET; for an actor of the list without SIRET ``L`` + 10 hexadecimal characters of
+    the SHA-256 of its name and département (stable from one wave to the next); for a
+    non-diffusible unit ``P`` + its rank in the directory (nothing derived from its SIRET)."""
+    out = []
+    for i, (siret, name, dep, shown) in enumerate(
+        zip(rows["siret"], rows["nom"], rows["departement"], rows["diffusible"], strict=True)
+    ):
+        if not shown:
+            out.append(f"P{i + 1:05d}")
+        elif siret:
+            out.append(str(siret))
+        else:
+            key = f"{_fold(name)}|{dep}".encode()
+            out.append("L" + hashlib.sha256(key).hexdigest()[:10])
+    return pd.Series(out, index=rows.index, dtype=object)
 
 
 def public_directory(directory: pd.DataFrame) -> pd.DataFrame:

@@ -72,7 +72,7 @@ ACTORS_LAYOUT: list[tuple[str, list[str]]] = [
 OPEN_COLUMNS = tuple(c for c in DIRECTORY_COLUMNS if c != "diffusible")
 
 _OPEN_FIELDS: dict[str, tuple[str, str, str]] = {
-    "identifiant": ("string", "Identifiant", "SIRET, ou identifiant de l'observatoire (A…)"),
+    "identifiant": ("string", "Identifiant", "SIRET, ou identifiant de l'observatoire (L…)"),
     "siret": ("string", "SIRET", "SIRET de l'établissement (14 chiffres), vide sans SIRET"),
     "nom": ("string", "Nom", "Nom de l'acteur"),
     "type": ("string", "Type", "Code du type d'acteur"),
@@ -494,15 +494,16 @@ def _evolution(ctx: ActorsContext) -> _Built:
     rows.append((ctx.pick("Ensemble", "Total"), int(before.sum()), int(now.sum())))
     frame = pd.DataFrame(rows, columns=[head, prev, cur])
     frame[diff] = [_signed(ctx, c - p) for _, p, c in rows]
-    gone = set(ctx.previous["identifiant"]) - set(ctx.directory["identifiant"])
-    new = set(ctx.directory["identifiant"]) - set(ctx.previous["identifiant"])
+    shown_before = set(public_directory(ctx.previous)["identifiant"])
+    shown_now = set(public_directory(ctx.directory)["identifiant"])
+    gone, new = shown_before - shown_now, shown_now - shown_before
     note = ctx.pick(
-        f"Entre les deux vagues, {_num(ctx, len(new))} identifiants apparaissent et "
+        f"Entre les deux vagues, {_num(ctx, len(new))} acteurs de l'annuaire apparaissent et "
         f"{_num(ctx, len(gone))} disparaissent (créations, fermetures, changements d'activité, "
-        "mises à jour de la liste).",
-        f"Between the two waves, {_num(ctx, len(new))} identifiers appear and "
+        "mises à jour de la liste ; unités non diffusibles non suivies).",
+        f"Between the two waves, {_num(ctx, len(new))} actors of the directory appear and "
         f"{_num(ctx, len(gone))} disappear (openings, closures, changes of activity, list "
-        "updates).",
+        "updates; non-diffusible units not followed).",
     )
     kinds = {head: "label", prev: "count", cur: "count", diff: "label"}
     return title, frame, _notes(ctx, _champ(ctx), note=note), kinds
