@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from iaobs.study.store import Processed
 from iaobs.core.resources import templates_dir
 from iaobs.errors import ConfigError
+from iaobs.study.store import Processed
 
 __all__ = [
     "COMPANY_PREFIX",
@@ -70,6 +70,7 @@ _RESERVED = frozenset(
 
 TEMPLATE_FILES = {
     "secteur": "secteur.py",
+    "chiffres_cles": "chiffres_cles.py",
     "synthese": "synthese.py",
     "qualite": "qualite.py",
     "formation": "formation.py",
@@ -200,6 +201,22 @@ def build_matrix(
                 sector=code,
             )
         )
+        key_template = templates_dir / TEMPLATE_FILES["chiffres_cles"]
+        if key_template.is_file():  # the four-page summary of the sector
+            specs.append(
+                ReportSpec(
+                    slug=validate_slug(f"{sector_slug(code)}-chiffres-cles"),
+                    kind="chiffres_cles",
+                    template=key_template,
+                    parameters={"study_dir": str(study.root), "sector": code, "language": language},
+                    title=(
+                        f"{sector.label.get(language)} : chiffres clés"
+                        if language != "en"
+                        else f"{sector.label.get(language)}: key figures"
+                    ),
+                    sector=code,
+                )
+            )
     for slug, kind, fr, en in (
         (OVERVIEW_SLUG, "synthese", "Synthèse régionale", "Regional overview"),
         (QUALITY_SLUG, "qualite", "Qualité des données", "Data quality"),

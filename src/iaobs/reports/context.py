@@ -21,17 +21,19 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
-from iaobs.study.store import Processed
-from iaobs.core.version import __version__
 from iaobs.core import text as tx
-from iaobs.study.config import Study, load_study
 from iaobs.core.contract import HIDDEN_FLAGS, INDICATOR_COLUMNS
-from iaobs.study.dictionary import Dictionary
+from iaobs.core.typography import plural, typeset_html
+from iaobs.core.version import __version__
 from iaobs.errors import ConfigError, InputError
+from iaobs.reports.wording import base_clause, champ_clause, reader_label
+from iaobs.study.config import Study, load_study
+from iaobs.study.dictionary import Dictionary
+from iaobs.study.store import Processed
 
 __all__ = [
     "INDICATOR_COLUMNS",
@@ -88,10 +90,17 @@ def french_date(date: dt.date) -> str:
 
 
 class Html(str):
-    """A piece of HTML: a ``str`` that notebooks display as HTML (and not as its source)."""
+    """A piece of HTML: a ``str`` that notebooks display as HTML (and not as its source).
+
+    What a notebook displays goes through :func:`iaobs.core.typography.typeset_html` in the
+    report's language (set by the report's context: one report per process), so that every
+    block of every report follows the same typography.
+    """
+
+    language: ClassVar[str] = "fr"
 
     def _repr_html_(self) -> str:
-        return str(self)
+        return typeset_html(str(self), Html.language)
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(f"<HTML, {len(self)} caractères>")
@@ -232,6 +241,9 @@ class ReportContext:
     section_count: int = 0
     subsection_count: int = 0
 
+    def __post_init__(self) -> None:
+        Html.language = self.language
+
     # -- words ------------------------------------------------------------------------------
     def t(self, key: str, **values: Any) -> str:
         """A fixed phrase in the report's language."""
@@ -277,9 +289,10 @@ class ReportContext:
     def label(self, column: str) -> str:
         """The label of a variable, option or matrix item; unescaped."""
         try:
-            return self.dictionary.column_label(column, self.language)
+            label = self.dictionary.column_label(column, self.language)
         except KeyError:
             return column
+        return reader_label(column, label, self.language)
 
     def code_label(self, variable: str, code: str) -> str:
         """The label of one answer code of a variable."""
@@ -305,8 +318,12 @@ class ReportContext:
             words.append(self.pick("de la région", "in the region"))
         return " ".join(words)
 
-    def champ(self, domain: str | None = None, *, multi: bool = False) -> str:
-        """The "Champ" line: the population a figure or a table covers."""
+    def champ(self, domain: str | None = None, *, multi: bool = False, variable: str = "") -> str:
+        """The "Champ" line: the population a figure or a table covers.
+
+        ``variable`` names the question when it was asked of part of the companies only
+        (:data:`iaobs.reports.wording.BASES`): the line then says which.
+        """
         domain = domain or self.domain
         parts = dict(p.split("=", 1) for p in domain.split(";") if "=" in p)
         region = self.study.region
@@ -320,9 +337,10 @@ class ReportContext:
                 "Entreprises des secteurs de l'observatoire",
                 "Companies of the observatory's sectors",
             )
+        base = champ_clause(variable, self.language) if variable else ""
         text = self.pick(
-            f"{who} implantées en région {region}, ayant répondu à la question",
-            f"{who} located in the {region} region that answered the question",
+            f"{who} implantées en région {region}{base}, ayant répondu à la question",
+            f"{who} located in the {region} region{base}, that answered the question",
         )
         if multi:
             text += f" ({self.t('multi_note')})"
@@ -362,7 +380,7 @@ class ReportContext:
         """The "Lecture" line: how to read one value, in words (unescaped)."""
         value = tx.format_percent(estimate, language=self.language)
         phrase = self.answer_phrase(indicator, level)
-        population = self.population(domain)
+        population = self.population(domain) + base_clause(indicator, self.language)
         if self.language == "en":
             return f"In {self.study.wave}, {value} of companies {population} {phrase}."
         return f"En {self.study.wave}, {value} des entreprises {population} {phrase}."
@@ -853,7 +871,7 @@ def key_figures(ctx: ReportContext) -> list[KeyFigure]:
             continue
         predicate = tuple(p.replace("{label}", label) for p in spec.predicate)
         comparison = None
-        if ctx.sector:
+        if ctx.sector:  # kept for the index page; the sentence quotes no untested gap
             all_row = ctx.row(indicator, spec.level, "all")
             comparison = _num(all_row["estimate"]) if all_row is not None else None
         sentence = tx.key_figure_sentence(
@@ -864,8 +882,6 @@ def key_figures(ctx: ReportContext) -> list[KeyFigure]:
             n=row["n"],
             flag=row["flag"],
             population=ctx.population(),
-            comparison=comparison,
-            comparison_label=ctx.pick("tous secteurs confondus", "across all sectors"),
             language=ctx.language,
             thresholds=ctx.thresholds,
         )
@@ -913,6 +929,7 @@ def cover(ctx: ReportContext, kind: str = "secteur") -> Html:
         "secteur": ctx.t("report_sector"),
         "synthese": ctx.t("report_synthesis"),
         "qualite": ctx.t("report_quality"),
+        "chiffres_cles": ctx.pick("Chiffres clés", "Key figures"),
     }.get(kind, "")
     rows = [(ctx.t("region"), ctx.study.region)]
     if ctx.sector:
@@ -1168,6 +1185,8 @@ def weighting_facts(ctx: ReportContext) -> dict[str, Any]:
         reason = c.get("raison", c.get("reason"))
         if reason and ctx.language == "en":
             reason = translate_note(str(reason))
+        if reason:
+            reason = reader_note(str(reason), ctx.language)
         collapsed.append(f"{text} ({reason})" if reason else text)
     raking = w.get("calage", w.get("raking")) or {}
     margins: list[str] = []
@@ -1199,6 +1218,7 @@ def weighting_facts(ctx: ReportContext) -> dict[str, Any]:
     notes = [str(n) for n in _as_list(w.get("notes")) if isinstance(n, str)]
     if ctx.language == "en":
         notes = [translate_note(n) for n in notes]
+    notes = [reader_note(n, ctx.language) for n in notes]
     return {
         "strata": strata,
         "collapsed": collapsed,
@@ -1254,6 +1274,29 @@ _NOTE_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^aucun répondant$", "no respondent"),
     (r"^un seul répondant$", "a single respondent"),
 )
+
+
+_COUNTED = re.compile(r"(\d[\d\u202f ]*?) (\w+)\((s|x|es)\)")
+
+
+def reader_note(note: str, language: str = "fr") -> str:
+    """A note of the weighting engine as a reader sees it: plurals agreeing with their
+    counts (``11 répondant(s)`` → ``11 répondants``), design variables named in words."""
+
+    def agree(m: re.Match[str]) -> str:
+        count = int(re.sub(r"\D", "", m.group(1)))
+        return f"{m.group(1)} {plural(count, m.group(2), m.group(2) + m.group(3), language=language, number=False)}"
+
+    text = _COUNTED.sub(agree, note)
+    text = re.sub(r"(\w)\((s|x|es)\)", r"\1\2", text)  # no count: the plural reads best
+    for fr, pair in DESIGN_VARIABLES.items():
+        word = pair[1] if language == "en" else pair[0]
+        text = re.sub(
+            rf"\b(marge|margin) {fr}\b",
+            rf"\1 « {word} »" if language != "en" else rf"\1 “{word}”",
+            text,
+        )
+    return text
 
 
 def translate_note(note: str) -> str:
@@ -1474,24 +1517,25 @@ def methodology(ctx: ReportContext, kind: str | None = None) -> Html:
                     f"{len(files)} fichiers, {tx.format_number(files['kept'].sum(), language=fmt)} "
                     f"retenues et {tx.format_number(files['rejected'].sum(), language=fmt)} "
                     "rejetées (doublons, réponses incomplètes ou incohérentes) ; le détail par "
-                    "fichier figure dans le tableau ci-dessous et dans le rapport sur la qualité "
-                    "des données.",
+                    "fichier figure dans le rapport sur la qualité des données.",
                     f"{tx.format_number(files['read'].sum(), language=fmt)} rows received in "
                     f"{len(files)} files, {tx.format_number(files['kept'].sum(), language=fmt)} "
                     f"kept and {tx.format_number(files['rejected'].sum(), language=fmt)} rejected "
-                    "(duplicates, incomplete or inconsistent answers); details per file below "
-                    "and in the data quality report.",
+                    "(duplicates, incomplete or inconsistent answers); details per file in the "
+                    "data quality report.",
                 )
             )
         )
-        parts.append(str(tables.show(ctx, "fichiers", kind=kind)))
+        if any("fichiers" in keys for _, keys in tables.layout(ctx, tables._kind(ctx, kind))):
+            parts.append(str(tables.show(ctx, "fichiers", kind=kind)))
     parts.append(
         _p(
             ctx.pick(
-                f"Traitements réalisés avec iaobs {__version__}. Les empreintes SHA-256 "
-                "(abrégées) identifient les fichiers de données exploités.",
-                f"Processed with iaobs {__version__}. SHA-256 fingerprints (shortened) identify "
-                "the data files used.",
+                f"Traitements réalisés avec iaobs {__version__}. L'empreinte de chaque fichier "
+                "de données exploité est consignée dans les fichiers techniques de l'étude "
+                "(quality.json).",
+                f"Processed with iaobs {__version__}. The fingerprint of every data file used is "
+                "recorded in the study's technical files (quality.json).",
             )
         )
     )

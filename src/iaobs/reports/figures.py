@@ -33,7 +33,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from iaobs.core import text as tx
+from iaobs.errors import ReportError
 from iaobs.reports.context import POINT_COLUMNS, Html, ReportContext, esc, point, reference_value
+from iaobs.reports.ticks import settle_ticks, tick_faults
 
 __all__ = [
     "BLUE",
@@ -529,7 +531,10 @@ def plot_heatmap(
 # Embedding
 
 
-def _png(fig: Figure) -> bytes:
+def _png(fig: Figure, language: str = "fr") -> bytes:
+    faults = tick_faults(settle_ticks(fig, language=language))
+    if faults:
+        raise ReportError("graduations trompeuses : " + " ; ".join(faults))
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white")
     return buffer.getvalue()
@@ -554,7 +559,7 @@ def figure_html(
     when embedding fails.
     """
     try:
-        png = _png(fig)
+        png = _png(fig, ctx.language)
     finally:
         plt.close(fig)
     number = ctx.next_figure()
@@ -571,8 +576,8 @@ def figure_html(
     notes = "".join(f"<p><strong>{esc(k)}{sep}</strong> {esc(v)}</p>" for k, v in lines)
     return Html(
         f'<figure class="iaobs-figure" id="figure-{number}">'
-        f'<img src="data:image/png;base64,{data}" alt="{esc(alt)}">'
-        f"<figcaption>{esc(caption)}</figcaption></figure>"
+        f"<figcaption>{esc(caption)}</figcaption>"
+        f'<img src="data:image/png;base64,{data}" alt="{esc(alt)}"></figure>'
         f'<div class="iaobs-notes">{notes}</div>'
     )
 
@@ -691,7 +696,7 @@ def chart_items(
             "Besoin fort ou très fort, par compétence (en %)",
             "High or very high need, by skill (%)",
         )
-    title = title or f"{var.label.get(ctx.language)} ({unit})"
+    title = title or f"{ctx.label(variable)} ({unit})"
     shown = _shown(data)
     lecture = None
     if not shown.empty:
@@ -732,7 +737,7 @@ def chart_items(
         title=title,
         alt=_alt(ctx, kind, data, extra),
         lecture=lecture,
-        champ=ctx.champ(multi=var.type == "multi"),
+        champ=ctx.champ(multi=var.type == "multi", variable=variable),
         note=note,
     )
 

@@ -33,7 +33,6 @@ from typing import Any
 
 import pandas as pd
 
-from iaobs.study.store import Processed
 from iaobs.core import text as tx
 from iaobs.reports.context import (
     SECTIONS,
@@ -44,6 +43,7 @@ from iaobs.reports.context import (
     quality_files,
     weighting_facts,
 )
+from iaobs.study.store import Processed
 
 __all__ = [
     "LAYOUTS",
@@ -524,10 +524,9 @@ def _files(ctx: ReportContext) -> _Built:
         ctx.pick("Lignes lues", "Rows read"): ("count", files["read"].tolist()),
         ctx.pick("Retenues", "Kept"): ("count", files["kept"].tolist()),
         ctx.pick("Rejetées", "Rejected"): ("count", files["rejected"].tolist()),
-        ctx.pick("Corrections", "Corrections"): ("count", files["corrected"].tolist()),
-        ctx.pick("Empreinte SHA-256 (abrégée)", "SHA-256 (short)"): (
-            "text",
-            [s[:12] for s in files["sha256"].tolist()],
+        ctx.pick("Valeurs corrigées", "Values corrected"): (
+            "count",
+            files["corrected"].tolist(),
         ),
     }
     columns = {k: v for k, (_, v) in cols.items()}
@@ -537,8 +536,14 @@ def _files(ctx: ReportContext) -> _Built:
         "Rows received, kept and rejected by file",
     )
     note = ctx.pick(
-        "Pour chaque fichier, lignes lues = lignes retenues + lignes rejetées.",
-        "For each file, rows read = rows kept + rows rejected.",
+        "Pour chaque fichier, lignes lues = lignes retenues + lignes rejetées. Les valeurs "
+        "corrigées sont des réponses recodées automatiquement (libellé remplacé par son code, "
+        "date ou nombre remis en forme) ; une ligne peut en compter plusieurs. L'empreinte "
+        "de chaque fichier figure dans le fichier quality.json des données traitées.",
+        "For each file, rows read = rows kept + rows rejected. Values corrected are answers "
+        "recoded automatically (a label replaced by its code, a date or number reformatted); "
+        "a row may have several. Each file's fingerprint is in the processed data's "
+        "quality.json.",
     )
     return (
         title,
@@ -586,13 +591,53 @@ RULE_LABELS_EN: dict[str, str] = {
 }
 
 
+#: French names of the rules, as a reader of the quality report sees them
+RULE_LABELS_FR: dict[str, str] = {
+    "case_cochee_vers_1": "case cochée lue comme 1",
+    "case_vers_0": "case vide lue comme 0",
+    "code_inconnu": "code inconnu",
+    "date_improbable": "date improbable",
+    "date_invalide": "date invalide",
+    "date_serie_excel": "date au format numérique d'Excel",
+    "date_texte": "date écrite en texte",
+    "departement_zero": "zéro initial du département",
+    "doublon": "doublon",
+    "espace_milliers": "séparateur de milliers",
+    "fichier_illisible": "fichier illisible",
+    "hors_plage": "valeur hors plage",
+    "hors_vague": "question absente de cette vague",
+    "id_duplique": "identifiant en double",
+    "libelle_vers_code": "libellé remplacé par son code",
+    "ligne_sans_reponse": "ligne sans réponse",
+    "multi_contradictoire": "choix contradictoires",
+    "multi_une_cellule": "plusieurs choix dans une cellule",
+    "naf_invalide": "code NAF invalide",
+    "naf_normalise": "code NAF remis en forme",
+    "naf_secteur_incoherent": "code NAF et secteur discordants",
+    "nsp_normalise": "« ne sait pas » uniformisé",
+    "obligatoire_manquant": "réponse obligatoire manquante",
+    "reponse_incomplete": "réponse incomplète",
+    "secteur_depuis_source": "secteur repris du fichier",
+    "taille_depuis_effectif": "taille déduite de l'effectif",
+    "taille_depuis_tranche": "taille déduite de la tranche d'effectif",
+    "tranche_effectif": "tranche d'effectif",
+    "valeur_incoherente": "valeur incohérente",
+    "virgule_decimale": "virgule décimale",
+}
+
+
 def rule_label(ctx: ReportContext, rule: str) -> str:
-    """A rule code as the report's reader sees it: the code in French, a name in English."""
-    if ctx.language != "en":
-        return rule
+    """A rule as the report's reader sees it: its name in the report's language, never its
+    code (``libelle_vers_code`` → « libellé remplacé par son code »)."""
     code, sep, rest = rule.partition(" (")
-    name = RULE_LABELS_EN.get(code, code.replace("_", " "))
-    return f"{name} ({rest}" if sep else name
+    names = RULE_LABELS_EN if ctx.language == "en" else RULE_LABELS_FR
+    name = names.get(code, code.replace("_", " "))
+    if sep:
+        rest = " ".join(
+            names.get(word.strip("(),"), word.replace("_", " ")) for word in rest.split(" ")
+        )
+        return f"{name} ({rest}"
+    return name
 
 
 def _rule_counts(ctx: ReportContext, counts: pd.DataFrame, title: str, rule_head: str) -> _Built:
@@ -812,8 +857,9 @@ LAYOUTS: dict[str, list[tuple[str, list[str]]]] = {
         ("formation", ["formes", "publics", "formats", "duree", "financement"]),
         ("freins", ["freins", "opinions"]),
         ("comparaison", ["comparaison"]),
-        ("annexe", ["echantillon", "fichiers"]),
+        ("annexe", ["echantillon"]),
     ],
+    "chiffres_cles": [("comparaison", ["comparaison"])],
     "synthese": [
         ("carte", ["secteurs"]),
         (
@@ -836,6 +882,10 @@ LAYOUTS: dict[str, list[tuple[str, list[str]]]] = {
 }
 
 
+#: sections of the sector report whose tables the report shows (the others: Excel only)
+SHOWN_SECTIONS = ("comparaison", "evolution", "annexe")
+
+
 def _kind(ctx: ReportContext, kind: str | None) -> str:
     return kind or ("secteur" if ctx.sector else "synthese")
 
@@ -850,6 +900,9 @@ def layout(ctx: ReportContext, kind: str) -> list[tuple[str, list[str]]]:
         if has_evolution(ctx):
             at = next((i for i, (s, _) in enumerate(sections) if s == "annexe"), len(sections))
             sections.insert(at, ("evolution", ["evolution"]))
+    if kind == "secteur":  # the tables the report shows come first and keep their numbers
+        shown = [s for s in sections if s[0] in SHOWN_SECTIONS]
+        sections = shown + [s for s in sections if s[0] not in SHOWN_SECTIONS]
     return sections
 
 
