@@ -52,7 +52,7 @@ _RULES_FR: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<=[\w)\]*])([;!?])(?=\s|$|<)"), NNBSP + r"\1"),
     (re.compile(r"(?<=[^\W\d_])(:)(?=\s|$)"), NNBSP + r"\1"),
     (re.compile(r"(?<=\d)(%)"), NNBSP + r"\1"),
-    (re.compile(r"«[ \u00a0\t]*"), "«" + NNBSP),
+    (re.compile(r"«[ \u00a0\u202f\t]*"), "«" + NNBSP),
     (re.compile(r"(?<=[\w.!?)])»"), NNBSP + "»"),
     # thousands: "4 999", "1 250 000" (a group of exactly three digits follows)
     (re.compile(r"(?<=\d)[ \u00a0](?=\d{3}(?!\d))"), NNBSP),

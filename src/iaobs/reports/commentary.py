@@ -161,8 +161,15 @@ def top_answers(
     return data.sort_values(["estimate", "code"], ascending=[False, True]).head(k)
 
 
+def lower_first(text: str) -> str:
+    """``Relation client`` → ``relation client``; acronyms (``RGPD``, ``OPCO``) kept."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
 def _answers_words(ctx: ReportContext, data: pd.DataFrame) -> str:
-    parts = [f"{str(r.label).lower()} ({_pct(ctx, r.estimate)})" for r in data.itertuples()]
+    parts = [f"{lower_first(str(r.label))} ({_pct(ctx, r.estimate)})" for r in data.itertuples()]
     return list_words(parts, ctx.language)
 
 
@@ -243,8 +250,8 @@ def ranking_sentence(
     lead_text = ctx.pick(*lead)
     if base:
         lead_text = ctx.pick(
-            f"Parmi les entreprises{base}, {lead_text[0].lower()}{lead_text[1:]}",
-            f"Among companies{base}, {lead_text[0].lower()}{lead_text[1:]}",
+            f"Parmi les entreprises{base}, {lower_first(lead_text)}",
+            f"Among companies{base}, {lower_first(lead_text)}",
         )
     return f"{lead_text} : {_answers_words(ctx, data)}."
 
@@ -291,7 +298,7 @@ def evolution_sentence(ctx: ReportContext) -> str:
             "No key indicator changed significantly since the previous wave.",
         )
     parts = [
-        f"{str(r['label']).lower()} ({format_points(r['difference'], language=ctx.language)})"
+        f"{lower_first(str(r['label']))} ({format_points(r['difference'], language=ctx.language)})"
         for _, r in changed.iterrows()
     ]
     return ctx.pick(
@@ -526,7 +533,7 @@ def key_facts_header(ctx: ReportContext) -> Html:
     )
     return Html(
         f'<header class="iaobs-keyfacts-header"><h1>{esc(title)}</h1>'
-        f'<p class="iaobs-cover-facts">{esc(facts)}</p></header>'
+        f'<p class="iaobs-keyfacts-facts">{esc(facts)}</p></header>'
     )
 
 

@@ -143,6 +143,10 @@ def _wrap(label: str, width: int = 38) -> str:
     return "\n".join(textwrap.wrap(str(label), width)) or str(label)
 
 
+#: the diamonds of a sector's charts: every sector of the study, this one included
+_REFERENCE_LABEL = ("Ensemble des secteurs (y compris celui-ci)", "All sectors (this one included)")
+
+
 def _shown(data: pd.DataFrame) -> pd.DataFrame:
     flags = data["flag"] if "flag" in data else pd.Series("", index=data.index)
     return data[~flags.isin(["s", "nd"]) & data["estimate"].notna()]
@@ -413,10 +417,11 @@ def plot_diverging(
     ax.set_yticks(y, [_wrap(str(i), 32) for i in shares.index])
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
-    ax.legend(
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.12 if n > 2 else -0.3),
-        ncol=min(k, 5),
+    # the legend belongs to the figure (below the panels), so that it is never cut
+    longest = max((len(label) for _, label in levels), default=0)
+    fig.legend(
+        loc="outside lower center",
+        ncol=min(k, 5) if longest <= 16 else 3,
         frameon=False,
         handlelength=1.2,
         columnspacing=1.0,
@@ -587,21 +592,21 @@ def figure_html(
 
 
 def _hidden_note(ctx: ReportContext, data: pd.DataFrame, label_col: str = "label") -> list[str]:
-    out = []
+    """One sentence per reason of secrecy, naming the answers left out of the chart."""
+    hidden: dict[str, list[str]] = {}
     for _, row in data.iterrows():
         flag = row.get("flag", "")
         if flag in ("s", "nd") or row["estimate"] != row["estimate"]:
-            reason = tx.flag_reason(
-                flag if flag in ("s", "nd") else "nd",
-                language=ctx.language,
-                thresholds=ctx.thresholds,
-            )
-            out.append(
-                ctx.pick(
-                    f"{row[label_col]} : non diffusé, {reason}",
-                    f"{row[label_col]}: not published, {reason}",
-                )
-            )
+            hidden.setdefault(flag if flag in ("s", "nd") else "nd", []).append(str(row[label_col]))
+    out = []
+    for flag, labels in hidden.items():
+        reason = tx.flag_reason(flag, language=ctx.language, thresholds=ctx.thresholds)
+        names = ", ".join(labels)
+        if ctx.language == "en":
+            out.append(f"Not published ({reason}): {names}")
+        else:
+            word = "Non diffusée" if len(labels) == 1 else "Non diffusées"
+            out.append(f"{word} ({reason}) : {names}")
     return out
 
 
@@ -689,7 +694,7 @@ def chart_items(
         language=ctx.language,
         xlabel=unit[0].upper() + unit[1:],
         reference=reference,
-        reference_label=ctx.t("all_sectors"),
+        reference_label=_REFERENCE_LABEL[ctx.language == "en"],
     )
     if title is None and var.type == "matrix" and var.scale == "besoin":
         title = ctx.pick(
@@ -761,7 +766,7 @@ def chart_by_size(ctx: ReportContext, indicator: str = "ia_usage", level: str = 
         language=ctx.language,
         xlabel=ctx.t("percent_of_firms").capitalize(),
         reference=refs if ctx.sector else None,
-        reference_label=ctx.t("all_sectors"),
+        reference_label=_REFERENCE_LABEL[ctx.language == "en"],
     )
     title = ctx.pick(
         f"Entreprises {ctx.answer_phrase(indicator, level).replace('utilisent', 'utilisant')}, selon la taille (en %)",
@@ -1038,7 +1043,7 @@ def chart_comparison(ctx: ReportContext) -> Html:
         language=ctx.language,
         xlabel=ctx.t("percent_of_firms").capitalize(),
         reference=refs,
-        reference_label=ctx.t("all_sectors"),
+        reference_label=_REFERENCE_LABEL[ctx.language == "en"],
     )
     title = ctx.pick(
         f"Indicateurs clés : {ctx.sector_label()} et ensemble des secteurs (en %)",
