@@ -60,7 +60,7 @@ def test_typeset_html_touches_text_and_alt_only() -> None:
     assert 'class="a:b"' in out and "<style>p:hover{color:red;}</style>" in out
     assert "var a = -1;" in out and 'src="data:image/png;base64,AA=="' in out
     assert f'title="x{N}: y"' in out and f'alt="Barres{N}: 42{N}%"' in out
-    assert f'R&amp;D "x"{N}; 42{N}%' in out  # the ";" of an entity is not a semicolon
+    assert f"R&amp;D &quot;x&quot;{N}; 42{N}%" in out  # the ";" of an entity is not a semicolon
     assert typography_faults(out) == []
 
 

@@ -91,7 +91,7 @@ _TAG = re.compile(r"<[^>]*>")
 _ATTR = re.compile(r"""(\b(?:alt|title|aria-label)=)(["'])(.*?)\2""", re.S)
 
 
-def _typeset_text(text: str, language: str, *, quote: bool = False) -> str:
+def _typeset_text(text: str, language: str, *, quote: bool = True) -> str:
     # entities are decoded first (the ";" of "&quot;" is no semicolon), then escaped again
     if not text.strip():
         return text
@@ -225,7 +225,7 @@ _FAULTS_FR: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("trait d'union pour un signe moins", re.compile(r"(?<![\w\-.,/])-\d")),
     ("pluriel entre parenthèses", re.compile(r"\w\((?:s|x|es)\)")),
     ("« points de % »", re.compile(r"points? de\s*%")),
-    ("code interne", re.compile(r"\b[a-z]+_[a-z_]+\b")),
+    ("code interne", re.compile(r"(?<![\w./-])[a-z]+_[a-z_]+\b(?![.\w/-])")),
     ("empreinte", re.compile(r"\b[0-9a-f]{16,}\b")),
 )
 

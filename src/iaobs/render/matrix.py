@@ -210,7 +210,7 @@ def build_matrix(
                     template=key_template,
                     parameters={"study_dir": str(study.root), "sector": code, "language": language},
                     title=(
-                        f"{sector.label.get(language)} : chiffres clés"
+                        f"{sector.label.get(language)}\u202f: chiffres clés"
                         if language != "en"
                         else f"{sector.label.get(language)}: key figures"
                     ),
