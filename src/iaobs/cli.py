@@ -17,7 +17,13 @@ from typing import Any
 from iaobs.core.atomic import remove_temporaries, study_lock
 from iaobs.core.version import __version__
 from iaobs.errors import IaobsError
-from iaobs.pipeline.run import StageResult, clean_stage, estimate_stage, evolution_stage
+from iaobs.pipeline.run import (
+    StageResult,
+    actors_stage,
+    clean_stage,
+    estimate_stage,
+    evolution_stage,
+)
 from iaobs.study.config import Study, load_study
 from iaobs.study.dictionary import load_dictionary
 
@@ -89,18 +95,46 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def _validate_actors(paths: list[Path]) -> int:
+    """Check curated actors lists against their schema; 1 when one breaks it."""
+    from iaobs.actors.schema import read_actors, validate_actors  # lazy: frictionless
+
+    code = 0
+    for path in paths:
+        problems = validate_actors(path)
+        if problems:
+            code = 1
+            _print(f"{path} : {len(problems)} problème{'s' if len(problems) > 1 else ''}")
+            for problem in problems:
+                _print(f"  • {problem}")
+        else:
+            n = len(read_actors(path))
+            _print(
+                f"{path} : liste des acteurs conforme au schéma ({n} acteur{'s' if n > 1 else ''})."
+            )
+    return code
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
+    from iaobs.actors.schema import is_actors_file  # lazy: light, but only for this command
+
+    files = [Path(p) for p in args.files]
+    listed = [p for p in files if is_actors_file(p)]
+    others = [p for p in files if p not in listed]
+    code = _validate_actors(listed) if listed else 0
+    if not others:
+        return code
     from iaobs.pipeline.clean import print_validation, validate_files  # lazy: pandas
 
     study = _study(args.study) if args.study else None
     findings, summary = validate_files(
-        [Path(p) for p in args.files], study=study, profile=args.profile, sector=args.sector
+        others, study=study, profile=args.profile, sector=args.sector
     )
     blocking = print_validation(findings, summary, language=args.language)
     for entry in summary.get("files", []):
         if entry.get("status") != "ok":
             print(f"iaobs : erreur : {entry['message']}", file=sys.stderr, flush=True)
-    return 1 if blocking else 0
+    return 1 if blocking or code else 0
 
 
 def _print_clean(result: StageResult, study: Study) -> int:
@@ -119,6 +153,13 @@ def _print_estimate(result: StageResult, study: Study) -> None:
     evolution = evolution_stage(study, echo=_print)
     if evolution is not None:
         _print(f"Évolution entre les vagues {', '.join(study.all_waves)} : {evolution}")
+
+
+def _print_actors(result: StageResult) -> None:
+    if not result.outputs:
+        return
+    paths = ", ".join(str(p) for p in result.outputs.values())
+    _print(f"Acteurs de l'IA : {paths}" if result.ran else f"Acteurs de l'IA : inchangés ({paths})")
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
@@ -169,6 +210,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     cleaned = clean_stage(study, force=args.force)
     input_code = _print_clean(cleaned, study)
     _print_estimate(estimate_stage(study, force=args.force or cleaned.ran), study)
+    _print_actors(actors_stage(study, force=args.force))
     return input_code or _render(study, args)
 
 

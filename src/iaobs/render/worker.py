@@ -50,7 +50,11 @@ OUTPUT_FILES = {
     "xlsx": "tables.xlsx",
     "csv": "indicators.csv",
     "ipynb": "report.ipynb",
+    "annuaire": "annuaire.csv",
+    "datapackage": "datapackage.json",
 }
+#: Report kinds whose page carries the package's own script (:func:`iaobs.render.html.add_script`).
+SCRIPTED_KINDS = {"acteurs": "annuaire.js"}
 KERNEL_NAME = "python3"
 #: ``iaobs``: cells run in the forked report process (fast); ``kernel``: a fresh Jupyter kernel.
 ENGINES = ("iaobs", "kernel")
@@ -314,6 +318,10 @@ def _convert(
         )
     except Exception as exc:
         raise _Failure("html", f"{type(exc).__name__} : {exc}") from exc
+    if task["kind"] in SCRIPTED_KINDS:
+        from iaobs.render.html import add_script
+
+        page = add_script(page, SCRIPTED_KINDS[task["kind"]])
     if "html" in formats:
         written["html"] = staging / OUTPUT_FILES["html"]
         written["html"].write_text(page, "utf-8")
@@ -367,6 +375,15 @@ def _convert(
         except Exception as exc:
             raise _Failure("xlsx", f"{type(exc).__name__} : {exc}") from exc
     lap("tables")
+    if task["kind"] == "acteurs":  # its open data: the directory, not indicators
+        try:
+            from iaobs.reports.kinds.actors import open_data_for_report
+
+            written.update(open_data_for_report(dict(task["parameters"]), staging))
+        except Exception as exc:
+            raise _Failure("csv", f"{type(exc).__name__} : {exc}") from exc
+        lap("csv")
+        return written
     try:
         rows = _indicator_rows(Path(task["indicators"]), task["kind"], task.get("sector"))
         written["csv"] = write_indicators_csv(

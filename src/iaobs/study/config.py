@@ -32,12 +32,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from iaobs.study.dictionary import Dictionary, Label, Sector, load_dictionary
 from iaobs.core.contract import Thresholds
 from iaobs.errors import ConfigError
+from iaobs.study.dictionary import Dictionary, Label, Sector, load_dictionary
 from iaobs.study.store import Store
 
-__all__ = ["Source", "Study", "Thresholds", "Weighting", "load_study"]
+__all__ = ["Actors", "Source", "Study", "Thresholds", "Weighting", "load_study"]
 
 STUDY_FILE = "study.toml"
 DEFAULT_KEY_ENV = "IAOBS_PSEUDONYM_KEY"
@@ -55,6 +55,34 @@ class Weighting:
     trim_ratio: float | None = 5.0  # cap on weight / median weight within a stratum; None: off
     ci_method: str = "beta"  # beta (Korn–Graubard), logit or wilson
     confidence: float = 0.95
+
+
+#: The AI-supply activity codes (NAF rév. 2) of the actors' directory by default.
+DEFAULT_ACTORS_NAF = ("58.29C", "62.01Z", "62.02A", "63.11Z", "72.19Z")
+
+
+@dataclass(frozen=True)
+class Actors:
+    """``[acteurs]``: the sources of the directory of the region's AI actors.
+
+    Paths are relative to the study folder; ``{wave}`` in a path stands for the wave, so that
+    each wave reads its own SIRENE extract (the published layout of ``StockEtablissement`` and
+    ``StockUniteLegale``: CSV, zipped CSV or parquet, national file or regional extract).
+    """
+
+    naf: tuple[str, ...] = DEFAULT_ACTORS_NAF
+    etablissements: str = "data/reference/sirene/{wave}/StockEtablissement.csv"
+    unites_legales: str = "data/reference/sirene/{wave}/StockUniteLegale.csv"
+    liste: str = "data/reference/acteurs/acteurs.csv"
+
+    def path(self, root: Path, key: str, wave: str) -> Path | None:
+        """The file ``key`` (``etablissements``, ``unites_legales``, ``liste``) of a wave, or
+        None when it does not exist."""
+        template = str(getattr(self, key))
+        if not template:
+            return None
+        found = (root / template.replace("{wave}", wave)).resolve()
+        return found if found.is_file() else None
 
 
 @dataclass(frozen=True)
@@ -93,6 +121,7 @@ class Study:
     waves: tuple[str, ...] = ()
     other_sources: tuple[Source, ...] = ()  # sources of the other waves (see for_wave)
     processed_subdir: str = ""  # "" for the study's wave; "waves/<wave>" for another wave
+    actors: Actors = field(default_factory=Actors)
 
     @cached_property
     def dictionary(self) -> Dictionary:
@@ -184,6 +213,7 @@ _SCHEMA: dict[str, set[str]] = {
     "departements": set(),
     "labels": set(),
     "sources": set(),
+    "acteurs": {"naf", "etablissements", "unites_legales", "liste"},
 }
 _SOURCE_KEYS = {
     "path",
@@ -275,6 +305,33 @@ def _discover_sources(root: Path, waves: tuple[str, ...] = ()) -> list[Source]:
         )
         for p in found
     ]
+
+
+def _actors(spec: Mapping[str, Any], file: Path) -> Actors:
+    """``[acteurs]`` checked: a list of NAF codes, paths as text."""
+    values: dict[str, Any] = {}
+    if "naf" in spec:
+        naf = spec["naf"]
+        if not isinstance(naf, list) or not naf or not all(isinstance(n, str) for n in naf):
+            raise ConfigError(
+                "[acteurs] naf : liste de codes NAF attendue",
+                file=file,
+                hint='ex. naf = ["58.29C", "62.01Z", "62.02A", "63.11Z", "72.19Z"]',
+            )
+        for code in naf:
+            if not re.fullmatch(r"\d{2}\.?\d{2}[A-Z]|\d{2}(\.\*)?", code.strip().upper()):
+                raise ConfigError(
+                    f"[acteurs] naf : code NAF inconnu « {code} »",
+                    file=file,
+                    hint="codes NAF rév. 2 comme publiés par l'INSEE, ex. « 62.01Z »",
+                )
+        values["naf"] = tuple(n.strip().upper() for n in naf)
+    for key in ("etablissements", "unites_legales", "liste"):
+        if key in spec:
+            if not isinstance(spec[key], str):
+                raise ConfigError(f"[acteurs] {key} : chemin de fichier attendu", file=file)
+            values[key] = spec[key].strip()
+    return Actors(**values)
 
 
 def load_study(path: str | Path = ".") -> Study:
@@ -455,6 +512,7 @@ def load_study(path: str | Path = ".") -> Study:
 
     privacy = data.get("privacy", {})
     return Study(
+        actors=_actors(data.get("acteurs", {}), file),
         root=root,
         title=str(study["title"]),
         region=str(study["region"]),

@@ -75,6 +75,12 @@ class Processed:
         """Domains against the rest of the region: differences and their tests (parquet)."""
         return self.folder / "contrasts.parquet"
 
+    @property
+    def actors(self) -> Path:
+        """The directory of the region's AI actors at this wave, non-diffusible units without
+        name or place (parquet)."""
+        return self.folder / "acteurs.parquet"
+
     def wave(self, wave: str) -> Processed:
         """The processed folder of another wave, kept below this one."""
         return Processed(self.folder / "waves" / wave)

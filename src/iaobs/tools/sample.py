@@ -40,6 +40,7 @@ import xlsxwriter
 
 from iaobs.core.atomic import atomic_path, write_bytes, write_json, write_text
 from iaobs.study.dictionary import Dictionary, Variable, load_dictionary
+from iaobs.tools.sample_actors import write_sample_actors
 
 __all__ = [
     "ANSWER_MODEL",
@@ -1882,6 +1883,12 @@ def _study_toml(sources: list[tuple[str, str | None, str]]) -> str:
         "",
         "[population]",
         'margins = "data/reference/population.csv"   # effectifs illustratifs (voir son README)',
+        "",
+        "[acteurs]   # annuaire et carte des acteurs de l'IA (extraits SIRENE fictifs)",
+        'naf = ["58.29C", "62.01Z", "62.02A", "63.11Z", "72.19Z"]',
+        'etablissements = "data/reference/sirene/{wave}/StockEtablissement.csv"',
+        'unites_legales = "data/reference/sirene/{wave}/StockUniteLegale.csv"',
+        'liste = "data/reference/acteurs/acteurs.csv"',
     ]
     for path, sector, questionnaire in sources:
         lines += ["", "[[sources]]", f'path = "{path}"', 'profile = "template"']
@@ -2031,5 +2038,6 @@ def write_sample_study(output: Path, seed: int = 2019, n_companies: int = 1500) 
         "planted_confidential": planted.confidential,
     }
     written.append(write_json(output / "data" / "raw" / "sample_truth.json", document))
+    written.extend(write_sample_actors(output, WAVE, seed=seed))
     written.append(write_text(output / "study.toml", _study_toml(sources)))
     return written
