@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from iaobs.core.atomic import atomic_path, write_json
+from iaobs.core.contract import CALIBRATION_PREFIX, DESIGN_COLUMNS
 from iaobs.errors import ConfigError, InputError
 from iaobs.stats.estimate import DEFAULT_DOMAINS, estimate_indicators
 from iaobs.stats.weights import compute_weights, read_margins
@@ -54,9 +55,11 @@ def compute_study_indicators(study: Study) -> Path:
     if in_field is None:
         raise InputError("colonne « secteur » absente des réponses", file=source)
     out_of_field = int((~in_field).sum())
-    responses = responses[in_field.to_numpy()].reset_index(drop=True)
+    stored = responses.drop(columns=_design_columns(responses))
+    responses = stored[in_field.to_numpy()].reset_index(drop=True)
     weighting = compute_weights(responses, margins, study.weighting, dictionary=dictionary)
     responses = responses.iloc[weighting.rows].reset_index(drop=True)
+    _write_design(source, stored, in_field.to_numpy(), weighting.design_frame())
     domains: list[str | tuple[str, ...]] = list(DEFAULT_DOMAINS)
     if "departement" in responses.columns and responses["departement"].notna().mean() >= 0.5:
         domains.append("departement")
@@ -85,6 +88,31 @@ def compute_study_indicators(study: Study) -> Path:
         json.loads(json.dumps(report, default=_json_default)),
     )
     return target
+
+
+def _design_columns(responses: pd.DataFrame) -> list[str]:
+    """Design variables of an earlier estimate run (rewritten by this one)."""
+    return [
+        c for c in responses.columns if c in DESIGN_COLUMNS or str(c).startswith(CALIBRATION_PREFIX)
+    ]
+
+
+def _write_design(
+    target: Path, stored: pd.DataFrame, in_field: np.ndarray, design: pd.DataFrame
+) -> None:
+    """``responses.parquet`` with the design variables (empty for out-of-field rows)."""
+    out = stored.copy()
+    rows = np.flatnonzero(in_field)
+    for col in design.columns:
+        values = design[col].to_numpy()
+        if values.dtype.kind == "f":
+            full = np.full(len(out), np.nan)
+        else:
+            full = np.full(len(out), None, dtype=object)
+        full[rows] = values
+        out[col] = full
+    with atomic_path(target) as tmp:
+        out.to_parquet(tmp, index=False)
 
 
 def _json_default(value: object) -> object:
