@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from iaobs.study.config import Weighting
 from iaobs.errors import ConfigError, StatisticsError
 from iaobs.stats.weights import compute_weights, kish_effective_size, rake_weights, read_margins
+from iaobs.study.config import Weighting
 
 DEPS = ["02", "59", "60", "62", "80"]
 

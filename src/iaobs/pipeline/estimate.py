@@ -11,6 +11,7 @@ import pandas as pd
 from iaobs.core.atomic import atomic_path, write_json
 from iaobs.core.contract import CALIBRATION_PREFIX, DESIGN_COLUMNS
 from iaobs.errors import ConfigError, InputError
+from iaobs.pipeline.microdata import write_microdata
 from iaobs.stats.estimate import DEFAULT_DOMAINS, estimate_indicators
 from iaobs.stats.weights import compute_weights, read_margins
 from iaobs.study.config import Study
@@ -72,6 +73,11 @@ def compute_study_indicators(study: Study) -> Path:
         ci_method=study.weighting.ci_method,
         confidence=study.weighting.confidence,
     )
+    partitions = [
+        () if spec == "all" else ((spec,) if isinstance(spec, str) else tuple(spec))
+        for spec in domains
+    ]
+    write_microdata(study, responses, weighting, partitions)
     report = weighting.to_dict(responses, domains=domains)
     report["hors_champ"] = out_of_field
     report["indicateurs"] = {

@@ -23,10 +23,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from iaobs.stats.disclosure import apply_disclosure
 from iaobs.core.contract import INDICATOR_COLUMNS
 from iaobs.errors import ConfigError, InputError, StatisticsError
 from iaobs.stats.design import DomainIndex, SurveyDesign
+from iaobs.stats.disclosure import apply_disclosure
 from iaobs.study.config import Thresholds
 from iaobs.study.dictionary import Dictionary, Variable
 
