@@ -12,6 +12,7 @@ from iaobs.core.atomic import atomic_path, write_json
 from iaobs.core.contract import CALIBRATION_PREFIX, DESIGN_COLUMNS
 from iaobs.errors import ConfigError, InputError
 from iaobs.pipeline.microdata import write_microdata
+from iaobs.stats.contrast import estimate_contrasts
 from iaobs.stats.estimate import DEFAULT_DOMAINS, estimate_indicators
 from iaobs.stats.weights import compute_weights, read_margins
 from iaobs.study.config import Study
@@ -25,7 +26,10 @@ def compute_study_indicators(study: Study) -> Path:
     Reads ``responses.parquet`` and the population margins, computes the weights
     (:func:`iaobs.stats.weights.compute_weights`), every indicator × domain (all, secteur, taille,
     secteur × taille, and département when at least half the respondents give one), applies
-    the secrecy rules, and writes atomically ``indicators.parquet`` and ``weighting.json``.
+    the secrecy rules, and writes atomically ``indicators.parquet``, ``contrasts.parquet`` (each
+    sector and size class against the rest of the region, :mod:`iaobs.stats.contrast`) and
+    ``weighting.json``; adds the design variables to ``responses.parquet`` and writes the
+    analysts' microdata and ``reproduire.R`` (:mod:`iaobs.pipeline.microdata`).
 
     Returns
     -------
@@ -86,9 +90,18 @@ def compute_study_indicators(study: Study) -> Path:
         "methode_intervalle": study.weighting.ci_method,
         "niveau_confiance": study.weighting.confidence,
     }
+    contrasts = estimate_contrasts(
+        responses,
+        weighting.design,
+        dictionary,
+        indicators,
+        confidence=study.weighting.confidence,
+    )
     target = study.store.processed.indicators
     with atomic_path(target) as tmp:
         indicators.to_parquet(tmp, index=False)
+    with atomic_path(study.store.processed.contrasts) as tmp:
+        contrasts.to_parquet(tmp, index=False)
     write_json(
         study.store.processed.weighting,
         json.loads(json.dumps(report, default=_json_default)),

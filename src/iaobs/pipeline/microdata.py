@@ -27,7 +27,6 @@ from iaobs.core.contract import (
     BOUND_LOWER,
     BOUND_UPPER,
     CALIBRATION_PREFIX,
-    DESIGN_COLUMNS,
     DESIGN_WEIGHT,
     STRATUM,
     STRATUM_POPULATION,

@@ -56,7 +56,13 @@ if (length(marges)) {{
     m <- cal[cal$colonne == v, ]
     totaux <- c(totaux, setNames(m$total[-1], paste0(v, m$cellule[-1])))
   }}
-  plan <- calibrate(plan, formule, population = totaux, calfun = "raking",
+  # la fonction « raking » de survey, avec la dérivée exacte entre les bornes (celle de
+  # cal.raking compare u à borne − 1 et s'annule à tort sous g = 0,45, ce qui bloque Newton)
+  raking_borne <- make.calfun(
+    Fm1 = function(u, bounds) pmin(pmax(exp(u), bounds$lower), bounds$upper) - 1,
+    dF = function(u, bounds) ifelse(exp(u) > bounds$lower & exp(u) < bounds$upper, exp(u), 0),
+    name = "raking borné")
+  plan <- calibrate(plan, formule, population = totaux, calfun = raking_borne,
                     bounds = list(lower = d${lower}, upper = d${upper}),
                     epsilon = 1e-12, maxit = 200)
 }}
@@ -76,7 +82,8 @@ domaines <- lapply(partitions, etiquette)
 # ---- Korn–Graubard, comme svyciprop(method = "beta") avec n = répondants du domaine
 korn_graubard <- function(p, v, n, df, nk, alpha) {{
   adj <- (qt(alpha / 2, pmax(n - 1, 1)) / qt(alpha / 2, pmax(df, 1)))^2
-  interieur <- p > 0 & p < 1 & v > 1e-14 * p * (1 - p)
+  p <- ifelse(abs(p) < 1e-12, 0, ifelse(abs(1 - p) < 1e-12, 1, p))  # arrondis
+  interieur <- p > 0 & p < 1 & v > 1e-10 * p * (1 - p)  # variance nulle aux arrondis près
   nd <- ifelse(interieur, p * (1 - p) / ifelse(v > 0, v, 1), nk)
   ne <- nd * adj
   bas <- ifelse(interieur, qbeta(alpha / 2, pmax(ne * p, 1e-300), ne * (1 - p) + 1), NA)
@@ -170,4 +177,6 @@ def r_script(
         else "all = character(0)"
         for p in partitions
     )
-    return _TEMPLATE.format(version=version, confidence=repr(float(confidence)), partitions=parts, **names)
+    return _TEMPLATE.format(
+        version=version, confidence=repr(float(confidence)), partitions=parts, **names
+    )
