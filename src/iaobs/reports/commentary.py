@@ -15,6 +15,7 @@ are never quoted.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,7 @@ from iaobs.core import text as tx
 from iaobs.core.typography import format_points
 from iaobs.reports.context import Html, ReportContext, esc, evolution_rows, key_figures
 from iaobs.reports.wording import base_clause
+from iaobs.stats.contrast import contrast_phrase
 
 __all__ = [
     "Contrast",
@@ -50,56 +52,41 @@ class Contrast:
     """A domain's share against the rest of the region, as the prose needs it.
 
     ``difference`` is the domain's share minus the rest of the region's (0–1 scale);
-    ``significant`` whether the test rejects equality at the study's level (after its
-    multiple-test correction).
+    ``phrase`` the test's verdict in words (:func:`iaobs.stats.contrast.contrast_phrase`);
+    ``significant`` whether the test rejects equality.
     """
 
     difference: float
     significant: bool
-    rest: float | None = None
+    phrase: str
 
 
 def contrast_for(
     ctx: ReportContext, indicator: str, level: str = "", domain: str | None = None
 ) -> Contrast | None:
-    """The test of a domain against the rest of the region, or ``None`` when there is none.
-
-    The contrasts are read from ``ctx.contrasts`` when the context carries them (a frame with
-    one row per indicator, level and domain, and the accessors ``difference``,
-    ``significant`` and ``rest`` of :class:`Contrast`); without a test the prose makes no
-    claim of difference.
-    """
-    frame = getattr(ctx, "contrasts", None)
-    if frame is None or len(frame) == 0:
-        return None
-    lookup = getattr(ctx, "contrast_row", None)
-    if lookup is None:
-        return None
-    row = lookup(indicator, level, domain or ctx.domain)
+    """The test of a domain against the rest of the region (``contrasts.parquet``), or
+    ``None`` when there is none (hidden domain, no test): the prose then claims no difference."""
+    row = ctx.contrast_row(indicator, level, domain)
     if row is None:
         return None
-    return Contrast(**row)
+    phrase = contrast_phrase(row, language=ctx.language)
+    if not phrase:
+        return None
+    return Contrast(
+        difference=float(row["difference"]),
+        significant=bool(row["significant"]),
+        phrase=phrase,
+    )
 
 
 def _contrast_words(ctx: ReportContext, contrast: Contrast | None) -> str:
-    """``, significativement plus élevé que dans le reste de la région (+9 points)``."""
+    """``, un niveau significativement plus élevé que dans le reste de la région (+9 points)``."""
     if contrast is None:
         return ""
     if not contrast.significant:
-        return ctx.pick(
-            ", sans différence significative avec le reste de la région",
-            ", not significantly different from the rest of the region",
-        )
+        return f", {contrast.phrase}"
     gap = format_points(contrast.difference, language=ctx.language)
-    if contrast.difference > 0:
-        return ctx.pick(
-            f", un niveau significativement plus élevé que dans le reste de la région ({gap})",
-            f", significantly higher than in the rest of the region ({gap})",
-        )
-    return ctx.pick(
-        f", un niveau significativement plus bas que dans le reste de la région ({gap})",
-        f", significantly lower than in the rest of the region ({gap})",
-    )
+    return ctx.pick(f", un niveau {contrast.phrase} ({gap})", f", {contrast.phrase} ({gap})")
 
 
 # --------------------------------------------------------------------------------------------
@@ -168,8 +155,15 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+def _short(label: str) -> str:
+    """A label for running text: without its closing detail in brackets."""
+    return re.sub(r"\s*\([^()]*\)$", "", label) or label
+
+
 def _answers_words(ctx: ReportContext, data: pd.DataFrame) -> str:
-    parts = [f"{lower_first(str(r.label))} ({_pct(ctx, r.estimate)})" for r in data.itertuples()]
+    parts = [
+        f"{lower_first(_short(str(r.label)))} ({_pct(ctx, r.estimate)})" for r in data.itertuples()
+    ]
     return list_words(parts, ctx.language)
 
 
@@ -353,11 +347,12 @@ def _jobs(ctx: ReportContext) -> list[str]:
     headcount = ""
     if down is not None and up is not None:
         headcount = ctx.pick(
-            f"D'ici trois ans, {_pct(ctx, down)} des entreprises attendent de l'IA une baisse "
-            f"de leurs effectifs et {_pct(ctx, up)} une hausse ; les autres n'attendent pas "
-            "de changement.",
-            f"Within three years, {_pct(ctx, down)} of companies expect AI to reduce their "
-            f"headcount and {_pct(ctx, up)} to increase it; the others expect no change.",
+            f"D'ici trois ans, {_pct(ctx, down)} des entreprises {ctx.population()} attendent "
+            f"de l'IA une baisse de leurs effectifs et {_pct(ctx, up)} une hausse ; les autres "
+            "n'attendent pas de changement.",
+            f"Within three years, {_pct(ctx, down)} of companies {ctx.population()} expect AI "
+            f"to reduce their headcount and {_pct(ctx, up)} to increase it; the others expect "
+            "no change.",
         )
     return [
         headcount,

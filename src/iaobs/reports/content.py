@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from iaobs.reports.context import key_figures, load_context
-from iaobs.reports.kinds import actors
+from iaobs.reports.kinds import actors, training
 from iaobs.reports.kinds import company as benchmark
-from iaobs.reports.kinds import training
 from iaobs.reports.tables import report_tables
 
 __all__ = ["ReportContent", "report_content"]

@@ -31,6 +31,7 @@ from iaobs.core.typography import plural, typeset_html
 from iaobs.core.version import __version__
 from iaobs.errors import ConfigError, InputError
 from iaobs.reports.wording import base_clause, champ_clause, reader_label
+from iaobs.stats.contrast import contrast_phrase, load_contrasts
 from iaobs.study.config import Study, load_study
 from iaobs.study.dictionary import Dictionary
 from iaobs.study.store import Processed
@@ -236,6 +237,7 @@ class ReportContext:
     processed_dir: Path
     respondents_by_domain: dict[str, int] = field(default_factory=dict)
     evolution: pd.DataFrame = field(default_factory=pd.DataFrame)
+    contrasts: pd.DataFrame = field(default_factory=pd.DataFrame)
     figure_count: int = 0
     table_count: int = 0
     section_count: int = 0
@@ -415,6 +417,26 @@ class ReportContext:
         else:
             raise ValueError("heading level must be 2 or 3")
         return Html(f'<h{level} id="{esc(key)}">{number} {esc(title)}</h{level}>')
+
+    # -- contrasts with the rest of the region ---------------------------------------------
+    def contrast_row(
+        self, indicator: str, level: str = "", domain: str | None = None
+    ) -> dict[str, Any] | None:
+        """The test of a domain against the rest of the region (a row of
+        ``contrasts.parquet``), or ``None`` when the study has none for it."""
+        if self.contrasts.empty:
+            return None
+        cached = self.__dict__.get("_contrast_cache")
+        if cached is None:
+            frame = self.contrasts.assign(
+                level=self.contrasts["level"].fillna("").astype(str),
+                domain=self.contrasts["domain"].astype(str),
+            )
+            cached = {
+                (r["indicator"], r["level"], r["domain"]): r for r in frame.to_dict("records")
+            }
+            self.__dict__["_contrast_cache"] = cached
+        return cached.get((indicator, level, domain or self.domain))
 
     # -- indicators -------------------------------------------------------------------------
     def row(
@@ -644,7 +666,14 @@ def load_context(
         processed_dir=processed,
         respondents_by_domain=_respondents(processed, dictionary),
         evolution=_read_evolution(study, processed),
+        contrasts=_read_contrasts(processed),
     )
+
+
+def _read_contrasts(processed: Path) -> pd.DataFrame:
+    """``contrasts.parquet`` when the estimate stage wrote it, else an empty frame."""
+    path = Processed(processed).contrasts
+    return load_contrasts(path) if path.exists() else pd.DataFrame()
 
 
 def _read_evolution(study: Study, processed: Path) -> pd.DataFrame:
@@ -885,6 +914,10 @@ def key_figures(ctx: ReportContext) -> list[KeyFigure]:
             language=ctx.language,
             thresholds=ctx.thresholds,
         )
+        tested = ctx.contrast_row(indicator, spec.level) if ctx.sector else None
+        phrase = contrast_phrase(tested, language=ctx.language) if tested is not None else ""
+        if phrase and sentence.endswith("."):
+            sentence = f"{sentence[:-1]}, {phrase}."
         out.append(
             KeyFigure(
                 indicator=indicator,

@@ -36,6 +36,7 @@ from iaobs.core import text as tx
 from iaobs.errors import ReportError
 from iaobs.reports.context import POINT_COLUMNS, Html, ReportContext, esc, point, reference_value
 from iaobs.reports.ticks import settle_ticks, tick_faults
+from iaobs.stats.contrast import HIGHER, LOWER, contrast_phrase
 
 __all__ = [
     "BLUE",
@@ -250,12 +251,13 @@ def plot_bars(
         if refs is not None
         else np.full(len(shown), np.nan)
     )
+    marks = [f" {m}" if m else "" for m in shown.get("mark", pd.Series("", index=shown.index))]
     for yi, (e, h) in enumerate(zip(est, hi, strict=True)):
         x = h if np.isfinite(h) else e
         if np.isfinite(ref_shown[yi]) and x - 0.01 <= ref_shown[yi] <= x + 0.07:
             x = ref_shown[yi] + 0.008  # keep the value clear of the diamond
         ax.annotate(
-            tx.format_percent(e, language=language),
+            tx.format_percent(e, language=language) + marks[yi],
             (x, yi),
             xytext=(4, 0),
             textcoords="offset points",
@@ -662,6 +664,35 @@ def _prudence(data: pd.DataFrame, ctx: ReportContext) -> str | None:
     return ctx.t("prudence_note") if (data["flag"] == "prudence").any() else None
 
 
+#: marks of a value significantly above / below the rest of the region (contrasts table)
+MARKS = {HIGHER: "▲", LOWER: "▼"}
+
+
+def _mark(ctx: ReportContext, variable: str, code: str, level: str | None) -> str:
+    """▲ or ▼ beside a sector's value that a test finds above or below the rest of the region."""
+    if not ctx.sector:
+        return ""
+    var = ctx.dictionary[variable]
+    if var.type in ("multi", "matrix"):
+        key = (f"{variable}__{code}", (level or "top2") if var.type == "matrix" else "")
+    else:
+        key = (variable, code)
+    row = ctx.contrast_row(*key)
+    if row is None or not contrast_phrase(row):
+        return ""
+    return MARKS.get(str(row["direction"]), "")
+
+
+def _marks_note(ctx: ReportContext, data: pd.DataFrame) -> str | None:
+    if "mark" not in data or not data["mark"].astype(bool).any():
+        return None
+    return ctx.pick(
+        "▲ (▼) : part significativement plus élevée (plus faible) que dans le reste de la "
+        "région, test au seuil de 5 %",
+        "▲ (▼): share significantly higher (lower) than in the rest of the region, 5% test",
+    )
+
+
 def chart_items(
     ctx: ReportContext,
     variable: str,
@@ -688,6 +719,7 @@ def chart_items(
     if ctx.sector:
         ref = ctx.items(variable, domain="all", level=level).set_index("code")["estimate"]
         reference = [None if pd.isna(ref.get(c)) else float(ref.get(c)) for c in data["code"]]
+    data = data.assign(mark=[_mark(ctx, variable, code, level) for code in data["code"]])
     unit = ctx.t("percent_of_firms")
     fig = plot_bars(
         data,
@@ -731,9 +763,8 @@ def chart_items(
     note = _bar_note(
         ctx,
         data,
-        ctx.pick(
-            "Traits : intervalle de confiance à 95 %", "Whiskers: 95% confidence interval"
-        ).replace(" %", "\u202f%"),
+        ctx.pick("Traits : intervalle de confiance à 95 %", "Whiskers: 95% confidence interval"),
+        _marks_note(ctx, data),
         nsp,
     )
     return figure_html(
