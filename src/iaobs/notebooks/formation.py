@@ -36,6 +36,7 @@ display(training.show(ctx, "attrition_secteur"))
 
 # %%
 display(ctx.heading(2, "progres"))
+display(training.caveat(ctx))
 display(ctx.heading(3, "aisance"))
 display(training.chart_confidence(ctx))
 display(training.chart_quiz(ctx))

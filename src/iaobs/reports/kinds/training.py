@@ -691,7 +691,10 @@ def load_formation(processed_dir: Path) -> pd.DataFrame:
 
 TRAINING_SECTIONS: dict[str, tuple[str, str]] = {
     "participation": ("Participation et attrition", "Participation and attrition"),
-    "progres": ("Ce que la formation a changé", "What the training changed"),
+    "progres": (
+        "Évolutions entre les vagues, sans groupe de comparaison",
+        "Changes between waves, without a comparison group",
+    ),
     "aisance": ("Aisance déclarée et connaissances", "Self-assessed confidence and knowledge"),
     "usages": ("Usage de l'IA et certification", "AI use and certification"),
     "satisfaction": ("Satisfaction et recommandation (T1)", "Satisfaction and recommendation (T1)"),
@@ -857,7 +860,10 @@ def cover(ctx: TrainingContext) -> Html:
     return cover_html(
         ctx,
         ctx.pick("Évaluation", "Evaluation"),
-        ctx.pick("Ce que la formation pilote a changé", "What the pilot training changed"),
+        ctx.pick(
+            "Formation pilote à l'IA : les participants avant, pendant et après",
+            "AI pilot training: participants before, during and after",
+        ),
         rows,
     )
 
@@ -912,7 +918,8 @@ def key_figures(ctx: TrainingContext) -> list[KeyFigure]:
                         f"Le score moyen au test de connaissances passe de "
                         f"{_fmt(ctx, quiz['mean_before'])} à {_fmt(ctx, quiz['mean_after'])} "
                         f"sur 20 entre {before} et {after}, soit "
-                        f"{_fmt(ctx, quiz['mean_diff'])} point(s) de plus [IC 95 % : "
+                        f"{_fmt(ctx, quiz['mean_diff'])} {_points_word(quiz['mean_diff'])} "
+                        "de plus [IC 95 % : "
                         f"{_fmt(ctx, quiz['diff_low'])} ; {_fmt(ctx, quiz['diff_high'])}] "
                         f"({_num(ctx, quiz['n'])} participants présents aux deux vagues).",
                         f"The mean knowledge-test score goes from "
@@ -938,12 +945,16 @@ def key_figures(ctx: TrainingContext) -> list[KeyFigure]:
                 int(conf["n"]),
                 "",
                 ctx.pick(
-                    f"Trois mois après, {_pct(ctx, share_up)} des participants se disent plus à "
-                    f"l'aise avec l'IA qu'avant la formation (aisance moyenne de "
-                    f"{_fmt(ctx, conf['mean_before'])} à {_fmt(ctx, conf['mean_after'])} sur 5).",
-                    f"Three months later, {_pct(ctx, share_up)} of participants feel more "
-                    f"confident with AI than before (mean confidence from "
-                    f"{_fmt(ctx, conf['mean_before'])} to {_fmt(ctx, conf['mean_after'])} out of 5).",
+                    f"Trois mois après, l'aisance déclarée avec l'IA (moyenne de cinq questions, "
+                    f"de 1 à 5) est plus élevée qu'avant la formation pour {_pct(ctx, share_up)} "
+                    f"des {_num(ctx, conf['n'])} participants présents aux deux vagues ; sa "
+                    f"moyenne passe de {_fmt(ctx, conf['mean_before'])} à "
+                    f"{_fmt(ctx, conf['mean_after'])} (tableau de la partie 2).",
+                    f"Three months later, self-assessed confidence with AI (mean of five "
+                    f"questions, 1 to 5) is higher than before the training for "
+                    f"{_pct(ctx, share_up)} of the {_num(ctx, conf['n'])} participants present "
+                    f"at both waves; its mean goes from {_fmt(ctx, conf['mean_before'])} to "
+                    f"{_fmt(ctx, conf['mean_after'])} (table of part 2).",
                 ),
             )
         )
@@ -976,14 +987,63 @@ def key_figures(ctx: TrainingContext) -> list[KeyFigure]:
     return out
 
 
+def no_causal_claim(ctx: TrainingContext) -> str:
+    """Why the changes between waves are not the effect of the training (plain text)."""
+    return ctx.pick(
+        "Ces évolutions ne mesurent pas l'effet de la formation : l'évaluation n'a pas de "
+        "groupe de comparaison (salariés non formés suivis aux mêmes dates). Une hausse entre "
+        "deux vagues mêle l'effet de la formation à ceux du retest (avoir déjà passé le même "
+        "test), de la désirabilité sociale (se dire plus à l'aise après une formation que l'on "
+        "vient de suivre) et de la régression vers la moyenne (les personnes parties de loin "
+        "progressent mécaniquement plus), ainsi qu'à ce qui a changé pour tous entre les vagues.",
+        "These changes do not measure the effect of the training: the evaluation has no "
+        "comparison group (untrained employees followed at the same dates). A rise between two "
+        "waves mixes the training's effect with retesting (having taken the same test before), "
+        "social desirability (saying one feels more confident after a training one has just "
+        "followed) and regression to the mean (those who started low rise more mechanically), "
+        "and with whatever changed for everyone between the waves.",
+    )
+
+
 def essentiel(ctx: TrainingContext) -> Html:
-    """L'essentiel of the training report."""
+    """L'essentiel of the training report, with why its changes are not effects."""
     items = "".join(f"<li>{esc(f.sentence)}</li>" for f in key_figures(ctx))
     return Html(
-        '<div class="iaobs-essentiel">'
+        '<section class="iaobs-essentiel">'
         f'<h2 id="essentiel">{esc(ctx.t("essentiel"))}</h2>'
-        f"<ul>{items}</ul></div>"
+        f"<ul>{items}</ul>"
+        f'<p class="iaobs-notes"><strong>{esc(ctx.pick("Attention", "Caution"))}</strong> '
+        f"{esc(no_causal_claim(ctx))}</p></section>"
     )
+
+
+def caveat(ctx: TrainingContext) -> Html:
+    """The encadré opening the part on changes: no effect without a comparison group."""
+    title = ctx.pick("Évolution n'est pas effet", "A change is not an effect")
+    return Html(
+        f'<aside class="iaobs-encadre"><p class="iaobs-encadre-title">{esc(title)}</p>'
+        f"<p>{esc(no_causal_claim(ctx))}</p></aside>"
+    )
+
+
+def _points_word(value: Any) -> str:
+    try:
+        return "point" if abs(float(value)) < 2 else "points"
+    except (TypeError, ValueError):
+        return "points"
+
+
+def _rank_biserial_text(ctx: TrainingContext, r: Any) -> str:
+    """``0,42 [0,30 ; 0,55]``; a degenerate value (±1, or an interval of one point) is not
+    shown: every non-zero change goes the same way and the bootstrap cannot vary."""
+    if math.isnan(r.rank_biserial):
+        return tx.MISSING
+    degenerate = abs(r.rank_biserial) >= 0.995 or (
+        not math.isnan(r.rb_low) and abs(r.rb_high - r.rb_low) < 0.005
+    )
+    if degenerate:
+        return ctx.pick("tous dans le même sens¹", "all the same way¹")
+    return f"{_fmt(ctx, r.rank_biserial, 2)} [{_fmt(ctx, r.rb_low, 2)} ; {_fmt(ctx, r.rb_high, 2)}]"
 
 
 def attrition_text(ctx: TrainingContext) -> Html:
@@ -1132,12 +1192,12 @@ def _paired_frame(ctx: TrainingContext, before: str, after: str) -> _Built:
             f"{diff} – {ctx.t('ci_high')}": table["diff_high"],
             f"{diff} – {ctx.t('n')}": table["n"].astype(int),
             f"{diff} – {ctx.t('flag')}": table["flag"],
-            ctx.pick("r rang-bisérial [IC 95 %]", "Rank-biserial r [95% CI]"): [
-                tx.MISSING
-                if math.isnan(r.rank_biserial)
-                else f"{_fmt(ctx, r.rank_biserial, 2)}\u00a0[{_fmt(ctx, r.rb_low, 2)}\u00a0;"
-                f"\u00a0{_fmt(ctx, r.rb_high, 2)}]"
+            ctx.pick("Part en hausse", "Share up"): [
+                tx.MISSING if not r.n or r.flag == "nd" else _pct(ctx, r.increased / r.n)
                 for r in table.itertuples()
+            ],
+            ctx.pick("r rang-bisérial [IC 95 %]", "Rank-biserial r [95% CI]"): [
+                _rank_biserial_text(ctx, r) for r in table.itertuples()
             ],
             ctx.pick("p (Wilcoxon)", "p (Wilcoxon)"): [format_p(p, lang) for p in table["p_value"]],
             ctx.pick("p ajustée (Holm)", "Holm-adjusted p"): [
@@ -1157,6 +1217,7 @@ def _paired_frame(ctx: TrainingContext, before: str, after: str) -> _Built:
         frame.columns[8]: "text",
         frame.columns[9]: "text",
         frame.columns[10]: "text",
+        frame.columns[11]: "text",
     }
     title = ctx.pick(
         f"Évolution entre {before} et {after} : aisance (1 à 5), test (sur 20), fréquence "
@@ -1171,7 +1232,7 @@ def _paired_frame(ctx: TrainingContext, before: str, after: str) -> _Built:
             f"Les {_num(ctx, first['n'])} participants présents à {before} et à {after} ont "
             f"obtenu en moyenne {_fmt(ctx, first['mean_before'])} sur 20 au test à {before} et "
             f"{_fmt(ctx, first['mean_after'])} à {after}, soit {_fmt(ctx, first['mean_diff'])} "
-            "point(s) de plus.",
+            f"{_points_word(first['mean_diff'])} de plus.",
             f"The {_num(ctx, first['n'])} participants present at {before} and {after} scored "
             f"{_fmt(ctx, first['mean_before'])} out of 20 on average at {before} and "
             f"{_fmt(ctx, first['mean_after'])} at {after}, {_fmt(ctx, first['mean_diff'])} "
@@ -1183,12 +1244,16 @@ def _paired_frame(ctx: TrainingContext, before: str, after: str) -> _Built:
         "exclus) ; r rang-bisérial : de −1 (tous en baisse) à +1 (tous en hausse), intervalle "
         "par bootstrap ; intervalle de l'écart moyen : loi de Student. p ajustée : méthode de "
         "Holm sur les éléments du tableau (hors aisance moyenne), qui tient compte du nombre de "
-        "tests.",
+        "tests. (1) Tous les écarts non nuls vont dans le même sens : r vaut ±1 et son "
+        "intervalle par bootstrap ne peut pas varier ; il n'est pas donné. Ces écarts ne sont "
+        "pas des effets de la formation (pas de groupe de comparaison).",
         "Frequency: 1 = never … 5 = daily; opinions: 1 = strongly disagree … 5 = strongly agree "
         "(don't know excluded). Wilcoxon signed-rank test (zero changes excluded); rank-biserial "
         "r from −1 (all down) to +1 (all up), bootstrap interval; interval of the mean change: "
         "Student's t. Adjusted p: Holm's method over the table's items (except mean "
-        "confidence), which accounts for the number of tests.",
+        "confidence), which accounts for the number of tests. (1) Every non-zero change goes "
+        "the same way: r is ±1 and its bootstrap interval cannot vary; it is not given. These "
+        "changes are not effects of the training (no comparison group).",
     )
     return (
         title,
@@ -1718,8 +1783,8 @@ def methodology(ctx: TrainingContext) -> Html:
         ctx.pick(
             "Scores et échelles ordonnées (aisance de 1 à 5, test sur 20, fréquence d'usage et "
             "opinions converties en rangs de 1 à 5, « ne sait pas » exclu) : test de Wilcoxon "
-            "des rangs signés (scipy.stats.wilcoxon, écarts nuls exclus — zero_method = "
-            "« wilcox » —, sans correction de continuité ; loi exacte jusqu'à 50 écarts non "
+            "des rangs signés (écarts nuls exclus, sans correction de continuité ; loi exacte "
+            "jusqu'à 50 écarts non "
             "nuls sans ex aequo, approximation normale corrigée des ex aequo sinon). Taille "
             "d'effet : corrélation rang-bisérial appariée r = (R⁺ − R⁻)/(R⁺ + R⁻), de −1 à +1, "
             f"avec un intervalle de confiance à 95 % par bootstrap percentile "
@@ -1727,8 +1792,7 @@ def methodology(ctx: TrainingContext) -> Html:
             "avec son intervalle de Student.",
             "Scores and ordered scales (confidence 1-5, test out of 20, frequency of use and "
             "opinions as ranks 1-5, don't know excluded): Wilcoxon signed-rank test "
-            "(scipy.stats.wilcoxon, zero differences dropped — zero_method “wilcox” —, no "
-            "continuity correction; exact distribution up to 50 non-zero differences without "
+            "(zero differences dropped, no continuity correction; exact distribution up to 50 non-zero differences without "
             "ties, tie-corrected normal approximation otherwise). Effect size: matched-pairs "
             "rank-biserial correlation r = (R⁺ − R⁻)/(R⁺ + R⁻), from −1 to +1, with a 95% "
             f"percentile bootstrap interval ({_num(ctx, BOOTSTRAP_RESAMPLES)} resamples of "
