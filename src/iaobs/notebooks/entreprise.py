@@ -20,6 +20,7 @@ data_version: str = ""  # digest of responses.parquet (part of the cache key onl
 # %%
 from IPython.display import display
 
+from iaobs.reports.kinds import actions
 from iaobs.reports.kinds import company as benchmark
 
 ctx = benchmark.load_company(study_dir, company, language=language)
@@ -27,6 +28,7 @@ ctx = benchmark.load_company(study_dir, company, language=language)
 # %%
 display(benchmark.header(ctx))
 display(benchmark.essentiel(ctx))
+display(actions.position_block(ctx))
 
 # %%
 display(ctx.heading(2, "adoption"))
@@ -49,6 +51,9 @@ display(benchmark.chart_position(ctx, "part_formes_ia", title=ctx.label("part_fo
 # %%
 display(ctx.heading(2, "freins"))
 display(benchmark.show(ctx, "freins"))
+
+# %%
+display(actions.action_block(ctx))
 
 # %%
 display(benchmark.about(ctx))

@@ -405,7 +405,7 @@ def _company_specs(study: Any, processed: Path, templates_dir: Path) -> list[Rep
                 title=(
                     f"Your company and its sector – {company['id']}"
                     if english
-                    else f"Votre entreprise face à son secteur – {company['id']}"
+                    else f"Votre entreprise face à son secteur – {str(company['id']).lower()}"
                 ),
             )
         )

@@ -123,6 +123,16 @@ class Store:
         return self.root / "data" / "reference"
 
     @property
+    def action_rules(self) -> Path:
+        """The observatory's rules choosing the « pistes d'action » of company reports (YAML)."""
+        return self.reference_dir / "pistes_action.yaml"
+
+    @property
+    def training_catalogue(self) -> Path:
+        """The training fund's catalogue of offers the « pistes d'action » point to (CSV)."""
+        return self.reference_dir / "catalogue_formations.csv"
+
+    @property
     def private_dir(self) -> Path:
         """Confidential files (frame, contact lists): never under ``reports/``."""
         return self.root / "data" / "private"

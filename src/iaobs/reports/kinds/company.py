@@ -55,6 +55,7 @@ COMPANY_SECTIONS: dict[str, tuple[str, str]] = {
     "competences": ("Besoins de compétences", "Skills needs"),
     "formation": ("Formation", "Training"),
     "freins": ("Freins", "Barriers"),
+    "pistes": ("Pistes d'action", "Suggested actions"),
     "apropos": ("À propos de ce document", "About this document"),
 }
 
@@ -594,8 +595,8 @@ def chart_position(ctx: CompanyContext, variable: str, *, title: str) -> Html:
     notes = "".join(f"<p><strong>{esc(k)}{sep}</strong> {esc(v)}</p>" for k, v in lines)
     caption = f"{ctx.t('figure')} {number} – {title}"
     return Html(
-        f'<figure class="iaobs-figure" id="figure-{number}">{svg}'
-        f"<figcaption>{esc(caption)}</figcaption></figure>"
+        f'<figure class="iaobs-figure" id="figure-{number}">'
+        f"<figcaption>{esc(caption)}</figcaption>{svg}</figure>"
         f'<div class="iaobs-notes">{notes}</div>'
     )
 
@@ -614,7 +615,7 @@ def _group_label(ctx: CompanyContext, domain: str) -> str:
 def header(ctx: CompanyContext) -> Html:
     """The first lines of the report (no full-page cover: the report is 2 to 4 pages)."""
     rows = [
-        (ctx.pick("Entreprise (identifiant)", "Company (identifier)"), ctx.company),
+        (ctx.pick("Entreprise (identifiant)", "Company (identifier)"), ctx.company.lower()),
         (ctx.t("sector"), ctx.sector_label() if ctx.sector else "–"),
         (ctx.t("size"), ctx.size_label(ctx.size) if ctx.size else "–"),
         (ctx.t("wave"), ctx.study.wave),
