@@ -145,6 +145,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "classements": ("Classement des secteurs", "Sectors ranked"),
     "carte": ("Vue d'ensemble des secteurs", "All sectors at a glance"),
     "tableau_secteurs": ("Tableau des secteurs", "Sectors table"),
+    "departements": ("Vue par département", "By département"),
     "fichiers": ("Fichiers reçus", "Files received"),
     "corrections": ("Corrections automatiques", "Automatic corrections"),
     "rejets": ("Lignes rejetées", "Rejected rows"),
@@ -316,6 +317,15 @@ class ReportContext:
         if "secteur" in parts:
             label = self.sector_label(parts["secteur"])
             words.append(self.pick(f"du secteur {label}", f"in the {label} sector"))
+        elif "departement" in parts:
+            code = parts["departement"]
+            name = self.dictionary.departements.get(code, code)
+            words.append(
+                self.pick(
+                    f"implantées dans le département {name} ({code})",
+                    f"located in the {name} département ({code})",
+                )
+            )
         else:
             words.append(self.pick("de la région", "in the region"))
         return " ".join(words)

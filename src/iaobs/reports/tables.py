@@ -453,6 +453,24 @@ def _sectors_table(ctx: ReportContext) -> _Built:
     return title, _frame(columns), _notes(ctx, domain="all"), kinds
 
 
+def _departements_table(ctx: ReportContext) -> _Built:
+    codes = [c for c in ctx.dictionary.departements if ctx.row("ia_usage", "", f"departement={c}")]
+    head = ctx.pick("Département", "Département")
+    columns: dict[str, list[Any]] = {
+        head: [f"{ctx.dictionary.departements[c]} ({c})" for c in codes] + [ctx.t("region")]
+    }
+    kinds = {head: "label"}
+    domains = [f"departement={c}" for c in codes] + ["all"]
+    for label, indicator, level in key_indicator_specs(ctx)[:4]:
+        rows = [ctx.row(indicator, level, d) for d in domains]
+        _add_group(columns, kinds, ctx, label, rows, ci=True, n=True)
+    title = ctx.pick(
+        "Indicateurs clés par département (en % des entreprises)",
+        "Key indicators by département (% of companies)",
+    )
+    return title, _frame(columns), _notes(ctx, domain="all"), kinds
+
+
 def _ranking(ctx: ReportContext, indicator: str, level: str) -> _Built:
     sectors = ctx.sectors()
     rows = [(s, ctx.row(indicator, level, f"secteur={s}")) for s in sectors]
@@ -839,6 +857,7 @@ _BUILDERS: dict[str, Callable[[ReportContext], _Built]] = {
     "echantillon": _sample,
     "fichiers": _files,
     "secteurs": _sectors_table,
+    "departements": _departements_table,
     "classement_usage": lambda c: _ranking(c, "ia_usage", ""),
     "classement_generative": lambda c: _ranking(c, "ia_generative", "outil_entreprise"),
     "classement_opportunite": lambda c: _ranking(c, "opinion_opportunite", "top2"),
@@ -862,6 +881,7 @@ LAYOUTS: dict[str, list[tuple[str, list[str]]]] = {
     "chiffres_cles": [("comparaison", ["comparaison"])],
     "synthese": [
         ("carte", ["secteurs"]),
+        ("departements", ["departements"]),
         (
             "classements",
             [
@@ -900,6 +920,10 @@ def layout(ctx: ReportContext, kind: str) -> list[tuple[str, list[str]]]:
         if has_evolution(ctx):
             at = next((i for i, (s, _) in enumerate(sections) if s == "annexe"), len(sections))
             sections.insert(at, ("evolution", ["evolution"]))
+    if kind == "synthese" and not any(
+        ctx.row("ia_usage", "", f"departement={c}") for c in ctx.dictionary.departements
+    ):  # a study not estimated by département
+        sections = [s for s in sections if s[0] != "departements"]
     if kind == "secteur":  # the tables the report shows come first and keep their numbers
         shown = [s for s in sections if s[0] in SHOWN_SECTIONS]
         sections = shown + [s for s in sections if s[0] not in SHOWN_SECTIONS]
