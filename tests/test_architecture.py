@@ -58,7 +58,6 @@ DEBT_FUNCTIONS: dict[str, int] = {
     "reports/context.py:methodology": 225,
     "reports/kinds/company.py:_svg_stacked": 131,
     "stats/weights.py:compute_weights": 314,
-    "study/config.py:load_study": 196,
     "tools/sample.py:_population_answers": 240,
     "tools/sample.py:_training": 200,
     "tools/sample.py:write_sample_study": 137,
