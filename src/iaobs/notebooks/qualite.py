@@ -19,7 +19,7 @@ language: str = ""  # fr or en; empty: the study's language
 from IPython.display import display
 
 from iaobs.reports import context as report
-from iaobs.reports import figures, tables
+from iaobs.reports import quality_chart, tables
 
 ctx = report.load_context(study_dir, language=language, require_indicators=False)
 
@@ -29,7 +29,7 @@ display(report.quality_summary(ctx))
 
 # %%
 display(ctx.heading(2, "fichiers"))
-display(figures.chart_quality(ctx))
+display(quality_chart.chart_quality(ctx))
 display(tables.show(ctx, "fichiers", kind="qualite"))
 
 # %%

@@ -43,6 +43,7 @@ from iaobs.reports.context import (
     quality_files,
     weighting_facts,
 )
+from iaobs.reports.wording import rule_label
 from iaobs.study.store import Processed
 
 __all__ = [
@@ -572,90 +573,6 @@ def _files(ctx: ReportContext) -> _Built:
         ],
         kinds,
     )
-
-
-#: English names of the cleaning and checking rules (the codes are the study's vocabulary)
-RULE_LABELS_EN: dict[str, str] = {
-    "case_cochee_vers_1": "ticked box to 1",
-    "case_vers_0": "empty box to 0",
-    "code_inconnu": "unknown code",
-    "date_improbable": "unlikely date",
-    "date_invalide": "invalid date",
-    "date_serie_excel": "Excel serial date",
-    "date_texte": "date written as text",
-    "departement_zero": "département leading zero",
-    "doublon": "duplicate",
-    "espace_milliers": "thousands separator",
-    "fichier_illisible": "unreadable file",
-    "hors_plage": "out of range",
-    "hors_vague": "not asked at this wave",
-    "id_duplique": "duplicate identifier",
-    "libelle_vers_code": "label to code",
-    "ligne_sans_reponse": "row without answers",
-    "multi_contradictoire": "contradictory choices",
-    "multi_une_cellule": "choices in one cell",
-    "naf_invalide": "invalid NAF code",
-    "naf_normalise": "NAF code normalised",
-    "naf_secteur_incoherent": "NAF code and sector disagree",
-    "nsp_normalise": "don't know normalised",
-    "obligatoire_manquant": "required answer missing",
-    "reponse_incomplete": "incomplete response",
-    "secteur_depuis_source": "sector from the source",
-    "taille_depuis_effectif": "size from headcount",
-    "taille_depuis_tranche": "size from headcount band",
-    "tranche_effectif": "headcount band",
-    "valeur_incoherente": "inconsistent value",
-    "virgule_decimale": "decimal comma",
-}
-
-
-#: French names of the rules, as a reader of the quality report sees them
-RULE_LABELS_FR: dict[str, str] = {
-    "case_cochee_vers_1": "case cochée lue comme 1",
-    "case_vers_0": "case vide lue comme 0",
-    "code_inconnu": "code inconnu",
-    "date_improbable": "date improbable",
-    "date_invalide": "date invalide",
-    "date_serie_excel": "date au format numérique d'Excel",
-    "date_texte": "date écrite en texte",
-    "departement_zero": "zéro initial du département",
-    "doublon": "doublon",
-    "espace_milliers": "séparateur de milliers",
-    "fichier_illisible": "fichier illisible",
-    "hors_plage": "valeur hors plage",
-    "hors_vague": "question absente de cette vague",
-    "id_duplique": "identifiant en double",
-    "libelle_vers_code": "libellé remplacé par son code",
-    "ligne_sans_reponse": "ligne sans réponse",
-    "multi_contradictoire": "choix contradictoires",
-    "multi_une_cellule": "plusieurs choix dans une cellule",
-    "naf_invalide": "code NAF invalide",
-    "naf_normalise": "code NAF remis en forme",
-    "naf_secteur_incoherent": "code NAF et secteur discordants",
-    "nsp_normalise": "« ne sait pas » uniformisé",
-    "obligatoire_manquant": "réponse obligatoire manquante",
-    "reponse_incomplete": "réponse incomplète",
-    "secteur_depuis_source": "secteur repris du fichier",
-    "taille_depuis_effectif": "taille déduite de l'effectif",
-    "taille_depuis_tranche": "taille déduite de la tranche d'effectif",
-    "tranche_effectif": "tranche d'effectif",
-    "valeur_incoherente": "valeur incohérente",
-    "virgule_decimale": "virgule décimale",
-}
-
-
-def rule_label(ctx: ReportContext, rule: str) -> str:
-    """A rule as the report's reader sees it: its name in the report's language, never its
-    code (``libelle_vers_code`` → « libellé remplacé par son code »)."""
-    code, sep, rest = rule.partition(" (")
-    names = RULE_LABELS_EN if ctx.language == "en" else RULE_LABELS_FR
-    name = names.get(code, code.replace("_", " "))
-    if sep:
-        rest = " ".join(
-            names.get(word.strip("(),"), word.replace("_", " ")) for word in rest.split(" ")
-        )
-        return f"{name} ({rest}"
-    return name
 
 
 def _rule_counts(ctx: ReportContext, counts: pd.DataFrame, title: str, rule_head: str) -> _Built:

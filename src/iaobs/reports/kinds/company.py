@@ -70,8 +70,7 @@ COMPANY_LAYOUT: list[tuple[str, list[str]]] = [
 ORDINAL_QUESTIONS = ("ia_stade", "impact_effectifs", "part_formes_ia")
 
 _PALETTE = ("#DCE9F5", "#A6CBE3", "#5DA5DA", "#0072B2", "#004C7A")
-_SECRET_GREY = "#BDBDBD"  # secret levels, grouped at the end of a bar
-_MARK = "#D55E00"
+_SECRET_GREY, _MARK = "#BDBDBD", "#D55E00"  # secret levels (grouped at the end), own answer
 
 
 @dataclass

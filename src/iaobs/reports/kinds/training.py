@@ -40,7 +40,8 @@ import pandas as pd
 
 from iaobs.core import text as tx
 from iaobs.errors import InputError, StatisticsError
-from iaobs.reports.context import Html, KeyFigure, ReportContext, cover_html, esc, load_context
+from iaobs.reports.context import Html, ReportContext, esc, load_context
+from iaobs.reports.kinds.caveats import points_word, rank_biserial_text
 from iaobs.study.store import Processed
 
 __all__ = [
@@ -840,210 +841,9 @@ def format_p(value: Any, language: str = "fr") -> str:
     return tx.format_decimal(value, decimals=3, language=language)
 
 
-def cover(ctx: TrainingContext) -> Html:
-    """Cover of the training report: observatory, title (the only ``h1``), participants."""
-    present = _present(ctx)
-    rows = [
-        (ctx.t("region"), ctx.study.region),
-        (
-            ctx.pick("Programme", "Programme"),
-            ctx.pick("Formation pilote à l'IA", "AI pilot training"),
-        ),
-        (ctx.t("wave"), ctx.study.wave),
-        (ctx.t("date"), ctx.date_text),
-        (
-            ctx.pick("Participants", "Participants"),
-            f"T0 : {_num(ctx, present['T0'])} · T1 : {_num(ctx, present['T1'])} · "
-            f"T2 : {_num(ctx, present['T2'])}",
-        ),
-    ]
-    return cover_html(
-        ctx,
-        ctx.pick("Évaluation", "Evaluation"),
-        ctx.pick(
-            "Formation pilote à l'IA : les participants avant, pendant et après",
-            "AI pilot training: participants before, during and after",
-        ),
-        rows,
-    )
-
-
 def _row(table: pd.DataFrame, column: str) -> dict[str, Any] | None:
     sub = table[table["column"] == column] if len(table) else table
     return None if sub.empty else sub.iloc[0].to_dict()
-
-
-def key_figures(ctx: TrainingContext) -> list[KeyFigure]:
-    """Four to six key figures of the training, each a full sentence (plain text)."""
-    out: list[KeyFigure] = []
-    present = _present(ctx)
-    retention = present["T2"] / present["T0"] if present["T0"] else math.nan
-    out.append(
-        KeyFigure(
-            "attrition",
-            "",
-            "formation",
-            retention,
-            None,
-            None,
-            present["T0"],
-            "",
-            ctx.pick(
-                f"{_num(ctx, present['T0'])} salariés ont commencé la formation ; "
-                f"{_num(ctx, present['T1'])} ont répondu en fin de formation (T1) et "
-                f"{_num(ctx, present['T2'])} trois mois après (T2), soit "
-                f"{_pct(ctx, retention)} des participants de départ.",
-                f"{_num(ctx, present['T0'])} employees started the training; "
-                f"{_num(ctx, present['T1'])} answered at its end (T1) and "
-                f"{_num(ctx, present['T2'])} three months later (T2), i.e. "
-                f"{_pct(ctx, retention)} of those who started.",
-            ),
-        )
-    )
-    for before, after in (("T0", "T1"), ("T0", "T2")):
-        table = ctx.paired(before, after)
-        quiz = _row(table, "score_quiz")
-        if quiz and quiz["flag"] != "nd":
-            out.append(
-                KeyFigure(
-                    "score_quiz",
-                    after,
-                    "formation",
-                    None,
-                    None,
-                    None,
-                    int(quiz["n"]),
-                    "",
-                    ctx.pick(
-                        f"Le score moyen au test de connaissances passe de "
-                        f"{_fmt(ctx, quiz['mean_before'])} à {_fmt(ctx, quiz['mean_after'])} "
-                        f"sur 20 entre {before} et {after}, soit "
-                        f"{_fmt(ctx, quiz['mean_diff'])} {_points_word(quiz['mean_diff'])} "
-                        "de plus [IC 95 % : "
-                        f"{_fmt(ctx, quiz['diff_low'])} ; {_fmt(ctx, quiz['diff_high'])}] "
-                        f"({_num(ctx, quiz['n'])} participants présents aux deux vagues).",
-                        f"The mean knowledge-test score goes from "
-                        f"{_fmt(ctx, quiz['mean_before'], 1)} to "
-                        f"{_fmt(ctx, quiz['mean_after'])} out of 20 between {before} and "
-                        f"{after}, {_fmt(ctx, quiz['mean_diff'])} points more [95% CI: "
-                        f"{_fmt(ctx, quiz['diff_low'])}; {_fmt(ctx, quiz['diff_high'])}] "
-                        f"({_num(ctx, quiz['n'])} participants present at both waves).",
-                    ),
-                )
-            )
-    conf = _row(ctx.paired("T0", "T2"), "auto_eval_moyenne")
-    if conf and conf["flag"] != "nd":
-        share_up = conf["increased"] / conf["n"] if conf["n"] else math.nan
-        out.append(
-            KeyFigure(
-                "auto_eval_moyenne",
-                "T2",
-                "formation",
-                share_up,
-                None,
-                None,
-                int(conf["n"]),
-                "",
-                ctx.pick(
-                    f"Trois mois après, l'aisance déclarée avec l'IA (moyenne de cinq questions, "
-                    f"de 1 à 5) est plus élevée qu'avant la formation pour {_pct(ctx, share_up)} "
-                    f"des {_num(ctx, conf['n'])} participants présents aux deux vagues ; sa "
-                    f"moyenne passe de {_fmt(ctx, conf['mean_before'])} à "
-                    f"{_fmt(ctx, conf['mean_after'])} (tableau de la partie 2).",
-                    f"Three months later, self-assessed confidence with AI (mean of five "
-                    f"questions, 1 to 5) is higher than before the training for "
-                    f"{_pct(ctx, share_up)} of the {_num(ctx, conf['n'])} participants present "
-                    f"at both waves; its mean goes from {_fmt(ctx, conf['mean_before'])} to "
-                    f"{_fmt(ctx, conf['mean_after'])} (table of part 2).",
-                ),
-            )
-        )
-    nps = ctx.cached("nps", lambda: _nps(ctx))
-    if nps["n"] >= ctx.min_persons:
-        sat = ctx.cached("satisfaction", lambda: _satisfaction(ctx))
-        satisfied = sat.loc[sat["code"].isin(["plutot_satisfait", "tres_satisfait"]), "share"].sum()
-        out.append(
-            KeyFigure(
-                "satisfaction",
-                "",
-                "formation",
-                float(satisfied),
-                None,
-                None,
-                int(nps["n"]),
-                "",
-                ctx.pick(
-                    f"En fin de formation, {_pct(ctx, satisfied)} des participants s'en disent "
-                    f"satisfaits ; le score de recommandation net (NPS) est de "
-                    f"{_fmt(ctx, nps['nps'] * 100, 0)} [IC 95 % : {_fmt(ctx, nps['nps_low'] * 100, 0)}"
-                    f" ; {_fmt(ctx, nps['nps_high'] * 100, 0)}].",
-                    f"At the end of the training, {_pct(ctx, satisfied)} of participants are "
-                    f"satisfied; the net promoter score is {_fmt(ctx, nps['nps'] * 100, 0)} "
-                    f"[95% CI: {_fmt(ctx, nps['nps_low'] * 100, 0)}; "
-                    f"{_fmt(ctx, nps['nps_high'] * 100, 0)}].",
-                ),
-            )
-        )
-    return out
-
-
-def no_causal_claim(ctx: TrainingContext) -> str:
-    """Why the changes between waves are not the effect of the training (plain text)."""
-    return ctx.pick(
-        "Ces évolutions ne mesurent pas l'effet de la formation : l'évaluation n'a pas de "
-        "groupe de comparaison (salariés non formés suivis aux mêmes dates). Une hausse entre "
-        "deux vagues mêle l'effet de la formation à ceux du retest (avoir déjà passé le même "
-        "test), de la désirabilité sociale (se dire plus à l'aise après une formation que l'on "
-        "vient de suivre) et de la régression vers la moyenne (les personnes parties de loin "
-        "progressent mécaniquement plus), ainsi qu'à ce qui a changé pour tous entre les vagues.",
-        "These changes do not measure the effect of the training: the evaluation has no "
-        "comparison group (untrained employees followed at the same dates). A rise between two "
-        "waves mixes the training's effect with retesting (having taken the same test before), "
-        "social desirability (saying one feels more confident after a training one has just "
-        "followed) and regression to the mean (those who started low rise more mechanically), "
-        "and with whatever changed for everyone between the waves.",
-    )
-
-
-def essentiel(ctx: TrainingContext) -> Html:
-    """L'essentiel of the training report, with why its changes are not effects."""
-    items = "".join(f"<li>{esc(f.sentence)}</li>" for f in key_figures(ctx))
-    return Html(
-        '<section class="iaobs-essentiel">'
-        f'<h2 id="essentiel">{esc(ctx.t("essentiel"))}</h2>'
-        f"<ul>{items}</ul>"
-        f'<p class="iaobs-notes"><strong>{esc(ctx.pick("Attention", "Caution"))}</strong> '
-        f"{esc(no_causal_claim(ctx))}</p></section>"
-    )
-
-
-def caveat(ctx: TrainingContext) -> Html:
-    """The encadré opening the part on changes: no effect without a comparison group."""
-    title = ctx.pick("Évolution n'est pas effet", "A change is not an effect")
-    return Html(
-        f'<aside class="iaobs-encadre"><p class="iaobs-encadre-title">{esc(title)}</p>'
-        f"<p>{esc(no_causal_claim(ctx))}</p></aside>"
-    )
-
-
-def _points_word(value: Any) -> str:
-    try:
-        return "point" if abs(float(value)) < 2 else "points"
-    except (TypeError, ValueError):
-        return "points"
-
-
-def _rank_biserial_text(ctx: TrainingContext, r: Any) -> str:
-    """``0,42 [0,30 ; 0,55]``; a degenerate value (±1, or an interval of one point) is not
-    shown: every non-zero change goes the same way and the bootstrap cannot vary."""
-    if math.isnan(r.rank_biserial):
-        return tx.MISSING
-    degenerate = abs(r.rank_biserial) >= 0.995 or (
-        not math.isnan(r.rb_low) and abs(r.rb_high - r.rb_low) < 0.005
-    )
-    if degenerate:
-        return ctx.pick("tous dans le même sens¹", "all the same way¹")
-    return f"{_fmt(ctx, r.rank_biserial, 2)} [{_fmt(ctx, r.rb_low, 2)} ; {_fmt(ctx, r.rb_high, 2)}]"
 
 
 def attrition_text(ctx: TrainingContext) -> Html:
@@ -1197,7 +997,7 @@ def _paired_frame(ctx: TrainingContext, before: str, after: str) -> _Built:
                 for r in table.itertuples()
             ],
             ctx.pick("r rang-bisérial [IC 95 %]", "Rank-biserial r [95% CI]"): [
-                _rank_biserial_text(ctx, r) for r in table.itertuples()
+                rank_biserial_text(ctx, r) for r in table.itertuples()
             ],
             ctx.pick("p (Wilcoxon)", "p (Wilcoxon)"): [format_p(p, lang) for p in table["p_value"]],
             ctx.pick("p ajustée (Holm)", "Holm-adjusted p"): [
@@ -1232,7 +1032,7 @@ def _paired_frame(ctx: TrainingContext, before: str, after: str) -> _Built:
             f"Les {_num(ctx, first['n'])} participants présents à {before} et à {after} ont "
             f"obtenu en moyenne {_fmt(ctx, first['mean_before'])} sur 20 au test à {before} et "
             f"{_fmt(ctx, first['mean_after'])} à {after}, soit {_fmt(ctx, first['mean_diff'])} "
-            f"{_points_word(first['mean_diff'])} de plus.",
+            f"{points_word(first['mean_diff'])} de plus.",
             f"The {_num(ctx, first['n'])} participants present at {before} and {after} scored "
             f"{_fmt(ctx, first['mean_before'])} out of 20 on average at {before} and "
             f"{_fmt(ctx, first['mean_after'])} at {after}, {_fmt(ctx, first['mean_diff'])} "
