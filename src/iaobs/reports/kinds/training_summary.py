@@ -174,6 +174,6 @@ def essentiel(ctx: TrainingContext) -> Html:
         '<section class="iaobs-essentiel">'
         f'<h2 id="essentiel">{esc(ctx.t("essentiel"))}</h2>'
         f"<ul>{items}</ul>"
-        f'<p class="iaobs-notes"><strong>{esc(ctx.pick("Attention", "Caution"))}</strong> '
+        f'<p class="iaobs-notes"><strong>{esc(ctx.pick("Attention :", "Caution:"))}</strong> '
         f"{esc(no_causal_claim(ctx))}</p></section>"
     )
