@@ -29,6 +29,7 @@ ctx = benchmark.load_company(study_dir, company, language=language)
 display(benchmark.header(ctx))
 display(benchmark.essentiel(ctx))
 display(actions.position_block(ctx))
+display(actions.action_block(ctx))
 
 # %%
 display(ctx.heading(2, "adoption"))
@@ -51,9 +52,6 @@ display(benchmark.chart_position(ctx, "part_formes_ia", title=ctx.label("part_fo
 # %%
 display(ctx.heading(2, "freins"))
 display(benchmark.show(ctx, "freins"))
-
-# %%
-display(actions.action_block(ctx))
 
 # %%
 display(benchmark.about(ctx))

@@ -31,6 +31,7 @@ from typing import Any
 import pandas as pd
 
 from iaobs.core import text as tx
+from iaobs.core.typography import plural
 from iaobs.errors import ConfigError, InputError
 from iaobs.reports.context import HIDDEN_FLAGS, Html, KeyFigure, ReportContext, esc, load_context
 from iaobs.study.store import Processed
@@ -44,8 +45,7 @@ __all__ = [
     "stage_position",
 ]
 
-VOLUNTEER_COLUMN = "volontaire_accompagnement"
-ID_COLUMN = "id_repondant"
+VOLUNTEER_COLUMN, ID_COLUMN = "volontaire_accompagnement", "id_repondant"
 #: never read from the responses: free text and anything confidential
 _NEVER_READ = frozenset({"commentaire", "siren", "raison_sociale", "email_contact"})
 
@@ -89,7 +89,7 @@ class CompanyContext(ReportContext):
         """A numbered heading; no ``id`` so that this short report gets no table of contents."""
         fr, en = COMPANY_SECTIONS[key]
         title = en if self.language == "en" else fr
-        if key == "apropos":
+        if key in ("apropos", "pistes"):  # unnumbered
             return Html(f"<h2>{esc(title)}</h2>")
         if level == 2:
             self.section_count += 1
@@ -707,8 +707,8 @@ def _multi_summary(ctx: CompanyContext, variable: str) -> str:
         and float(data["estimate"][o]) < 0.25
     ]
     text = ctx.pick(
-        f"Votre entreprise déclare {len(chosen)} technologie(s) d'IA.",
-        f"Your company reports {len(chosen)} AI technologies.",
+        f"Votre entreprise déclare {plural(len(chosen), 'technologie')} d'IA.",
+        f"Your company reports {plural(len(chosen), 'AI technology', language='en')}.",
     )
     if rare:
         labels = ", ".join(f"« {var.options[o].get(ctx.language)} »" for o in rare[:3])

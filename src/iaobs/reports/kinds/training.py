@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from iaobs.core import text as tx
+from iaobs.core.typography import plural
 from iaobs.errors import InputError, StatisticsError
 from iaobs.reports.context import Html, ReportContext, esc, load_context
 from iaobs.reports.kinds.caveats import points_word, rank_biserial_text
@@ -1070,7 +1071,7 @@ def _yes_no_frame(ctx: TrainingContext) -> _Built:
     )
     lang = ctx.language
     label = ctx.t("item")
-    diff = ctx.pick("Écart (points de %)", "Change (% points)")
+    diff = ctx.pick("Écart (points)", "Change (points)")
     frame = pd.DataFrame(
         {
             label: [
@@ -1158,8 +1159,8 @@ def _distribution_frame(ctx: TrainingContext, column: str, wave: str, title: str
     if len(missing):
         note += "".join(
             ctx.pick(
-                f" ; {m.label} : {_num(ctx, m.count)} réponse(s), hors base",
-                f"; {m.label}: {_num(ctx, m.count)} answer(s), outside the base",
+                f" ; {m.label} : {plural(m.count, 'réponse')}, hors base",
+                f"; {m.label}: {plural(m.count, 'answer', language='en')}, outside the base",
             )
             for m in missing.itertuples()
         )
