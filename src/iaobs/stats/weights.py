@@ -901,9 +901,28 @@ def _calibrate(
         cell_labels=labels,
     )
     raking.update(rep)
-    g, steps, error = bounded_raking(
-        base, cells, final_targets, lower, upper, tolerance=weighting.tolerance
-    )
+    try:
+        g, steps, error = bounded_raking(
+            base, cells, final_targets, lower, upper, tolerance=weighting.tolerance
+        )
+    except StatisticsError:
+        if ratio is None:
+            raise
+        # the margins cannot be met within the bounds: calibrate without them (census strata
+        # still held at 1) and say so; the published bounds are those used
+        lower, upper = raking_bounds(census, None)
+        g, steps, error = bounded_raking(
+            base, cells, final_targets, lower, upper, tolerance=weighting.tolerance
+        )
+        trimming["ratio"] = trimming["borne_inf"] = trimming["borne_sup"] = None
+        trimming["abandon"] = (
+            f"bornes [1/{ratio:g} ; {ratio:g}] incompatibles avec les marges : calage sans bornes"
+        )
+        notes.append(
+            f"les poids ne peuvent pas rester entre 1/{ratio:g} et {ratio:g} fois leur poids de "
+            "sondage tout en respectant les marges : le calage est fait sans ces bornes"
+        )
+        ratio = None
     w = base * g
     raking["iterations_newton"] = int(steps)
     raking["ecart_relatif_max"] = float(error)
