@@ -65,9 +65,11 @@ def test_r_survey_recomputes_every_published_figure(estimated: Path, tmp_path: P
     assert len(both) > 1000
     assert (both["n"] == both["n_r"]).all()
     np.testing.assert_allclose(both["estimate_r"], both["estimate"], rtol=0, atol=1e-8)
+    # standard errors zero by construction (a calibrated margin: the share of a size class in
+    # a size class) are rounding noise on both sides, below 1e-8
     for column in ("se", "ci_low", "ci_high"):
         np.testing.assert_allclose(
-            both[f"{column}_r"], both[column], rtol=1e-6, atol=1e-12, err_msg=column
+            both[f"{column}_r"], both[column], rtol=1e-6, atol=1e-8, err_msg=column
         )
 
 
