@@ -31,6 +31,7 @@ import time
 import numpy as np
 import pandas as pd
 
+from iaobs.stats.coverage import domain_representation, flag_unrepresented
 from iaobs.stats.estimate import DerivedIndicator, estimate_indicators
 from iaobs.stats.weights import compute_weights
 from iaobs.study.config import Thresholds, Weighting
@@ -115,7 +116,8 @@ def main() -> None:
     for (sec, size), sub in population.groupby(["secteur", "taille"], observed=True):
         if len(sub) == 0:
             continue
-        cross, _ = sample._truth(sub.reset_index(drop=True), full)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cross, _ = sample._truth(sub.reset_index(drop=True), full)
         for ind, lev in KEY_ROWS:
             value = cross.get(ind, {}).get(lev, {}).get("all")
             if value is not None and np.isfinite(value):
@@ -158,6 +160,14 @@ def main() -> None:
                 ),
             ),
         )
+        # domains whose respondents do not represent their population: nd (stats.coverage)
+        representation = domain_representation(
+            responses,
+            weights.weights.to_numpy(),
+            margins,
+            [("secteur",), ("taille",), ("secteur", "taille")],
+        )
+        table, _ = flag_unrepresented(table, representation)
         merged = truth_rows.merge(table, on=["indicator", "level", "domain"])
         tol = 5e-7  # true values are rounded to 6 decimals
         merged["inside"] = (merged.ci_low - tol <= merged.truth) & (
