@@ -49,8 +49,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from iaobs.errors import InputError
 from iaobs.study.dictionary import normalise_text
+from iaobs.errors import InputError
 
 if TYPE_CHECKING:
     from iaobs.study.dictionary import Dictionary

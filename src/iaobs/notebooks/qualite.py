@@ -18,8 +18,9 @@ language: str = ""  # fr or en; empty: the study's language
 # %%
 from IPython.display import display
 
+from iaobs.reports import figures
 from iaobs.reports import context as report
-from iaobs.reports import figures, tables
+from iaobs.reports import tables
 
 ctx = report.load_context(study_dir, language=language, require_indicators=False)
 

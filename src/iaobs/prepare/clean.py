@@ -75,6 +75,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from iaobs.study.dictionary import Dictionary, Variable, normalise_text
 from iaobs.errors import ConfigError
 from iaobs.prepare.privacy import (
     DEFAULT_KEY,
@@ -94,7 +95,6 @@ from iaobs.prepare.validate import (
     empty_findings,
     findings_summary,
 )
-from iaobs.study.dictionary import Dictionary, Variable, normalise_text
 
 __all__ = [
     "PROVENANCE",

@@ -30,10 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from iaobs.study.store import Processed
+from iaobs.core.version import __version__
 from iaobs.core.atomic import write_json
 from iaobs.core.resources import package_path
-from iaobs.core.version import __version__
-from iaobs.study.store import Processed
 
 __all__ = [
     "MANIFEST_NAME",

@@ -25,13 +25,13 @@ from typing import Any
 
 import pandas as pd
 
-from iaobs.core import text as tx
-from iaobs.core.contract import HIDDEN_FLAGS, INDICATOR_COLUMNS
-from iaobs.core.version import __version__
-from iaobs.errors import ConfigError, InputError
-from iaobs.study.config import Study, load_study
-from iaobs.study.dictionary import Dictionary
 from iaobs.study.store import Processed
+from iaobs.core.version import __version__
+from iaobs.core import text as tx
+from iaobs.study.config import Study, load_study
+from iaobs.core.contract import HIDDEN_FLAGS, INDICATOR_COLUMNS
+from iaobs.study.dictionary import Dictionary
+from iaobs.errors import ConfigError, InputError
 
 __all__ = [
     "INDICATOR_COLUMNS",

@@ -33,6 +33,7 @@ from typing import Any
 
 import pandas as pd
 
+from iaobs.study.store import Processed
 from iaobs.core import text as tx
 from iaobs.reports.context import (
     SECTIONS,
@@ -43,7 +44,6 @@ from iaobs.reports.context import (
     quality_files,
     weighting_facts,
 )
-from iaobs.study.store import Processed
 
 __all__ = [
     "LAYOUTS",

@@ -39,9 +39,9 @@ from typing import Any
 
 import pandas as pd
 
+from iaobs.study.dictionary import Dictionary
 from iaobs.errors import ConfigError
 from iaobs.ingest.read import RawTable
-from iaobs.study.dictionary import Dictionary
 
 __all__ = [
     "PROFILE_MODULES",

@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from iaobs.study.dictionary import Dictionary, Variable, normalise_text
 from iaobs.errors import ConfigError
 from iaobs.ingest.profiles import (
     PROFILE_REJECT_COLUMN,
@@ -59,7 +60,6 @@ from iaobs.ingest.profiles import (
 )
 from iaobs.ingest.profiles.template import header_key, recognise_header
 from iaobs.ingest.read import PROVENANCE_COLUMNS, RawTable
-from iaobs.study.dictionary import Dictionary, Variable, normalise_text
 
 __all__ = [
     "IGNORE",

@@ -22,9 +22,9 @@ from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
 
+from iaobs.study.dictionary import Dictionary, normalise_text
 from iaobs.ingest.profiles import MappedTable, register_profile
 from iaobs.ingest.read import PROVENANCE_COLUMNS, RawTable
-from iaobs.study.dictionary import Dictionary, normalise_text
 
 __all__ = ["SYNONYMS", "header_index", "header_key", "map_template", "recognise_header"]
 

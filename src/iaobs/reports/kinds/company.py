@@ -30,10 +30,10 @@ from typing import Any
 
 import pandas as pd
 
+from iaobs.study.store import Processed
 from iaobs.core import text as tx
 from iaobs.errors import ConfigError, InputError
 from iaobs.reports.context import HIDDEN_FLAGS, Html, KeyFigure, ReportContext, esc, load_context
-from iaobs.study.store import Processed
 
 __all__ = [
     "COMPANY_SECTIONS",

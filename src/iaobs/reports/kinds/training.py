@@ -38,10 +38,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from iaobs.study.store import Processed
 from iaobs.core import text as tx
 from iaobs.errors import InputError, StatisticsError
 from iaobs.reports.context import Html, KeyFigure, ReportContext, cover_html, esc, load_context
-from iaobs.study.store import Processed
 
 __all__ = [
     "BOOTSTRAP_RESAMPLES",
