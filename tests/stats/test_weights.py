@@ -181,7 +181,7 @@ def test_bounds_the_margins_cannot_meet_are_dropped_and_said() -> None:
     res = compute_weights(resp, _margins(), Weighting(trim_ratio=1.0001, rake=(("departement",),)))
     assert "incompatibles" in res.trimming["abandon"]
     assert any("sans ces bornes" in note for note in res.notes)
-    lower, upper = res.bounds
+    _, upper = res.bounds
     assert np.isinf(upper[res.design_weights.to_numpy() > 1]).all()
     assert res.weights.sum() == pytest.approx(_margins().n_entreprises.sum(), rel=1e-9)
 
