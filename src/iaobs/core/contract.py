@@ -105,3 +105,6 @@ class Thresholds:
     prudence_below: int = 30
     prudence_cv: float = 0.33
     prudence_ci_width: float = 0.30
+    # a domain whose respondents represent a population differing from its own by more than
+    # this share (cells without respondent merged into a neighbouring class) is not shown
+    max_unrepresented: float = 0.05
