@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from iaobs.core.atomic import remove_temporaries, study_lock
+from iaobs.core.text import format_decimal, format_number, format_percent
 from iaobs.core.version import __version__
-from iaobs.errors import IaobsError
+from iaobs.errors import ConfigError, IaobsError
 from iaobs.pipeline.run import (
     StageResult,
     actors_stage,
@@ -78,8 +79,14 @@ def _report_failed_files(quality: dict[str, Any]) -> int:
 
 def cmd_sample(args: argparse.Namespace) -> int:
     from iaobs.tools.sample import write_sample_study  # lazy: numpy and pandas
+    from iaobs.tools.sample_actors import write_sample_actors  # lazy: DuckDB
 
     written = write_sample_study(Path(args.output), seed=args.seed, n_companies=args.companies)
+    study = load_study(Path(args.output))
+    if study.frame.etablissements and study.frame.unites_legales:
+        written += write_sample_actors(
+            Path(args.output), study.frame.etablissements, study.frame.unites_legales
+        )
     _print(f"Étude exemple écrite dans {Path(args.output).resolve()} ({len(written)} fichiers) :")
     for path in written:
         _print(f"  {path}")
@@ -251,6 +258,88 @@ def cmd_map_suggest(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------------------------
 # Parser
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    formats = tuple(f.strip() for f in value.split(",") if f.strip())
+    unknown = [f for f in formats if f not in ("html", "pdf")]
+    if unknown:
+        raise ConfigError(f"format inconnu « {unknown[0]} »", hint="formats : html, pdf")
+    return formats
+
+
+def cmd_frame(args: argparse.Namespace) -> int:
+    from iaobs.pipeline.frame import describe_frame, frame_stage  # lazy: DuckDB and pandas
+
+    study = _study_for_run(args)
+    stage = frame_stage(study, force=True, required=True)
+    for line in describe_frame(stage.result):  # type: ignore[arg-type]
+        _print(line)
+    _print(f"Marges : {stage.outputs['margins']}")
+    _print(f"Exclusions par motif : {stage.outputs['exclusions']}")
+    _print(f"Base de sondage (confidentielle) : {stage.outputs['frame']}")
+    return 0
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from iaobs.pipeline.frame import plan_study  # lazy: pandas
+
+    study = _study_for_run(args)
+    plan, written = plan_study(
+        study,
+        precision=args.precision,
+        response_rate=args.response_rate,
+        formats=_formats(args.format),
+    )
+    _print(f"{format_number(plan.total)} entreprises à interroger ({len(plan.strata)} strates).")
+    for row in plan.domains.itertuples(index=False):
+        state = "" if row.atteinte else "  (cible inatteignable : recensement)"
+        width = format_decimal(row.demi_largeur_attendue * 100, decimals=1)
+        _print(
+            f"  {row.domaine} : {format_number(row.n_tirage)} à interroger, "
+            f"± {width} points attendus{state}"
+        )
+    for path in written:
+        _print(f"Écrit : {path}")
+    return 0
+
+
+def cmd_draw(args: argparse.Namespace) -> int:
+    from iaobs.pipeline.frame import draw_study  # lazy: numpy and pandas
+
+    study = _study_for_run(args)
+    sample, path = draw_study(study, seed=args.seed)
+    principal = int((sample["statut"] == "principal").sum())
+    _print(
+        f"Échantillon tiré (graine {args.seed}) : {principal} entreprises et "
+        f"{len(sample) - principal} en réserve."
+    )
+    _print(f"Liste de contacts (confidentielle) : {path}")
+    return 0
+
+
+def cmd_suivi(args: argparse.Namespace) -> int:
+    from iaobs.pipeline.frame import suivi_study  # lazy: pandas and the readers
+
+    study = _study_for_run(args)
+    fieldwork, written = suivi_study(study, formats=_formats(args.format))
+    o = fieldwork.overall
+    _print(
+        f"{format_number(o['repondants'])} répondants sur {format_number(o['lances'])} "
+        f"entreprises sollicitées : RR1 {format_percent(o['rr1'], decimals=1)}, "
+        f"RR2 {format_percent(o['rr2'], decimals=1)}, "
+        f"indicateur R {format_decimal(fieldwork.r_indicator, decimals=2)}."
+    )
+    for row in fieldwork.reminders.itertuples(index=False):
+        _print(
+            f"  à relancer ({int(row.priorite)}) : {row.secteur} × {row.taille}, "
+            f"{int(row.ecart)} répondant(s) manquant(s)"
+        )
+    for alert in fieldwork.alerts:
+        print(f"iaobs : attention : {alert}", file=sys.stderr, flush=True)
+    for path in written:
+        _print(f"Écrit : {path}")
+    return 0
 
 
 def _add_report_options(parser: argparse.ArgumentParser) -> None:
@@ -467,6 +556,65 @@ def _parser_map(sub: Any) -> None:
     p.set_defaults(func=cmd_map_suggest)
 
 
+def _parser_frame(sub: Any) -> None:
+    p = _add(
+        sub,
+        "frame",
+        "base de sondage et marges de population à partir des fichiers Sirene de l'INSEE",
+        "iaobs frame",
+    )
+    p.add_argument("study", nargs="?", default=".", help="dossier de l'étude")
+    p.set_defaults(func=cmd_frame)
+
+
+def _parser_plan(sub: Any) -> None:
+    p = _add(
+        sub,
+        "plan",
+        "plan de sondage : combien d'entreprises interroger par strate, et la précision attendue",
+        "iaobs plan --precision 0.05 --response-rate 0.3",
+    )
+    p.add_argument("study", nargs="?", default=".", help="dossier de l'étude")
+    p.add_argument(
+        "--precision",
+        type=float,
+        default=None,
+        help="demi-largeur visée de l'intervalle à 95 %% par secteur (défaut : [plan] precision)",
+    )
+    p.add_argument(
+        "--response-rate",
+        type=float,
+        default=None,
+        help="taux de réponse attendu (défaut : [plan] response_rate)",
+    )
+    p.add_argument("--format", default="html,pdf", help="html, pdf (défaut : html,pdf)")
+    p.set_defaults(func=cmd_plan)
+
+
+def _parser_draw(sub: Any) -> None:
+    p = _add(
+        sub,
+        "draw",
+        "tirer l'échantillon du plan (aléatoire simple stratifié, avec réserve)",
+        "iaobs draw --seed 2025",
+    )
+    p.add_argument("study", nargs="?", default=".", help="dossier de l'étude")
+    p.add_argument("--seed", type=int, required=True, help="graine (le même tirage à chaque fois)")
+    p.set_defaults(func=cmd_draw)
+
+
+def _parser_suivi(sub: Any) -> None:
+    p = _add(
+        sub,
+        "suivi",
+        "suivi du terrain : taux de réponse par strate, représentativité, strates à relancer",
+        "iaobs suivi",
+    )
+    p.add_argument("study", nargs="?", default=".", help="dossier de l'étude")
+    p.add_argument("--format", default="html,pdf", help="html, pdf (défaut : html,pdf)")
+    p.set_defaults(func=cmd_suivi)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="iaobs",
@@ -486,6 +634,10 @@ def build_parser() -> argparse.ArgumentParser:
         _parser_compare,
         _parser_init,
         _parser_map,
+        _parser_frame,
+        _parser_plan,
+        _parser_draw,
+        _parser_suivi,
     ):
         add_command(sub)
     return parser

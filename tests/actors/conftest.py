@@ -139,7 +139,9 @@ def actors_study(tmp_path: Path) -> Path:
     (root / "study.toml").write_text(
         '[study]\ntitle = "Observatoire test"\nregion = "Hauts-de-France"\nwave = "2019"\n'
         'waves = ["2018", "2019"]\nlanguage = "fr"\n\n[acteurs]\n'
-        'naf = ["58.29C", "62.01Z", "62.02A", "63.11Z", "72.19Z"]\n',
+        'naf = ["58.29C", "62.01Z", "62.02A", "63.11Z", "72.19Z"]\n'
+        'etablissements = "data/reference/sirene/{wave}/StockEtablissement.csv"\n'
+        'unites_legales = "data/reference/sirene/{wave}/StockUniteLegale.csv"\n',
         "utf-8",
     )
     sirene = root / "data" / "reference" / "sirene"

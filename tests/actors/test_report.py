@@ -87,3 +87,26 @@ def test_first_wave_says_nothing_to_compare(actors_study: Path) -> None:
     ctx = actors.load_actors(actors_study)
     table = actors.build_actors_table(ctx, "evolution")
     assert "Première vague" in " ".join(table.notes)
+
+
+def test_directory_ignores_the_survey(actors_study: Path) -> None:
+    """Respondents are neither flagged nor removed: the directory is the same with or without
+    survey answers (removing them would reveal who answered, by difference with SIRENE)."""
+    from iaobs.pipeline.actors import compute_actors
+
+    study = load_study(actors_study)
+    before = pd.read_parquet(study.store.processed.actors)
+    pd.DataFrame(
+        {"id_repondant": ["E0123456789"], "siren": ["111111111"], "secteur": ["logiciel"]}
+    ).to_parquet(study.store.processed.responses)
+    compute_actors(study)
+    after = pd.read_parquet(study.store.processed.actors)
+    pd.testing.assert_frame_equal(before, after)
+    assert "11111111100011" in set(after["siret"])  # a respondent stays, unmarked
+    import iaobs.actors.directory
+    import iaobs.actors.sources
+    import iaobs.pipeline.actors
+
+    for module in (iaobs.actors.directory, iaobs.actors.sources, iaobs.pipeline.actors):
+        source = Path(module.__file__).read_text("utf-8")
+        assert ".responses" not in source and "responses.parquet" not in source

@@ -95,3 +95,24 @@ def test_wrong_layouts_are_one_line(stock, tmp_path) -> None:
         )
     for error in (InputError,):
         assert "\n" not in str(error("x"))
+
+
+@pytest.mark.parametrize("suffix", ["csv", "zip"])
+def test_a_malformed_row_is_one_line(tmp_path, suffix) -> None:
+    import zipfile
+
+    from sirene_stock import write_stock
+
+    good = write_stock(tmp_path / "e.csv", "etablissements", ESTABLISHMENTS).read_text("utf-8")
+    lines = good.splitlines()
+    lines[3] += ',"de trop'
+    text = "\n".join(lines) + "\n"
+    path = tmp_path / f"bad.{suffix}"
+    if suffix == "zip":
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("bad.csv", text)
+    else:
+        path.write_text(text, "utf-8")
+    with pytest.raises(InputError, match="bad") as caught:
+        read_active_establishments(path, naf=["62.*"], departements=["59"])
+    assert "\n" not in str(caught.value) and "CSV" in str(caught.value)

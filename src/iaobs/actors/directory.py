@@ -63,6 +63,7 @@ NAF_LABELS: Mapping[str, str] = {
     "62.09Z": "Autres activités informatiques",
     "63.11Z": "Traitement de données, hébergement et activités connexes",
     "63.12Z": "Portails Internet",
+    "69.20Z": "Activités comptables",
     "70.22Z": "Conseil pour les affaires et autres conseils de gestion",
     "72.19Z": "Recherche-développement en autres sciences physiques et naturelles",
     "72.11Z": "Recherche-développement en biotechnologie",

@@ -36,6 +36,7 @@ from iaobs.core.atomic import write_text
 __all__ = [
     "ACTOR_COLUMNS",
     "ACTOR_TYPES",
+    "ACTOR_TYPES_EN",
     "ActorProblem",
     "actors_schema",
     "is_actors_file",
@@ -55,6 +56,19 @@ ACTOR_TYPES: Mapping[str, str] = {
     "utilisateur": "Grand utilisateur",
     "public": "Acteur public",
     "autre": "Autre",
+}
+
+#: The same types in English (reports in English).
+ACTOR_TYPES_EN: Mapping[str, str] = {
+    "laboratoire": "Research lab",
+    "enseignement": "Higher-education institution",
+    "formation": "Training body",
+    "startup": "Start-up",
+    "entreprise": "Digital and AI company",
+    "accompagnement": "Support structure",
+    "utilisateur": "Large user",
+    "public": "Public body",
+    "autre": "Other",
 }
 
 ACTOR_COLUMNS = (

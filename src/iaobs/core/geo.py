@@ -397,8 +397,8 @@ def region_map(
         Optional value by département code (a choropleth: counts, shares…); ``legend`` titles
         its colour bar.
     points
-        Optional points: a sequence of (longitude, latitude) or of (longitude, latitude, size)
-        — a size gives a proportional symbol (area proportional to it).
+        Optional points: a sequence of (longitude, latitude) or of (longitude, latitude, value)
+        — a value gives a proportional symbol (area proportional to it, the largest 500 pt²).
     width_in
         Figure width in inches (16 cm by default, the reports' text width).
 
@@ -410,14 +410,19 @@ def region_map(
     x0, x1, y0, y1 = _extent(shapes, 0.04)
     aspect = 1 / math.cos(math.radians((y0 + y1) / 2))
     ratio = (y1 - y0) * aspect / max(x1 - x0, 1e-9)
-    height = min(max(width_in * ratio, 2.5), 9.0)
+    usable = 0.8 if values else 1.0  # the colour bar takes a fifth of the width
+    height = min(max(width_in * usable * ratio, 2.5), 9.0)
     fig, ax = plt.subplots(figsize=(width_in, height))
     norm = draw_departements(ax, shapes, values=values, cmap=cmap, labels=labels)
     if points is not None and len(points):
         pts = [tuple(p) for p in points]
         xs = [p[0] for p in pts]
         ys = [p[1] for p in pts]
-        sizes = [max(float(p[2]), 0.0) * 20 for p in pts] if len(pts[0]) > 2 else 10
+        if len(pts[0]) > 2:  # area proportional to the value, the largest disc 500 pt²
+            top = max(max(float(p[2]) for p in pts), 1e-9)
+            sizes: Any = [max(float(p[2]), 0.0) / top * 500 for p in pts]
+        else:
+            sizes = 10
         ax.scatter(
             xs, ys, s=sizes, c="#D55E00", alpha=0.75, edgecolors="white", linewidths=0.4, zorder=4
         )

@@ -393,13 +393,16 @@ def register_sirene(
     elif file.format == "csv":
         source = (
             f"read_csv('{_quoted_path(file.path)}', header = true, delim = ',', quote = '\"', "
-            "escape = '\"', all_varchar = true, encoding = 'utf-8', sample_size = -1, "
-            "null_padding = true, strict_mode = false)"
+            "escape = '\"', all_varchar = true, encoding = 'utf-8')"
         )
     else:
         source = f"{name}_stream"
+        con.execute(f"DROP VIEW IF EXISTS {name}")
+        con.unregister(source)
         con.register(source, _zip_stream(file, present))
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT {select} FROM {source}")
+    run_query(
+        con, f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT {select} FROM {source}", file.path
+    )
 
 
 def _zip_stream(file: SireneFile, columns: Sequence[str]) -> Any:
@@ -440,8 +443,26 @@ def run_query(con: duckdb.DuckDBPyConnection, sql: str, file: Path, params: Any 
             hint="augmentez [frame] memoire (ex. « 2GB ») ou utilisez l'extrait régional",
         ) from exc
     except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
-        first = str(exc).strip().splitlines()[0]
-        raise InputError(f"ligne illisible ({first})", file=file, hint=_LAYOUT_HINT) from exc
+        raise InputError(_csv_problem(str(exc)), file=file, hint=_LAYOUT_HINT) from exc
+    except Exception as exc:  # an Arrow error of a zipped CSV read as a stream
+        if type(exc).__module__.startswith("pyarrow"):
+            raise InputError(
+                f"CSV illisible dans l'archive ({str(exc).strip().splitlines()[0]})",
+                file=file,
+                hint=_LAYOUT_HINT,
+            ) from exc
+        raise
+
+
+def _csv_problem(message: str) -> str:
+    """DuckDB's CSV error in one French line (with the line number when it gives one)."""
+    line = re.search(r"\bline[: ]+(\d+)", message, flags=re.IGNORECASE)
+    where = f" ligne {line.group(1)}" if line else ""
+    if "sniff" in message.lower():
+        return "mise en page CSV illisible (guillemets, séparateur ou nombre de colonnes)"
+    if "column" in message.lower() or "unterminated" in message.lower():
+        return f"CSV mal formé{where} (nombre de colonnes ou guillemet non fermé)"
+    return f"ligne illisible{where} ({message.strip().splitlines()[0]})"
 
 
 # --- codes -----------------------------------------------------------------------------------

@@ -27,13 +27,11 @@ def region_departements(study: Study) -> list[str]:
 
 def actor_sources(study: Study, wave: str) -> ActorSources:
     """The directory's files of one wave (None for those absent)."""
-    actors = study.actors
-    root = study.root
     return ActorSources(
-        etablissements=actors.path(root, "etablissements", wave),
-        unites_legales=actors.path(root, "unites_legales", wave),
-        liste=actors.path(root, "liste", wave),
-        naf=actors.naf,
+        etablissements=study.actors_file("etablissements", wave),
+        unites_legales=study.actors_file("unites_legales", wave),
+        liste=study.actors_file("liste", wave),
+        naf=study.actors.naf,
     )
 
 

@@ -1,5 +1,6 @@
 """The main job of a study, stage by stage, each skipped when its inputs did not change.
 
+``frame`` (SIRENE stock files → the population margins, when ``[frame]`` names them),
 ``clean`` (sources → ``data/processed/``), ``estimate`` (responses and margins → weights and
 the indicators table), the evolution between waves, then the reports (whose own cache decides
 report by report). A stage runs again when the content of one of its inputs changed — a raw
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from iaobs.pipeline.frame import frame_stage
 from iaobs.pipeline.stages import (
     StageKey,
     is_fresh,
@@ -150,10 +152,7 @@ def _actor_files(study: Study) -> tuple[list[Path], list[Path]]:
     outputs: list[Path] = []
     root = Processed(study.store.processed_root)
     for wave in study.all_waves:
-        found = [
-            study.actors.path(study.root, k, wave)
-            for k in ("etablissements", "unites_legales", "liste")
-        ]
+        found = [study.actors_file(k, wave) for k in ("etablissements", "unites_legales", "liste")]
         inputs += [p for p in found if p is not None]
         if found[0] is not None or found[2] is not None:
             outputs.append((root if wave == study.wave else root.wave(wave)).actors)
@@ -181,8 +180,10 @@ def actors_stage(study: Study, *, force: bool = False) -> StageResult:
 def stages_before_reports(
     study: Study, *, force: bool = False, echo: Echo | None = None
 ) -> Sequence[StageResult]:
-    """Run (or skip) clean and estimate, the evolution table, then the actors' directory;
-    returns what each did."""
+    """Run (or skip) the frame (margins from SIRENE, when ``[frame]`` names the files), clean
+    and estimate, the evolution table, then the actors' directory; returns what clean,
+    estimate and the actors stage did."""
+    frame_stage(study, force=force)  # the margins the estimate stage is keyed on
     cleaned = clean_stage(study, force=force)
     estimated = estimate_stage(study, force=force or cleaned.ran)
     evolution_stage(study, echo=echo)

@@ -377,7 +377,7 @@ def _convert(
     lap("tables")
     if task["kind"] == "acteurs":  # its open data: the directory, not indicators
         try:
-            from iaobs.reports.kinds.actors import open_data_for_report
+            from iaobs.reports.kinds.actors import open_data_for_report  # lazy: its report only
 
             written.update(open_data_for_report(dict(task["parameters"]), staging))
         except Exception as exc:

@@ -138,6 +138,51 @@ class Store:
         return self.root / "data" / "private"
 
     @property
+    def population(self) -> Path:
+        """The population margins ``iaobs frame`` writes (unless ``[population] margins`` names
+        another file)."""
+        return self.reference_dir / "population.csv"
+
+    @property
+    def frame_exclusions(self) -> Path:
+        """What ``iaobs frame`` left out of the frame, by reason (counts only, CSV)."""
+        return self.reference_dir / "population-exclusions.csv"
+
+    @property
+    def plan(self) -> Path:
+        """The sample's allocation by stratum (``iaobs plan``, CSV)."""
+        return self.reference_dir / "plan.csv"
+
+    @property
+    def plan_domains(self) -> Path:
+        """Expected respondents and half-widths by publication domain (``iaobs plan``, CSV)."""
+        return self.reference_dir / "plan-domaines.csv"
+
+    def plan_report(self, suffix: str) -> Path:
+        """The design report of ``iaobs plan`` (``.html`` or ``.pdf``)."""
+        return self.reference_dir / f"plan-de-sondage{suffix}"
+
+    @property
+    def sampling_frame(self) -> Path:
+        """The confidential sampling frame (``iaobs frame``): one row per firm, names included."""
+        return self.private_dir / "base-de-sondage.csv"
+
+    @property
+    def sample(self) -> Path:
+        """The drawn sample with its reserves, the contact list (``iaobs draw``, confidential)."""
+        return self.private_dir / "echantillon.csv"
+
+    @property
+    def dispositions(self) -> Path:
+        """The fieldwork outcome of contacted units kept by the team (optional, confidential):
+        ``siren, disposition`` (refus, non_contact, hors_champ, injoignable, autre)."""
+        return self.private_dir / "suivi-contacts.csv"
+
+    def fieldwork_report(self, suffix: str) -> Path:
+        """The fieldwork follow-up page (``iaobs suivi``; ``.html``, ``.pdf`` or ``.csv``)."""
+        return self.private_dir / f"suivi-terrain{suffix}"
+
+    @property
     def processed_root(self) -> Path:
         return self.root / "data" / "processed"
 

@@ -21,12 +21,20 @@ from typing import Any
 import pandas as pd
 
 from iaobs.actors.directory import DIRECTORY_COLUMNS, public_directory
-from iaobs.actors.schema import ACTOR_TYPES
+from iaobs.actors.schema import ACTOR_TYPES, ACTOR_TYPES_EN, actors_schema
 from iaobs.core import geo
 from iaobs.core import text as tx
 from iaobs.core.atomic import write_text
 from iaobs.errors import InputError
 from iaobs.reports.context import Html, KeyFigure, ReportContext, cover_html, esc, load_context
+from iaobs.reports.tables import (
+    ReportTable,
+    TableSection,
+    notes_html,
+    sections_from_layout,
+    table_from_layout,
+    table_html,
+)
 from iaobs.study.store import Processed
 
 __all__ = [
@@ -220,7 +228,8 @@ def key_figures(ctx: ActorsContext) -> list[KeyFigure]:
     """The key figures of the actors report, each a full sentence (plain text)."""
     d = ctx.directory
     total = len(d)
-    sirene = int(d["origine"].isin(["sirene", "sirene+liste"]).sum())
+    naf = set(ctx.study.actors.naf)
+    sirene = int((d["origine"].isin(["sirene", "sirene+liste"]) & d["activite"].isin(naf)).sum())
     listed = int(d["origine"].isin(["liste", "sirene+liste"]).sum())
     out = [
         KeyFigure(
@@ -413,7 +422,7 @@ def _crosstab(ctx: ActorsContext, rows: pd.Series, labels: dict[str, str], head:
 
 def _by_type(ctx: ActorsContext) -> _Built:
     d = ctx.directory
-    labels = {k: ctx.pick(v, k.capitalize()) for k, v in ACTOR_TYPES.items()}
+    labels = {k: ctx.pick(v, ACTOR_TYPES_EN[k]) for k, v in ACTOR_TYPES.items()}
     _, frame, _, kinds = _crosstab(ctx, d["type"], labels, ctx.pick("Type d'acteur", "Type"))
     first = frame.iloc[0]
     lecture = (
@@ -434,7 +443,7 @@ def _by_type(ctx: ActorsContext) -> _Built:
 def _by_activity(ctx: ActorsContext) -> _Built:
     d = ctx.directory
     codes = {
-        c: f"{c} – {lab}" if c else ""
+        c: (f"{c} – {lab}" if lab and lab != c else c) if c else ""
         for c, lab in zip(d["activite"], d["activite_libelle"], strict=True)
     }
     labels = {c: codes[c] for c in sorted(codes) if c}
@@ -480,7 +489,8 @@ def _evolution(ctx: ActorsContext) -> _Built:
     types += [t for t in sorted(set(now.index) | set(before.index)) if t not in types]
     prev, cur = str(ctx.previous_wave), ctx.study.wave
     diff = ctx.pick("Écart", "Change")
-    rows = [(ACTOR_TYPES.get(t, t), int(before.get(t, 0)), int(now.get(t, 0))) for t in types]
+    names = ACTOR_TYPES_EN if ctx.language == "en" else ACTOR_TYPES
+    rows = [(names.get(t, t), int(before.get(t, 0)), int(now.get(t, 0))) for t in types]
     rows.append((ctx.pick("Ensemble", "Total"), int(before.sum()), int(now.sum())))
     frame = pd.DataFrame(rows, columns=[head, prev, cur])
     frame[diff] = [_signed(ctx, c - p) for _, p, c in rows]
@@ -503,22 +513,16 @@ _BUILDERS = {"par_type": _by_type, "par_activite": _by_activity, "evolution": _e
 
 def build_actors_table(ctx: ActorsContext, key: str) -> Any:
     """One numbered table of the actors report (a :class:`iaobs.reports.tables.ReportTable`)."""
-    from iaobs.reports.tables import table_from_layout
-
     return table_from_layout(ACTORS_LAYOUT, _BUILDERS, ctx, key, report="rapport des acteurs")
 
 
 def show(ctx: ActorsContext, key: str) -> Html:
     """A table of the actors report as HTML (what a notebook cell displays)."""
-    from iaobs.reports.tables import table_html
-
     return table_html(build_actors_table(ctx, key), ctx)
 
 
 def actors_tables(ctx: ActorsContext) -> list[Any]:
     """Every table of the actors report by section, then the directory (one sheet each)."""
-    from iaobs.reports.tables import ReportTable, TableSection, sections_from_layout
-
     sections = sections_from_layout(
         ACTORS_LAYOUT, _BUILDERS, ctx, ACTORS_SECTIONS, report="rapport des acteurs"
     )
@@ -537,6 +541,9 @@ def actors_tables(ctx: ActorsContext) -> list[Any]:
 
 
 # -- the directory -----------------------------------------------------------------------------
+
+#: Beyond this many actors the printed report (PDF) gives the directory's files, not its rows.
+PRINT_MAX_ROWS = 300
 
 _DIRECTORY_HEAD = (
     ("nom", "Nom", "Name"),
@@ -596,11 +603,18 @@ def directory_html(ctx: ActorsContext) -> Html:
             "listed. Click a header to sort.",
         ),
     )
-    from iaobs.reports.tables import notes_html
-
+    long = n > PRINT_MAX_ROWS
+    printed = ctx.pick(
+        f"L'annuaire complet ({_num(ctx, n)} acteurs) est dans la version en ligne de ce "
+        "rapport et dans le fichier annuaire.csv publié avec lui.",
+        f"The full directory ({_num(ctx, n)} actors) is in the online version of this report "
+        "and in the file annuaire.csv published with it.",
+    )
     return Html(
-        '<div class="iaobs-annuaire" data-iaobs-annuaire>'
-        '<p class="iaobs-annuaire-tools" hidden>'
+        f'<div class="iaobs-annuaire{" iaobs-annuaire-long" if long else ""}" '
+        "data-iaobs-annuaire>"
+        + (f'<p class="iaobs-print-only">{esc(printed)}</p>' if long else "")
+        + '<p class="iaobs-annuaire-tools" hidden>'
         f'<label for="iaobs-annuaire-q">{esc(label)}</label> '
         '<input type="search" id="iaobs-annuaire-q" autocomplete="off"> '
         f'<output for="iaobs-annuaire-q" aria-live="polite">{esc(count)}</output></p>'
@@ -615,10 +629,22 @@ def directory_html(ctx: ActorsContext) -> Html:
 # -- the map -----------------------------------------------------------------------------------
 
 
+def _commune_points(placed: pd.DataFrame) -> pd.DataFrame:
+    """One point per commune (its centroid, else the mean of its actors' points) with the
+    number of placed actors there."""
+    groups = placed.groupby(["departement", "commune"], dropna=False)
+    rows = []
+    for (dep, commune), group in groups:
+        point = geo.commune_point(str(commune), str(dep)) if commune else None
+        lon, lat = point or (group["longitude"].mean(), group["latitude"].mean())
+        rows.append((lon, lat, len(group), str(commune)))
+    return pd.DataFrame(rows, columns=["lon", "lat", "n", "commune"])
+
+
 def chart_map(ctx: ActorsContext) -> Html:
     """The region's départements shaded by their number of actors, and one symbol per place
     (area proportional to the actors there); non-diffusible units only in the shading."""
-    from iaobs.reports import figures
+    from iaobs.reports import figures  # lazy: matplotlib, only when the map is drawn
 
     d = ctx.directory
     region = {c: s for c, s in ctx.shapes.items() if c in geo.region_codes(ctx.study.region)}
@@ -627,12 +653,7 @@ def chart_map(ctx: ActorsContext) -> Html:
     values = {c: float(counts.get(c, 0)) for c in shapes}
     placed = d[d["diffusible"].astype(bool) & d["precision"].isin(["adresse", "commune"])]
     placed = placed.dropna(subset=["longitude", "latitude"])
-    points = (
-        placed.assign(lon=placed["longitude"].round(2), lat=placed["latitude"].round(2))
-        .groupby(["lon", "lat"])
-        .size()
-        .reset_index(name="n")
-    )
+    points = _commune_points(placed)
     fig = geo.region_map(
         shapes,
         values=values,
@@ -640,6 +661,13 @@ def chart_map(ctx: ActorsContext) -> Html:
         legend=ctx.pick("Acteurs par département", "Actors by département"),
     )
     top = counts.head(3)
+    biggest_fr = biggest_en = ""
+    if len(points):
+        big = points.sort_values("n", ascending=False).iloc[0]
+        biggest_fr = (
+            f" Le plus grand disque : {big['commune']}, {_num(ctx, int(big['n']))} acteurs."
+        )
+        biggest_en = f" Largest disc: {big['commune']}, {_num(ctx, int(big['n']))} actors."
     alt = ctx.pick(
         "Carte de la région : "
         + " ; ".join(
@@ -668,8 +696,8 @@ def chart_map(ctx: ActorsContext) -> Html:
         source=ctx.source_line + " " + geo.MAP_SOURCE + ".",
         note=ctx.pick(
             "Les établissements non diffusibles ne sont comptés que dans la teinte de leur "
-            "département.",
-            "Non-diffusible establishments only count in their département's shade.",
+            f"département.{biggest_fr}",
+            f"Non-diffusible establishments only count in their département's shade.{biggest_en}",
         ),
     )
 
@@ -785,8 +813,6 @@ def write_open_data(
     description, the schema of the curated list that regions share. Returns
     ``{"annuaire": path, "datapackage": path}``.
     """
-    from iaobs.actors.schema import actors_schema
-
     public = public_directory(directory)[list(OPEN_COLUMNS)].copy()
     for column in ("longitude", "latitude"):
         public[column] = public[column].map(lambda v: "" if pd.isna(v) else f"{float(v):.5f}")
