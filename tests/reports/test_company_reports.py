@@ -15,9 +15,9 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def study(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from iaobs.study.config import load_study
-    from iaobs.pipeline.estimate import compute_study_indicators
     from iaobs.pipeline.clean import clean_study
+    from iaobs.pipeline.estimate import compute_study_indicators
+    from iaobs.study.config import load_study
     from iaobs.tools.sample import write_sample_study
 
     root = tmp_path_factory.mktemp("etude")
@@ -43,7 +43,7 @@ def test_company_and_training_reports(study) -> None:  # type: ignore[no-untyped
         assert (folder / name).is_file()
     page = (folder / "report.html").read_text("utf-8")
     assert mine["id"].lower() in page and other["id"].lower() not in page
-    assert "Pistes d&#x27;action" in page and "centile" in page
+    assert "Pistes d'action" in page and "centile" in page
     assert "Votre entreprise face à son secteur" in page
     pages = subprocess.run(
         ["pdfinfo", str(folder / "report.pdf")], capture_output=True, text=True, check=False

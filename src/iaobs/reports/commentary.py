@@ -35,9 +35,12 @@ __all__ = [
     "key_facts_header",
     "key_facts_method",
     "key_numbers",
+    "level_sentence",
     "list_words",
+    "lower_first",
     "ordinal",
     "rank_among_sectors",
+    "ranking_sentence",
     "section_commentary",
     "top_answers",
 ]

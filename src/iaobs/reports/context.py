@@ -744,7 +744,7 @@ def evolution_rows(ctx: ReportContext, domain: str | None = None) -> pd.DataFram
 
 
 def change_text(ctx: ReportContext, row: Any) -> str:
-    """A change in points with its interval: ``+5 pts [+1 ; +9]`` / ``+5 pts [+1; +9]``."""
+    """A change in points with its interval: ``+5 points [+1 ; +9]`` (``+5 points [+1; +9]``)."""
 
     def points(value: float) -> str:
         text = tx.format_decimal(value * 100, decimals=0, language=ctx.language)
@@ -754,7 +754,7 @@ def change_text(ctx: ReportContext, row: Any) -> str:
         return tx.MISSING
     sep = ctx.pick(" ; ", "; ")
     return (
-        f"{points(row['difference'])} {ctx.pick('pts', 'pts')} "
+        f"{points(row['difference'])} {ctx.pick('points', 'points')} "
         f"[{points(row['ci_low_difference'])}{sep}{points(row['ci_high_difference'])}]"
     )
 
