@@ -31,7 +31,6 @@ display(commentary.essentiel_prose(ctx))
 # %%
 display(ctx.heading(2, "adoption"))
 display(commentary.section_commentary(ctx, "adoption"))
-display(report.definitions(ctx))
 display(figures.chart_items(ctx, "ia_stade"))
 display(figures.chart_items(ctx, "techno"))
 display(figures.chart_items(ctx, "usages"))
@@ -58,7 +57,6 @@ display(figures.chart_items(ctx, "difficulte_recrutement"))
 display(ctx.heading(2, "competences"))
 display(commentary.section_commentary(ctx, "competences"))
 display(figures.chart_items(ctx, "besoin_comp", level="top2"))
-display(figures.chart_items(ctx, "competence_prioritaire", sort=True))
 
 # %%
 display(ctx.heading(2, "formation"))
@@ -88,4 +86,5 @@ if report.has_evolution(ctx):  # studies with two waves or more
     display(tables.show(ctx, "evolution"))
 
 # %%
+display(report.definitions(ctx))
 display(report.methodology(ctx))
