@@ -42,10 +42,14 @@ display(figures.chart_by_size(ctx, "ia_usage"))
 # %%
 display(ctx.heading(2, "emploi"))
 display(commentary.section_commentary(ctx, "emploi"))
-display(figures.chart_scale(ctx, ["impact_effectifs"], title=ctx.label("impact_effectifs")))
+
+# %%
 display(
     figures.chart_scale(
-        ctx, report.matrix_items(ctx, "impact_famille"), title=ctx.label("impact_famille")
+        ctx,
+        ["impact_effectifs", *report.matrix_items(ctx, "impact_famille")],
+        title=ctx.label("impact_famille"),
+        labels={"impact_effectifs": ctx.pick("Ensemble des effectifs", "All staff")},
     )
 )
 

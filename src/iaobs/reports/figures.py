@@ -828,11 +828,17 @@ def chart_by_size(ctx: ReportContext, indicator: str = "ia_usage", level: str = 
     )
 
 
-def chart_scale(ctx: ReportContext, indicators: Sequence[str], *, title: str) -> Html:
+def chart_scale(
+    ctx: ReportContext,
+    indicators: Sequence[str],
+    *,
+    title: str,
+    labels: dict[str, str] | None = None,
+) -> Html:
     """Diverging stacked bars for items sharing an ordered scale (impact, agreement).
 
     Items with a hidden level are left out and named in the note; NSP / non concerné are
-    drawn in grey apart.
+    drawn in grey apart. ``labels`` names some items otherwise than the questionnaire.
     """
     name0 = indicators[0].split("__", 1)[0]
     var = ctx.dictionary[name0]
@@ -845,7 +851,7 @@ def chart_scale(ctx: ReportContext, indicators: Sequence[str], *, title: str) ->
     n_values = []
     prudence = False
     for ind in indicators:
-        label = ctx.label(ind)
+        label = (labels or {}).get(ind) or ctx.label(ind)
         rows = {code: ctx.row(ind, code) for code, _ in levels}
         if any(r is None for r in rows.values()):
             continue
