@@ -18,6 +18,7 @@ from iaobs.core.atomic import remove_temporaries, study_lock
 from iaobs.core.text import format_decimal, format_number, format_percent
 from iaobs.core.version import __version__
 from iaobs.errors import ConfigError, IaobsError
+from iaobs.pipeline.frame import describe_frame, frame_stage
 from iaobs.pipeline.run import (
     StageResult,
     actors_stage,
@@ -129,19 +130,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
     listed = [p for p in files if is_actors_file(p)]
     others = [p for p in files if p not in listed]
     code = _validate_actors(listed) if listed else 0
-    if not others:
+    if listed and not others:
         return code
-    from iaobs.pipeline.clean import print_validation, validate_files  # lazy: pandas
+    from iaobs.pipeline.validate import check_study, print_checks, study_folder  # lazy: pandas
 
-    study = _study(args.study) if args.study else None
-    findings, summary = validate_files(
-        others, study=study, profile=args.profile, sector=args.sector
-    )
-    blocking = print_validation(findings, summary, language=args.language)
-    for entry in summary.get("files", []):
-        if entry.get("status") != "ok":
-            print(f"iaobs : erreur : {entry['message']}", file=sys.stderr, flush=True)
-    return 1 if blocking or code else 0
+    folder = study_folder(args.study)
+    if folder is None and not others:
+        print(
+            "iaobs : erreur : aucun fichier à vérifier — lancez la commande dans le dossier "
+            "de l'étude (qui contient study.toml), ou donnez --study ou des fichiers",
+            file=sys.stderr,
+            flush=True,
+        )
+        return 2
+    checks = check_study(folder, others, profile=args.profile, sector=args.sector)
+    return 1 if print_checks(checks, language=args.language) or code else 0
 
 
 def _print_clean(result: StageResult, study: Study) -> int:
@@ -212,8 +215,18 @@ def cmd_report(args: argparse.Namespace) -> int:
     return _render(_study_for_run(args), args)
 
 
+def _print_frame(study: Study, force: bool) -> None:
+    """The frame stage of the main job (margins from SIRENE), when ``[frame]`` names the files."""
+    stage = frame_stage(study, force=force)
+    if stage.result is not None:
+        _print(f"Base de sondage : {describe_frame(stage.result)[0]}")
+    elif stage.outputs:
+        _print("Base de sondage : fichiers Sirene inchangés depuis le dernier passage.")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     study = _study_for_run(args)
+    _print_frame(study, args.force)
     cleaned = clean_stage(study, force=args.force)
     input_code = _print_clean(cleaned, study)
     _print_estimate(estimate_stage(study, force=args.force or cleaned.ran), study)
@@ -239,7 +252,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_map_suggest(args: argparse.Namespace) -> int:
-    from iaobs.ingest.profiles.mapping import write_mapping_suggestion  # lazy: pandas
+    from iaobs.ingest.profiles.suggest import write_mapping_suggestion  # lazy: pandas
 
     dictionary = _study(args.study).dictionary if args.study else load_dictionary("entreprises")
     source = Path(args.file)
@@ -249,9 +262,12 @@ def cmd_map_suggest(args: argparse.Namespace) -> int:
     )
     _print(f"Fichier de correspondance proposé (profil {profile}) : {path}")
     if todo:
+        marked = "entrée marquée" if todo == 1 else "entrées marquées"
         _print(
-            f"{todo} entrée(s) marquée(s) « À COMPLÉTER » : complétez-les, puis lancez "
-            f"« iaobs validate {source} --profile {path} »."
+            f"{todo} {marked} « À COMPLÉTER » : complétez-les (et elles seules), déclarez "
+            f'l\'export dans study.toml (profile = "{path.name}"), puis lancez « iaobs '
+            f"validate » dans le dossier de l'étude (ou « iaobs validate {source} --profile "
+            f"{path} »)."
         )
     return 0
 
@@ -269,8 +285,6 @@ def _formats(value: str) -> tuple[str, ...]:
 
 
 def cmd_frame(args: argparse.Namespace) -> int:
-    from iaobs.pipeline.frame import describe_frame, frame_stage  # lazy: DuckDB and pandas
-
     study = _study_for_run(args)
     stage = frame_stage(study, force=True, required=True)
     for line in describe_frame(stage.result):  # type: ignore[arg-type]
@@ -293,7 +307,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     )
     _print(f"{format_number(plan.total)} entreprises à interroger ({len(plan.strata)} strates).")
     for row in plan.domains.itertuples(index=False):
-        state = "" if row.atteinte else "  (cible inatteignable : recensement)"
+        state = "  (cible inatteignable : recensement)" if row.atteinte is False else ""
         width = format_decimal(row.demi_largeur_attendue * 100, decimals=1)
         _print(
             f"  {row.domaine} : {format_number(row.n_tirage)} à interroger, "
@@ -429,11 +443,21 @@ def _parser_validate(sub: Any) -> None:
     p = _add(
         sub,
         "validate",
-        "vérifier des fichiers par rapport au dictionnaire, sans rien écrire",
-        "iaobs validate data/raw/banque.xlsx",
+        "vérifier une étude (configuration, marges, correspondances, données) ou des "
+        "fichiers, sans rien écrire",
+        "iaobs validate   (dans le dossier de l'étude : toutes ses sources déclarées)",
     )
-    p.add_argument("files", nargs="+", help="fichiers à vérifier (xlsx, xls, ods, csv)")
-    p.add_argument("--study", default=None, help="dossier de l'étude (ses secteurs)")
+    p.add_argument(
+        "files",
+        nargs="*",
+        help="fichiers à vérifier (xlsx, xls, ods, csv, compressés ; un .yaml est vérifié comme "
+        "fichier de correspondance) ; par défaut, les sources déclarées dans study.toml",
+    )
+    p.add_argument(
+        "--study",
+        default=None,
+        help="dossier de l'étude (défaut : le dossier courant s'il contient study.toml)",
+    )
     p.add_argument(
         "--profile", default="template", help="profil d'export (template, limesurvey, …)"
     )
@@ -548,7 +572,15 @@ def _parser_map(sub: Any) -> None:
     p.add_argument(
         "--profile",
         default=None,
-        choices=("template", "limesurvey", "google-forms", "kobo", "surveymonkey", "sphinx"),
+        choices=(
+            "template",
+            "tableur",
+            "limesurvey",
+            "google-forms",
+            "kobo",
+            "surveymonkey",
+            "sphinx",
+        ),
         help="outil d'enquête (défaut : détecté d'après les colonnes)",
     )
     p.add_argument("--sheet", default=None, help="feuille à lire (défaut : détectée)")

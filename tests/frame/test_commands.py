@@ -160,3 +160,20 @@ def test_help_with_an_example(command: str, capsys) -> None:
         main([command, "--help"])
     assert info.value.code == 0
     assert "exemple" in capsys.readouterr().out
+
+
+def test_respondents_in_a_stratum_without_firm_are_named(study_root: Path, capsys) -> None:
+    for argv in (["frame"], ["plan", "--format", "html"], ["draw", "--seed", "1"]):
+        assert main([argv[0], str(study_root), *argv[1:]]) == 0
+    processed = study_root / "data" / "processed"
+    processed.mkdir(parents=True)
+    pd.DataFrame(
+        {"secteur": ["banque", "banque", "logiciel"], "taille": ["eti", "eti", "tpe"]}
+    ).to_parquet(processed / "responses.parquet")
+    capsys.readouterr()
+    assert main(["suivi", str(study_root), "--format", "html"]) == 0
+    err = capsys.readouterr().err
+    assert "strate banque × eti : 2 répondant(s) mais aucune entreprise" in err
+    assert err.count("\n") == 1
+    page = (study_root / "data/private/suivi-terrain.html").read_text("utf-8")
+    assert "banque × eti" in page

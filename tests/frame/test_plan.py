@@ -68,7 +68,18 @@ def test_targets_met_and_strata_rules() -> None:
     # b (272 firms, 30 % answering) cannot reach ± 8 points: every firm is drawn
     assert not reached["b"]
     assert (plan.strata.query("secteur == 'b'")["mode"] == "exhaustif").all()
-    assert list(plan.domains["domaine"]) == ["a", "b", "ensemble"]
+    assert list(plan.domains["domaine"]) == [
+        "a",
+        "b",
+        "ensemble",
+        "taille:tpe",
+        "taille:pme",
+        "taille:eti",
+        "taille:ge",
+    ]
+    sizes = plan.domains.set_index("domaine").loc["taille:pme"]
+    assert sizes["atteinte"] is None and sizes["n_entreprises"] == 460
+    assert 0 < sizes["demi_largeur_attendue"] < 1
     # the smallest: a few units less in the largest stratum of a miss the sector's target
     loose = PlanSettings(precision=0.08, overall_precision=0.5, min_per_stratum=5)
     alone = allocate(MARGINS[MARGINS["secteur"] == "a"], loose).strata

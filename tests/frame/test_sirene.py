@@ -116,3 +116,30 @@ def test_a_malformed_row_is_one_line(tmp_path, suffix) -> None:
     with pytest.raises(InputError, match="bad") as caught:
         read_active_establishments(path, naf=["62.*"], departements=["59"])
     assert "\n" not in str(caught.value) and "CSV" in str(caught.value)
+
+
+def test_parquet_with_typed_columns(tmp_path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    # numbers and booleans where the CSV has text: identifiers keep their leading zeros
+    table = pa.table(
+        {
+            "siren": pa.array([5520135], pa.int64()),
+            "nic": pa.array([11], pa.int64()),
+            "siret": pa.array([552013500011], pa.int64()),
+            "statutDiffusionEtablissement": ["O"],
+            "etablissementSiege": pa.array([True]),
+            "codeCommuneEtablissement": ["59350"],
+            "etatAdministratifEtablissement": ["A"],
+            "activitePrincipaleEtablissement": ["62.01Z"],
+            "coordonneeLambertAbscisseEtablissement": pa.array([704000.0]),
+            "coordonneeLambertOrdonneeEtablissement": pa.array([7059000.0]),
+        }
+    )
+    path = tmp_path / "StockEtablissement.parquet"
+    pq.write_table(table, path)
+    found = read_active_establishments(path, naf=["62.01Z"], departements=["59"])
+    row = found.iloc[0]
+    assert (row["siren"], row["siret"]) == ("005520135", "00552013500011")
+    assert bool(row["siege"]) and row["x_lambert93"] == 704000.0

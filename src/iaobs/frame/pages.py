@@ -21,13 +21,15 @@ _CSS = """
 body { font-family: "Open Sans", "DejaVu Sans", sans-serif; color: #1b1b1b; max-width: 60rem;
        margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
-table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.9rem; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.85rem; width: 100%; }
+tr { break-inside: avoid; }
 caption { text-align: left; font-weight: 600; margin-bottom: 0.3rem; }
-th, td { border-bottom: 1px solid #c8c8c8; padding: 0.25rem 0.6rem; }
+th, td { border-bottom: 1px solid #c8c8c8; padding: 0.2rem 0.4rem; }
 th { text-align: left; background: #f0f0f0; } td.n { text-align: right;
      font-variant-numeric: tabular-nums; }
 .alerte { color: #8a1c00; font-weight: 600; } .note { color: #4a4a4a; font-size: 0.85rem; }
-@page { size: A4; margin: 1.5cm; }
+@page { size: A4 landscape; margin: 1.2cm; }
+@media print { body { max-width: none; margin: 0; } table { font-size: 0.75rem; } }
 """
 _SIZES = {"tpe": "TPE", "pme": "PME", "eti": "ETI", "ge": "GE"}
 _MODES = {"allocation": "allocation", "minimum": "minimum", "exhaustif": "exhaustif"}
@@ -63,7 +65,16 @@ def _table(
 
 
 def _label(sectors: Mapping[str, str], code: str) -> str:
+    if code.startswith("taille:"):
+        size = code.split(":", 1)[1]
+        return f"{_SIZES.get(size, size)} (tous secteurs)"
     return sectors.get(code, "Ensemble" if code == "ensemble" else code)
+
+
+def _reached(value: Any) -> str:
+    if value is None or value != value:
+        return "sans cible"
+    return "oui" if value else "non (même en interrogeant toutes les entreprises)"
 
 
 def _points(value: float) -> str:
@@ -108,7 +119,7 @@ def design_page(
                 format_number(r.n_tirage),
                 format_number(r.repondants_attendus),
                 _points(r.demi_largeur_attendue),
-                "oui" if r.atteinte else "non (même en interrogeant toutes les entreprises)",
+                _reached(r.atteinte),
             )
             for r in plan.domains.itertuples(index=False)
         ),

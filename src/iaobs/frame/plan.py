@@ -38,7 +38,15 @@ if TYPE_CHECKING:
 
     from iaobs.study.config import PlanSettings
 
-__all__ = ["DOMAIN_COLUMNS", "PLAN_COLUMNS", "Plan", "allocate", "half_width"]
+__all__ = [
+    "DOMAIN_COLUMNS",
+    "OVERALL",
+    "PLAN_COLUMNS",
+    "SIZE_DOMAIN",
+    "Plan",
+    "allocate",
+    "half_width",
+]
 
 PLAN_COLUMNS = (
     "secteur",
@@ -60,6 +68,7 @@ DOMAIN_COLUMNS = (
     "atteinte",
 )
 OVERALL = "ensemble"
+SIZE_DOMAIN = "taille:"  # a size class over every sector: ``taille:pme``
 
 
 @dataclass(frozen=True)
@@ -248,11 +257,15 @@ def _meet_overall(
 
 
 def _domain_rows(strata: pd.DataFrame, settings: PlanSettings) -> list[tuple]:
+    """Sectors and the whole (with their targets), then size classes (no target of their own:
+    their expected half-width is shown for information)."""
     rows = []
-    groups = [(name, g) for name, g in strata.groupby("secteur", sort=False)]
-    groups.append((OVERALL, strata))
-    for name, group in groups:
-        target = settings.overall_precision if name == OVERALL else settings.precision
+    groups = [(name, g, settings.precision) for name, g in strata.groupby("secteur", sort=False)]
+    groups.append((OVERALL, strata, settings.overall_precision))
+    groups += [
+        (f"{SIZE_DOMAIN}{name}", g, None) for name, g in strata.groupby("taille", sort=False)
+    ]
+    for name, group, target in groups:
         width = half_width(
             [int(n) for n in group["n_entreprises"]],
             [float(n) * settings.response_rate for n in group["n_tirage"]],
@@ -267,7 +280,7 @@ def _domain_rows(strata: pd.DataFrame, settings: PlanSettings) -> list[tuple]:
                 round(float(group["n_tirage"].sum()) * settings.response_rate, 1),
                 round(width, 4),
                 target,
-                bool(width <= target + 1e-12),
+                None if target is None else bool(width <= target + 1e-12),
             )
         )
     return rows

@@ -15,7 +15,8 @@ Then, per stratum and overall (AAPOR, *Standard Definitions*, 2023):
 
     RR1 = I / (I + P + R + NC + O + UH + UO)        RR2 = (I + P) / (same denominator)
 
-Strata whose respondents (I + P) are below the plan's expected respondents are *below target*.
+Strata whose respondents (I + P) are below the plan's expected respondents (rounded up: the
+stratum's ``cible``) are *below target*.
 The R-indicator (Schouten, Cobben & Bethlehem, 2009) with response propensities estimated by
 stratum, ``ρ_h`` = RR2 of the stratum, weighted by the strata's firms ``W_h = N_h / N``:
 
@@ -223,7 +224,8 @@ def _stratum_row(row: Mapping[str, object], targets: Mapping[tuple[str, str], fl
     n = {c: int(row[c]) for c in ("I", "P", "R", "NC", "O", "UH", "UO", "NE")}  # type: ignore[call-overload]
     base = sum(v for k, v in n.items() if k != "NE")
     respondents = n["I"] + n["P"]
-    target = targets.get((str(row["secteur"]), str(row["taille"])), float("nan"))
+    expected = targets.get((str(row["secteur"]), str(row["taille"])), float("nan"))
+    target = math.ceil(expected - 1e-9) if expected == expected else float("nan")
     return {
         "secteur": row["secteur"],
         "taille": row["taille"],
@@ -239,8 +241,8 @@ def _stratum_row(row: Mapping[str, object], targets: Mapping[tuple[str, str], fl
         "rr1": n["I"] / base if base else float("nan"),
         "rr2": respondents / base if base else float("nan"),
         "cible": target,
-        "ecart": max(0.0, math.ceil(target - 1e-9) - respondents) if target == target else 0.0,
-        "sous_cible": bool(target == target and respondents < math.ceil(target - 1e-9)),
+        "ecart": max(0, target - respondents) if target == target else 0,
+        "sous_cible": bool(target == target and respondents < target),
     }
 
 

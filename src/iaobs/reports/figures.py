@@ -708,8 +708,11 @@ def chart_items(
     """Bars with intervals for the answers of one question in the report's domain.
 
     In a sector report the all-sectors value of each answer is drawn as a diamond. Multi
-    options and matrix items are sorted by value, ordered scales keep their order.
+    options and matrix items are sorted by value, ordered scales keep their order. Nothing
+    for a question the survey did not ask.
     """
+    if not ctx.is_asked(variable):
+        return Html("")
     var = ctx.dictionary[variable]
     data = ctx.items(variable, level=level)
     if sort is None:
@@ -784,6 +787,8 @@ def chart_items(
 
 def chart_by_size(ctx: ReportContext, indicator: str = "ia_usage", level: str = "") -> Html:
     """Bars of one indicator by size class within the report's domain (all sizes kept in order)."""
+    if not ctx.is_asked(indicator):
+        return Html("")
     rows = []
     refs = []
     for size in ctx.sizes():
@@ -838,8 +843,12 @@ def chart_scale(
     """Diverging stacked bars for items sharing an ordered scale (impact, agreement).
 
     Items with a hidden level are left out and named in the note; NSP / non concerné are
-    drawn in grey apart. ``labels`` names some items otherwise than the questionnaire.
+    drawn in grey apart. Items of questions the survey did not ask are left out. ``labels``
+    names some items otherwise than the questionnaire.
     """
+    indicators = [i for i in indicators if ctx.is_asked(i)]
+    if not indicators:
+        return Html("")
     name0 = indicators[0].split("__", 1)[0]
     var = ctx.dictionary[name0]
     levels = [(c, lab.get(ctx.language)) for c, lab in var.codes.items()]
@@ -930,6 +939,8 @@ def chart_scale(
 
 def chart_skills_heatmap(ctx: ReportContext) -> Html:
     """Heatmap of "besoin fort ou très fort" (top 2) by skill × size class."""
+    if not ctx.is_asked("besoin_comp"):
+        return Html("")
     var = ctx.dictionary["besoin_comp"]
     sizes = ctx.sizes()
     values = pd.DataFrame(
@@ -1008,6 +1019,8 @@ def chart_ranking(
 
     In a sector report the report's sector is highlighted.
     """
+    if not ctx.is_asked(indicator):
+        return Html("")
     rows = []
     for sector in ctx.sectors():
         row = ctx.row(indicator, level, f"secteur={sector}")

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from iaobs.core.typography import plural
+from iaobs.reports.counts import excluded_sentence
 
 __all__ = [
     "DESIGN_VARIABLES",
@@ -109,10 +110,17 @@ def weighting_facts(ctx: Any) -> dict[str, Any]:
             neff = _num(raw_neff.get(ctx.domain))
         elif ctx.domain == "all":
             neff = _num(raw_neff)
-    notes = [str(n) for n in _as_list(w.get("notes")) if isinstance(n, str)]
+    notes = [
+        str(n)
+        for n in _as_list(w.get("notes"))
+        if isinstance(n, str) and not _EXCLUDED_NOTE.search(n)  # said in words below
+    ]
     if ctx.language == "en":
         notes = [translate_note(n) for n in notes]
     notes = [reader_note(n, ctx.language) for n in notes]
+    excluded = excluded_sentence(ctx, _as_list(w.get("hors_champ_secteurs")))
+    if excluded:
+        notes.append(excluded)
     return {
         "strata": strata,
         "collapsed": collapsed,
@@ -124,6 +132,9 @@ def weighting_facts(ctx: Any) -> dict[str, Any]:
         "n_eff": neff,
         "notes": notes,
     }
+
+
+_EXCLUDED_NOTE = re.compile(r"entreprises mais aucun répondant")
 
 
 def design_variable(ctx: Any, name: str) -> str:

@@ -50,7 +50,7 @@ __all__ = [
 
 STUDY_FILE = "study.toml"
 DEFAULT_KEY_ENV = "IAOBS_PSEUDONYM_KEY"
-PROFILES = ("template", "limesurvey", "google-forms", "kobo", "surveymonkey", "sphinx")
+PROFILES = ("template", "tableur", "limesurvey", "google-forms", "kobo", "surveymonkey", "sphinx")
 
 
 @dataclass(frozen=True)
@@ -378,71 +378,6 @@ def _typed(dc: type, values: Mapping[str, Any], where: str, file: Path) -> Any:
     return dc(**kwargs)
 
 
-def _frame_settings(values: Mapping[str, Any], root: Path, file: Path) -> FrameSettings:
-    kwargs: dict[str, Any] = {}
-    for key in ("unites_legales", "etablissements"):
-        if key in values:
-            path = (root / str(values[key])).resolve()
-            if not path.exists():
-                raise ConfigError(
-                    f"[frame] {key} : fichier introuvable « {values[key]} »",
-                    file=file,
-                    hint="chemin relatif au dossier de l'étude du fichier Sirene (CSV, zip, parquet)",
-                )
-            kwargs[key] = path
-    if "memory_limit" in values:
-        kwargs["memory_limit"] = str(values["memory_limit"])
-    if "size_bounds" in values:
-        bounds = values["size_bounds"]
-        if not isinstance(bounds, dict) or not bounds:
-            raise ConfigError(
-                '[frame] size_bounds : table attendue, ex. { tpe = "03", pme = "31", eti = "51", ge = "53" }',
-                file=file,
-            )
-        pairs = tuple(
-            (str(k), str(v).zfill(2) if str(v) != "NN" else "NN") for k, v in bounds.items()
-        )
-        last = -1
-        for size, band in pairs:
-            if band not in HEADCOUNT_BANDS or HEADCOUNT_BANDS.index(band) <= last:
-                raise ConfigError(
-                    f"[frame] size_bounds : tranche « {band} » de {size} inconnue ou pas croissante",
-                    file=file,
-                    hint="tranches INSEE : " + ", ".join(HEADCOUNT_BANDS),
-                )
-            last = HEADCOUNT_BANDS.index(band)
-        if pairs[-1][1] != HEADCOUNT_BANDS[-1]:
-            pairs = (*pairs[:-1], (pairs[-1][0], HEADCOUNT_BANDS[-1]))
-        kwargs["size_bounds"] = pairs
-    return FrameSettings(**kwargs)
-
-
-def _plan_settings(values: Mapping[str, Any], file: Path) -> PlanSettings:
-    plan = _typed(PlanSettings, values, "[plan]", file)
-    if plan.allocation not in ("neyman", "proportional"):
-        raise ConfigError(
-            f"[plan] allocation = {plan.allocation!r} : attendu neyman ou proportional", file=file
-        )
-    for key in ("precision", "overall_precision", "response_rate", "proportion", "confidence"):
-        value = getattr(plan, key)
-        if not 0 < value < 1:
-            raise ConfigError(f"[plan] {key} = {value} : attendu entre 0 et 1 exclus", file=file)
-    if plan.proportions is not None:
-        if not isinstance(plan.proportions, dict) or not all(
-            isinstance(v, int | float) and 0 < v < 1 for v in plan.proportions.values()
-        ):
-            raise ConfigError(
-                "[plan] proportions : table attendue, ex. { tpe = 0.2, pme = 0.4, eti = 0.6, ge = 0.7 }",
-                file=file,
-            )
-        plan = replace(plan, proportions={str(k): float(v) for k, v in plan.proportions.items()})
-    if plan.design_effect < 1 or plan.min_per_stratum < 0 or plan.reserve_rate < 0:
-        raise ConfigError(
-            "[plan] design_effect ≥ 1, min_per_stratum ≥ 0 et reserve_rate ≥ 0 attendus", file=file
-        )
-    return plan
-
-
 RAW_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt")
 
 
@@ -675,9 +610,74 @@ def _sources(
     return sources
 
 
+def _frame_settings(values: Mapping[str, Any], root: Path, file: Path) -> FrameSettings:
+    kwargs: dict[str, Any] = {}
+    for key in ("unites_legales", "etablissements"):
+        if key in values:
+            path = (root / str(values[key])).resolve()
+            if not path.exists():
+                raise ConfigError(
+                    f"[frame] {key} : fichier introuvable « {values[key]} »",
+                    file=file,
+                    hint="chemin relatif au dossier de l'étude du fichier Sirene (CSV, zip, parquet)",
+                )
+            kwargs[key] = path
+    if "memory_limit" in values:
+        kwargs["memory_limit"] = str(values["memory_limit"])
+    if "size_bounds" in values:
+        bounds = values["size_bounds"]
+        if not isinstance(bounds, dict) or not bounds:
+            raise ConfigError(
+                '[frame] size_bounds : table attendue, ex. { tpe = "03", pme = "31", eti = "51", ge = "53" }',
+                file=file,
+            )
+        pairs = tuple(
+            (str(k), str(v).zfill(2) if str(v) != "NN" else "NN") for k, v in bounds.items()
+        )
+        last = -1
+        for size, band in pairs:
+            if band not in HEADCOUNT_BANDS or HEADCOUNT_BANDS.index(band) <= last:
+                raise ConfigError(
+                    f"[frame] size_bounds : tranche « {band} » de {size} inconnue ou pas croissante",
+                    file=file,
+                    hint="tranches INSEE : " + ", ".join(HEADCOUNT_BANDS),
+                )
+            last = HEADCOUNT_BANDS.index(band)
+        if pairs[-1][1] != HEADCOUNT_BANDS[-1]:
+            pairs = (*pairs[:-1], (pairs[-1][0], HEADCOUNT_BANDS[-1]))
+        kwargs["size_bounds"] = pairs
+    return FrameSettings(**kwargs)
+
+
+def _plan_settings(values: Mapping[str, Any], file: Path) -> PlanSettings:
+    plan = _typed(PlanSettings, values, "[plan]", file)
+    if plan.allocation not in ("neyman", "proportional"):
+        raise ConfigError(
+            f"[plan] allocation = {plan.allocation!r} : attendu neyman ou proportional", file=file
+        )
+    for key in ("precision", "overall_precision", "response_rate", "proportion", "confidence"):
+        value = getattr(plan, key)
+        if not 0 < value < 1:
+            raise ConfigError(f"[plan] {key} = {value} : attendu entre 0 et 1 exclus", file=file)
+    if plan.proportions is not None:
+        if not isinstance(plan.proportions, dict) or not all(
+            isinstance(v, int | float) and 0 < v < 1 for v in plan.proportions.values()
+        ):
+            raise ConfigError(
+                "[plan] proportions : table attendue, ex. { tpe = 0.2, pme = 0.4, eti = 0.6, ge = 0.7 }",
+                file=file,
+            )
+        plan = replace(plan, proportions={str(k): float(v) for k, v in plan.proportions.items()})
+    if plan.design_effect < 1 or plan.min_per_stratum < 0 or plan.reserve_rate < 0:
+        raise ConfigError(
+            "[plan] design_effect ≥ 1, min_per_stratum ≥ 0 et reserve_rate ≥ 0 attendus", file=file
+        )
+    return plan
+
+
 def _margins(data: Mapping[str, Any], root: Path, file: Path, frame: FrameSettings) -> Path | None:
-    """``[population] margins``: the population margins file, which must exist unless
-    ``[frame]`` names the SIRENE files it is written from (``iaobs frame``)."""
+    """``[population] margins``: the population margins file, which must exist (unless
+    ``[frame]`` names the SIRENE files ``iaobs frame`` writes it from)."""
     if "population" not in data or not data["population"].get("margins"):
         return None
     margins = (root / data["population"]["margins"]).resolve()

@@ -10,7 +10,9 @@ data/private/             confidential files (sampling frame, contact lists); ne
 data/processed/           what the stages write (this module's :class:`Processed`)
 data/processed/waves/<w>/ the processed files of an earlier wave
 reports/<wave>/           the published reports
-.iaobs-cache/             stage states and the report cache (deleted by ``make clean``)
+.iaobs-cache/             stage states, the report cache and the build folder (deleted by
+                          ``make clean``): build/<wave>/<slug>/ holds each report's executed
+                          notebook and log, never published
 ```
 """
 
@@ -207,6 +209,21 @@ class Store:
     def cache_dir(self) -> Path:
         """Stage states and the report cache (rebuilt when deleted)."""
         return self.root / CACHE_DIRNAME
+
+    @property
+    def build_root(self) -> Path:
+        """The build folders of this wave's reports (executed notebooks, logs)."""
+        return self.cache_dir / "build" / self.wave
+
+    @property
+    def figure_cache_dir(self) -> Path:
+        """Charts already drawn, by content key (:mod:`iaobs.render.figcache`)."""
+        return self.cache_dir / "figures"
+
+    def build_dir(self, slug: str) -> Path:
+        """What rendering report ``slug`` leaves that is not a deliverable: its executed
+        notebook and its log (outside ``reports/``: never published)."""
+        return self.build_root / slug
 
     def stage_state(self, stage: str) -> Path:
         """The file recording the input hashes of a stage's last successful run."""

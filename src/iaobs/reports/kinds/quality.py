@@ -1,4 +1,8 @@
-"""The chart of the data-quality report: rows read, kept and rejected by file."""
+"""The data-quality report: what happened to every row received, in words and in a chart.
+
+Rows read = rows kept + rows rejected + rows out of scope, for every file; the counts come from
+``quality.json`` (:mod:`iaobs.reports.counts`); no value of any row is shown.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +11,51 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter
 
 from iaobs.core import text as tx
-from iaobs.reports.context import Html, ReportContext, quality_files
-from iaobs.reports.figures import (
-    BLUE,
-    OKABE_ITO,
-    WIDTH_IN,
-    _wrap,
-    apply_theme,
-    figure_html,
-)
+from iaobs.reports.context import Html, ReportContext, _p
+from iaobs.reports.counts import counted_text, quality_files
+from iaobs.reports.figures import BLUE, OKABE_ITO, WIDTH_IN, _wrap, apply_theme, figure_html
 
-__all__ = ["chart_quality"]
+__all__ = ["chart_quality", "quality_summary"]
+
+
+def quality_summary(ctx: ReportContext) -> Html:
+    """Opening paragraph of the data-quality report: rows read, kept, rejected, and the check
+    that no row was lost (read = kept + rejected) for every file."""
+    files = quality_files(ctx)
+    if files.empty:
+        return Html(
+            _p(ctx.pick("Aucun fichier n'a encore été traité.", "No file has been processed yet."))
+        )
+    balanced = files["read"] == files["kept"] + files["rejected"] + files["out_of_scope"]
+    text = ctx.pick(
+        f"{counted_text(ctx, files)}, "
+        f"{tx.plural(int(files['corrected'].sum()), 'correction automatique', 'corrections automatiques')}.",
+        f"{counted_text(ctx, files)}, "
+        f"{tx.plural(int(files['corrected'].sum()), 'automatic correction', language='en')}.",
+    )
+    if balanced.all():
+        check = ctx.pick(
+            "Pour chaque fichier, lignes lues = lignes retenues + lignes rejetées + lignes hors "
+            "champ : aucune ligne n'est perdue.",
+            "For every file, rows read = rows kept + rows rejected + rows out of scope: no row "
+            "is lost.",
+        )
+    else:
+        names = ", ".join(files.loc[~balanced, "file"])
+        check = ctx.pick(
+            f"Attention : lignes lues ≠ retenues + rejetées + hors champ pour {names}.",
+            f"Warning: rows read ≠ kept + rejected + out of scope for {names}.",
+        )
+    privacy = ctx.pick(
+        "Ce rapport donne des comptes par règle ; il ne reproduit aucune valeur "
+        "confidentielle ni aucune réponse en texte libre.",
+        "This report gives counts by rule; it shows no confidential value and no free-text answer.",
+    )
+    return Html(_p(text) + _p(check) + _p(privacy))
 
 
 def chart_quality(ctx: ReportContext) -> Html:
     """Rows kept and rejected per source file (stacked horizontal bars, counts)."""
-
     files = quality_files(ctx)
     apply_theme()
     n = max(len(files), 1)
@@ -73,9 +106,9 @@ def chart_quality(ctx: ReportContext) -> Html:
     lecture = None
     if len(files):
         lecture = ctx.pick(
-            f"Sur les {tx.format_number(kept[0] + rejected[0])} lignes lues dans « {files['file'].iloc[0]} », "
+            f"Sur les {tx.format_number(files['read'].iloc[0])} lignes lues dans « {files['file'].iloc[0]} », "
             f"{tx.format_number(kept[0])} sont retenues et {tx.format_number(rejected[0])} rejetées.",
-            f"Of the {tx.format_number(kept[0] + rejected[0], language='en')} rows read in “{files['file'].iloc[0]}”, "
+            f"Of the {tx.format_number(files['read'].iloc[0], language='en')} rows read in “{files['file'].iloc[0]}”, "
             f"{tx.format_number(kept[0], language='en')} are kept and {tx.format_number(rejected[0], language='en')} rejected.",
         )
     champ = ctx.pick(
