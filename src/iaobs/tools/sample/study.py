@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from iaobs.core.atomic import write_json, write_text
+from iaobs.core.resources import package_path
 from iaobs.study.dictionary import load_dictionary
 from iaobs.tools.sample.files import (
     NOTES_SHEET_TEXT,
@@ -246,6 +247,10 @@ def write_sample_study(output: Path, seed: int = 2019, n_companies: int = 1500) 
     written.append(write_text(margins_path, cells.to_csv(index=False, lineterminator="\n")))
     written += write_sirene_extracts(cells, output / "data" / "raw" / "sirene", seed=seed)
     written.append(write_text(output / "data" / "reference" / "README.md", POPULATION_README))
+    catalogue = package_path("data", "catalogue_formations.csv")  # a plausible, fictional one
+    written.append(
+        write_text(output / "data" / "reference" / catalogue.name, catalogue.read_text("utf-8"))
+    )
 
     document = _truth_document(
         (seed, n_companies, len(chosen)),
