@@ -292,8 +292,12 @@ def extract_headings(page: str) -> list[Heading]:
 
 
 def toc_html(headings: list[Heading], language: str = "fr") -> str:
-    """A nested ``<nav>`` list of links to the headings; every text is escaped."""
-    if not headings:
+    """A nested ``<nav>`` list of links to the headings; every text is escaped.
+
+    A short document (fewer than three section headings, as the four-page key figures) has
+    no table of contents.
+    """
+    if sum(1 for h in headings if getattr(h, "level", 2) == 2) < 3:
         return ""
     title = LABELS.get(language, LABELS["fr"])["toc"]
     out = [

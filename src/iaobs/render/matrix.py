@@ -72,6 +72,7 @@ _RESERVED = frozenset(
 
 TEMPLATE_FILES = {
     "secteur": "secteur.py",
+    "chiffres_cles": "chiffres_cles.py",
     "synthese": "synthese.py",
     "qualite": "qualite.py",
     "formation": "formation.py",
@@ -203,6 +204,22 @@ def build_matrix(
                 sector=code,
             )
         )
+        key_template = templates_dir / TEMPLATE_FILES["chiffres_cles"]
+        if key_template.is_file():  # the four-page summary of the sector
+            specs.append(
+                ReportSpec(
+                    slug=validate_slug(f"{sector_slug(code)}-chiffres-cles"),
+                    kind="chiffres_cles",
+                    template=key_template,
+                    parameters={"study_dir": str(study.root), "sector": code, "language": language},
+                    title=(
+                        f"{sector.label.get(language)}\u202f: chiffres clés"
+                        if language != "en"
+                        else f"{sector.label.get(language)}: key figures"
+                    ),
+                    sector=code,
+                )
+            )
     for slug, kind, fr, en in (
         (OVERVIEW_SLUG, "synthese", "Synthèse régionale", "Regional overview"),
         (QUALITY_SLUG, "qualite", "Qualité des données", "Data quality"),
@@ -388,7 +405,7 @@ def _company_specs(study: Any, processed: Path, templates_dir: Path) -> list[Rep
                 title=(
                     f"Your company and its sector – {company['id']}"
                     if english
-                    else f"Votre entreprise face à son secteur – {company['id']}"
+                    else f"Votre entreprise face à son secteur – {str(company['id']).lower()}"
                 ),
             )
         )

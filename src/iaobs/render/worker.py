@@ -493,7 +493,7 @@ def _indicator_rows(path: Path, kind: str, sector: str | None) -> Any:
     domains = frame["domain"].astype("string").fillna("")
     if kind in ("synthese", "comparaison"):
         return frame
-    if kind == "secteur" and sector:
+    if kind in ("secteur", "chiffres_cles") and sector:
         parts = domains.str.split(";")
         mine = parts.map(lambda items: f"secteur={sector}" in [p.strip() for p in items])
         return frame[(domains == "all") | mine.astype(bool)]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from iaobs.reports.context import key_figures, load_context
-from iaobs.reports.kinds import actors, training
+from iaobs.reports.kinds import actors, training, training_summary
 from iaobs.reports.kinds import company as benchmark
 from iaobs.reports.tables import report_tables
 
@@ -47,7 +47,7 @@ def report_content(
         )
         return ReportContent(
             sections=list(training.training_tables(tctx)) if tables else [],
-            key_figures=list(training.key_figures(tctx)),
+            key_figures=list(training_summary.key_figures(tctx)),
         )
     if kind == "acteurs":
         actx = actors.load_actors(

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from iaobs.core.atomic import write_json, write_text
+from iaobs.core.resources import package_path
 from iaobs.study.dictionary import load_dictionary
 from iaobs.tools.sample.actors import write_sample_actors
 from iaobs.tools.sample.files import (
@@ -253,6 +254,10 @@ def write_sample_study(output: Path, seed: int = 2019, n_companies: int = 1500) 
     written += write_sirene_extracts(cells, sirene, seed=seed)
     written += write_sample_actors(output, sirene / ESTABLISHMENTS_FILE, sirene / LEGAL_UNITS_FILE)
     written.append(write_text(output / "data" / "reference" / "README.md", POPULATION_README))
+    catalogue = package_path("data", "catalogue_formations.csv")  # a plausible, fictional one
+    written.append(
+        write_text(output / "data" / "reference" / catalogue.name, catalogue.read_text("utf-8"))
+    )
 
     document = _truth_document(
         (seed, n_companies, len(chosen)),
