@@ -101,7 +101,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from iaobs.pipeline.validate import check_study, print_checks, study_folder  # lazy: pandas
 
     folder = study_folder(args.study)
-    if folder is None and not others:
+    if folder is None and not args.files:
         print(
             "iaobs : erreur : aucun fichier à vérifier — lancez la commande dans le dossier "
             "de l'étude (qui contient study.toml), ou donnez --study ou des fichiers",
