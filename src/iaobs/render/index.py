@@ -31,6 +31,8 @@ WORDS = {
         "xlsx": "Tableaux Excel",
         "csv": "Données (CSV)",
         "codebook": "Dictionnaire des codes (CSV)",
+        "annuaire": "Annuaire (CSV)",
+        "datapackage": "Paquet de données",
         "failed": "Rapport non produit lors de la dernière exécution",
         "none": "Aucun rapport n'a encore été produit.",
         "intro": (
@@ -41,6 +43,7 @@ WORDS = {
         "synthese": "Synthèse",
         "qualite": "Qualité des données",
         "formation": "Évaluation",
+        "acteurs": "Acteurs de l'IA",
         "entreprise": "Diffusion restreinte",
         "companies_title": "Rapports individuels des entreprises volontaires",
         "companies_count": "{n} rapport(s) « Votre entreprise face à son secteur » produit(s)",
@@ -61,6 +64,8 @@ WORDS = {
         "xlsx": "Excel tables",
         "csv": "Data (CSV)",
         "codebook": "Codebook (CSV)",
+        "annuaire": "Directory (CSV)",
+        "datapackage": "Data package",
         "failed": "Report not produced by the last run",
         "none": "No report has been produced yet.",
         "intro": (
@@ -71,6 +76,7 @@ WORDS = {
         "synthese": "Overview",
         "qualite": "Data quality",
         "formation": "Evaluation",
+        "acteurs": "AI actors",
         "entreprise": "Restricted",
         "companies_title": "Individual reports for volunteer companies",
         "companies_count": "{n} “Your company and its sector” report(s) produced",
@@ -89,6 +95,8 @@ FILES = (
     ("xlsx", "tables.xlsx"),
     ("csv", "indicators.csv"),
     ("codebook", "codebook.csv"),
+    ("annuaire", "annuaire.csv"),
+    ("datapackage", "datapackage.json"),
 )
 
 
