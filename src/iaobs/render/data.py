@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from iaobs.core.contract import HIDDEN_FLAGS, INDICATOR_COLUMNS
+from iaobs.stats.secrecy import publishable
 
 __all__ = [
     "ESTIMATE_COLUMNS",
@@ -209,8 +210,13 @@ def _level_label(indicator: str, level: str, dictionary: Any, language: str) -> 
 
 
 def indicator_data(rows: Any, dictionary: Any, language: str = "fr") -> Any:
-    """Indicators rows, publishable, with the labels of their indicator, level and domain."""
-    frame = rows.reindex(columns=list(INDICATOR_COLUMNS)).copy()
+    """Indicators rows, publishable, with the labels of their indicator, level and domain.
+
+    The columns and precision are those of :func:`iaobs.stats.secrecy.publishable`: rounded
+    estimates and intervals, the base and the flag; no standard error, effective size or
+    weighted base.
+    """
+    frame = publishable(rows.reindex(columns=list(INDICATOR_COLUMNS)))
     text = {c: frame[c].astype("string").fillna("") for c in ("indicator", "level", "domain")}
     cache: dict[tuple[str, ...], str] = {}
 
