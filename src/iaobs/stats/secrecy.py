@@ -224,8 +224,9 @@ def _build_group(g: pd.DataFrame, rows: np.ndarray, hidden: np.ndarray, th: Thre
     est = g["estimate"].to_numpy(dtype=float)
     finite = np.isfinite(est)
     scale = max(float(base.max()) if len(base) else 1.0, 1e-12)
-    base = base / scale
-    value = np.where(finite, est, 0.0) * base
+    # rounded so that the choice of cells does not hang on the last bits of a computation
+    base = np.round(base / scale, 9)
+    value = np.round(np.where(finite, est, 0.0), 9) * base
     mean = kind == "mean"
     low = np.zeros(len(g))
     high = base.copy()
