@@ -31,11 +31,11 @@ import time
 import numpy as np
 import pandas as pd
 
-from iaobs.tools import sample
-from iaobs.study.config import Thresholds, Weighting
-from iaobs.study.dictionary import load_dictionary
 from iaobs.stats.estimate import DerivedIndicator, estimate_indicators
 from iaobs.stats.weights import compute_weights
+from iaobs.study.config import Thresholds, Weighting
+from iaobs.study.dictionary import load_dictionary
+from iaobs.tools.sample import population as sample
 
 KEY_VARIABLES = (
     "ia_usage",
