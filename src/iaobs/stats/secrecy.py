@@ -286,16 +286,17 @@ def _group_relations(
             if top is None or not kids:
                 continue
             rest = base[top] - base[kids].sum()
-            if rest < -1e-9 or (mean[top] and rest > 1e-9):
+            if rest < -_COVERED or (mean[top] and rest > _COVERED):
                 continue
             cells.append(np.array([top, *kids], dtype=np.int64))
             coefs.append(np.array([1.0] + [-1.0] * len(kids)))
             rhs.append(0.0)
-            gap.append(max(rest, 0.0) if rest > 1e-9 else 0.0)
+            gap.append(rest if rest > _COVERED else 0.0)
     return cells, coefs, np.asarray(rhs, dtype=float), np.asarray(gap, dtype=float)
 
 
 _TOL = 1e-7
+_COVERED = 1e-6  # children whose bases add up to their parent's within this (scaled) cover it
 _SECONDARY_SHARE = 0.01  # of the protection level: 0.1 point when it is 10 points
 
 
