@@ -217,6 +217,15 @@ def _relations_of(domains: tuple[str, ...]) -> list[tuple[str, list[str]]]:
     return _RELATIONS_CACHE[domains]
 
 
+def _significant(x: np.ndarray, digits: int = 11) -> np.ndarray:
+    """``x`` rounded to ``digits`` significant digits (0 and non-finite values unchanged)."""
+    x = np.asarray(x, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        magnitude = np.where((x != 0) & np.isfinite(x), np.floor(np.log10(np.abs(x))), 0.0)
+    factor = 10.0 ** (digits - 1 - magnitude)
+    return np.where(np.isfinite(x), np.round(x * factor) / factor, x)
+
+
 def _build_group(g: pd.DataFrame, rows: np.ndarray, hidden: np.ndarray, th: Thresholds) -> _Group:
     """The cells and relations of one linked table (``g``: its rows of the working table)."""
     kind = g["_kind"].astype(str).to_numpy()
@@ -224,9 +233,10 @@ def _build_group(g: pd.DataFrame, rows: np.ndarray, hidden: np.ndarray, th: Thre
     est = g["estimate"].to_numpy(dtype=float)
     finite = np.isfinite(est)
     scale = max(float(base.max()) if len(base) else 1.0, 1e-12)
-    # rounded so that the choice of cells does not hang on the last bits of a computation
-    base = np.round(base / scale, 9)
-    value = np.round(np.where(finite, est, 0.0), 9) * base
+    # rounded to 11 significant digits so that the choice of cells does not hang on the last
+    # bits of a computation, while the relations still hold within the solver's tolerance
+    base = _significant(base / scale)
+    value = _significant(np.where(finite, est, 0.0)) * base
     mean = kind == "mean"
     low = np.zeros(len(g))
     high = base.copy()
@@ -343,9 +353,10 @@ class _Prover:
         return failures
 
     def reached(self, c: int, side: str, want_low: np.ndarray, want_high: np.ndarray) -> bool:
+        # the solver's tolerances are relative: so is the check (a mean's total may be large)
         if side == "min":
-            return bool(self.seen_low[c] <= want_low[c] + _TOL)
-        return bool(self.seen_high[c] >= want_high[c] - _TOL)
+            return bool(self.seen_low[c] <= want_low[c] + _TOL * max(1.0, abs(want_low[c])))
+        return bool(self.seen_high[c] >= want_high[c] - _TOL * max(1.0, abs(want_high[c])))
 
     def _programme(self, hidden: np.ndarray) -> tuple[dict[int, int], object] | None:
         """Equality system over the hidden cells (published ones moved to the right side)."""
@@ -599,8 +610,8 @@ def _protect_group(
         failures = prover.check(hidden, pending)
         if not failures:
             break
-        if not repair:
-            failed = sorted({c for c, _ in failures})
+        if not repair:  # a cell hidden for others may be pinned by structure (a 0 % margin)
+            failed = sorted({c for c, _ in failures if group.target[c]})
             break
         repairer = repairer or _Repairer(group)
         want_low, want_high = prover.goals()
