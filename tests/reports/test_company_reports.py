@@ -8,14 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from iaobs.core.typography import typography_faults
+
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def study(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from iaobs.study.config import load_study
-    from iaobs.pipeline.estimate import compute_study_indicators
     from iaobs.pipeline.clean import clean_study
+    from iaobs.pipeline.estimate import compute_study_indicators
+    from iaobs.study.config import load_study
     from iaobs.tools.sample import write_sample_study
 
     root = tmp_path_factory.mktemp("etude")
@@ -40,7 +42,8 @@ def test_company_and_training_reports(study) -> None:  # type: ignore[no-untyped
     for name in ("report.html", "report.pdf", "tables.xlsx"):
         assert (folder / name).is_file()
     page = (folder / "report.html").read_text("utf-8")
-    assert mine["id"] in page and other["id"] not in page
+    assert mine["id"].lower() in page and other["id"].lower() not in page
+    assert "Pistes d'action" in page and "centile" in page
     assert "Votre entreprise face à son secteur" in page
     pages = subprocess.run(
         ["pdfinfo", str(folder / "report.pdf")], capture_output=True, text=True, check=False
@@ -51,6 +54,9 @@ def test_company_and_training_reports(study) -> None:  # type: ignore[no-untyped
     assert (training / "report.pdf").is_file() and (training / "tables.xlsx").is_file()
     text = (training / "report.html").read_text("utf-8")
     assert "Wilcoxon" in text and "McNemar" in text and "Holm" in text
+    assert "groupe de comparaison" in text and "zero_method" not in text
+    for html_page in (page, text):  # the typography lint, as on the other reports
+        assert typography_faults(html_page) == []
     index = (Path(study.reports_dir) / "index.html").read_text("utf-8")
     assert slug not in index and "formation-pilote/report.html" in index
     assert "index-personnel" not in index

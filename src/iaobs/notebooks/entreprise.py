@@ -20,6 +20,7 @@ data_version: str = ""  # digest of responses.parquet (part of the cache key onl
 # %%
 from IPython.display import display
 
+from iaobs.reports.kinds import actions
 from iaobs.reports.kinds import company as benchmark
 
 ctx = benchmark.load_company(study_dir, company, language=language)
@@ -27,6 +28,8 @@ ctx = benchmark.load_company(study_dir, company, language=language)
 # %%
 display(benchmark.header(ctx))
 display(benchmark.essentiel(ctx))
+display(actions.position_block(ctx))
+display(actions.action_block(ctx))
 
 # %%
 display(ctx.heading(2, "adoption"))

@@ -19,13 +19,13 @@ data_version: str = ""  # digest of formation.parquet (part of the cache key onl
 # %%
 from IPython.display import display
 
-from iaobs.reports.kinds import training
+from iaobs.reports.kinds import caveats, training, training_summary
 
 ctx = training.load_training(study_dir, language=language)
 
 # %%
-display(training.cover(ctx))
-display(training.essentiel(ctx))
+display(training_summary.cover(ctx))
+display(training_summary.essentiel(ctx))
 
 # %%
 display(ctx.heading(2, "participation"))
@@ -36,6 +36,7 @@ display(training.show(ctx, "attrition_secteur"))
 
 # %%
 display(ctx.heading(2, "progres"))
+display(caveats.caveat(ctx))
 display(ctx.heading(3, "aisance"))
 display(training.chart_confidence(ctx))
 display(training.chart_quiz(ctx))

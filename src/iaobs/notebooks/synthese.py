@@ -17,9 +17,8 @@ language: str = ""  # fr or en; empty: the study's language
 # %%
 from IPython.display import display
 
-from iaobs.reports import figures
 from iaobs.reports import context as report
-from iaobs.reports import tables
+from iaobs.reports import figures, tables, territory
 
 ctx = report.load_context(study_dir, language=language)
 
@@ -32,6 +31,13 @@ display(ctx.heading(2, "carte"))
 display(report.definitions(ctx))
 display(figures.chart_sector_heatmap(ctx))
 display(tables.show(ctx, "secteurs"))
+
+# %%
+if territory.has_departements(ctx):  # studies estimated by département
+    display(ctx.heading(2, "departements"))
+    display(territory.departement_commentary(ctx))
+    display(territory.chart_departements(ctx))
+    display(tables.show(ctx, "departements"))
 
 # %%
 display(ctx.heading(2, "classements"))

@@ -57,7 +57,7 @@ _ALL = "*"  # group of the rows of no particular sector
 #: Kinds of report that read one sector's data (``ReportSpec.sector``) and the ``all`` domain;
 #: a company benchmark also reads the other domains of no sector (its size class) and, through
 #: its ``data_version`` parameter, its own answers.
-SECTOR_KINDS = ("secteur", "entreprise")
+SECTOR_KINDS = ("secteur", "chiffres_cles", "entreprise")
 
 
 def file_digest(path: Path) -> str:

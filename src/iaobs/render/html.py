@@ -31,6 +31,7 @@ from iaobs.core.version import __version__
 __all__ = [
     "FONT_DIRS",
     "Heading",
+    "add_script",
     "css_string",
     "export_html",
     "extract_headings",
@@ -291,8 +292,12 @@ def extract_headings(page: str) -> list[Heading]:
 
 
 def toc_html(headings: list[Heading], language: str = "fr") -> str:
-    """A nested ``<nav>`` list of links to the headings; every text is escaped."""
-    if not headings:
+    """A nested ``<nav>`` list of links to the headings; every text is escaped.
+
+    A short document (fewer than three section headings, as the four-page key figures) has
+    no table of contents.
+    """
+    if sum(1 for h in headings if getattr(h, "level", 2) == 2) < 3:
         return ""
     title = LABELS.get(language, LABELS["fr"])["toc"]
     out = [
@@ -381,6 +386,18 @@ def strip_scripts(page: str) -> str:
         if not count:
             break
     return _JS_URL.sub(r"\1=\2#\2", page)
+
+
+def add_script(page: str, asset: str) -> str:
+    """Insert one of the package's own scripts (``iaobs/assets/<asset>``) at the end of the
+    page's body, after :func:`strip_scripts` removed any that a notebook carried.
+
+    The script is the package's file, never a notebook's output; it makes no request.
+    """
+    code = package_path("assets", asset).read_text("utf-8").replace("</", "<\\/")
+    tag = f"<script>\n{code}\n</script>\n"
+    index = page.rfind("</body>")
+    return page[:index] + tag + page[index:] if index >= 0 else page + tag
 
 
 # --------------------------------------------------------------------------------------------

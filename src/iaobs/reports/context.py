@@ -21,19 +21,27 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
-from iaobs.study.store import Processed
-from iaobs.core.version import __version__
 from iaobs.core import text as tx
-from iaobs.reports import questions
-from iaobs.reports.counts import counted_text, excluded_sentence, quality_files
-from iaobs.study.config import Study, load_study
 from iaobs.core.contract import HIDDEN_FLAGS, INDICATOR_COLUMNS
-from iaobs.study.dictionary import Dictionary
+from iaobs.core.typography import typeset_html
+from iaobs.core.version import __version__
 from iaobs.errors import ConfigError, InputError
+from iaobs.reports import questions
+from iaobs.reports.counts import counted_text, quality_files
+from iaobs.reports.weighting import (
+    design_variable,
+    translate_note,
+    weighting_facts,
+)
+from iaobs.reports.wording import base_clause, champ_clause, reader_label
+from iaobs.stats.contrast import contrast_phrase, load_contrasts
+from iaobs.study.config import Study, load_study
+from iaobs.study.dictionary import Dictionary
+from iaobs.study.store import Processed
 
 __all__ = [
     "INDICATOR_COLUMNS",
@@ -59,12 +67,6 @@ __all__ = [
 
 SIZES_LABEL_SHORT = {"tpe": "TPE", "pme": "PME", "eti": "ETI", "ge": "GE"}
 SIZES_LABEL_SHORT_EN = {"tpe": "micro", "pme": "SME", "eti": "mid-cap", "ge": "large"}
-#: design variables named in the methodology annex: name -> (fr, en)
-DESIGN_VARIABLES = {
-    "secteur": ("secteur", "sector"),
-    "taille": ("taille", "size"),
-    "departement": ("département", "département"),
-}
 
 _MONTHS_FR = (
     "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
@@ -89,10 +91,17 @@ def french_date(date: dt.date) -> str:
 
 
 class Html(str):
-    """A piece of HTML: a ``str`` that notebooks display as HTML (and not as its source)."""
+    """A piece of HTML: a ``str`` that notebooks display as HTML (and not as its source).
+
+    What a notebook displays goes through :func:`iaobs.core.typography.typeset_html` in the
+    report's language (set by the report's context: one report per process), so that every
+    block of every report follows the same typography.
+    """
+
+    language: ClassVar[str] = "fr"
 
     def _repr_html_(self) -> str:
-        return str(self)
+        return typeset_html(str(self), Html.language)
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(f"<HTML, {len(self)} caractères>")
@@ -136,6 +145,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "classements": ("Classement des secteurs", "Sectors ranked"),
     "carte": ("Vue d'ensemble des secteurs", "All sectors at a glance"),
     "tableau_secteurs": ("Tableau des secteurs", "Sectors table"),
+    "departements": ("Vue par département", "By département"),
     "fichiers": ("Fichiers reçus", "Files received"),
     "corrections": ("Corrections automatiques", "Automatic corrections"),
     "rejets": ("Lignes rejetées", "Rejected rows"),
@@ -228,10 +238,14 @@ class ReportContext:
     processed_dir: Path
     respondents_by_domain: dict[str, int] = field(default_factory=dict)
     evolution: pd.DataFrame = field(default_factory=pd.DataFrame)
+    contrasts: pd.DataFrame = field(default_factory=pd.DataFrame)
     figure_count: int = 0
     table_count: int = 0
     section_count: int = 0
     subsection_count: int = 0
+
+    def __post_init__(self) -> None:
+        Html.language = self.language
 
     # -- questions asked (see iaobs.reports.questions) ----------------------------------------
     def is_asked(self, *names: str) -> bool:
@@ -287,9 +301,10 @@ class ReportContext:
     def label(self, column: str) -> str:
         """The label of a variable, option or matrix item; unescaped."""
         try:
-            return self.dictionary.column_label(column, self.language)
+            label = self.dictionary.column_label(column, self.language)
         except KeyError:
             return column
+        return reader_label(column, label, self.language)
 
     def code_label(self, variable: str, code: str) -> str:
         """The label of one answer code of a variable."""
@@ -311,12 +326,25 @@ class ReportContext:
         if "secteur" in parts:
             label = self.sector_label(parts["secteur"])
             words.append(self.pick(f"du secteur {label}", f"in the {label} sector"))
+        elif "departement" in parts:
+            code = parts["departement"]
+            name = self.dictionary.departements.get(code, code)
+            words.append(
+                self.pick(
+                    f"implantées dans le département {name} ({code})",
+                    f"located in the {name} département ({code})",
+                )
+            )
         else:
             words.append(self.pick("de la région", "in the region"))
         return " ".join(words)
 
-    def champ(self, domain: str | None = None, *, multi: bool = False) -> str:
-        """The "Champ" line: the population a figure or a table covers."""
+    def champ(self, domain: str | None = None, *, multi: bool = False, variable: str = "") -> str:
+        """The "Champ" line: the population a figure or a table covers.
+
+        ``variable`` names the question when it was asked of part of the companies only
+        (:data:`iaobs.reports.wording.BASES`): the line then says which.
+        """
         domain = domain or self.domain
         parts = dict(p.split("=", 1) for p in domain.split(";") if "=" in p)
         region = self.study.region
@@ -330,9 +358,10 @@ class ReportContext:
                 "Entreprises des secteurs de l'observatoire",
                 "Companies of the observatory's sectors",
             )
+        base = champ_clause(variable, self.language) if variable else ""
         text = self.pick(
-            f"{who} implantées en région {region}, ayant répondu à la question",
-            f"{who} located in the {region} region that answered the question",
+            f"{who} implantées en région {region}{base}, ayant répondu à la question",
+            f"{who} located in the {region} region{base}, that answered the question",
         )
         if multi:
             text += f" ({self.t('multi_note')})"
@@ -372,7 +401,7 @@ class ReportContext:
         """The "Lecture" line: how to read one value, in words (unescaped)."""
         value = tx.format_percent(estimate, language=self.language)
         phrase = self.answer_phrase(indicator, level)
-        population = self.population(domain)
+        population = self.population(domain) + base_clause(indicator, self.language)
         if self.language == "en":
             return f"In {self.study.wave}, {value} of companies {population} {phrase}."
         return f"En {self.study.wave}, {value} des entreprises {population} {phrase}."
@@ -409,6 +438,26 @@ class ReportContext:
         else:
             raise ValueError("heading level must be 2 or 3")
         return Html(f'<h{level} id="{esc(key)}">{number} {esc(title)}</h{level}>')
+
+    # -- contrasts with the rest of the region ---------------------------------------------
+    def contrast_row(
+        self, indicator: str, level: str = "", domain: str | None = None
+    ) -> dict[str, Any] | None:
+        """The test of a domain against the rest of the region (a row of
+        ``contrasts.parquet``), or ``None`` when the study has none for it."""
+        if self.contrasts.empty:
+            return None
+        cached = self.__dict__.get("_contrast_cache")
+        if cached is None:
+            frame = self.contrasts.assign(
+                level=self.contrasts["level"].fillna("").astype(str),
+                domain=self.contrasts["domain"].astype(str),
+            )
+            cached = {
+                (r["indicator"], r["level"], r["domain"]): r for r in frame.to_dict("records")
+            }
+            self.__dict__["_contrast_cache"] = cached
+        return cached.get((indicator, level, domain or self.domain))
 
     # -- indicators -------------------------------------------------------------------------
     def row(
@@ -638,7 +687,14 @@ def load_context(
         processed_dir=processed,
         respondents_by_domain=_respondents(processed, dictionary),
         evolution=_read_evolution(study, processed),
+        contrasts=_read_contrasts(processed),
     )
+
+
+def _read_contrasts(processed: Path) -> pd.DataFrame:
+    """``contrasts.parquet`` when the estimate stage wrote it, else an empty frame."""
+    path = Processed(processed).contrasts
+    return load_contrasts(path) if path.exists() else pd.DataFrame()
 
 
 def _read_evolution(study: Study, processed: Path) -> pd.DataFrame:
@@ -700,7 +756,7 @@ def evolution_rows(ctx: ReportContext, domain: str | None = None) -> pd.DataFram
 
 
 def change_text(ctx: ReportContext, row: Any) -> str:
-    """A change in points with its interval: ``+5 pts [+1 ; +9]`` / ``+5 pts [+1; +9]``."""
+    """A change in points with its interval: ``+5 points [+1 ; +9]`` (``+5 points [+1; +9]``)."""
 
     def points(value: float) -> str:
         text = tx.format_decimal(value * 100, decimals=0, language=ctx.language)
@@ -710,7 +766,7 @@ def change_text(ctx: ReportContext, row: Any) -> str:
         return tx.MISSING
     sep = ctx.pick(" ; ", "; ")
     return (
-        f"{points(row['difference'])} {ctx.pick('pts', 'pts')} "
+        f"{points(row['difference'])} {ctx.pick('points', 'points')} "
         f"[{points(row['ci_low_difference'])}{sep}{points(row['ci_high_difference'])}]"
     )
 
@@ -865,7 +921,7 @@ def key_figures(ctx: ReportContext) -> list[KeyFigure]:
             continue
         predicate = tuple(p.replace("{label}", label) for p in spec.predicate)
         comparison = None
-        if ctx.sector:
+        if ctx.sector:  # kept for the index page; the sentence quotes no untested gap
             all_row = ctx.row(indicator, spec.level, "all")
             comparison = _num(all_row["estimate"]) if all_row is not None else None
         sentence = tx.key_figure_sentence(
@@ -876,11 +932,13 @@ def key_figures(ctx: ReportContext) -> list[KeyFigure]:
             n=row["n"],
             flag=row["flag"],
             population=ctx.population(),
-            comparison=comparison,
-            comparison_label=ctx.pick("tous secteurs confondus", "across all sectors"),
             language=ctx.language,
             thresholds=ctx.thresholds,
         )
+        tested = ctx.contrast_row(indicator, spec.level) if ctx.sector else None
+        phrase = contrast_phrase(tested, language=ctx.language) if tested is not None else ""
+        if phrase and sentence.endswith("."):
+            sentence = f"{sentence[:-1]}, {phrase}."
         out.append(
             KeyFigure(
                 indicator=indicator,
@@ -925,6 +983,7 @@ def cover(ctx: ReportContext, kind: str = "secteur") -> Html:
         "secteur": ctx.t("report_sector"),
         "synthese": ctx.t("report_synthesis"),
         "qualite": ctx.t("report_quality"),
+        "chiffres_cles": ctx.pick("Chiffres clés", "Key figures"),
     }.get(kind, "")
     rows = [(ctx.t("region"), ctx.study.region)]
     if ctx.sector:
@@ -1033,160 +1092,6 @@ def definitions(ctx: ReportContext) -> Html:
 # Quality and weighting notes (shapes are read leniently: older files may lack keys)
 
 
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list | tuple) else [value]
-
-
-def weighting_facts(ctx: ReportContext) -> dict[str, Any]:
-    """The facts of ``weighting.json`` the methodology annex states, in one shape.
-
-    Returns ``strata`` (list of dicts secteur, taille, N, n), ``collapsed`` (phrases),
-    ``margins`` (phrases), ``iterations``, ``trim_ratio``, ``trimmed``, ``deff`` and ``n_eff``
-    of the report's domain, and ``notes`` (phrases). Keys absent from the file are empty.
-    """
-    w = ctx.weighting
-    strata = []
-    for st in _as_list(w.get("strates", w.get("strata"))):
-        if isinstance(st, dict) and "secteur" in st and "taille" in st:
-            strata.append(
-                {
-                    "secteur": str(st["secteur"]),
-                    "taille": str(st["taille"]),
-                    "N": _num(st.get("N_h", st.get("N", st.get("population")))),
-                    "n": _num(st.get("n_h", st.get("n", st.get("repondants")))),
-                }
-            )
-    collapsed = []
-    for c in _as_list(w.get("regroupements", w.get("collapsed"))):
-        if not isinstance(c, dict):
-            collapsed.append(str(c))
-            continue
-        if c.get("type", "strate") != "strate":
-            continue
-        if "secteur" in c:
-            sizes = "+".join(ctx.size_label(t, short=True) for t in _as_list(c.get("taille")))
-            into = "+".join(
-                ctx.size_label(t, short=True) for t in _as_list(c.get("fusionnee_avec"))
-            )
-            text = f"{ctx.sector_label(str(c['secteur']))} × {sizes} → {into}"
-        else:
-            src = str(c.get("from", c.get("stratum", "?"))).replace(";", " × ")
-            text = f"{src} → {str(c.get('into', c.get('to', '?'))).replace(';', ' × ')}"
-        reason = c.get("raison", c.get("reason"))
-        if reason and ctx.language == "en":
-            reason = translate_note(str(reason))
-        collapsed.append(f"{text} ({reason})" if reason else text)
-    raking = w.get("calage", w.get("raking")) or {}
-    margins: list[str] = []
-    iterations = None
-    if isinstance(raking, dict):
-        for m in _as_list(raking.get("marges", raking.get("margins"))):
-            names = m if isinstance(m, list) else str(m).split(" × ")
-            margins.append(" × ".join(design_variable(ctx, str(v).strip()) for v in names))
-        iterations = raking.get("iterations")
-    trimming = w.get("ecretement", w.get("trimming")) or {}
-    trim_ratio = trimmed = None
-    if isinstance(trimming, dict) and trimming:
-        trim_ratio = _num(trimming.get("ratio"))
-        trimmed = trimming.get("poids_ecretes", trimming.get("trimmed", 0))
-    deff = neff = None
-    for d in _as_list(w.get("domaines")):
-        if isinstance(d, dict) and d.get("domain") == ctx.domain:
-            deff, neff = _num(d.get("deff")), _num(d.get("n_eff"))
-    if deff is None:
-        raw_deff, raw_neff = w.get("deff"), w.get("n_eff")
-        if isinstance(raw_deff, dict):
-            deff = _num(raw_deff.get(ctx.domain))
-        elif ctx.domain == "all":
-            deff = _num(raw_deff)
-        if isinstance(raw_neff, dict):
-            neff = _num(raw_neff.get(ctx.domain))
-        elif ctx.domain == "all":
-            neff = _num(raw_neff)
-    notes = [
-        str(n)
-        for n in _as_list(w.get("notes"))
-        if isinstance(n, str) and not _EXCLUDED_NOTE.search(n)  # said in words below
-    ]
-    if ctx.language == "en":
-        notes = [translate_note(n) for n in notes]
-    excluded = excluded_sentence(ctx, _as_list(w.get("hors_champ_secteurs")))
-    if excluded:
-        notes.append(excluded)
-    return {
-        "strata": strata,
-        "collapsed": collapsed,
-        "margins": margins,
-        "iterations": iterations,
-        "trim_ratio": trim_ratio,
-        "trimmed": trimmed,
-        "deff": deff,
-        "n_eff": neff,
-        "notes": notes,
-    }
-
-
-_EXCLUDED_NOTE = re.compile(r"entreprises mais aucun répondant")
-
-
-def design_variable(ctx: ReportContext, name: str) -> str:
-    """A design variable (``secteur``, ``taille``…) named in the report's language."""
-    pair = DESIGN_VARIABLES.get(name)
-    return (pair[1] if ctx.language == "en" else pair[0]) if pair else name
-
-
-# Notes of weighting.json are written in French by the weighting engine; an English report
-# translates the known ones (pattern -> replacement), and names the rest as they are.
-_NOTE_PATTERNS: tuple[tuple[str, str], ...] = (
-    (
-        r"marge (?P<m>.+?) : (?P<n>\d+) répondant\(s\) sans valeur forment une cellule à part",
-        r"margin \g<m>: \g<n> respondent(s) without a value form a cell of their own",
-    ),
-    (
-        r", qui garde son poids de sondage ; les autres cellules suivent la population",
-        r", which keeps its design weight; the other cells follow the population",
-    ),
-    (
-        r"marge (?P<m>.+?) non utilisée pour le calage : (?P<n>\d+) répondant\(s\) sur "
-        r"(?P<t>\d+) sans valeur",
-        r"margin \g<m> not used for raking: \g<n> respondent(s) out of \g<t> without a value",
-    ),
-    (
-        r"(?P<n>\d+) répondant\(s\) de strates exhaustives gardent un poids de 1",
-        r"\g<n> respondent(s) of fully surveyed strata keep a weight of 1",
-    ),
-    (
-        r"strate (?P<s>.+?) : un seul répondant après regroupement ; sa contribution à la "
-        r"variance est nulle",
-        r"stratum \g<s>: a single respondent after merging; its contribution to the variance "
-        r"is zero",
-    ),
-    (
-        r"(?P<g>.+?) : (?P<n>[\d\s\u202f]+) entreprises mais aucun répondant ; ce groupe est "
-        r"hors du champ des estimations",
-        r"\g<g>: \g<n> companies but no respondent; this group is outside the scope of the "
-        r"estimates",
-    ),
-    (r"^aucun répondant : hors du champ des estimations$", "no respondent: out of scope"),
-    (r"^aucun répondant$", "no respondent"),
-    (r"^un seul répondant$", "a single respondent"),
-)
-
-
-def translate_note(note: str) -> str:
-    """A French note of the weighting engine in English (unchanged when unknown)."""
-    text = note
-    for pattern, replacement in _NOTE_PATTERNS:
-        text = re.sub(pattern, replacement, text)
-    if text == note:
-        return note
-    for fr, en in DESIGN_VARIABLES.items():
-        text = re.sub(rf"\b{fr}\b", en[1], text)
-    return text
-
-
 def _p(text: str) -> str:
     return f"<p>{esc(text)}</p>"
 
@@ -1278,10 +1183,10 @@ def methodology(ctx: ReportContext, kind: str | None = None) -> Html:
         parts.append(
             _p(
                 ctx.pick(
-                    f"Les poids supérieurs à {ratio} fois le poids médian de leur strate sont "
-                    f"écrêtés : {trimmed} poids concernés.",
-                    f"Weights above {ratio} times the median weight of their stratum are "
-                    f"trimmed: {trimmed} weights affected.",
+                    f"Le calage est borné : chaque poids reste entre 1/{ratio} et {ratio} fois "
+                    f"son poids de sondage ({trimmed} poids atteignent une borne).",
+                    f"The calibration is bounded: each weight stays between 1/{ratio} and "
+                    f"{ratio} times its design weight ({trimmed} weights reach a bound).",
                 )
             )
         )
@@ -1394,22 +1299,23 @@ def methodology(ctx: ReportContext, kind: str | None = None) -> Html:
                 ctx.pick(
                     f"{counted_text(ctx, files)} (rejets : doublons, réponses incomplètes ou "
                     "incohérentes ; hors champ : entreprises d'un secteur que l'étude ne couvre "
-                    "pas) ; le détail par fichier figure dans le tableau ci-dessous et dans le "
-                    "rapport sur la qualité des données.",
+                    "pas) ; le détail par fichier figure dans le rapport sur "
+                    "la qualité des données.",
                     f"{counted_text(ctx, files)} (rejected: duplicates, incomplete or inconsistent "
                     "answers; out of scope: firms of a sector the study does not cover); "
-                    "details per file below and in the data quality report.",
+                    "details per file in the data quality report.",
                 )
             )
         )
-        parts.append(str(tables.show(ctx, "fichiers", kind=kind)))
+        if any("fichiers" in keys for _, keys in tables.layout(ctx, tables._kind(ctx, kind))):
+            parts.append(str(tables.show(ctx, "fichiers", kind=kind)))
     parts.append(
         _p(
             ctx.pick(
-                f"Traitements réalisés avec iaobs {__version__}. Les empreintes SHA-256 "
-                "(abrégées) identifient les fichiers de données exploités.",
-                f"Processed with iaobs {__version__}. SHA-256 fingerprints (shortened) identify "
-                "the data files used.",
+                f"Traitements réalisés avec iaobs {__version__}. L'empreinte de chaque fichier "
+                "exploité est consignée dans les fichiers techniques de l'étude (quality.json).",
+                f"Processed with iaobs {__version__}. Each data file's fingerprint is recorded "
+                "in the study's technical files (quality.json).",
             )
         )
     )

@@ -33,7 +33,10 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from iaobs.core import text as tx
+from iaobs.errors import ReportError
 from iaobs.reports.context import POINT_COLUMNS, Html, ReportContext, esc, point, reference_value
+from iaobs.reports.ticks import settle_ticks, tick_faults
+from iaobs.stats.contrast import HIGHER, LOWER, contrast_phrase
 
 __all__ = [
     "BLUE",
@@ -140,6 +143,10 @@ def _wrap(label: str, width: int = 38) -> str:
     return "\n".join(textwrap.wrap(str(label), width)) or str(label)
 
 
+#: the diamonds of a sector's charts: every sector of the study, this one included
+_REFERENCE_LABEL = ("Ensemble des secteurs (y compris celui-ci)", "All sectors (this one included)")
+
+
 def _shown(data: pd.DataFrame) -> pd.DataFrame:
     flags = data["flag"] if "flag" in data else pd.Series("", index=data.index)
     return data[~flags.isin(["s", "nd"]) & data["estimate"].notna()]
@@ -243,12 +250,13 @@ def plot_bars(
         if refs is not None
         else np.full(len(shown), np.nan)
     )
+    marks = [f" {m}" if m else "" for m in shown.get("mark", pd.Series("", index=shown.index))]
     for yi, (e, h) in enumerate(zip(est, hi, strict=True)):
         x = h if np.isfinite(h) else e
         if np.isfinite(ref_shown[yi]) and x - 0.01 <= ref_shown[yi] <= x + 0.07:
             x = ref_shown[yi] + 0.008  # keep the value clear of the diamond
         ax.annotate(
-            tx.format_percent(e, language=language),
+            tx.format_percent(e, language=language) + marks[yi],
             (x, yi),
             xytext=(4, 0),
             textcoords="offset points",
@@ -410,10 +418,11 @@ def plot_diverging(
     ax.set_yticks(y, [_wrap(str(i), 32) for i in shares.index])
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
-    ax.legend(
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.12 if n > 2 else -0.3),
-        ncol=min(k, 5),
+    # the legend belongs to the figure (below the panels), so that it is never cut
+    longest = max((len(label) for _, label in levels), default=0)
+    fig.legend(
+        loc="outside lower center",
+        ncol=min(k, 5) if longest <= 16 else 3,
         frameon=False,
         handlelength=1.2,
         columnspacing=1.0,
@@ -528,7 +537,10 @@ def plot_heatmap(
 # Embedding
 
 
-def _png(fig: Figure) -> bytes:
+def _png(fig: Figure, language: str = "fr") -> bytes:
+    faults = tick_faults(settle_ticks(fig, language=language))
+    if faults:
+        raise ReportError("graduations trompeuses : " + " ; ".join(faults))
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white")
     return buffer.getvalue()
@@ -553,7 +565,7 @@ def figure_html(
     when embedding fails.
     """
     try:
-        png = _png(fig)
+        png = _png(fig, ctx.language)
     finally:
         plt.close(fig)
     number = ctx.next_figure()
@@ -570,8 +582,8 @@ def figure_html(
     notes = "".join(f"<p><strong>{esc(k)}{sep}</strong> {esc(v)}</p>" for k, v in lines)
     return Html(
         f'<figure class="iaobs-figure" id="figure-{number}">'
-        f'<img src="data:image/png;base64,{data}" alt="{esc(alt)}">'
-        f"<figcaption>{esc(caption)}</figcaption></figure>"
+        f"<figcaption>{esc(caption)}</figcaption>"
+        f'<img src="data:image/png;base64,{data}" alt="{esc(alt)}"></figure>'
         f'<div class="iaobs-notes">{notes}</div>'
     )
 
@@ -581,20 +593,25 @@ def figure_html(
 
 
 def _hidden_note(ctx: ReportContext, data: pd.DataFrame, label_col: str = "label") -> list[str]:
-    out = []
+    """One sentence per reason of secrecy, naming the answers left out of the chart."""
+    hidden: dict[str, list[str]] = {}
     for _, row in data.iterrows():
         flag = row.get("flag", "")
         if flag in ("s", "nd") or row["estimate"] != row["estimate"]:
-            reason = tx.flag_reason(
-                flag if flag in ("s", "nd") else "nd",
-                language=ctx.language,
-                thresholds=ctx.thresholds,
-            )
+            hidden.setdefault(flag if flag in ("s", "nd") else "nd", []).append(str(row[label_col]))
+    out = []
+    for flag, labels in hidden.items():
+        reason = tx.flag_reason(flag, language=ctx.language, thresholds=ctx.thresholds)
+        if len(labels) == 1:
             out.append(
                 ctx.pick(
-                    f"{row[label_col]} : non diffusé, {reason}",
-                    f"{row[label_col]}: not published, {reason}",
+                    f"{labels[0]} : non diffusé, {reason}", f"{labels[0]}: not published, {reason}"
                 )
+            )
+        else:
+            names = ", ".join(labels)
+            out.append(
+                ctx.pick(f"Non diffusés, {reason} : {names}", f"Not published, {reason}: {names}")
             )
     return out
 
@@ -651,6 +668,35 @@ def _prudence(data: pd.DataFrame, ctx: ReportContext) -> str | None:
     return ctx.t("prudence_note") if (data["flag"] == "prudence").any() else None
 
 
+#: marks of a value significantly above / below the rest of the region (contrasts table)
+MARKS = {HIGHER: "▲", LOWER: "▼"}
+
+
+def _mark(ctx: ReportContext, variable: str, code: str, level: str | None) -> str:
+    """▲ or ▼ beside a sector's value that a test finds above or below the rest of the region."""
+    if not ctx.sector:
+        return ""
+    var = ctx.dictionary[variable]
+    if var.type in ("multi", "matrix"):
+        key = (f"{variable}__{code}", (level or "top2") if var.type == "matrix" else "")
+    else:
+        key = (variable, code)
+    row = ctx.contrast_row(*key)
+    if row is None or not contrast_phrase(row):
+        return ""
+    return MARKS.get(str(row["direction"]), "")
+
+
+def _marks_note(ctx: ReportContext, data: pd.DataFrame) -> str | None:
+    if "mark" not in data or not data["mark"].astype(bool).any():
+        return None
+    return ctx.pick(
+        "▲ (▼) : part significativement plus élevée (plus faible) que dans le reste de la "
+        "région, test au seuil de 5 %",
+        "▲ (▼): share significantly higher (lower) than in the rest of the region, 5% test",
+    )
+
+
 def chart_items(
     ctx: ReportContext,
     variable: str,
@@ -680,20 +726,21 @@ def chart_items(
     if ctx.sector:
         ref = ctx.items(variable, domain="all", level=level).set_index("code")["estimate"]
         reference = [None if pd.isna(ref.get(c)) else float(ref.get(c)) for c in data["code"]]
+    data = data.assign(mark=[_mark(ctx, variable, code, level) for code in data["code"]])
     unit = ctx.t("percent_of_firms")
     fig = plot_bars(
         data,
         language=ctx.language,
         xlabel=unit[0].upper() + unit[1:],
         reference=reference,
-        reference_label=ctx.t("all_sectors"),
+        reference_label=_REFERENCE_LABEL[ctx.language == "en"],
     )
     if title is None and var.type == "matrix" and var.scale == "besoin":
         title = ctx.pick(
             "Besoin fort ou très fort, par compétence (en %)",
             "High or very high need, by skill (%)",
         )
-    title = title or f"{var.label.get(ctx.language)} ({unit})"
+    title = title or f"{ctx.label(variable)} ({unit})"
     shown = _shown(data)
     lecture = None
     if not shown.empty:
@@ -723,9 +770,8 @@ def chart_items(
     note = _bar_note(
         ctx,
         data,
-        ctx.pick(
-            "Traits : intervalle de confiance à 95 %", "Whiskers: 95% confidence interval"
-        ).replace(" %", "\u202f%"),
+        ctx.pick("Traits : intervalle de confiance à 95 %", "Whiskers: 95% confidence interval"),
+        _marks_note(ctx, data),
         nsp,
     )
     return figure_html(
@@ -734,7 +780,7 @@ def chart_items(
         title=title,
         alt=_alt(ctx, kind, data, extra),
         lecture=lecture,
-        champ=ctx.champ(multi=var.type == "multi"),
+        champ=ctx.champ(multi=var.type == "multi", variable=variable),
         note=note,
     )
 
@@ -760,7 +806,7 @@ def chart_by_size(ctx: ReportContext, indicator: str = "ia_usage", level: str = 
         language=ctx.language,
         xlabel=ctx.t("percent_of_firms").capitalize(),
         reference=refs if ctx.sector else None,
-        reference_label=ctx.t("all_sectors"),
+        reference_label=_REFERENCE_LABEL[ctx.language == "en"],
     )
     title = ctx.pick(
         f"Entreprises {ctx.answer_phrase(indicator, level).replace('utilisent', 'utilisant')}, selon la taille (en %)",
@@ -787,11 +833,18 @@ def chart_by_size(ctx: ReportContext, indicator: str = "ia_usage", level: str = 
     )
 
 
-def chart_scale(ctx: ReportContext, indicators: Sequence[str], *, title: str) -> Html:
+def chart_scale(
+    ctx: ReportContext,
+    indicators: Sequence[str],
+    *,
+    title: str,
+    labels: dict[str, str] | None = None,
+) -> Html:
     """Diverging stacked bars for items sharing an ordered scale (impact, agreement).
 
     Items with a hidden level are left out and named in the note; NSP / non concerné are
-    drawn in grey apart. Items of questions the survey did not ask are left out.
+    drawn in grey apart. Items of questions the survey did not ask are left out. ``labels``
+    names some items otherwise than the questionnaire.
     """
     indicators = [i for i in indicators if ctx.is_asked(i)]
     if not indicators:
@@ -807,7 +860,7 @@ def chart_scale(ctx: ReportContext, indicators: Sequence[str], *, title: str) ->
     n_values = []
     prudence = False
     for ind in indicators:
-        label = ctx.label(ind)
+        label = (labels or {}).get(ind) or ctx.label(ind)
         rows = {code: ctx.row(ind, code) for code, _ in levels}
         if any(r is None for r in rows.values()):
             continue
@@ -1044,7 +1097,7 @@ def chart_comparison(ctx: ReportContext) -> Html:
         language=ctx.language,
         xlabel=ctx.t("percent_of_firms").capitalize(),
         reference=refs,
-        reference_label=ctx.t("all_sectors"),
+        reference_label=_REFERENCE_LABEL[ctx.language == "en"],
     )
     title = ctx.pick(
         f"Indicateurs clés : {ctx.sector_label()} et ensemble des secteurs (en %)",

@@ -46,6 +46,7 @@ from iaobs.reports.counts import (
     quality_files,
     rejects_by_reason,
 )
+from iaobs.reports.wording import rule_label
 
 __all__ = [
     "LAYOUTS",
@@ -455,6 +456,24 @@ def _sectors_table(ctx: ReportContext) -> _Built:
     return title, _frame(columns), _notes(ctx, domain="all"), kinds
 
 
+def _departements_table(ctx: ReportContext) -> _Built:
+    codes = [c for c in ctx.dictionary.departements if ctx.row("ia_usage", "", f"departement={c}")]
+    head = ctx.pick("Département", "Département")
+    columns: dict[str, list[Any]] = {
+        head: [f"{ctx.dictionary.departements[c]} ({c})" for c in codes] + [ctx.t("region")]
+    }
+    kinds = {head: "label"}
+    domains = [f"departement={c}" for c in codes] + ["all"]
+    for label, indicator, level in key_indicator_specs(ctx)[:4]:
+        rows = [ctx.row(indicator, level, d) for d in domains]
+        _add_group(columns, kinds, ctx, label, rows, ci=True, n=True)
+    title = ctx.pick(
+        "Indicateurs clés par département (en % des entreprises)",
+        "Key indicators by département (% of companies)",
+    )
+    return title, _frame(columns), _notes(ctx, domain="all"), kinds
+
+
 def _ranking(ctx: ReportContext, indicator: str, level: str) -> _Built:
     sectors = ctx.sectors()
     rows = [(s, ctx.row(indicator, level, f"secteur={s}")) for s in sectors]
@@ -527,10 +546,9 @@ def _files(ctx: ReportContext) -> _Built:
         ctx.pick("Retenues", "Kept"): ("count", files["kept"].tolist()),
         ctx.pick("Rejetées", "Rejected"): ("count", files["rejected"].tolist()),
         ctx.pick("Hors champ", "Out of scope"): ("count", files["out_of_scope"].tolist()),
-        ctx.pick("Corrections", "Corrections"): ("count", files["corrected"].tolist()),
-        ctx.pick("Empreinte SHA-256 (abrégée)", "SHA-256 (short)"): (
-            "text",
-            [s[:12] for s in files["sha256"].tolist()],
+        ctx.pick("Valeurs corrigées", "Values corrected"): (
+            "count",
+            files["corrected"].tolist(),
         ),
     }
     columns = {k: v for k, (_, v) in cols.items()}
@@ -541,9 +559,14 @@ def _files(ctx: ReportContext) -> _Built:
     )
     note = ctx.pick(
         "Pour chaque fichier, lignes lues = lignes retenues + lignes rejetées + lignes hors "
-        "champ (entreprises d'un secteur que l'étude ne couvre pas).",
+        "champ (entreprises d'un secteur que l'étude ne couvre pas). Les valeurs corrigées sont "
+        "des réponses recodées automatiquement (libellé remplacé par son code, date ou nombre "
+        "remis en forme) ; une ligne peut en compter plusieurs. L'empreinte de chaque fichier "
+        "figure dans le fichier quality.json des données traitées.",
         "For each file, rows read = rows kept + rows rejected + rows out of scope (firms of a "
-        "sector the study does not cover).",
+        "sector the study does not cover). Values corrected are answers recoded automatically "
+        "(a label replaced by its code, a date or number reformatted); a row may have several. "
+        "Each file's fingerprint is in the processed data's quality.json.",
     )
     return (
         title,
@@ -554,50 +577,6 @@ def _files(ctx: ReportContext) -> _Built:
         ],
         kinds,
     )
-
-
-#: English names of the cleaning and checking rules (the codes are the study's vocabulary)
-RULE_LABELS_EN: dict[str, str] = {
-    "case_cochee_vers_1": "ticked box to 1",
-    "case_vers_0": "empty box to 0",
-    "code_inconnu": "unknown code",
-    "date_improbable": "unlikely date",
-    "date_invalide": "invalid date",
-    "date_serie_excel": "Excel serial date",
-    "date_texte": "date written as text",
-    "departement_zero": "département leading zero",
-    "doublon": "duplicate",
-    "espace_milliers": "thousands separator",
-    "fichier_illisible": "unreadable file",
-    "hors_plage": "out of range",
-    "hors_vague": "not asked at this wave",
-    "id_duplique": "duplicate identifier",
-    "libelle_vers_code": "label to code",
-    "ligne_sans_reponse": "row without answers",
-    "multi_contradictoire": "contradictory choices",
-    "multi_une_cellule": "choices in one cell",
-    "naf_invalide": "invalid NAF code",
-    "naf_normalise": "NAF code normalised",
-    "naf_secteur_incoherent": "NAF code and sector disagree",
-    "nsp_normalise": "don't know normalised",
-    "obligatoire_manquant": "required answer missing",
-    "reponse_incomplete": "incomplete response",
-    "secteur_depuis_source": "sector from the source",
-    "taille_depuis_effectif": "size from headcount",
-    "taille_depuis_tranche": "size from headcount band",
-    "tranche_effectif": "headcount band",
-    "valeur_incoherente": "inconsistent value",
-    "virgule_decimale": "decimal comma",
-}
-
-
-def rule_label(ctx: ReportContext, rule: str) -> str:
-    """A rule code as the report's reader sees it: the code in French, a name in English."""
-    if ctx.language != "en":
-        return rule
-    code, sep, rest = rule.partition(" (")
-    name = RULE_LABELS_EN.get(code, code.replace("_", " "))
-    return f"{name} ({rest}" if sep else name
 
 
 def _rule_counts(ctx: ReportContext, counts: pd.DataFrame, title: str, rule_head: str) -> _Built:
@@ -751,6 +730,7 @@ _BUILDERS: dict[str, Callable[[ReportContext], _Built]] = {
     "echantillon": _sample,
     "fichiers": _files,
     "secteurs": _sectors_table,
+    "departements": _departements_table,
     "classement_usage": lambda c: _ranking(c, "ia_usage", ""),
     "classement_generative": lambda c: _ranking(c, "ia_generative", "outil_entreprise"),
     "classement_opportunite": lambda c: _ranking(c, "opinion_opportunite", "top2"),
@@ -769,10 +749,12 @@ LAYOUTS: dict[str, list[tuple[str, list[str]]]] = {
         ("formation", ["formes", "publics", "formats", "duree", "financement"]),
         ("freins", ["freins", "opinions"]),
         ("comparaison", ["comparaison"]),
-        ("annexe", ["echantillon", "fichiers"]),
+        ("annexe", ["echantillon"]),
     ],
+    "chiffres_cles": [("comparaison", ["comparaison"])],
     "synthese": [
         ("carte", ["secteurs"]),
+        ("departements", ["departements"]),
         (
             "classements",
             [
@@ -793,6 +775,10 @@ LAYOUTS: dict[str, list[tuple[str, list[str]]]] = {
 }
 
 
+#: sections of the sector report whose tables the report shows (the others: Excel only)
+SHOWN_SECTIONS = ("comparaison", "evolution", "annexe")
+
+
 def _kind(ctx: ReportContext, kind: str | None) -> str:
     return kind or ("secteur" if ctx.sector else "synthese")
 
@@ -810,6 +796,13 @@ def layout(ctx: ReportContext, kind: str) -> list[tuple[str, list[str]]]:
         # only the tables of questions the survey asked, only the sections left with one
         sections = [(s, [k for k in keys if ctx.shows(k)]) for s, keys in sections]
         sections = [(s, keys) for s, keys in sections if keys]
+    if kind == "synthese" and not any(
+        ctx.row("ia_usage", "", f"departement={c}") for c in ctx.dictionary.departements
+    ):  # a study not estimated by département
+        sections = [s for s in sections if s[0] != "departements"]
+    if kind == "secteur":  # the tables the report shows come first and keep their numbers
+        shown = [s for s in sections if s[0] in SHOWN_SECTIONS]
+        sections = shown + [s for s in sections if s[0] not in SHOWN_SECTIONS]
     return sections
 
 

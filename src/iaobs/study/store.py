@@ -77,6 +77,22 @@ class Processed:
         """Domains against the rest of the region: differences and their tests (parquet)."""
         return self.folder / "contrasts.parquet"
 
+    @property
+    def actors(self) -> Path:
+        """The directory of the region's AI actors at this wave, non-diffusible units without
+        name or place (parquet)."""
+        return self.folder / "acteurs.parquet"
+
+    @property
+    def microdata(self) -> Path:
+        """Weighted microdata for analysts, CSV, Stata and SPSS (internal folder)."""
+        return self.folder / "microdonnees"
+
+    @property
+    def reproduce_script(self) -> Path:
+        """The R script that recomputes the indicators from the microdata (``survey``)."""
+        return self.folder / "reproduire.R"
+
     def wave(self, wave: str) -> Processed:
         """The processed folder of another wave, kept below this one."""
         return Processed(self.folder / "waves" / wave)
@@ -107,6 +123,16 @@ class Store:
     @property
     def reference_dir(self) -> Path:
         return self.root / "data" / "reference"
+
+    @property
+    def action_rules(self) -> Path:
+        """The observatory's rules choosing the « pistes d'action » of company reports (YAML)."""
+        return self.reference_dir / "pistes_action.yaml"
+
+    @property
+    def training_catalogue(self) -> Path:
+        """The training fund's catalogue of offers the « pistes d'action » point to (CSV)."""
+        return self.reference_dir / "catalogue_formations.csv"
 
     @property
     def private_dir(self) -> Path:

@@ -30,10 +30,11 @@ from typing import Any
 
 import pandas as pd
 
-from iaobs.study.store import Processed
 from iaobs.core import text as tx
+from iaobs.core.typography import plural
 from iaobs.errors import ConfigError, InputError
 from iaobs.reports.context import HIDDEN_FLAGS, Html, KeyFigure, ReportContext, esc, load_context
+from iaobs.study.store import Processed
 
 __all__ = [
     "COMPANY_SECTIONS",
@@ -44,8 +45,7 @@ __all__ = [
     "stage_position",
 ]
 
-VOLUNTEER_COLUMN = "volontaire_accompagnement"
-ID_COLUMN = "id_repondant"
+VOLUNTEER_COLUMN, ID_COLUMN = "volontaire_accompagnement", "id_repondant"
 #: never read from the responses: free text and anything confidential
 _NEVER_READ = frozenset({"commentaire", "siren", "raison_sociale", "email_contact"})
 
@@ -55,6 +55,7 @@ COMPANY_SECTIONS: dict[str, tuple[str, str]] = {
     "competences": ("Besoins de compétences", "Skills needs"),
     "formation": ("Formation", "Training"),
     "freins": ("Freins", "Barriers"),
+    "pistes": ("Pistes d'action", "Suggested actions"),
     "apropos": ("À propos de ce document", "About this document"),
 }
 
@@ -69,8 +70,7 @@ COMPANY_LAYOUT: list[tuple[str, list[str]]] = [
 ORDINAL_QUESTIONS = ("ia_stade", "impact_effectifs", "part_formes_ia")
 
 _PALETTE = ("#DCE9F5", "#A6CBE3", "#5DA5DA", "#0072B2", "#004C7A")
-_SECRET_GREY = "#BDBDBD"  # secret levels, grouped at the end of a bar
-_MARK = "#D55E00"
+_SECRET_GREY, _MARK = "#BDBDBD", "#D55E00"  # secret levels (grouped at the end), own answer
 
 
 @dataclass
@@ -89,7 +89,7 @@ class CompanyContext(ReportContext):
         """A numbered heading; no ``id`` so that this short report gets no table of contents."""
         fr, en = COMPANY_SECTIONS[key]
         title = en if self.language == "en" else fr
-        if key == "apropos":
+        if key in ("apropos", "pistes"):  # unnumbered
             return Html(f"<h2>{esc(title)}</h2>")
         if level == 2:
             self.section_count += 1
@@ -594,8 +594,8 @@ def chart_position(ctx: CompanyContext, variable: str, *, title: str) -> Html:
     notes = "".join(f"<p><strong>{esc(k)}{sep}</strong> {esc(v)}</p>" for k, v in lines)
     caption = f"{ctx.t('figure')} {number} – {title}"
     return Html(
-        f'<figure class="iaobs-figure" id="figure-{number}">{svg}'
-        f"<figcaption>{esc(caption)}</figcaption></figure>"
+        f'<figure class="iaobs-figure" id="figure-{number}">'
+        f"<figcaption>{esc(caption)}</figcaption>{svg}</figure>"
         f'<div class="iaobs-notes">{notes}</div>'
     )
 
@@ -614,7 +614,7 @@ def _group_label(ctx: CompanyContext, domain: str) -> str:
 def header(ctx: CompanyContext) -> Html:
     """The first lines of the report (no full-page cover: the report is 2 to 4 pages)."""
     rows = [
-        (ctx.pick("Entreprise (identifiant)", "Company (identifier)"), ctx.company),
+        (ctx.pick("Entreprise (identifiant)", "Company (identifier)"), ctx.company.lower()),
         (ctx.t("sector"), ctx.sector_label() if ctx.sector else "–"),
         (ctx.t("size"), ctx.size_label(ctx.size) if ctx.size else "–"),
         (ctx.t("wave"), ctx.study.wave),
@@ -707,8 +707,8 @@ def _multi_summary(ctx: CompanyContext, variable: str) -> str:
         and float(data["estimate"][o]) < 0.25
     ]
     text = ctx.pick(
-        f"Votre entreprise déclare {len(chosen)} technologie(s) d'IA.",
-        f"Your company reports {len(chosen)} AI technologies.",
+        f"Votre entreprise déclare {plural(len(chosen), 'technologie')} d'IA.",
+        f"Your company reports {plural(len(chosen), 'AI technology', language='en')}.",
     )
     if rare:
         labels = ", ".join(f"« {var.options[o].get(ctx.language)} »" for o in rare[:3])

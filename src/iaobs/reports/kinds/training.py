@@ -39,8 +39,10 @@ import numpy as np
 import pandas as pd
 
 from iaobs.core import text as tx
+from iaobs.core.typography import plural
 from iaobs.errors import InputError, StatisticsError
-from iaobs.reports.context import Html, KeyFigure, ReportContext, cover_html, esc, load_context
+from iaobs.reports.context import Html, ReportContext, esc, load_context
+from iaobs.reports.kinds.caveats import points_word, rank_biserial_text
 from iaobs.reports.kinds.training_cells import distribution, persons_shown
 from iaobs.study.store import Processed
 
@@ -642,7 +644,10 @@ def load_formation(processed_dir: Path) -> pd.DataFrame:
 
 TRAINING_SECTIONS: dict[str, tuple[str, str]] = {
     "participation": ("Participation et attrition", "Participation and attrition"),
-    "progres": ("Ce que la formation a changé", "What the training changed"),
+    "progres": (
+        "Évolutions entre les vagues, sans groupe de comparaison",
+        "Changes between waves, without a comparison group",
+    ),
     "aisance": ("Aisance déclarée et connaissances", "Self-assessed confidence and knowledge"),
     "usages": ("Usage de l'IA et certification", "AI use and certification"),
     "satisfaction": ("Satisfaction et recommandation (T1)", "Satisfaction and recommendation (T1)"),
@@ -788,156 +793,9 @@ def format_p(value: Any, language: str = "fr") -> str:
     return tx.format_decimal(value, decimals=3, language=language)
 
 
-def cover(ctx: TrainingContext) -> Html:
-    """Cover of the training report: observatory, title (the only ``h1``), participants."""
-    present = _present(ctx)
-    rows = [
-        (ctx.t("region"), ctx.study.region),
-        (
-            ctx.pick("Programme", "Programme"),
-            ctx.pick("Formation pilote à l'IA", "AI pilot training"),
-        ),
-        (ctx.t("wave"), ctx.study.wave),
-        (ctx.t("date"), ctx.date_text),
-        (
-            ctx.pick("Participants", "Participants"),
-            f"T0 : {_num(ctx, present['T0'])} · T1 : {_num(ctx, present['T1'])} · "
-            f"T2 : {_num(ctx, present['T2'])}",
-        ),
-    ]
-    return cover_html(
-        ctx,
-        ctx.pick("Évaluation", "Evaluation"),
-        ctx.pick("Ce que la formation pilote a changé", "What the pilot training changed"),
-        rows,
-    )
-
-
 def _row(table: pd.DataFrame, column: str) -> dict[str, Any] | None:
     sub = table[table["column"] == column] if len(table) else table
     return None if sub.empty else sub.iloc[0].to_dict()
-
-
-def key_figures(ctx: TrainingContext) -> list[KeyFigure]:
-    """Four to six key figures of the training, each a full sentence (plain text)."""
-    out: list[KeyFigure] = []
-    present = _present(ctx)
-    retention = present["T2"] / present["T0"] if present["T0"] else math.nan
-    out.append(
-        KeyFigure(
-            "attrition",
-            "",
-            "formation",
-            retention,
-            None,
-            None,
-            present["T0"],
-            "",
-            ctx.pick(
-                f"{_num(ctx, present['T0'])} salariés ont commencé la formation ; "
-                f"{_num(ctx, present['T1'])} ont répondu en fin de formation (T1) et "
-                f"{_num(ctx, present['T2'])} trois mois après (T2), soit "
-                f"{_pct(ctx, retention)} des participants de départ.",
-                f"{_num(ctx, present['T0'])} employees started the training; "
-                f"{_num(ctx, present['T1'])} answered at its end (T1) and "
-                f"{_num(ctx, present['T2'])} three months later (T2), i.e. "
-                f"{_pct(ctx, retention)} of those who started.",
-            ),
-        )
-    )
-    for before, after in (("T0", "T1"), ("T0", "T2")):
-        table = ctx.paired(before, after)
-        quiz = _row(table, "score_quiz")
-        if quiz and quiz["flag"] != "nd":
-            out.append(
-                KeyFigure(
-                    "score_quiz",
-                    after,
-                    "formation",
-                    None,
-                    None,
-                    None,
-                    int(quiz["n"]),
-                    "",
-                    ctx.pick(
-                        f"Le score moyen au test de connaissances passe de "
-                        f"{_fmt(ctx, quiz['mean_before'])} à {_fmt(ctx, quiz['mean_after'])} "
-                        f"sur 20 entre {before} et {after}, soit "
-                        f"{_fmt(ctx, quiz['mean_diff'])} point(s) de plus [IC 95 % : "
-                        f"{_fmt(ctx, quiz['diff_low'])} ; {_fmt(ctx, quiz['diff_high'])}] "
-                        f"({_num(ctx, quiz['n'])} participants présents aux deux vagues).",
-                        f"The mean knowledge-test score goes from "
-                        f"{_fmt(ctx, quiz['mean_before'], 1)} to "
-                        f"{_fmt(ctx, quiz['mean_after'])} out of 20 between {before} and "
-                        f"{after}, {_fmt(ctx, quiz['mean_diff'])} points more [95% CI: "
-                        f"{_fmt(ctx, quiz['diff_low'])}; {_fmt(ctx, quiz['diff_high'])}] "
-                        f"({_num(ctx, quiz['n'])} participants present at both waves).",
-                    ),
-                )
-            )
-    conf = _row(ctx.paired("T0", "T2"), "auto_eval_moyenne")
-    if conf and conf["flag"] != "nd":
-        share_up = conf["increased"] / conf["n"] if conf["n"] else math.nan
-        out.append(
-            KeyFigure(
-                "auto_eval_moyenne",
-                "T2",
-                "formation",
-                share_up,
-                None,
-                None,
-                int(conf["n"]),
-                "",
-                ctx.pick(
-                    f"Trois mois après, {_pct(ctx, share_up)} des participants se disent plus à "
-                    f"l'aise avec l'IA qu'avant la formation (aisance moyenne de "
-                    f"{_fmt(ctx, conf['mean_before'])} à {_fmt(ctx, conf['mean_after'])} sur 5).",
-                    f"Three months later, {_pct(ctx, share_up)} of participants feel more "
-                    f"confident with AI than before (mean confidence from "
-                    f"{_fmt(ctx, conf['mean_before'])} to {_fmt(ctx, conf['mean_after'])} out of 5).",
-                ),
-            )
-        )
-    nps = ctx.cached("nps", lambda: _nps(ctx))
-    sat = ctx.cached("satisfaction", lambda: _satisfaction(ctx))
-    top = sat.loc[sat["code"].isin(["plutot_satisfait", "tres_satisfait"]), "count"].sum()
-    base = int(sat.loc[~sat["missing"], "count"].sum())
-    small = any(0 < k < ctx.min_persons for k in (top, base - top))  # a cell under the threshold
-    if nps["n"] >= ctx.min_persons and base and not small:
-        satisfied = top / base
-        out.append(
-            KeyFigure(
-                "satisfaction",
-                "",
-                "formation",
-                float(satisfied),
-                None,
-                None,
-                int(nps["n"]),
-                "",
-                ctx.pick(
-                    f"En fin de formation, {_pct(ctx, satisfied)} des participants s'en disent "
-                    f"satisfaits ; le score de recommandation net (NPS) est de "
-                    f"{_fmt(ctx, nps['nps'] * 100, 0)} [IC 95 % : {_fmt(ctx, nps['nps_low'] * 100, 0)}"
-                    f" ; {_fmt(ctx, nps['nps_high'] * 100, 0)}].",
-                    f"At the end of the training, {_pct(ctx, satisfied)} of participants are "
-                    f"satisfied; the net promoter score is {_fmt(ctx, nps['nps'] * 100, 0)} "
-                    f"[95% CI: {_fmt(ctx, nps['nps_low'] * 100, 0)}; "
-                    f"{_fmt(ctx, nps['nps_high'] * 100, 0)}].",
-                ),
-            )
-        )
-    return out
-
-
-def essentiel(ctx: TrainingContext) -> Html:
-    """L'essentiel of the training report."""
-    items = "".join(f"<li>{esc(f.sentence)}</li>" for f in key_figures(ctx))
-    return Html(
-        '<div class="iaobs-essentiel">'
-        f'<h2 id="essentiel">{esc(ctx.t("essentiel"))}</h2>'
-        f"<ul>{items}</ul></div>"
-    )
 
 
 def attrition_text(ctx: TrainingContext) -> Html:
@@ -1086,12 +944,12 @@ def _paired_frame(ctx: TrainingContext, before: str, after: str) -> _Built:
             f"{diff} – {ctx.t('ci_high')}": table["diff_high"],
             f"{diff} – {ctx.t('n')}": table["n"].astype(int),
             f"{diff} – {ctx.t('flag')}": table["flag"],
-            ctx.pick("r rang-bisérial [IC 95 %]", "Rank-biserial r [95% CI]"): [
-                tx.MISSING
-                if math.isnan(r.rank_biserial)
-                else f"{_fmt(ctx, r.rank_biserial, 2)}\u00a0[{_fmt(ctx, r.rb_low, 2)}\u00a0;"
-                f"\u00a0{_fmt(ctx, r.rb_high, 2)}]"
+            ctx.pick("Part en hausse", "Share up"): [
+                tx.MISSING if not r.n or r.flag == "nd" else _pct(ctx, r.increased / r.n)
                 for r in table.itertuples()
+            ],
+            ctx.pick("r rang-bisérial [IC 95 %]", "Rank-biserial r [95% CI]"): [
+                rank_biserial_text(ctx, r) for r in table.itertuples()
             ],
             ctx.pick("p (Wilcoxon)", "p (Wilcoxon)"): [format_p(p, lang) for p in table["p_value"]],
             ctx.pick("p ajustée (Holm)", "Holm-adjusted p"): [
@@ -1111,6 +969,7 @@ def _paired_frame(ctx: TrainingContext, before: str, after: str) -> _Built:
         frame.columns[8]: "text",
         frame.columns[9]: "text",
         frame.columns[10]: "text",
+        frame.columns[11]: "text",
     }
     title = ctx.pick(
         f"Évolution entre {before} et {after} : aisance (1 à 5), test (sur 20), fréquence "
@@ -1125,7 +984,7 @@ def _paired_frame(ctx: TrainingContext, before: str, after: str) -> _Built:
             f"Les {_num(ctx, first['n'])} participants présents à {before} et à {after} ont "
             f"obtenu en moyenne {_fmt(ctx, first['mean_before'])} sur 20 au test à {before} et "
             f"{_fmt(ctx, first['mean_after'])} à {after}, soit {_fmt(ctx, first['mean_diff'])} "
-            "point(s) de plus.",
+            f"{points_word(first['mean_diff'])} de plus.",
             f"The {_num(ctx, first['n'])} participants present at {before} and {after} scored "
             f"{_fmt(ctx, first['mean_before'])} out of 20 on average at {before} and "
             f"{_fmt(ctx, first['mean_after'])} at {after}, {_fmt(ctx, first['mean_diff'])} "
@@ -1137,12 +996,16 @@ def _paired_frame(ctx: TrainingContext, before: str, after: str) -> _Built:
         "exclus) ; r rang-bisérial : de −1 (tous en baisse) à +1 (tous en hausse), intervalle "
         "par bootstrap ; intervalle de l'écart moyen : loi de Student. p ajustée : méthode de "
         "Holm sur les éléments du tableau (hors aisance moyenne), qui tient compte du nombre de "
-        "tests.",
+        "tests. (1) Tous les écarts non nuls vont dans le même sens : r vaut ±1 et son "
+        "intervalle par bootstrap ne peut pas varier ; il n'est pas donné. Ces écarts ne sont "
+        "pas des effets de la formation (pas de groupe de comparaison).",
         "Frequency: 1 = never … 5 = daily; opinions: 1 = strongly disagree … 5 = strongly agree "
         "(don't know excluded). Wilcoxon signed-rank test (zero changes excluded); rank-biserial "
         "r from −1 (all down) to +1 (all up), bootstrap interval; interval of the mean change: "
         "Student's t. Adjusted p: Holm's method over the table's items (except mean "
-        "confidence), which accounts for the number of tests.",
+        "confidence), which accounts for the number of tests. (1) Every non-zero change goes "
+        "the same way: r is ±1 and its bootstrap interval cannot vary; it is not given. These "
+        "changes are not effects of the training (no comparison group).",
     )
     return (
         title,
@@ -1159,7 +1022,7 @@ def _yes_no_frame(ctx: TrainingContext) -> _Built:
     )
     lang = ctx.language
     label = ctx.t("item")
-    diff = ctx.pick("Écart (points de %)", "Change (% points)")
+    diff = ctx.pick("Écart (points)", "Change (points)")
     frame = pd.DataFrame(
         {
             label: [
@@ -1265,8 +1128,7 @@ def _answers(ctx: TrainingContext, count: int) -> str:
         return ctx.pick(
             f"moins de {ctx.min_persons} réponses", f"fewer than {ctx.min_persons} answers"
         )
-    plural = "s" if count > 1 else ""
-    return ctx.pick(f"{_num(ctx, count)} réponse{plural}", f"{_num(ctx, count)} answer{plural}")
+    return ctx.pick(plural(count, "réponse"), plural(count, "answer", language="en"))
 
 
 def _recommendation_frame(ctx: TrainingContext) -> _Built:
@@ -1682,8 +1544,8 @@ def methodology(ctx: TrainingContext) -> Html:
         ctx.pick(
             "Scores et échelles ordonnées (aisance de 1 à 5, test sur 20, fréquence d'usage et "
             "opinions converties en rangs de 1 à 5, « ne sait pas » exclu) : test de Wilcoxon "
-            "des rangs signés (scipy.stats.wilcoxon, écarts nuls exclus — zero_method = "
-            "« wilcox » —, sans correction de continuité ; loi exacte jusqu'à 50 écarts non "
+            "des rangs signés (écarts nuls exclus, sans correction de continuité ; loi exacte "
+            "jusqu'à 50 écarts non "
             "nuls sans ex aequo, approximation normale corrigée des ex aequo sinon). Taille "
             "d'effet : corrélation rang-bisérial appariée r = (R⁺ − R⁻)/(R⁺ + R⁻), de −1 à +1, "
             f"avec un intervalle de confiance à 95 % par bootstrap percentile "
@@ -1691,8 +1553,7 @@ def methodology(ctx: TrainingContext) -> Html:
             "avec son intervalle de Student.",
             "Scores and ordered scales (confidence 1-5, test out of 20, frequency of use and "
             "opinions as ranks 1-5, don't know excluded): Wilcoxon signed-rank test "
-            "(scipy.stats.wilcoxon, zero differences dropped — zero_method “wilcox” —, no "
-            "continuity correction; exact distribution up to 50 non-zero differences without "
+            "(zero differences dropped, no continuity correction; exact distribution up to 50 non-zero differences without "
             "ties, tie-corrected normal approximation otherwise). Effect size: matched-pairs "
             "rank-biserial correlation r = (R⁺ − R⁻)/(R⁺ + R⁻), from −1 to +1, with a 95% "
             f"percentile bootstrap interval ({_num(ctx, BOOTSTRAP_RESAMPLES)} resamples of "
