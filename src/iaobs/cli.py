@@ -19,7 +19,13 @@ from iaobs.core.text import format_decimal, format_number, format_percent
 from iaobs.core.version import __version__
 from iaobs.errors import ConfigError, IaobsError
 from iaobs.pipeline.frame import describe_frame, frame_stage
-from iaobs.pipeline.run import StageResult, clean_stage, estimate_stage, evolution_stage
+from iaobs.pipeline.run import (
+    StageResult,
+    actors_stage,
+    clean_stage,
+    estimate_stage,
+    evolution_stage,
+)
 from iaobs.study.config import Study, load_study
 from iaobs.study.dictionary import load_dictionary
 
@@ -127,6 +133,13 @@ def _print_estimate(result: StageResult, study: Study) -> None:
         _print(f"Évolution entre les vagues {', '.join(study.all_waves)} : {evolution}")
 
 
+def _print_actors(result: StageResult) -> None:
+    if not result.outputs:
+        return
+    paths = ", ".join(str(p) for p in result.outputs.values())
+    _print(f"Acteurs de l'IA : {paths}" if result.ran else f"Acteurs de l'IA : inchangés ({paths})")
+
+
 def cmd_clean(args: argparse.Namespace) -> int:
     study = _study_for_run(args)
     return _print_clean(clean_stage(study, force=True), study)
@@ -185,6 +198,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     cleaned = clean_stage(study, force=args.force)
     input_code = _print_clean(cleaned, study)
     _print_estimate(estimate_stage(study, force=args.force or cleaned.ran), study)
+    _print_actors(actors_stage(study, force=args.force))
     return input_code or _render(study, args)
 
 

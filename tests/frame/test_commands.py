@@ -91,7 +91,13 @@ def test_frame_plan_draw_suivi(study_root: Path, capsys) -> None:
     pd.DataFrame({"siren": [sample["siren"].iloc[5]], "disposition": ["refus"]}).to_csv(
         study_root / "data/private/suivi-contacts.csv", index=False
     )
+    pd.DataFrame({"id_repondant": ["r3"], "secteur": ["banque"], "taille": ["tpe"]}).to_csv(
+        raw / "sans_siren.csv", index=False
+    )
     assert main(["suivi", str(study_root), "--format", "html"]) == 0
+    assert "1 réponse(s) sans SIREN" in (study_root / "data/private/suivi-terrain.html").read_text(
+        "utf-8"
+    )
     follow = pd.read_csv(study_root / "data/private/suivi-terrain.csv")
     assert follow["complets"].sum() == 1 and follow["partiels"].sum() == 1
     assert follow["refus"].sum() == 1
@@ -177,3 +183,20 @@ def test_respondents_in_a_stratum_without_firm_are_named(study_root: Path, capsy
     assert err.count("\n") == 1
     page = (study_root / "data/private/suivi-terrain.html").read_text("utf-8")
     assert "banque × eti" in page
+
+
+def test_sirene_csv_under_raw_is_not_a_survey_source(tmp_path: Path) -> None:
+    from sirene_stock import establishment, unit, write_stock
+
+    raw = tmp_path / "data" / "raw"
+    write_stock(raw / "sirene" / "ul.csv", "unites_legales", [unit("100000001", "62.01Z")])
+    write_stock(
+        raw / "sirene" / "et.csv", "etablissements", [establishment("100000001", "59350", "62.01Z")]
+    )
+    (raw / "banque.csv").write_text("secteur,taille\nbanque,tpe\n", "utf-8")
+    (tmp_path / "study.toml").write_text(
+        '[study]\ntitle = "t"\nregion = "r"\nwave = "1"\n[frame]\n'
+        'unites_legales = "data/raw/sirene/ul.csv"\netablissements = "data/raw/sirene/et.csv"\n',
+        "utf-8",
+    )
+    assert [s.path.name for s in load_study(tmp_path).sources] == ["banque.csv"]

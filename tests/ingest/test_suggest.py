@@ -171,3 +171,37 @@ def test_a_decompression_bomb_is_refused(tmp_path: Path) -> None:
     target.write_bytes(gzip.compress(b"a,b\n" + b"1,2\n" * 2_000_000))
     with pytest.raises(InputError, match="décompressé"):
         read_source(target, max_file_mb=0.01)
+
+
+_HEADER_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\x00"),
+    min_size=1,
+    max_size=300,
+).filter(lambda t: t.strip() != "")
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(headers=st.lists(_HEADER_TEXT, min_size=1, max_size=4, unique_by=lambda t: t.strip()))
+def test_the_draft_of_any_headers_reloads_and_names_them(
+    tmp_path: Path, headers: list[str]
+) -> None:
+    export = tmp_path / "export.csv"
+    with export.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
+        writer.writerow(["Identifiant", "Secteur", *headers])
+        writer.writerow(["A1", "Banque", *["x"] * len(headers)])
+    draft = tmp_path / "draft.yaml"
+    write_mapping_suggestion(export, draft, DICTIONARY)
+    data = yaml.safe_load(draft.read_text("utf-8"))  # never a complex key, never a parse error
+    raw = read_source(export)
+    assert set(data["columns"]) <= set(raw.columns)
+    for column in raw.columns:
+        target = data["columns"].get(column, "absent")
+        if target is None:  # to complete: the partner can, and the file still loads
+            data["columns"][column] = "ignore"
+    draft.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    load_mapping(draft, DICTIONARY)

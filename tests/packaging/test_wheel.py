@@ -69,8 +69,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "install",
             "--no-deps",
             "-q",
-            "--target",
-            str(site),
+            "--ignore-installed",  # the editable install of the test environment is on the path
+            "--prefix",  # into the fresh environment, its `iaobs` command included
+            str(env_dir),
             str(wheels[0]),
         ],
         cwd=work,
@@ -97,6 +98,9 @@ def test_the_wheel_alone_renders_a_study(installed: Path, tmp_path: Path) -> Non
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "IAOBS_NOTEBOOKS")}
     env["PATH"] = f"{installed}{os.pathsep}{env.get('PATH', '')}"
     env["MPLBACKEND"] = "Agg"
+    # the dependencies come from the test environment, and so do their data files (nbconvert's
+    # templates under share/jupyter), which an installation with its dependencies would hold
+    env["JUPYTER_PATH"] = str(Path(sys.prefix) / "share" / "jupyter")
     study = tmp_path / "etude"
     iaobs = str(installed / "iaobs")
     _run([iaobs, "sample", "--output", str(study), "--companies", "300"], cwd=tmp_path, env=env)

@@ -101,8 +101,9 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 
 HINT_HEADER = (
-    "la ligne d'en-tête doit contenir les noms de variables ou leurs libellés "
-    "(voir « iaobs template »)"
+    "la ligne d'en-tête doit contenir les noms de variables ou leurs libellés (voir « iaobs "
+    "template ») ; pour l'export d'un autre outil, faites proposer la correspondance par "
+    "« iaobs map suggest FICHIER » (profil détecté, ou tableur) et déclarez-la comme profil"
 )
 
 

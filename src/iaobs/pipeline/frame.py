@@ -241,7 +241,8 @@ def _responses_with_siren(study: Study) -> pd.DataFrame:
                     "siren": table.get("siren", None),
                     "statut_reponse": table.get("statut_reponse", "complet"),
                     "secteur": table.get("secteur", source.sector),
-                }
+                },
+                index=table.index,
             )
         )
     if not parts:

@@ -30,10 +30,12 @@ from iaobs.pipeline.stages import (
     stage_key,
 )
 from iaobs.study.config import Study, load_study
+from iaobs.study.store import Processed
 
 __all__ = [
     "RunSummary",
     "StageResult",
+    "actors_stage",
     "clean_stage",
     "estimate_stage",
     "evolution_stage",
@@ -144,16 +146,49 @@ def evolution_stage(study: Study, *, echo: Echo | None = None) -> Path | None:
     return compute_evolution(study, echo=echo)
 
 
+def _actor_files(study: Study) -> tuple[list[Path], list[Path]]:
+    """The actors' input files of every wave, and the directories they give (no pandas)."""
+    inputs: list[Path] = []
+    outputs: list[Path] = []
+    root = Processed(study.store.processed_root)
+    for wave in study.all_waves:
+        found = [study.actors_file(k, wave) for k in ("etablissements", "unites_legales", "liste")]
+        inputs += [p for p in found if p is not None]
+        if found[0] is not None or found[2] is not None:
+            outputs.append((root if wave == study.wave else root.wave(wave)).actors)
+    return inputs, outputs
+
+
+def actors_stage(study: Study, *, force: bool = False) -> StageResult:
+    """The directory of the region's AI actors of each wave, unless its sources are unchanged.
+
+    A study with neither SIRENE extract nor curated list has no directory (and no report).
+    """
+    store = study.store
+    inputs, outputs = _actor_files(study)
+    key = stage_key(store, "acteurs", [study.root / "study.toml", *inputs])
+    named = {f"acteurs-{i}": p for i, p in enumerate(outputs)}
+    if not force and is_fresh(store, key, outputs):
+        return StageResult("acteurs", ran=False, outputs=named)
+    from iaobs.pipeline.actors import compute_actors  # lazy: pandas, DuckDB and pyproj
+
+    written = compute_actors(study)
+    record(store, key, written.values())
+    return StageResult("acteurs", ran=True, outputs={f"acteurs-{w}": p for w, p in written.items()})
+
+
 def stages_before_reports(
     study: Study, *, force: bool = False, echo: Echo | None = None
 ) -> Sequence[StageResult]:
     """Run (or skip) the frame (margins from SIRENE, when ``[frame]`` names the files), clean
-    and estimate, then the evolution table; returns what clean and estimate did."""
+    and estimate, the evolution table, then the actors' directory; returns what clean,
+    estimate and the actors stage did."""
     frame_stage(study, force=force)  # the margins the estimate stage is keyed on
     cleaned = clean_stage(study, force=force)
     estimated = estimate_stage(study, force=force or cleaned.ran)
     evolution_stage(study, echo=echo)
-    return (cleaned, estimated)
+    actors = actors_stage(study, force=force)
+    return (cleaned, estimated, actors)
 
 
 @dataclass

@@ -3,7 +3,7 @@
 Inside a study (``--study``, or a folder holding ``study.toml``), the files checked are the
 study's declared sources with their declared profiles and mapping files; files named on the
 command line are checked as the source they are declared as, and a mapping file (YAML) named
-there is checked as a mapping file, never read as data. The problems come in four groups, in
+there is checked as a mapping file, never read as data. The problems come in five groups, in
 the order a partner fixes them:
 
 1. **configuration**: ``study.toml`` itself (when it does not load, nothing else can be
@@ -11,7 +11,9 @@ the order a partner fixes them:
 2. **marges**: the population margins, every empty or invalid cell at once, then every stratum
    with respondents but no firm, or more respondents than firms;
 3. **correspondances**: each mapping file;
-4. **données**: each source file, read, mapped and cleaned as ``iaobs clean`` would (rows
+4. **acteurs**: the curated list of AI actors (the study's, or a list named on the command
+   line), against its published Table Schema, each problem with its row and field;
+5. **données**: each source file, read, mapped and cleaned as ``iaobs clean`` would (rows
    rejected by main reason, findings by rule with examples).
 
 Nothing is written. The fixes never say to edit a raw file: a misread answer is fixed in the
@@ -27,6 +29,7 @@ from typing import Any
 
 import pandas as pd
 
+from iaobs.actors.schema import is_actors_file, validate_actors
 from iaobs.errors import ConfigError, IaobsError
 from iaobs.ingest.profiles.mapping import load_mapping
 from iaobs.pipeline.clean import print_validation, validate_files, validation_conclusion
@@ -42,6 +45,7 @@ GROUPS = {
     "configuration": "Configuration (study.toml)",
     "marges": "Marges de population",
     "correspondances": "Fichiers de correspondance",
+    "acteurs": "Liste des acteurs de l'IA",
     "donnees": "Données",
 }
 
@@ -97,6 +101,12 @@ def check_study(
             checks.add("configuration", exc)
             return checks
     data_files, mappings = _split_files(files, study, checks)
+    lists = [p for p in data_files if is_actors_file(p)]
+    data_files = [p for p in data_files if p not in lists]
+    if study is not None and not files:
+        found = study.actors_file("liste", study.wave)
+        lists = [found] if found is not None else []
+    _check_actors(lists, checks)
     if study is not None and not files:
         data_files = [Path(s.path) for s in study.sources]
         if not data_files:
@@ -161,6 +171,14 @@ def _check_mappings(
     return broken
 
 
+def _check_actors(lists: list[Path], checks: Checks) -> None:
+    """Each curated actors list against its schema: every problem, with its row and field."""
+    for path in lists:
+        for problem in validate_actors(path):
+            text, _, fix = str(problem).partition(" ; ")
+            checks.add("acteurs", text, fix)
+
+
 def _check_margins(study: Study, checks: Checks) -> None:
     margins_path = study.margins
     if margins_path is None:
@@ -209,7 +227,8 @@ def print_checks(checks: Checks, language: str = "fr") -> bool:
     other = any(checks.problems.values())
     if other:
         print(
-            "Corrigez d'abord les problèmes de configuration, de marges et de correspondance "
+            "Corrigez d'abord les problèmes de configuration, de marges, de correspondance et "
+            "de la liste des acteurs "
             "ci-dessus (chacun avec sa correction), puis relancez « iaobs validate ».",
             flush=True,
         )

@@ -31,6 +31,7 @@ from iaobs.core.version import __version__
 __all__ = [
     "FONT_DIRS",
     "Heading",
+    "add_script",
     "css_string",
     "export_html",
     "extract_headings",
@@ -381,6 +382,18 @@ def strip_scripts(page: str) -> str:
         if not count:
             break
     return _JS_URL.sub(r"\1=\2#\2", page)
+
+
+def add_script(page: str, asset: str) -> str:
+    """Insert one of the package's own scripts (``iaobs/assets/<asset>``) at the end of the
+    page's body, after :func:`strip_scripts` removed any that a notebook carried.
+
+    The script is the package's file, never a notebook's output; it makes no request.
+    """
+    code = package_path("assets", asset).read_text("utf-8").replace("</", "<\\/")
+    tag = f"<script>\n{code}\n</script>\n"
+    index = page.rfind("</body>")
+    return page[:index] + tag + page[index:] if index >= 0 else page + tag
 
 
 # --------------------------------------------------------------------------------------------

@@ -30,6 +30,8 @@ WORDS = {
         "pdf": "PDF",
         "xlsx": "Tableaux Excel",
         "csv": "Indicateurs (CSV)",
+        "annuaire": "Annuaire (CSV)",
+        "datapackage": "Paquet de données",
         "failed": "Rapport non produit lors de la dernière exécution",
         "none": "Aucun rapport n'a encore été produit.",
         "intro": (
@@ -40,6 +42,7 @@ WORDS = {
         "synthese": "Synthèse",
         "qualite": "Qualité des données",
         "formation": "Évaluation",
+        "acteurs": "Acteurs de l'IA",
         "entreprise": "Diffusion restreinte",
         "companies_title": "Rapports individuels des entreprises volontaires",
         "companies_count": "{n} rapport(s) « Votre entreprise face à son secteur » produit(s)",
@@ -59,6 +62,8 @@ WORDS = {
         "pdf": "PDF",
         "xlsx": "Excel tables",
         "csv": "Indicators (CSV)",
+        "annuaire": "Directory (CSV)",
+        "datapackage": "Data package",
         "failed": "Report not produced by the last run",
         "none": "No report has been produced yet.",
         "intro": (
@@ -69,6 +74,7 @@ WORDS = {
         "synthese": "Overview",
         "qualite": "Data quality",
         "formation": "Evaluation",
+        "acteurs": "AI actors",
         "entreprise": "Restricted",
         "companies_title": "Individual reports for volunteer companies",
         "companies_count": "{n} “Your company and its sector” report(s) produced",
@@ -86,6 +92,8 @@ FILES = (
     ("pdf", "report.pdf"),
     ("xlsx", "tables.xlsx"),
     ("csv", "indicators.csv"),
+    ("annuaire", "annuaire.csv"),
+    ("datapackage", "datapackage.json"),
 )
 
 

@@ -35,6 +35,7 @@ from iaobs.errors import ConfigError
 from iaobs.study.store import Processed
 
 __all__ = [
+    "ACTORS_SLUG",
     "COMPANY_PREFIX",
     "OVERVIEW_SLUG",
     "QUALITY_SLUG",
@@ -55,6 +56,7 @@ __all__ = [
 OVERVIEW_SLUG = "synthese-regionale"
 QUALITY_SLUG = "qualite-donnees"
 TRAINING_SLUG = "formation-pilote"
+ACTORS_SLUG = "acteurs-ia"
 COMPANY_PREFIX = "entreprise-"
 #: staff-only listing of the company reports, relative to reports/<wave>/
 STAFF_INDEX = Path("entreprises") / "index-personnel.csv"
@@ -74,6 +76,7 @@ TEMPLATE_FILES = {
     "qualite": "qualite.py",
     "formation": "formation.py",
     "entreprise": "entreprise.py",
+    "acteurs": "acteurs.py",
 }
 
 
@@ -219,6 +222,7 @@ def build_matrix(
     processed = getattr(study, "processed_dir", None)
     if processed is not None:
         specs.extend(_training_specs(study, Path(processed), templates_dir))
+        specs.extend(_actors_specs(study, Path(processed), templates_dir))
         specs.extend(_company_specs(study, Path(processed), templates_dir))
     seen: set[str] = set()
     for spec in specs:
@@ -252,6 +256,36 @@ def _training_specs(study: Any, processed: Path, templates_dir: Path) -> list[Re
                 "data_version": _file_digest(data),
             },
             title="Pilot training evaluation" if english else "Évaluation de la formation pilote",
+        )
+    ]
+
+
+def _actors_specs(study: Any, processed: Path, templates_dir: Path) -> list[ReportSpec]:
+    """The directory and map of the region's AI actors, when the actors stage wrote one."""
+    template = templates_dir / TEMPLATE_FILES["acteurs"]
+    data = Processed(processed).actors
+    if not template.is_file() or not data.is_file():
+        return []
+    # the directories of the other waves (the change since the previous one) are read too
+    others = sorted((Path(processed) / "waves").glob("*/acteurs.parquet"))
+    version = hashlib.sha256(
+        "".join(_file_digest(p) for p in [data, *others]).encode("ascii")
+    ).hexdigest()
+    english = study.language == "en"
+    return [
+        ReportSpec(
+            slug=validate_slug(ACTORS_SLUG),
+            kind="acteurs",
+            template=template,
+            parameters={
+                "study_dir": str(study.root),
+                "language": study.language,
+                # acteurs.parquet is not part of the cache's data digest: its hash is
+                "data_version": version,
+            },
+            title="AI actors: directory and map"
+            if english
+            else "Les acteurs de l'IA : annuaire et carte",
         )
     ]
 

@@ -43,7 +43,7 @@ from typing import IO, Any
 from iaobs.errors import ConfigError
 from iaobs.render import cache as cache_mod
 from iaobs.render.matrix import ReportSpec, build_matrix, find_templates_dir, select_reports
-from iaobs.render.worker import ALWAYS, OUTPUT_FILES
+from iaobs.render.worker import ALWAYS, OPEN_DATA, OUTPUT_FILES
 
 __all__ = ["FORMATS", "RenderSummary", "ReportResult", "render_study", "report_date"]
 
@@ -142,8 +142,11 @@ def _check_formats(formats: Iterable[str]) -> tuple[str, ...]:
     return wanted
 
 
-def _expected_outputs(final_dir: Path, formats: Iterable[str]) -> list[Path]:
-    return [final_dir / OUTPUT_FILES[f] for f in (*formats, *ALWAYS)]
+def _expected_outputs(final_dir: Path, formats: Iterable[str], kind: str = "") -> list[Path]:
+    always: tuple[str, ...] = ALWAYS
+    if kind in OPEN_DATA:  # its open data instead of indicators.csv and its codebook
+        always = OPEN_DATA[kind]
+    return [final_dir / OUTPUT_FILES[f] for f in (*formats, *always)]
 
 
 def render_study(
@@ -228,7 +231,7 @@ def render_study(
         keys[spec.slug] = key
         final_dir = reports_dir / spec.slug
         if not force and manifest.is_fresh(
-            spec.slug, key, formats, _expected_outputs(final_dir, formats)
+            spec.slug, key, formats, _expected_outputs(final_dir, formats, spec.kind)
         ):
             entry = manifest.reports[spec.slug]
             results[spec.slug] = ReportResult(

@@ -42,7 +42,7 @@ from iaobs.core.atomic import write_bytes
 from iaobs.errors import IaobsError
 from iaobs.render.matrix import check_parameters
 
-__all__ = ["BUILD_FILES", "ENGINES", "OUTPUT_FILES", "main", "render_task"]
+__all__ = ["BUILD_FILES", "ENGINES", "OPEN_DATA", "OUTPUT_FILES", "main", "render_task"]
 
 #: The deliverables of a report, in its published folder ``reports/<wave>/<slug>/``.
 OUTPUT_FILES = {
@@ -51,6 +51,8 @@ OUTPUT_FILES = {
     "xlsx": "tables.xlsx",
     "csv": "indicators.csv",
     "codebook": "codebook.csv",
+    "annuaire": "annuaire.csv",
+    "datapackage": "datapackage.json",
 }
 #: What rendering leaves that is not a deliverable, in the report's build folder
 #: (``.iaobs-cache/build/<wave>/<slug>/``, :meth:`iaobs.study.store.Store.build_dir`).
@@ -59,6 +61,11 @@ BUILD_FILES = {"ipynb": "report.ipynb", "log": "render.log"}
 LEGACY_FILES = ("report.ipynb",)
 #: Formats written by every rendering, whatever the formats asked.
 ALWAYS = ("csv", "codebook")
+#: Report kinds whose open data replace ``indicators.csv`` and its codebook (written beside
+#: the report).
+OPEN_DATA = {"acteurs": ("annuaire", "datapackage")}
+#: Report kinds whose page carries the package's own script (:func:`iaobs.render.html.add_script`).
+SCRIPTED_KINDS = {"acteurs": "annuaire.js"}
 KERNEL_NAME = "python3"
 #: ``iaobs``: cells run in the forked report process (fast); ``kernel``: a fresh Jupyter kernel.
 ENGINES = ("iaobs", "kernel")
@@ -363,6 +370,10 @@ def _convert(
         )
     except Exception as exc:
         raise _Failure("html", f"{type(exc).__name__} : {exc}") from exc
+    if task["kind"] in SCRIPTED_KINDS:
+        from iaobs.render.html import add_script
+
+        page = add_script(page, SCRIPTED_KINDS[task["kind"]])
     if "html" in formats:
         written["html"] = staging / OUTPUT_FILES["html"]
         written["html"].write_text(page, "utf-8")
@@ -423,6 +434,15 @@ def _convert(
         except Exception as exc:
             raise _Failure("xlsx", f"{type(exc).__name__} : {exc}") from exc
     lap("tables")
+    if task["kind"] == "acteurs":  # its open data: the directory, not indicators
+        try:
+            from iaobs.reports.kinds.actors import open_data_for_report  # lazy: its report only
+
+            written.update(open_data_for_report(dict(task["parameters"]), staging))
+        except Exception as exc:
+            raise _Failure("csv", f"{type(exc).__name__} : {exc}") from exc
+        lap("csv")
+        return written
     try:
         written["csv"] = write_data_csv(
             data, staging / OUTPUT_FILES["csv"], language=task["language"]

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from iaobs.reports.context import key_figures, load_context
+from iaobs.reports.kinds import actors, training
 from iaobs.reports.kinds import company as benchmark
-from iaobs.reports.kinds import training
 from iaobs.reports.tables import report_tables
 
 __all__ = ["ReportContent", "report_content"]
@@ -35,7 +35,7 @@ def report_content(
     Parameters
     ----------
     kind
-        ``secteur``, ``synthese``, ``qualite``, ``formation`` or ``entreprise``.
+        ``secteur``, ``synthese``, ``qualite``, ``formation``, ``entreprise`` or ``acteurs``.
     parameters
         The report's notebook parameters (``study_dir``, ``sector``, ``language``…).
     tables
@@ -48,6 +48,14 @@ def report_content(
         return ReportContent(
             sections=list(training.training_tables(tctx)) if tables else [],
             key_figures=list(training.key_figures(tctx)),
+        )
+    if kind == "acteurs":
+        actx = actors.load_actors(
+            parameters["study_dir"], language=str(parameters.get("language", ""))
+        )
+        return ReportContent(
+            sections=list(actors.actors_tables(actx)) if tables else [],
+            key_figures=list(actors.key_figures(actx)),
         )
     if kind == "entreprise":
         cctx = benchmark.load_company(

@@ -38,6 +38,7 @@ from iaobs.study.dictionary import Dictionary, Label, Sector, load_dictionary
 from iaobs.study.store import Store
 
 __all__ = [
+    "Actors",
     "FrameSettings",
     "PlanSettings",
     "Source",
@@ -63,6 +64,36 @@ class Weighting:
     trim_ratio: float | None = 5.0  # bounds [1/r, r] on weight / design weight; None: off
     ci_method: str = "beta"  # beta (Korn–Graubard), logit or wilson
     confidence: float = 0.95
+
+
+#: The AI-supply activity codes (NAF rév. 2) of the actors' directory by default.
+DEFAULT_ACTORS_NAF = ("58.29C", "62.01Z", "62.02A", "63.11Z", "72.19Z")
+
+
+@dataclass(frozen=True)
+class Actors:
+    """``[acteurs]``: the sources of the directory of the region's AI actors.
+
+    Paths are relative to the study folder; ``{wave}`` in a path stands for the wave, so that
+    each wave reads its own SIRENE extract (the published layout of ``StockEtablissement`` and
+    ``StockUniteLegale``: CSV, zipped CSV or parquet, national file or regional extract).
+    Without them the study's wave reads the SIRENE files of ``[frame]`` (see
+    :meth:`Study.actors_file`).
+    """
+
+    naf: tuple[str, ...] = DEFAULT_ACTORS_NAF
+    etablissements: str = ""  # empty: the files of [frame] (for the study's wave)
+    unites_legales: str = ""
+    liste: str = "data/reference/acteurs/acteurs.csv"
+
+    def path(self, root: Path, key: str, wave: str) -> Path | None:
+        """The file ``key`` (``etablissements``, ``unites_legales``, ``liste``) of a wave, or
+        None when it does not exist."""
+        template = str(getattr(self, key))
+        if not template:
+            return None
+        found = (root / template.replace("{wave}", wave)).resolve()
+        return found if found.is_file() else None
 
 
 # The INSEE headcount bands (trancheEffectifsUniteLegale) in order; NN: no employee that year.
@@ -180,6 +211,7 @@ class Study:
     waves: tuple[str, ...] = ()
     other_sources: tuple[Source, ...] = ()  # sources of the other waves (see for_wave)
     processed_subdir: str = ""  # "" for the study's wave; "waves/<wave>" for another wave
+    actors: Actors = field(default_factory=Actors)
     frame: FrameSettings = field(default_factory=FrameSettings)
     plan: PlanSettings = field(default_factory=PlanSettings)
 
@@ -194,6 +226,16 @@ class Study:
     def training_dictionary(self) -> Dictionary:
         """The pilot-training questionnaire with this study's sectors."""
         return load_dictionary("formation").with_overrides(sectors=self.sectors)
+
+    def actors_file(self, key: str, wave: str) -> Path | None:
+        """A file of the actors' directory at ``wave`` (``etablissements``, ``unites_legales``,
+        ``liste``), None when absent. Without ``[acteurs] etablissements`` the study's own wave
+        reads the SIRENE files of ``[frame]``; earlier waves need their own (``{wave}``)."""
+        found = self.actors.path(self.root, key, wave)
+        if found is None and key != "liste" and not getattr(self.actors, key) and wave == self.wave:
+            shared = getattr(self.frame, key)
+            found = Path(shared) if shared is not None and Path(shared).is_file() else None
+        return found
 
     @property
     def store(self) -> Store:
@@ -275,6 +317,7 @@ _SCHEMA: dict[str, set[str]] = {
     "departements": set(),
     "labels": set(),
     "sources": set(),
+    "acteurs": {"naf", "etablissements", "unites_legales", "liste"},
 }
 _SOURCE_KEYS = {
     "path",
@@ -366,6 +409,33 @@ def _discover_sources(root: Path, waves: tuple[str, ...] = ()) -> list[Source]:
         )
         for p in found
     ]
+
+
+def _actors(spec: Mapping[str, Any], file: Path) -> Actors:
+    """``[acteurs]`` checked: a list of NAF codes, paths as text."""
+    values: dict[str, Any] = {}
+    if "naf" in spec:
+        naf = spec["naf"]
+        if not isinstance(naf, list) or not naf or not all(isinstance(n, str) for n in naf):
+            raise ConfigError(
+                "[acteurs] naf : liste de codes NAF attendue",
+                file=file,
+                hint='ex. naf = ["58.29C", "62.01Z", "62.02A", "63.11Z", "72.19Z"]',
+            )
+        for code in naf:
+            if not re.fullmatch(r"\d{2}\.?\d{2}[A-Z]|\d{2}(\.\*)?", code.strip().upper()):
+                raise ConfigError(
+                    f"[acteurs] naf : code NAF inconnu « {code} »",
+                    file=file,
+                    hint="codes NAF rév. 2 comme publiés par l'INSEE, ex. « 62.01Z »",
+                )
+        values["naf"] = tuple(n.strip().upper() for n in naf)
+    for key in ("etablissements", "unites_legales", "liste"):
+        if key in spec:
+            if not isinstance(spec[key], str):
+                raise ConfigError(f"[acteurs] {key} : chemin de fichier attendu", file=file)
+            values[key] = spec[key].strip()
+    return Actors(**values)
 
 
 def _read_toml(path: Path) -> tuple[Path, dict[str, Any]]:
@@ -639,10 +709,14 @@ def load_study(path: str | Path = ".") -> Study:
     if "labels" in data:
         labels = {k: _label(v, f"labels.{k}", file) for k, v in data["labels"].items()}
     known_sectors = set(sectors) if sectors is not None else set(load_dictionary().sectors)
-    sources = _sources(data, (file, root, known_sectors, wave, waves))
-    privacy = data.get("privacy", {})
     frame = _frame_settings(data.get("frame", {}), root, file)
+    sources = _sources(data, (file, root, known_sectors, wave, waves))
+    if "sources" not in data:  # the SIRENE files under data/raw/ are not survey answers
+        sirene = {frame.unites_legales, frame.etablissements}
+        sources = [s for s in sources if s.path not in sirene]
+    privacy = data.get("privacy", {})
     return Study(
+        actors=_actors(data.get("acteurs", {}), file),
         frame=frame,
         plan=_plan_settings(data.get("plan", {}), file),
         root=root,

@@ -87,6 +87,12 @@ class Processed:
         """The R script that recomputes the indicators from the microdata (``survey``)."""
         return self.folder / "reproduire.R"
 
+    @property
+    def actors(self) -> Path:
+        """The directory of the region's AI actors at this wave, non-diffusible units without
+        name or place (parquet)."""
+        return self.folder / "acteurs.parquet"
+
     def wave(self, wave: str) -> Processed:
         """The processed folder of another wave, kept below this one."""
         return Processed(self.folder / "waves" / wave)

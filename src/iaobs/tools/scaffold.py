@@ -17,6 +17,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from iaobs.actors.schema import write_actors_template
 from iaobs.core.atomic import write_text
 from iaobs.errors import ConfigError
 from iaobs.study.config import load_study
@@ -102,6 +103,12 @@ language = {_toml_string(language)}          # fr ou en : langue des rapports
 [population]
 margins = "data/reference/population.csv"
 
+# Ou bien : les marges construites par « iaobs frame » à partir des fichiers Sirene de l'INSEE
+# (StockUniteLegale et StockEtablissement, CSV, zip ou parquet, tels que publiés).
+# [frame]
+# unites_legales = "data/raw/sirene/StockUniteLegale_utf8.zip"
+# etablissements = "data/raw/sirene/StockEtablissement_utf8.zip"
+
 # Fichiers de réponses. Sans section [[sources]], iaobs lit tous les fichiers de data/raw/
 # (xlsx, xls, ods, csv) avec le modèle de saisie « template » ; les fichiers dont le nom commence
 # par « formation » sont lus comme le questionnaire de la formation pilote.
@@ -115,6 +122,17 @@ margins = "data/reference/population.csv"
 # Secteurs : par défaut les six secteurs du dictionnaire. Pour en changer, décommentez et adaptez
 # (ajouter un secteur, en retirer un, changer ses codes NAF) ; la liste remplace celle par défaut.
 {sectors}
+
+# Annuaire et carte des acteurs de l'IA (rapport « acteurs-ia ») : les établissements actifs
+# de la région dans SIRENE (fichiers StockEtablissement et StockUniteLegale de l'Insee, ou leur
+# extrait régional ; {{wave}} = la vague) dont l'activité est l'un des codes NAF ci-dessous, et la
+# liste des acteurs tenue par l'observatoire (voir data/reference/acteurs/LISEZMOI.md).
+# Sans « etablissements » ni « unites_legales », la vague de l'étude lit les fichiers de [frame].
+[acteurs]
+naf = ["58.29C", "62.01Z", "62.02A", "63.11Z", "72.19Z"]
+etablissements = "data/reference/sirene/{{wave}}/StockEtablissement.csv"
+unites_legales = "data/reference/sirene/{{wave}}/StockUniteLegale.csv"
+liste = "data/reference/acteurs/acteurs.csv"
 
 # Seuils de secret statistique et de précision (valeurs par défaut) :
 # [thresholds]
@@ -181,7 +199,10 @@ Ce dossier est une étude iaobs. Pour produire les rapports :
 3. Vérifiez l'étude : `iaobs validate` dans ce dossier (rien n'est écrit ; configuration,
    marges, correspondances et données en une fois, chaque problème avec sa correction, le
    fichier, la feuille, la ligne et la colonne).
-4. Lancez `iaobs run` dans ce dossier. Les rapports sont écrits dans `reports/<vague>/` ; la
+4. Pour l'annuaire des acteurs de l'IA : déposez l'extrait SIRENE de la vague dans
+   `data/reference/sirene/<vague>/` et tenez la liste `data/reference/acteurs/acteurs.csv`
+   (voir son `LISEZMOI.md`) ; `iaobs validate` la vérifie avec le reste de l'étude.
+5. Lancez `iaobs run` dans ce dossier. Les rapports sont écrits dans `reports/<vague>/` ; la
    page `reports/<vague>/index.html` les présente tous.
 
 Ne modifiez jamais les fichiers de `data/raw/` à la main : les corrections se font par
@@ -233,6 +254,8 @@ def init_study(
         write_text(root / "data" / "reference" / "population.csv", _margins_csv(deps)),
         write_text(root / "data" / "reference" / "LISEZMOI.md", MARGINS_README),
     ]
+    written += write_actors_template(root / "data" / "reference" / "acteurs")
+    (root / "data" / "reference" / "sirene" / wave).mkdir(parents=True, exist_ok=True)
     (root / "data" / "raw").mkdir(parents=True, exist_ok=True)
     (root / "data" / "processed").mkdir(parents=True, exist_ok=True)
     study = load_study(root)

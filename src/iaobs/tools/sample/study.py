@@ -10,6 +10,7 @@ import pandas as pd
 
 from iaobs.core.atomic import write_json, write_text
 from iaobs.study.dictionary import load_dictionary
+from iaobs.tools.sample.actors import write_sample_actors
 from iaobs.tools.sample.files import (
     NOTES_SHEET_TEXT,
     _file_styles,
@@ -36,7 +37,7 @@ from iaobs.tools.sample.population import (
 from iaobs.tools.sample.training import (
     _training,
 )
-from iaobs.tools.sirene_sample import write_sirene_extracts
+from iaobs.tools.sirene_sample import ESTABLISHMENTS_FILE, LEGAL_UNITS_FILE, write_sirene_extracts
 
 POPULATION_README = """# Marges de population de l'étude exemple
 
@@ -81,6 +82,10 @@ def _study_toml(sources: list[tuple[str, str | None, str]]) -> str:
         "[frame]   # extraits Sirene fictifs : « iaobs frame » en tire les marges ci-dessus",
         'unites_legales = "data/raw/sirene/StockUniteLegale_utf8.zip"',
         'etablissements = "data/raw/sirene/StockEtablissement_utf8.zip"',
+        "",
+        "[acteurs]   # annuaire et carte des acteurs de l'IA : établissements des extraits Sirene de [frame]",
+        'naf = ["58.29C", "62.01Z", "62.02A", "63.11Z", "72.19Z"]',
+        'liste = "data/reference/acteurs/acteurs.csv"',
     ]
     for path, sector, questionnaire in sources:
         lines += ["", "[[sources]]", f'path = "{path}"', 'profile = "template"']
@@ -244,7 +249,9 @@ def write_sample_study(output: Path, seed: int = 2019, n_companies: int = 1500) 
 
     margins_path = output / "data" / "reference" / "population.csv"
     written.append(write_text(margins_path, cells.to_csv(index=False, lineterminator="\n")))
-    written += write_sirene_extracts(cells, output / "data" / "raw" / "sirene", seed=seed)
+    sirene = output / "data" / "raw" / "sirene"
+    written += write_sirene_extracts(cells, sirene, seed=seed)
+    written += write_sample_actors(output, sirene / ESTABLISHMENTS_FILE, sirene / LEGAL_UNITS_FILE)
     written.append(write_text(output / "data" / "reference" / "README.md", POPULATION_README))
 
     document = _truth_document(
