@@ -12,9 +12,12 @@ A report publishes beside its pages the figures it shows, not a table shared by 
 questionnaire stands for (from the study's dictionary), the conventional signs, and the
 licence: the data are published under the Licence Ouverte / Open Licence 2.0 (Etalab).
 
-Every row written to a CSV or Excel file goes through :func:`publishable_rows`, the one place
-that decides what of a row may be published (a cell under statistical secrecy or not
-published keeps its base ``n`` and its flag, never an estimate).
+What of an indicators row may be published is decided in one place,
+:func:`iaobs.stats.secrecy.publishable` (estimates and intervals rounded to the published
+precision, no standard error, effective size or weighted base, a hidden cell without any
+number but its base); the cells of a report's other tables go through
+:func:`publishable_rows` (a cell under statistical secrecy or not published keeps its base and
+its flag, never a value).
 """
 
 from __future__ import annotations
@@ -209,8 +212,11 @@ def _level_label(indicator: str, level: str, dictionary: Any, language: str) -> 
 
 
 def indicator_data(rows: Any, dictionary: Any, language: str = "fr") -> Any:
-    """Indicators rows, publishable, with the labels of their indicator, level and domain."""
-    frame = rows.reindex(columns=list(INDICATOR_COLUMNS)).copy()
+    """Indicators rows as published (:func:`iaobs.stats.secrecy.publishable`), with the
+    labels of their indicator, level and domain."""
+    from iaobs.stats.secrecy import publishable  # lazy: numpy and pandas
+
+    frame = publishable(rows.reindex(columns=list(INDICATOR_COLUMNS)))
     text = {c: frame[c].astype("string").fillna("") for c in ("indicator", "level", "domain")}
     cache: dict[tuple[str, ...], str] = {}
 
@@ -243,7 +249,7 @@ def indicator_data(rows: Any, dictionary: Any, language: str = "fr") -> Any:
             for d in text["domain"]
         ],
     )
-    return publishable_rows(frame)
+    return frame
 
 
 def _estimate_owner(columns: Sequence[str], kinds: Mapping[str, str]) -> dict[str, str]:
