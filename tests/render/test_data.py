@@ -45,6 +45,7 @@ def test_indicator_data_is_labelled_and_publishable() -> None:
     assert data.loc[1, "level_label"] and data.loc[1, "level_label"] != "deploiement_partiel"
     assert pd.isna(data.loc[1, "estimate"]) and data.loc[1, "n"] == 2  # secret: no estimate
     assert data.loc[0, "indicator_label"] != "ia_usage"
+    assert not {"se", "n_eff", "weighted_base"} & set(data.columns)  # stats.secrecy.publishable
 
 
 def test_codebook_states_columns_codes_signs_and_licence(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -13,13 +14,15 @@ from matplotlib.ticker import FuncFormatter
 from iaobs.render import figcache
 
 
-def _chart(values: list[float], formatter: bool = False) -> bytes:
+def _chart(values: list[float], formatter: bool = False, lock: object = None) -> bytes:
     fig, ax = plt.subplots(figsize=(4, 2), layout="constrained")
     ax.barh(["a", "b", "c"], values)
     ax.errorbar(values, [0, 1, 2], xerr=0.1, fmt="D")
     ax.set_title("Part des entreprises (en %)")
     if formatter:
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g} %"))
+    if lock is not None:  # a closure that cannot be pickled: the chart is drawn, not keyed
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}" if lock else ""))
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=50)
     plt.close(fig)
@@ -33,14 +36,17 @@ def test_same_chart_served_from_the_cache(tmp_path: Path) -> None:
         first = _chart([1, 2, 3])
         second = _chart([1, 2, 3])
         changed = _chart([1, 2, 4])
-        unkeyed = _chart([1, 2, 3], formatter=True)
+        formatted = _chart([1, 2, 3], formatter=True)
+        again = _chart([1, 2, 3], formatter=True)  # a lambda tick formatter is keyed too
+        unkeyed = _chart([1, 2, 3], lock=threading.Lock())
         after = figcache.stats()
     finally:
         figcache.uninstall()
     assert first == second and first != changed and first.startswith(b"\x89PNG")
-    assert after["misses"] - before["misses"] == 2 and after["hits"] - before["hits"] == 1
+    assert formatted == again and formatted != first
+    assert after["misses"] - before["misses"] == 3 and after["hits"] - before["hits"] == 2
     assert after["uncached"] - before["uncached"] == 1 and unkeyed.startswith(b"\x89PNG")
-    assert len(list(tmp_path.rglob("*.png"))) == 2
+    assert len(list(tmp_path.rglob("*.png"))) == 3
 
 
 def test_key_does_not_depend_on_the_process() -> None:

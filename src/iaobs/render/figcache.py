@@ -21,6 +21,7 @@ import contextlib
 import hashlib
 import io
 import pickle
+import types
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,17 @@ def stats() -> dict[str, int]:
     return dict(_STATS)
 
 
+def _code_key(code: types.CodeType) -> tuple[Any, ...]:
+    consts = tuple(
+        _code_key(c) if isinstance(c, types.CodeType) else repr(c) for c in code.co_consts
+    )
+    return (code.co_code, code.co_names, consts)
+
+
 class _Pickler(pickle.Pickler):
+    """Pickles a figure for its key: transforms without their parents' addresses, functions
+    (tick formatters) by their code and closure, modules by name."""
+
     def reducer_override(self, obj: Any) -> Any:
         from matplotlib.transforms import TransformNode
 
@@ -44,6 +55,12 @@ class _Pickler(pickle.Pickler):
             state = obj.__getstate__()
             state.pop("_parents", None)  # {id(parent): parent}: addresses, not content
             return (object.__new__, (type(obj),), state)
+        if isinstance(obj, types.FunctionType):
+            cells = tuple(c.cell_contents for c in obj.__closure__ or ())
+            ident = (obj.__module__, obj.__qualname__, _code_key(obj.__code__))
+            return (tuple, ((ident, obj.__defaults__, cells),))
+        if isinstance(obj, types.ModuleType):
+            return (str, (obj.__name__,))
         return NotImplemented
 
 

@@ -475,7 +475,8 @@ def _report_data(task: Mapping[str, Any], sections: Any) -> tuple[Any, Any]:
     """The report's own figures (labelled, publishable) and their codebook."""
     from iaobs.render.data import codebook, indicator_data, table_data  # lazy: pandas
 
-    dictionary = _dictionary(task)
+    # the dictionary labels indicators rows; the other reports' figures are table cells
+    dictionary = _dictionary(task) if task["kind"] in INDICATOR_KINDS else None
     language = task["language"]
     if task["kind"] in INDICATOR_KINDS and dictionary is not None:
         rows = _indicator_rows(Path(task["indicators"]), task["kind"], task.get("sector"))

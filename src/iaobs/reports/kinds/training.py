@@ -1091,7 +1091,7 @@ def _distribution_frame(ctx: TrainingContext, column: str, wave: str, title: str
             share: substantive["share"],
             f"{share} – {ctx.t('flag')}": substantive["flag"],
             ctx.pick("Effectif", "Count"): substantive["count"]
-            .where(~substantive["flag"].isin(["nd", "s"]))
+            .where(substantive["flag"] != "nd")
             .astype(float),
         }
     )
@@ -1485,7 +1485,7 @@ def chart_satisfaction(ctx: TrainingContext) -> Html:
         language=ctx.language,
         xlabel=ctx.pick("En % des participants", "% of participants"),
     )
-    shown = data[~data["flag"].isin(["nd", "s"])]
+    shown = data[data["flag"] != "nd"]
     alt = ctx.pick("Barres horizontales : ", "Horizontal bars: ") + "; ".join(
         f"{r.label} {_pct(ctx, r.share)}" for r in shown.itertuples()
     )
