@@ -40,6 +40,7 @@ from iaobs.errors import ConfigError
 from iaobs.render import cache as cache_mod
 from iaobs.render.matrix import ReportSpec, build_matrix, find_templates_dir, select_reports
 from iaobs.render.worker import OUTPUT_FILES
+from iaobs.study.store import Processed
 
 __all__ = ["FORMATS", "RenderSummary", "ReportResult", "render_study", "report_date"]
 
@@ -465,7 +466,7 @@ def _write_index(
     date: dt.datetime,
     cache_dir: Path,
 ) -> Path:
-    from iaobs.render.index import IndexCard, index_html, write_index
+    from iaobs.render.index import IndexCard
 
     failed = manifest.data.get("failed", {})
     cards = []
@@ -482,10 +483,13 @@ def _write_index(
                 failed=failed.get(spec.slug) if entry is None else None,
             )
         )
+    processed = Processed(Path(study.processed_dir))
+    inputs = [processed.indicators, processed.contrasts, processed.evolution]
     state = cache_mod._digest(
         [[c.slug, c.title, c.kind, c.key_figures, c.failed] for c in cards]
         + [study.title, study.region, study.wave, study.language, cache_mod.library_digest()]
-        + [sorted(p.name for p in reports_dir.glob("*/*") if p.is_file())]
+        + [sorted(p.name for p in reports_dir.glob("*/*") if p.is_file() and _report_file(p))]
+        + [[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in inputs if p.is_file()]
     )
     destination = reports_dir / "index.html"
     if manifest.data.get("index") == state and destination.is_file():
@@ -496,20 +500,18 @@ def _write_index(
             or [date.isoformat()]
         )
     )
-    page = index_html(
-        cards,
-        reports_dir,
-        title=study.title,
-        region=study.region,
-        wave=study.wave,
-        language=study.language,
-        date=stamp,
-        cache_dir=cache_dir,
-    )
-    write_index(destination, page)
+    from iaobs.render.site import build_site  # lazy: pandas, read only when the site changes
+
+    sector_of = {spec.slug: spec.sector for spec in specs if spec.sector}
+    destination = build_site(study, cards, sector_of, date=stamp, cache_dir=cache_dir)
     manifest.data["index"] = state
     manifest.save()
     return destination
+
+
+def _report_file(path: Path) -> bool:
+    """A file of a report folder (not one the site writes: sector pages, open data)."""
+    return path.parent.name not in ("donnees", "secteurs")
 
 
 def _print_summary(summary: RenderSummary) -> None:

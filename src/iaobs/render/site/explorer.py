@@ -1,0 +1,179 @@
+"""``explorer.html``: every published indicator for every domain, explored in the browser.
+
+The data are embedded at build time as JSON (publishable rows only, rounded), read by a small
+script shipped in the package (``assets/explorer.js``) and inlined with its hash in the page's
+Content-Security-Policy: the page works from ``file://`` and asks for nothing outside itself.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+import pandas as pd
+
+from iaobs.render.site.data import DOMAIN_KINDS, SiteData, domain_kind, significance
+from iaobs.render.site.layout import WORDS, Page, asset_text, script_json
+
+__all__ = ["explorer_page", "explorer_payload"]
+
+KIND_LABELS = {
+    "fr": {
+        "all": "Ensemble",
+        "secteur": "Secteurs",
+        "taille": "Tailles d'entreprise",
+        "departement": "Départements",
+        "secteur×taille": "Secteur × taille",
+    },
+    "en": {
+        "all": "All",
+        "secteur": "Sectors",
+        "taille": "Company sizes",
+        "departement": "Départements",
+        "secteur×taille": "Sector × size",
+    },
+}
+THEME_LABELS = {
+    "profil": ("Profil des entreprises", "Company profile"),
+    "adoption": ("Adoption de l'IA", "AI adoption"),
+    "emploi": ("Impact sur l'emploi", "Impact on jobs"),
+    "competences": ("Compétences", "Skills"),
+    "formation": ("Formation", "Training"),
+    "freins": ("Freins et perceptions", "Barriers and perceptions"),
+    "autres": ("Autres indicateurs", "Other indicators"),
+}
+
+
+def _contrast_index(data: SiteData) -> dict[tuple[str, str, str], str]:
+    c = data.contrasts
+    if c.empty or not {"indicator", "domain"} <= set(c.columns):
+        return {}
+    level = c["level"] if "level" in c else pd.Series("", index=c.index)
+    return {
+        (str(i), str(lv), str(d)): significance(row)
+        for i, lv, d, row in zip(
+            c["indicator"], level, c["domain"], c.to_dict("records"), strict=True
+        )
+    }
+
+
+def _evolution(data: SiteData, key: tuple[str, str]) -> list[list[Any]]:
+    e = data.evolution
+    if e.empty:
+        return []
+    rows = e[(e["indicator"] == key[0]) & (e["level"] == key[1])]
+    return [
+        [
+            r["domain"],
+            r["wave"],
+            r["estimate"],
+            r["ci_low"],
+            r["ci_high"],
+            r["flag"],
+            significance(r) if pd.notna(r.get("previous_wave")) else "",
+        ]
+        for r in rows.to_dict("records")
+    ]
+
+
+def _none(value: Any) -> Any:
+    return None if value is None or (isinstance(value, float) and value != value) else value
+
+
+def explorer_payload(data: SiteData) -> dict[str, Any]:
+    """The JSON embedded in ``explorer.html``: indicators by theme, domains, rows, waves."""
+    lang = data.language
+    t = data.indicators
+    contrasts = _contrast_index(data)
+    domains = sorted(set(t["domain"]), key=lambda d: (DOMAIN_KINDS.index(domain_kind(d))
+                                                    if domain_kind(d) in DOMAIN_KINDS else 99, d))
+    indicators = []
+    rows: dict[str, list[list[Any]]] = {}
+    for (indicator, level), group in t.groupby(["indicator", "level"], sort=False):
+        key = f"{indicator}|{level}"
+        label = data.label(indicator)
+        level_label = data.level_label(indicator, level)
+        indicators.append(
+            {
+                "key": key,
+                "label": f"{label} : {level_label}" if level_label else label,
+                "theme": data.theme(indicator),
+                "statistic": str(group["statistic"].iloc[0]),
+            }
+        )
+        rows[key] = [
+            [
+                r["domain"],
+                _none(r["estimate"]),
+                _none(r["ci_low"]),
+                _none(r["ci_high"]),
+                int(r["n"]),
+                r["flag"],
+                contrasts.get((indicator, level, r["domain"]), ""),
+            ]
+            for r in group.to_dict("records")
+        ]
+        waves = _evolution(data, (indicator, level))
+        if waves:
+            indicators[-1]["waves"] = [[d, w, _none(e), _none(lo), _none(hi), f, s]
+                                       for d, w, e, lo, hi, f, s in waves]
+    hidden = data.hidden.groupby(["indicator", "level"], sort=False)
+    for entry in indicators:
+        key = tuple(entry["key"].split("|", 1))
+        if key in hidden.groups:
+            group = hidden.get_group(key)
+            entry["hidden"] = [[d, f] for d, f in zip(group["domain"], group["flag"], strict=True)]
+    themes = [
+        [code, THEME_LABELS[code][0 if lang == "fr" else 1]]
+        for code in THEME_LABELS
+        if any(i["theme"] == code for i in indicators)
+    ]
+    kinds = [k for k in DOMAIN_KINDS if any(domain_kind(d) == k for d in domains) and k != "all"]
+    return {
+        "lang": lang,
+        "themes": themes,
+        "kinds": [[k, KIND_LABELS.get(lang, KIND_LABELS["fr"])[k]] for k in kinds],
+        "domains": [[d, domain_kind(d), data.domain_label(d)] for d in domains],
+        "indicators": indicators,
+        "rows": rows,
+        "contrasts": bool(contrasts),
+    }
+
+
+def explorer_page(page: Page, data: SiteData) -> str:
+    """The explorer's HTML: controls, chart, table, downloads; the script reads the JSON."""
+    w = WORDS[page.language]
+    esc = html.escape
+    payload = script_json("iaobs-data", explorer_payload(data))
+    body = f"""<h1>{esc(w["explorer"])}</h1>
+<p>{esc(w["explorer_intro"])}</p>
+<div class="iaobs-explorer" id="explorer">
+<div class="iaobs-controls">
+<p><label for="x-search">{esc(w["search"])}</label>
+<input type="search" id="x-search" autocomplete="off" aria-controls="x-indicator"></p>
+<p><label for="x-indicator">{esc(w["indicator"])}</label>
+<select id="x-indicator" size="8"></select></p>
+<p><label for="x-kind">{esc(w["domains"])}</label>
+<select id="x-kind"></select></p>
+<fieldset><legend>{esc(w["view"])}</legend>
+<button type="button" id="x-view-chart" aria-pressed="true">{esc(w["chart"])}</button>
+<button type="button" id="x-view-table" aria-pressed="false">{esc(w["table"])}</button>
+</fieldset>
+<p><a id="x-csv" href="#" download="indicateur.csv">{esc(w["csv_screen"])}</a></p>
+</div>
+<section aria-labelledby="x-title" class="iaobs-result">
+<h2 id="x-title" aria-live="polite"></h2>
+<p id="x-note" class="iaobs-meta"></p>
+<div id="x-chart"></div>
+<div id="x-table" hidden></div>
+<p class="iaobs-meta">{esc(w["legend"])}</p>
+<h3 id="x-waves-title" hidden>{esc(w["waves"])}</h3>
+<div id="x-waves"></div>
+</section>
+</div>
+<noscript><p>{esc(w["noscript"])}</p></noscript>
+{payload}"""
+    return page.render(
+        title=w["explorer"], body=body, script=asset_text("explorer.js"), current="explorer"
+    )
