@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from iaobs.core.version import __version__
 from iaobs.core.atomic import write_text
+from iaobs.core.version import __version__
 from iaobs.render.html import page_css
 
 __all__ = ["IndexCard", "cards_html", "index_html", "write_index"]

@@ -24,12 +24,12 @@ from typing import Any
 
 from iaobs.core.atomic import write_text
 from iaobs.render.index import IndexCard
-from iaobs.reports.context import english_date
 from iaobs.render.site.data import SiteData, load_site_data, publishable_rows
 from iaobs.render.site.explorer import explorer_page
 from iaobs.render.site.layout import Page
 from iaobs.render.site.opendata import citation, open_data_page, write_open_data
 from iaobs.render.site.pages import SectorEntry, home_page, methodology_page, sector_page
+from iaobs.reports.context import english_date
 from iaobs.study.store import Processed
 
 __all__ = ["ACTORS_SLUG", "SiteData", "build_site", "publishable_rows"]
@@ -47,8 +47,11 @@ def _sectors(
     study: Any, cards: Sequence[IndexCard], sector_of: Mapping[str, str], data: SiteData
 ) -> list[SectorEntry]:
     by_sector = {sector_of[c.slug]: c for c in cards if c.slug in sector_of}
-    published = {d.split("=", 1)[1] for d in data.indicators["domain"] if d.startswith("secteur=")
-                 and ";" not in d}
+    published = {
+        d.split("=", 1)[1]
+        for d in data.indicators["domain"]
+        if d.startswith("secteur=") and ";" not in d
+    }
     out = []
     for code, sector in study.dictionary.sectors.items():
         card = by_sector.get(code)
@@ -107,7 +110,11 @@ def build_site(
     write_text(root / "explorer.html", explorer_page(page, data))
     write_text(root / "methodologie.html", methodology_page(page, study.thresholds))
     files = write_open_data(
-        root / "donnees", data, title=study.title, region=study.region, wave=str(study.wave),
+        root / "donnees",
+        data,
+        title=study.title,
+        region=study.region,
+        wave=str(study.wave),
         created=date.isoformat(),
     )
     cite = citation(study.title, study.region, str(study.wave), str(date.year))

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from iaobs.core import contract
 from iaobs.core.contract import HIDDEN_FLAGS, INDICATOR_COLUMNS
 from iaobs.stats.evolution import EVOLUTION_COLUMNS
 from iaobs.study.dictionary import SEPARATOR, Dictionary
@@ -172,8 +173,6 @@ def _read(path: Path, columns: Iterable[str] | None = None) -> pd.DataFrame:
 
 def _contrast_columns() -> tuple[str, ...] | None:
     """The contrasts' columns from the contract, when the contract defines them."""
-    from iaobs.core import contract
-
     return getattr(contract, "CONTRAST_COLUMNS", None)
 
 

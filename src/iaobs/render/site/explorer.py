@@ -8,7 +8,6 @@ Content-Security-Policy: the page works from ``file://`` and asks for nothing ou
 from __future__ import annotations
 
 import html
-import json
 from typing import Any
 
 import pandas as pd
@@ -81,13 +80,17 @@ def _none(value: Any) -> Any:
     return None if value is None or (isinstance(value, float) and value != value) else value
 
 
+def _domain_order(domain: str) -> tuple[int, str]:
+    kind = domain_kind(domain)
+    return (DOMAIN_KINDS.index(kind) if kind in DOMAIN_KINDS else len(DOMAIN_KINDS), domain)
+
+
 def explorer_payload(data: SiteData) -> dict[str, Any]:
     """The JSON embedded in ``explorer.html``: indicators by theme, domains, rows, waves."""
     lang = data.language
     t = data.indicators
     contrasts = _contrast_index(data)
-    domains = sorted(set(t["domain"]), key=lambda d: (DOMAIN_KINDS.index(domain_kind(d))
-                                                    if domain_kind(d) in DOMAIN_KINDS else 99, d))
+    domains = sorted(set(t["domain"]) | set(data.hidden["domain"]), key=_domain_order)
     indicators = []
     rows: dict[str, list[list[Any]]] = {}
     for (indicator, level), group in t.groupby(["indicator", "level"], sort=False):
@@ -116,8 +119,9 @@ def explorer_payload(data: SiteData) -> dict[str, Any]:
         ]
         waves = _evolution(data, (indicator, level))
         if waves:
-            indicators[-1]["waves"] = [[d, w, _none(e), _none(lo), _none(hi), f, s]
-                                       for d, w, e, lo, hi, f, s in waves]
+            indicators[-1]["waves"] = [
+                [d, w, _none(e), _none(lo), _none(hi), f, s] for d, w, e, lo, hi, f, s in waves
+            ]
     hidden = data.hidden.groupby(["indicator", "level"], sort=False)
     for entry in indicators:
         key = tuple(entry["key"].split("|", 1))

@@ -168,7 +168,7 @@ class Page:
 <html lang="{self.language}">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{esc(csp(script), quote=True)}">
+<meta http-equiv="Content-Security-Policy" content="{esc(csp(script), quote=False)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <meta name="generator" content="iaobs {esc(__version__, quote=True)}">

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,10 @@ LICENCE = {
 LABEL_COLUMNS = ("indicator_label", "level_label", "domain_kind", "domain_label", "theme")
 FIELD_DOCS = {
     "indicator": ("string", "Indicateur (variable du dictionnaire ou indicateur dérivé)"),
-    "level": ("string", "Modalité (vide pour une variable 0/1 ou une moyenne ; top2 : deux meilleures modalités)"),
+    "level": (
+        "string",
+        "Modalité (vide pour une variable 0/1 ou une moyenne ; top2 : deux meilleures modalités)",
+    ),
     "domain": ("string", "Domaine : all, secteur=…, taille=…, departement=…, ou leur croisement"),
     "statistic": ("string", "proportion (0–1) ou mean"),
     "estimate": ("number", "Estimation pondérée (proportion entre 0 et 1, ou moyenne)"),
@@ -56,7 +60,11 @@ FIELD_DOCS = {
 }
 CODEBOOK_FIELDS = (
     ("variable", "string", "Nom de la variable"),
-    ("column", "string", "Colonne des données (variable__option pour une question à choix multiple)"),
+    (
+        "column",
+        "string",
+        "Colonne des données (variable__option pour une question à choix multiple)",
+    ),
     ("type", "string", "Type : cat, ord, multi, bool, int, matrix…"),
     ("label", "string", "Libellé de la question ou de l'option"),
     ("code", "string", "Code d'une modalité (vide pour la ligne de la question)"),
@@ -78,7 +86,9 @@ class Resource:
 def _labelled(data: SiteData) -> pd.DataFrame:
     t = data.indicators[list(PUBLISHED_COLUMNS)].copy()
     t["indicator_label"] = [data.label(i) for i in t["indicator"]]
-    t["level_label"] = [data.level_label(i, lv) for i, lv in zip(t["indicator"], t["level"], strict=True)]
+    t["level_label"] = [
+        data.level_label(i, lv) for i, lv in zip(t["indicator"], t["level"], strict=True)
+    ]
     t["domain_kind"] = t["domain"].map(domain_kind)
     t["domain_label"] = t["domain"].map(data.domain_label)
     t["theme"] = t["indicator"].map(data.theme)
@@ -92,17 +102,41 @@ def codebook(dictionary: Dictionary, language: str) -> pd.DataFrame:
         if var.privacy != "public" or var.type in ("id", "text", "date"):
             continue
         for column in var.columns():
-            rows.append({"variable": var.name, "column": column, "type": var.type,
-                         "label": dictionary.column_label(column, language), "code": "",
-                         "code_label": "", "missing": False})
+            rows.append(
+                {
+                    "variable": var.name,
+                    "column": column,
+                    "type": var.type,
+                    "label": dictionary.column_label(column, language),
+                    "code": "",
+                    "code_label": "",
+                    "missing": False,
+                }
+            )
             for code, label in var.codes.items():
-                rows.append({"variable": var.name, "column": column, "type": var.type,
-                             "label": "", "code": code, "code_label": label.get(language),
-                             "missing": False})
+                rows.append(
+                    {
+                        "variable": var.name,
+                        "column": column,
+                        "type": var.type,
+                        "label": "",
+                        "code": code,
+                        "code_label": label.get(language),
+                        "missing": False,
+                    }
+                )
             for code, label in var.missing.items():
-                rows.append({"variable": var.name, "column": column, "type": var.type,
-                             "label": "", "code": code, "code_label": label.get(language),
-                             "missing": True})
+                rows.append(
+                    {
+                        "variable": var.name,
+                        "column": column,
+                        "type": var.type,
+                        "label": "",
+                        "code": code,
+                        "code_label": label.get(language),
+                        "missing": True,
+                    }
+                )
     return pd.DataFrame(rows, columns=[f[0] for f in CODEBOOK_FIELDS])
 
 
@@ -113,7 +147,9 @@ def _fields(frame: pd.DataFrame) -> list[tuple[str, str, str]]:
 def _resources(data: SiteData) -> list[Resource]:
     out = [Resource("indicateurs", "Indicateurs publiés", _labelled(data), [])]
     if not data.contrasts.empty:
-        out.append(Resource("comparaisons", "Comparaisons avec le reste de la région", data.contrasts, []))
+        out.append(
+            Resource("comparaisons", "Comparaisons avec le reste de la région", data.contrasts, [])
+        )
     if not data.evolution.empty:
         out.append(Resource("evolution", "Évolution entre les vagues", data.evolution, []))
     book = codebook(data.dictionary, data.language)
@@ -145,20 +181,32 @@ def _csv(frame: pd.DataFrame) -> str:
     return out.to_csv(index=False, lineterminator="\n", float_format="%.6g")
 
 
-def write_open_data(folder: Path, data: SiteData, *, title: str, region: str, wave: str,
-                    created: str) -> list[Path]:
+def write_open_data(
+    folder: Path, data: SiteData, *, title: str, region: str, wave: str, created: str
+) -> list[Path]:
     """Write the CSV files, their schemas and ``datapackage.json`` into ``folder``."""
     written = []
     resources = []
     for r in _resources(data):
         written.append(write_text(folder / f"{r.name}.csv", _csv(r.frame)))
-        written.append(write_text(folder / "schemas" / f"{r.name}.json",
-                                  json.dumps(_schema(r), ensure_ascii=False, indent=2) + "\n"))
-        resources.append({
-            "name": r.name, "title": r.title, "path": f"{r.name}.csv",
-            "schema": f"schemas/{r.name}.json", "format": "csv", "mediatype": "text/csv",
-            "encoding": "utf-8", "dialect": {"delimiter": ",", "header": True},
-        })
+        written.append(
+            write_text(
+                folder / "schemas" / f"{r.name}.json",
+                json.dumps(_schema(r), ensure_ascii=False, indent=2) + "\n",
+            )
+        )
+        resources.append(
+            {
+                "name": r.name,
+                "title": r.title,
+                "path": f"{r.name}.csv",
+                "schema": f"schemas/{r.name}.json",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "dialect": {"delimiter": ",", "header": True},
+            }
+        )
     package = {
         "name": f"iaobs-{_slug(region)}-{_slug(wave)}",
         "title": f"{title} – {region} – {wave}",
@@ -172,14 +220,15 @@ def write_open_data(folder: Path, data: SiteData, *, title: str, region: str, wa
         "sources": [{"title": f"{title}, enquête {wave} ; calculs de l'observatoire"}],
         "resources": resources,
     }
-    written.append(write_text(folder / "datapackage.json",
-                              json.dumps(package, ensure_ascii=False, indent=2) + "\n"))
+    written.append(
+        write_text(
+            folder / "datapackage.json", json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+        )
+    )
     return written
 
 
 def _slug(text: str) -> str:
-    import unicodedata
-
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return "-".join("".join(c if c.isalnum() else " " for c in ascii_text.lower()).split())
 
@@ -207,7 +256,7 @@ def open_data_page(page: Page, files: Sequence[Path], *, cite: str, has_actors: 
 <h2>{esc("Fichiers" if fr else "Files")}</h2>
 <ul>{items}</ul>
 {actors}
-<h2>{esc("Licence" if fr else "Licence")}</h2>
+<h2>Licence</h2>
 <p>{esc("Les données sont publiées sous la " if fr else "The data are published under the ")}<a href="{esc(LICENCE["path"], quote=True)}" rel="license">{esc(LICENCE["title"])}</a>.</p>
 <h2>{esc("Citer ces données" if fr else "How to cite")}</h2>
 <p>{esc(cite)}</p>"""

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from iaobs.core.contract import Thresholds
 from iaobs.core.text import format_decimal, format_interval, format_number, format_percent
 from iaobs.render.index import IndexCard, cards_html
@@ -232,67 +230,97 @@ def sector_page(page: Page, data: SiteData, sector: SectorEntry) -> str:
 
 METHOD = {
     "fr": [
-        ("Qui a été interrogé", (
-            "Les entreprises des secteurs suivis par l'observatoire, implantées dans la région, "
-            "ont répondu à un questionnaire en ligne ou sur tableur. Chaque réponse est "
-            "contrôlée (codes, cohérence, doublons) ; les lignes rejetées sont conservées avec "
-            "leur motif."
-        )),
-        ("Pondération", (
-            "Les réponses sont pondérées par strate secteur × taille à partir des effectifs "
-            "d'entreprises de la population, puis calées sur les marges par secteur, taille et "
-            "département lorsqu'elles sont connues. Les estimations portent sur les entreprises "
-            "ayant répondu à la question ; les « ne sait pas » sont exclus de la base."
-        )),
-        ("Intervalles de confiance", (
-            "Chaque estimation est accompagnée de son intervalle de confiance à 95 % "
-            "(Korn–Graubard pour une proportion), calculé par linéarisation sur le plan de "
-            "sondage complet."
-        )),
-        ("Secret statistique et précision", (
-            "Une cellule reposant sur moins de {secret} entreprises, ou dominée par une seule "
-            "entreprise, est couverte par le secret statistique (s) ; une cellule de moins de "
-            "{nd} répondants n'est pas diffusée (nd) ; moins de {prudence} répondants, un "
-            "coefficient de variation supérieur à {cv} ou un intervalle de plus de {width} "
-            "points : la valeur est à interpréter avec prudence (*). Les cellules s et nd "
-            "n'apparaissent ni sur le site ni dans les données ouvertes ; les effectifs pondérés "
-            "ne sont pas publiés."
-        )),
-        ("Comparaisons", (
-            "Un secteur, une taille ou un département est comparé au reste de la région par un "
-            "test de différence au seuil de 5 % ; une évolution entre deux vagues, par un test "
-            "entre échantillons indépendants. Les valeurs sont arrondies à 0,1 point ; les "
-            "totaux peuvent ne pas faire 100 % du fait des arrondis."
-        )),
+        (
+            "Qui a été interrogé",
+            (
+                "Les entreprises des secteurs suivis par l'observatoire, implantées dans la région, "
+                "ont répondu à un questionnaire en ligne ou sur tableur. Chaque réponse est "
+                "contrôlée (codes, cohérence, doublons) ; les lignes rejetées sont conservées avec "
+                "leur motif."
+            ),
+        ),
+        (
+            "Pondération",
+            (
+                "Les réponses sont pondérées par strate secteur × taille à partir des effectifs "
+                "d'entreprises de la population, puis calées sur les marges par secteur, taille et "
+                "département lorsqu'elles sont connues. Les estimations portent sur les entreprises "
+                "ayant répondu à la question ; les « ne sait pas » sont exclus de la base."
+            ),
+        ),
+        (
+            "Intervalles de confiance",
+            (
+                "Chaque estimation est accompagnée de son intervalle de confiance à 95 % "
+                "(Korn–Graubard pour une proportion), calculé par linéarisation sur le plan de "
+                "sondage complet."
+            ),
+        ),
+        (
+            "Secret statistique et précision",
+            (
+                "Une cellule reposant sur moins de {secret} entreprises, ou dominée par une seule "
+                "entreprise, est couverte par le secret statistique (s) ; une cellule de moins de "
+                "{nd} répondants n'est pas diffusée (nd) ; moins de {prudence} répondants, un "
+                "coefficient de variation supérieur à {cv} ou un intervalle de plus de {width} "
+                "points : la valeur est à interpréter avec prudence (*). Les cellules s et nd "
+                "n'apparaissent ni sur le site ni dans les données ouvertes ; les effectifs pondérés "
+                "ne sont pas publiés."
+            ),
+        ),
+        (
+            "Comparaisons",
+            (
+                "Un secteur, une taille ou un département est comparé au reste de la région par un "
+                "test de différence au seuil de 5 % ; une évolution entre deux vagues, par un test "
+                "entre échantillons indépendants. Les valeurs sont arrondies à 0,1 point ; les "
+                "totaux peuvent ne pas faire 100 % du fait des arrondis."
+            ),
+        ),
     ],
     "en": [
-        ("Who was surveyed", (
-            "Companies of the observatory's sectors located in the region answered an online or "
-            "spreadsheet questionnaire. Every answer is checked (codes, consistency, duplicates); "
-            "rejected rows are kept with their reason."
-        )),
-        ("Weighting", (
-            "Answers are weighted by sector × size stratum from the population counts, then "
-            "calibrated to the sector, size and département margins where known. Estimates "
-            "cover the companies that answered the question; don't-knows are left out."
-        )),
-        ("Confidence intervals", (
-            "Every estimate comes with its 95% confidence interval (Korn–Graubard for a "
-            "proportion), by linearisation on the full design."
-        )),
-        ("Statistical secrecy and precision", (
-            "A cell resting on fewer than {secret} companies, or dominated by one company, is "
-            "secret (s); fewer than {nd} respondents: not published (nd); fewer than "
-            "{prudence} respondents, a coefficient of variation above {cv} or an interval wider "
-            "than {width} points: to be read with caution (*). Cells s and nd appear neither on "
-            "the site nor in the open data; weighted bases are not published."
-        )),
-        ("Comparisons", (
-            "A sector, size or département is compared with the rest of the region by a test of "
-            "difference at the 5% level; a change between waves by a test between independent "
-            "samples. Values are rounded to 0.1 point; totals may not add to 100% because of "
-            "rounding."
-        )),
+        (
+            "Who was surveyed",
+            (
+                "Companies of the observatory's sectors located in the region answered an online or "
+                "spreadsheet questionnaire. Every answer is checked (codes, consistency, duplicates); "
+                "rejected rows are kept with their reason."
+            ),
+        ),
+        (
+            "Weighting",
+            (
+                "Answers are weighted by sector × size stratum from the population counts, then "
+                "calibrated to the sector, size and département margins where known. Estimates "
+                "cover the companies that answered the question; don't-knows are left out."
+            ),
+        ),
+        (
+            "Confidence intervals",
+            (
+                "Every estimate comes with its 95% confidence interval (Korn–Graubard for a "
+                "proportion), by linearisation on the full design."
+            ),
+        ),
+        (
+            "Statistical secrecy and precision",
+            (
+                "A cell resting on fewer than {secret} companies, or dominated by one company, is "
+                "secret (s); fewer than {nd} respondents: not published (nd); fewer than "
+                "{prudence} respondents, a coefficient of variation above {cv} or an interval wider "
+                "than {width} points: to be read with caution (*). Cells s and nd appear neither on "
+                "the site nor in the open data; weighted bases are not published."
+            ),
+        ),
+        (
+            "Comparisons",
+            (
+                "A sector, size or département is compared with the rest of the region by a test of "
+                "difference at the 5% level; a change between waves by a test between independent "
+                "samples. Values are rounded to 0.1 point; totals may not add to 100% because of "
+                "rounding."
+            ),
+        ),
     ],
 }
 
