@@ -8,6 +8,7 @@ Content-Security-Policy: the page works from ``file://`` and asks for nothing ou
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -80,9 +81,25 @@ def _none(value: Any) -> Any:
     return None if value is None or (isinstance(value, float) and value != value) else value
 
 
-def _domain_order(domain: str) -> tuple[int, str]:
-    kind = domain_kind(domain)
-    return (DOMAIN_KINDS.index(kind) if kind in DOMAIN_KINDS else len(DOMAIN_KINDS), domain)
+def _domain_order(data: SiteData) -> Callable[[str], tuple[Any, ...]]:
+    """Domains by kind, then in the dictionary's order (sectors, sizes, départements)."""
+    d = data.dictionary
+    rank = {
+        "secteur": list(d.sectors),
+        "taille": list(d.size_classes),
+        "departement": list(d.departements),
+    }
+
+    def key(domain: str) -> tuple[Any, ...]:
+        kind = domain_kind(domain)
+        parts = []
+        for part in domain.split(";"):
+            name, _, code = part.partition("=")
+            codes = rank.get(name, [])
+            parts.append((codes.index(code) if code in codes else len(codes), code))
+        return (DOMAIN_KINDS.index(kind) if kind in DOMAIN_KINDS else 99, *parts)
+
+    return key
 
 
 def explorer_payload(data: SiteData) -> dict[str, Any]:
@@ -90,7 +107,7 @@ def explorer_payload(data: SiteData) -> dict[str, Any]:
     lang = data.language
     t = data.indicators
     contrasts = _contrast_index(data)
-    domains = sorted(set(t["domain"]) | set(data.hidden["domain"]), key=_domain_order)
+    domains = sorted(set(t["domain"]) | set(data.hidden["domain"]), key=_domain_order(data))
     indicators = []
     rows: dict[str, list[list[Any]]] = {}
     for (indicator, level), group in t.groupby(["indicator", "level"], sort=False):
