@@ -119,10 +119,23 @@ class SiteData:
     hidden: pd.DataFrame  # indicator, level, domain, flag of the hidden cells (no number)
 
     def label(self, indicator: str) -> str:
+        """The indicator's label; an option or item is prefixed by its question."""
         try:
-            return self.dictionary.column_label(indicator, self.language)
+            label = self.dictionary.column_label(indicator, self.language)
+            var, sub = self.dictionary.variable_of_column(indicator)
         except KeyError:
             return indicator
+        return f"{var.label.get(self.language)}{self.colon}{label}" if sub is not None else label
+
+    @property
+    def colon(self) -> str:
+        """`` : `` with a narrow no-break space in French, ``: `` in English."""
+        return "\u202f: " if self.language == "fr" else ": "
+
+    def full_label(self, indicator: str, level: str) -> str:
+        """The indicator's label followed by its level's."""
+        label, level_label = self.label(indicator), self.level_label(indicator, level)
+        return f"{label}{self.colon}{level_label}" if level_label else label
 
     def level_label(self, indicator: str, level: str) -> str:
         if not level:

@@ -112,12 +112,10 @@ def explorer_payload(data: SiteData) -> dict[str, Any]:
     rows: dict[str, list[list[Any]]] = {}
     for (indicator, level), group in t.groupby(["indicator", "level"], sort=False):
         key = f"{indicator}|{level}"
-        label = data.label(indicator)
-        level_label = data.level_label(indicator, level)
         indicators.append(
             {
                 "key": key,
-                "label": f"{label} : {level_label}" if level_label else label,
+                "label": data.full_label(indicator, level),
                 "theme": data.theme(indicator),
                 "statistic": str(group["statistic"].iloc[0]),
             }

@@ -11,6 +11,7 @@ import base64
 import hashlib
 import html
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -91,6 +92,17 @@ WORDS: dict[str, dict[str, str]] = {
     },
 }
 ASSETS = package_path("render", "site", "assets")
+_BEFORE = re.compile(r" ([;:!?%»])")
+
+
+def typography(text: str, language: str = "fr") -> str:
+    """French spacing: a narrow no-break space before ; : ! ? % » and after «."""
+    if language != "fr":
+        return text
+    return _BEFORE.sub("\u202f\\1", text).replace("« ", "«\u202f")
+
+
+WORDS["fr"] = {key: typography(value) for key, value in WORDS["fr"].items()}
 
 
 @cache

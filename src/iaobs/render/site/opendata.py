@@ -21,7 +21,7 @@ import pandas as pd
 
 from iaobs.core.atomic import write_text
 from iaobs.render.site.data import PUBLISHED_COLUMNS, SiteData, domain_kind
-from iaobs.render.site.layout import WORDS, Page
+from iaobs.render.site.layout import WORDS, Page, typography
 from iaobs.study.dictionary import Dictionary
 
 __all__ = ["LICENCE", "codebook", "open_data_page", "write_open_data"]
@@ -260,7 +260,9 @@ def open_data_page(page: Page, files: Sequence[Path], *, cite: str, has_actors: 
 <p>{esc("Les données sont publiées sous la " if fr else "The data are published under the ")}<a href="{esc(LICENCE["path"], quote=True)}" rel="license">{esc(LICENCE["title"])}</a>.</p>
 <h2>{esc("Citer ces données" if fr else "How to cite")}</h2>
 <p>{esc(cite)}</p>"""
-    return page.render(title=WORDS[page.language]["data"], body=body, current="data")
+    return page.render(
+        title=WORDS[page.language]["data"], body=typography(body, page.language), current="data"
+    )
 
 
 def _size(path: Path, language: str) -> str:

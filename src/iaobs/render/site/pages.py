@@ -16,7 +16,7 @@ from iaobs.core.contract import Thresholds
 from iaobs.core.text import format_decimal, format_interval, format_number, format_percent
 from iaobs.render.index import IndexCard, cards_html
 from iaobs.render.site.data import SiteData, significance
-from iaobs.render.site.layout import WORDS, Page
+from iaobs.render.site.layout import WORDS, Page, typography
 
 __all__ = ["SectorEntry", "home_page", "methodology_page", "sector_page"]
 
@@ -39,6 +39,13 @@ HOME = {
         "cmp": "Écart au reste de la région",
         "report": "Lire le rapport du secteur",
         "points": "points",
+        "note": (
+            "Note : estimation et intervalle de confiance à 95 % ; (*) à interpréter avec "
+            "prudence ; ▲ / ▼ : significativement au-dessus / au-dessous du reste de la région "
+            "(5 %) ; = : écart non significatif."
+        ),
+        "source": "Source : Observatoire régional de l'IA et des compétences, enquête {wave} ; "
+        "calculs de l'observatoire.",
     },
     "en": {
         "kf": "Key figures",
@@ -58,8 +65,15 @@ HOME = {
         "cmp": "Gap with the rest of the region",
         "report": "Read the sector report",
         "points": "points",
+        "note": (
+            "Note: estimate and 95% confidence interval; (*) to be read with caution; ▲ / ▼: "
+            "significantly above / below the rest of the region (5%); =: no significant gap."
+        ),
+        "source": "Source: regional AI and skills observatory, {wave} survey; observatory's "
+        "calculations.",
     },
 }
+HOME["fr"] = {key: typography(value) for key, value in HOME["fr"].items()}
 #: Indicators shown on a sector page (0/1 and top-two-box shares, when published).
 SECTOR_INDICATORS = 12
 
@@ -113,9 +127,7 @@ def _changes(data: SiteData, page: Page) -> str:
         sign = significance(row)
         if sign not in ("+", "-"):
             continue
-        label = data.label(row["indicator"])
-        level = data.level_label(row["indicator"], row["level"])
-        name = f"{label} : {level}" if level else label
+        name = data.full_label(row["indicator"], row["level"])
         value = _value(row["estimate"], row["statistic"], page.language)
         scale = 100 if row["statistic"] == "proportion" else 1
         diff = scale * float(row["difference"])
@@ -125,7 +137,7 @@ def _changes(data: SiteData, page: Page) -> str:
         )
         unit = f" {words['points']}" if row["statistic"] == "proportion" else ""
         items.append(
-            f"<li>{html.escape(name)} : <strong>{html.escape(value)}</strong> en "
+            f"<li>{html.escape(name + data.colon)}<strong>{html.escape(value)}</strong> en "
             f"{html.escape(str(row['wave']))} ({html.escape(points + unit)})</li>"
         )
     body = (
@@ -178,9 +190,7 @@ def _sector_rows(data: SiteData, code: str) -> list[tuple[str, str, str, str]]:
     out = []
     for row in mine.head(SECTOR_INDICATORS).to_dict("records"):
         key = (row["indicator"], row["level"])
-        label = data.label(row["indicator"])
-        level = data.level_label(*key)
-        name = f"{label} : {level}" if level else label
+        name = data.full_label(*key)
         lang = data.language
         mark = " (*)" if row["flag"] == "prudence" else ""
         value = format_percent(row["estimate"], language=lang) + mark
@@ -223,7 +233,8 @@ def sector_page(page: Page, data: SiteData, sector: SectorEntry) -> str:
 {_key_figures(sector.key_figures, page.language)}
 {links}
 {table if rows else ""}
-<p class="iaobs-meta">{esc(WORDS[page.language]["legend"])}</p>
+<p class="iaobs-meta">{esc(words["note"])}</p>
+<p class="iaobs-meta">{esc(words["source"].format(wave=page.wave))}</p>
 <p><a href="{page.href("explorer.html#k=secteur")}">{esc(words["explore"])}</a></p>"""
     return page.render(title=sector.label, body=body, current="sectors")
 
@@ -339,5 +350,6 @@ def methodology_page(page: Page, thresholds: Thresholds) -> str:
         f"<section><h2>{html.escape(title)}</h2><p>{html.escape(text.format(**values))}</p></section>"
         for title, text in METHOD[lang]
     )
+    sections = typography(sections, lang)
     body = f"<h1>{html.escape(WORDS[lang]['method'])}</h1>{sections}"
     return page.render(title=WORDS[lang]["method"], body=body, current="method")

@@ -6,20 +6,20 @@
   var D = JSON.parse(document.getElementById("iaobs-data").textContent);
   var FR = D.lang !== "en";
   var T = FR ? {
-    all: "Ensemble de la région", est: "Estimation", low: "Borne basse (IC 95 %)",
-    high: "Borne haute (IC 95 %)", n: "Répondants", flag: "Note", cmp: "Comparaison au reste de la région",
+    all: "Ensemble de la région", est: "Estimation", low: "Borne basse (IC 95\u202f%)",
+    high: "Borne haute (IC 95\u202f%)", n: "Répondants", flag: "Note", cmp: "Comparaison au reste de la région",
     domain: "Domaine", wave: "Vague", hidden: "non diffusé", s: "s (secret statistique)",
     nd: "nd (effectif insuffisant)", prudence: "à interpréter avec prudence", up: "▲ au-dessus",
-    down: "▼ au-dessous", same: "non significatif", share: "Part des entreprises (en %)",
+    down: "▼ au-dessous", same: "non significatif", share: "Part des entreprises (en\u202f%)",
     mean: "Moyenne", none: "Aucun indicateur ne correspond à la recherche.",
-    caption: "Valeurs affichées", change: "Écart significatif avec la vague précédente"
+    caption: "Valeurs affichées", scale: "Échelle des barres", change: "Écart significatif avec la vague précédente"
   } : {
     all: "Whole region", est: "Estimate", low: "Lower bound (95% CI)", high: "Upper bound (95% CI)",
     n: "Respondents", flag: "Note", cmp: "Compared with the rest of the region", domain: "Domain",
     wave: "Wave", hidden: "not published", s: "s (statistical secrecy)", nd: "nd (too few answers)",
     prudence: "to be read with caution", up: "▲ above", down: "▼ below", same: "not significant",
     share: "Share of companies (%)", mean: "Mean", none: "No indicator matches the search.",
-    caption: "Values shown", change: "Significant change since the previous wave"
+    caption: "Values shown", scale: "Bar scale", change: "Significant change since the previous wave"
   };
   var $ = function (id) { return document.getElementById(id); };
   var search = $("x-search"), list = $("x-indicator"), kind = $("x-kind");
@@ -95,7 +95,9 @@
   function drawChart(ind, rows) {
     var box = $("x-chart");
     box.textContent = "";
-    var max = ind.statistic === "proportion" ? 1 : Math.max.apply(null, rows.map(function (r) { return r.hi || r.est || 0; }).concat([1e-9]));
+    var top = Math.max.apply(null, rows.map(function (r) { return r.hi || r.est || 0; }).concat([1e-9]));
+    var max = ind.statistic === "proportion" ? Math.min(1, Math.ceil(top * 10) / 10) : top;
+    box.appendChild(el("p", { "class": "iaobs-meta" }, T.scale + (FR ? "\u202f: 0 – " : ": 0 – ") + fmt(max, ind)));
     var ul = el("ul", { "class": "iaobs-bars" });
     rows.forEach(function (r) {
       var li = el("li", { "class": r.all ? "iaobs-bar-all" : "" });
@@ -148,7 +150,7 @@
     title.hidden = !rows.length;
     if (!rows.length) return;
     var table = el("table"), head = el("tr");
-    table.appendChild(el("caption", null, T.change + " : ▲ / ▼"));
+    table.appendChild(el("caption", null, T.change + (FR ? "\u202f: ▲ / ▼" : ": ▲ / ▼")));
     [T.domain, T.wave, T.est, T.low, T.high].forEach(function (h) { head.appendChild(el("th", { scope: "col" }, h)); });
     var thead = el("thead"); thead.appendChild(head); table.appendChild(thead);
     var body = el("tbody");
