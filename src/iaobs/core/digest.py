@@ -13,12 +13,16 @@ __all__ = ["file_digest", "library_digest"]
 
 
 def file_digest(path: str | Path) -> str:
-    """SHA-256 of a file's bytes, or ``"absent"`` when the file does not exist."""
+    """SHA-256 of a file's bytes; ``"absent"`` when it does not exist, ``"unreadable"`` when it
+    cannot be read (a folder, no permission)."""
     try:
         with open(path, "rb") as handle:
             return hashlib.file_digest(handle, "sha256").hexdigest()
     except FileNotFoundError:
         return "absent"
+    except OSError:
+        # A folder, a device or a file without read permission: the readers name the problem.
+        return "unreadable"
 
 
 @functools.cache

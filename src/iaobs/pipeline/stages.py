@@ -71,7 +71,8 @@ def stage_key(
     stage
         The stage's name (``clean``, ``estimate``).
     inputs
-        Files the stage reads; a missing file counts as its own state (``absent``).
+        Files the stage reads; a missing file counts as its own state (``absent``), and so
+        does a path that is not a regular file (``not-a-file``).
     values
         Other inputs that are not files (a setting read from the environment…), JSON-able.
     """
@@ -82,6 +83,9 @@ def stage_key(
         cached = previous.get(str(path))
         if stat is None:
             files[str(path)] = "absent"
+        elif not path.is_file():
+            # A folder or a device: its own state; the stage's reader names the problem.
+            files[str(path)] = "not-a-file"
         elif cached and cached[0] == stat:
             files[str(path)] = cached[1]
         else:
