@@ -1,0 +1,520 @@
+"""What may be published, and the proof that no hidden cell can be recovered from it.
+
+Two public functions every writer of published numbers calls (Excel, CSV, the site's open data,
+report tables and sentences):
+
+* :func:`publishable` — the rows and columns of the indicators table a reader gets: the
+  estimate and its interval rounded to the published precision (:func:`round_published`),
+  the base ``n`` and the flag; hidden cells (``s``, ``nd``) without any number but their base;
+  no standard error, effective size or weighted base (they would let an intruder turn shares
+  into weighted totals and subtract them).
+* :func:`round_published` — the published precision: proportions to 0.1 point (three decimals of
+  a 0–1 share), means to one decimal.
+
+And the secrecy of linked tables (:func:`protect_linked`, :func:`audit_linked`): for each
+indicator, the table secteur × taille × level with its margins (all, secteur, taille), the
+département table, the top-two box, the derived indicators and the « ne sait pas » rows are
+linear relations between weighted totals. The intruder is assumed to know every published
+estimate *exactly* (not rounded) and every weighted base (the weights are calibrated on public
+population counts). For each hidden cell, the feasibility interval of its value given everything
+published is the minimum and maximum of a linear programme (SciPy's HiGHS); the cell is
+protected when that interval reaches ``protection_share`` (10 points) on each side of the true
+share — clipped to 0 % and 100 % — or ``protection_mean`` (10 %) of a mean. A cell that is not
+protected makes :func:`protect_linked` hide one more published cell of a relation it is in, the
+one with the smallest base that gives room enough, until every hidden cell is protected.
+
+The interval need not be computed to its ends: every solution of a programme is a point of the
+feasible set, and a cell whose value has been seen at or beyond both ends of its protection
+interval in such points is protected. The audit keeps those points per indicator, which spares
+most programmes.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from iaobs.core.contract import HIDDEN_FLAGS, Thresholds
+from iaobs.errors import StatisticsError
+
+__all__ = [
+    "PUBLISHED_COLUMNS",
+    "PUBLISHED_DIGITS",
+    "SecrecyAudit",
+    "audit_linked",
+    "protect_linked",
+    "publishable",
+    "require_protected",
+    "round_published",
+]
+
+#: The columns of a published indicators file, in order.
+PUBLISHED_COLUMNS: tuple[str, ...] = (
+    "indicator",
+    "level",
+    "domain",
+    "statistic",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "n",
+    "flag",
+)
+#: Decimals of a published number by statistic (a proportion is a 0–1 share: 3 = 0.1 point).
+PUBLISHED_DIGITS: dict[str, int] = {"proportion": 3, "mean": 1}
+
+_VALUES = ("estimate", "ci_low", "ci_high")
+
+
+def round_published(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with ``estimate``, ``ci_low`` and ``ci_high`` rounded to the published precision.
+
+    Proportions (0–1 shares) to three decimals (0.1 point), means to one decimal
+    (:data:`PUBLISHED_DIGITS`); other columns unchanged. Returns a new frame.
+    """
+    out = table.copy()
+    statistic = out["statistic"].astype(str).to_numpy() if "statistic" in out else None
+    for col in _VALUES:
+        if col not in out:
+            continue
+        values = pd.to_numeric(out[col], errors="coerce").to_numpy(dtype=float)
+        rounded = values.copy()
+        for stat, digits in PUBLISHED_DIGITS.items():
+            sel = statistic == stat if statistic is not None else np.ones(len(out), dtype=bool)
+            rounded[sel] = np.round(values[sel], digits)
+        out[col] = rounded
+    return out
+
+
+def publishable(indicators: pd.DataFrame) -> pd.DataFrame:
+    """The indicators a reader may get: the one decision of what is published.
+
+    Parameters
+    ----------
+    indicators
+        The indicators table (contract columns, flags set by :mod:`iaobs.stats.disclosure`).
+
+    Returns
+    -------
+    A new frame with the columns :data:`PUBLISHED_COLUMNS`: estimates and intervals rounded by
+    :func:`round_published`, empty (NaN) for a hidden cell (``s``, ``nd``); ``n`` kept for a
+    hidden cell only when it is the base of its distribution (a hidden « ne sait pas » row has
+    a larger base, and the difference would be its count of firms), as a nullable integer.
+    """
+    if len(indicators) == 0:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in PUBLISHED_COLUMNS})
+    t = indicators.reset_index(drop=True)
+    hidden = t["flag"].astype(str).isin(HIDDEN_FLAGS).to_numpy()
+    out = t.reindex(columns=list(PUBLISHED_COLUMNS)).copy()
+    for col in _VALUES:
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype(float).where(~hidden)
+    out = round_published(out)
+    n = pd.to_numeric(t["n"], errors="coerce")
+    base = n.groupby([t["indicator"], t["domain"]], sort=False).transform("min")
+    out["n"] = n.where(~hidden | (n == base)).astype("Int64")
+    out["flag"] = t["flag"].fillna("").astype(str)
+    return out
+
+
+# ============================================================================ linked tables
+
+
+@dataclass
+class SecrecyAudit:
+    """What the audit of the linked tables found (written to ``weighting.json``)."""
+
+    hidden: int = 0  # hidden cells with a non-empty base
+    audited: int = 0  # of which checked by the programme (the others are alone in no relation)
+    added: int = 0  # cells hidden by this secondary suppression
+    programmes: int = 0  # linear programmes solved
+    seconds: float = 0.0
+    protection_share: float = 0.10
+    protection_mean: float = 0.10
+    narrowest: float = float("inf")  # smallest half-width reached, in protection levels
+    unprotected: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready summary (French keys, as in ``weighting.json``)."""
+        return {
+            "moteur": "programmation linéaire (SciPy, HiGHS)",
+            "cellules_masquees": self.hidden,
+            "cellules_auditees": self.audited,
+            "secret_secondaire_ajoute": self.added,
+            "programmes_resolus": self.programmes,
+            "secondes": round(self.seconds, 3),
+            "niveau_protection_part": self.protection_share,
+            "niveau_protection_moyenne": self.protection_mean,
+            "cellules_non_protegees": list(self.unprotected),
+            "conforme": not self.unprotected,
+        }
+
+
+@dataclass
+class _Group:
+    """One indicator's linked cells: values and bases in weighted totals, relations between them.
+
+    ``eq_cells[k]``/``eq_coefs[k]``: the cells of relation ``k`` and their coefficients, with
+    ``Σ coef·x + slack = rhs`` where the slack lies in ``[0, eq_gap[k]]`` (the part of a parent
+    domain that no child covers; 0 when the children cover it).
+    """
+
+    rows: np.ndarray  # positions in the indicators table
+    value: np.ndarray  # weighted total of each cell (estimate × weighted base), scaled
+    low: np.ndarray  # lower bound of a cell's value
+    high: np.ndarray  # upper bound of a cell's value
+    half: np.ndarray  # protection half-width of a cell, in the same unit
+    target: np.ndarray  # cells whose protection is checked (hidden, non-empty base)
+    eq_cells: list[np.ndarray]
+    eq_coefs: list[np.ndarray]
+    eq_rhs: np.ndarray
+    eq_gap: np.ndarray
+
+
+def _group_keys(t: pd.DataFrame) -> np.ndarray:
+    """The linked table of each row: its indicator; its source for a derived row; each
+    « ne sait pas » row apart (its base includes the substantive answers)."""
+    kind = t["_kind"].astype(str).to_numpy()
+    key = t["indicator"].astype(str).to_numpy().astype(object)
+    derived = kind == "derived"
+    if derived.any():
+        key[derived] = t.loc[derived, "_parts"].astype(str).str.split(":", n=1).str[0].to_numpy()
+    missing = kind == "missing"
+    if missing.any():
+        key[missing] = key[missing] + "|" + t.loc[missing, "level"].astype(str).to_numpy()
+    return key
+
+
+def _domain_relations(domains: tuple[str, ...]) -> list[tuple[str, list[str]]]:
+    """(parent, children) for every partition of a parent domain among ``domains``."""
+    present = set(domains)
+    groups: dict[tuple[str, str], list[str]] = {}
+    for dom in domains:
+        if dom == "all":
+            continue
+        comps = dom.split(";")
+        for j, comp in enumerate(comps):
+            rest = comps[:j] + comps[j + 1 :]
+            parent = ";".join(rest) if rest else "all"
+            if parent in present:
+                groups.setdefault((parent, comp.split("=", 1)[0]), []).append(dom)
+    return [(parent, children) for (parent, _), children in groups.items()]
+
+
+_RELATIONS_CACHE: dict[tuple[str, ...], list[tuple[str, list[str]]]] = {}
+
+
+def _relations_of(domains: tuple[str, ...]) -> list[tuple[str, list[str]]]:
+    if domains not in _RELATIONS_CACHE:
+        _RELATIONS_CACHE[domains] = _domain_relations(domains)
+    return _RELATIONS_CACHE[domains]
+
+
+def _build_group(g: pd.DataFrame, rows: np.ndarray, hidden: np.ndarray, th: Thresholds) -> _Group:
+    """The cells and relations of one linked table (``g``: its rows of the working table)."""
+    kind = g["_kind"].astype(str).to_numpy()
+    base = np.nan_to_num(g["weighted_base"].to_numpy(dtype=float))
+    est = g["estimate"].to_numpy(dtype=float)
+    finite = np.isfinite(est)
+    scale = max(float(base.max()) if len(base) else 1.0, 1e-12)
+    base = base / scale
+    value = np.where(finite, est, 0.0) * base
+    mean = kind == "mean"
+    low = np.zeros(len(g))
+    high = base.copy()
+    high[mean] = np.inf
+    if mean.any() and (value[mean] < 0).any():
+        low[mean] = -np.inf
+    half = np.where(mean, th.protection_mean * np.abs(value), th.protection_share * base)
+    target = hidden & (base > 0) & finite
+    cells, coefs, rhs, gap = _group_relations(g, base, kind)
+    return _Group(rows, value, low, high, half, target, cells, coefs, rhs, gap)
+
+
+def _group_relations(
+    g: pd.DataFrame, base: np.ndarray, kind: np.ndarray
+) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray, np.ndarray]:
+    ind = g["indicator"].astype(str).to_numpy()
+    lev = g["level"].astype(str).to_numpy()
+    dom = g["domain"].astype(str).to_numpy()
+    pos = {(i, lv, d): k for k, (i, lv, d) in enumerate(zip(ind, lev, dom, strict=True))}
+    cells: list[np.ndarray] = []
+    coefs: list[np.ndarray] = []
+    rhs: list[float] = []
+    gap: list[float] = []
+    # 1. the substantive levels of a distribution add up to its base
+    levels = np.flatnonzero(kind == "level")
+    if len(levels):
+        for d in pd.unique(dom[levels]):
+            members = levels[dom[levels] == d]
+            cells.append(members)
+            coefs.append(np.ones(len(members)))
+            rhs.append(float(base[members].max()))
+            gap.append(0.0)
+    # 2. a top-two box or a derived indicator is the sum of its levels
+    for k in np.flatnonzero(np.isin(kind, ["top2", "derived"])):
+        spec = str(g["_parts"].iat[k])
+        source, codes = spec.split(":", 1) if ":" in spec else (ind[k], "")
+        members = [pos.get((source, c, dom[k])) for c in codes.split("|")]
+        if any(m is None for m in members):
+            continue
+        cells.append(np.array([k, *members], dtype=np.int64))
+        coefs.append(np.array([1.0] + [-1.0] * len(members)))
+        rhs.append(0.0)
+        gap.append(0.0)
+    # 3. the children of a partition add up to their parent domain (rest: the uncovered part)
+    mean = kind == "mean"
+    for parent, children in _relations_of(tuple(pd.unique(dom))):
+        for i, lv in {(a, b) for a, b in zip(ind, lev, strict=True)}:
+            top = pos.get((i, lv, parent))
+            kids = [pos.get((i, lv, c)) for c in children]
+            kids = [c for c in kids if c is not None]
+            if top is None or not kids:
+                continue
+            rest = base[top] - base[kids].sum()
+            if rest < -1e-9 or (mean[top] and rest > 1e-9):
+                continue
+            cells.append(np.array([top, *kids], dtype=np.int64))
+            coefs.append(np.array([1.0] + [-1.0] * len(kids)))
+            rhs.append(0.0)
+            gap.append(max(rest, 0.0) if rest > 1e-9 else 0.0)
+    return cells, coefs, np.asarray(rhs, dtype=float), np.asarray(gap, dtype=float)
+
+
+_TOL = 1e-7
+
+
+class _Prover:
+    """The feasible set of a group's hidden cells given the published ones, and points in it.
+
+    ``seen_low``/``seen_high``: the smallest and largest value of each cell over the feasible
+    points found so far (the true values first). Hiding more cells only enlarges the feasible
+    set, so these stay valid across repairs.
+    """
+
+    def __init__(self, group: _Group) -> None:
+        self.group = group
+        self.seen_low = group.value.copy()
+        self.seen_high = group.value.copy()
+        self.programmes = 0
+
+    def goals(self) -> tuple[np.ndarray, np.ndarray]:
+        g = self.group
+        return np.maximum(g.low, g.value - g.half), np.minimum(g.high, g.value + g.half)
+
+    def check(self, hidden: np.ndarray, cells: np.ndarray) -> list[tuple[int, str]]:
+        """The cells of ``cells`` whose feasibility interval misses its goal, with the side."""
+        want_low, want_high = self.goals()
+        failures: list[tuple[int, str]] = []
+        lp = None
+        for c in cells:
+            for side in ("min", "max"):
+                if self._reached(c, side, want_low, want_high):
+                    continue
+                if lp is None:
+                    lp = self._programme(hidden)
+                if lp is None or c not in lp[0]:  # in no relation: free within its bounds
+                    self.seen_low[c], self.seen_high[c] = self.group.low[c], self.group.high[c]
+                else:
+                    self._solve(lp, c, side)
+                if not self._reached(c, side, want_low, want_high):
+                    failures.append((int(c), side))
+        return failures
+
+    def _reached(self, c: int, side: str, want_low: np.ndarray, want_high: np.ndarray) -> bool:
+        if side == "min":
+            return bool(self.seen_low[c] <= want_low[c] + _TOL)
+        return bool(self.seen_high[c] >= want_high[c] - _TOL)
+
+    def _programme(self, hidden: np.ndarray) -> tuple[dict[int, int], object] | None:
+        """Equality system over the hidden cells (published ones moved to the right side)."""
+        from scipy import sparse  # lazy: only when a hidden cell is linked
+
+        g = self.group
+        var_of = {int(c): k for k, c in enumerate(np.flatnonzero(hidden))}
+        n_cells = len(var_of)
+        rows, cols, vals, rhs, slack_high = [], [], [], [], []
+        for cells, coefs, b, gap in zip(g.eq_cells, g.eq_coefs, g.eq_rhs, g.eq_gap, strict=True):
+            mask = hidden[cells]
+            if not mask.any():
+                continue
+            r = len(rhs)
+            rows.extend([r] * int(mask.sum()))
+            cols.extend(var_of[int(c)] for c in cells[mask])
+            vals.extend(coefs[mask])
+            rhs.append(b - float(coefs[~mask] @ g.value[cells[~mask]]))
+            slack_high.append(gap)
+        if not rhs:
+            return None
+        slacks = [k for k, s in enumerate(slack_high) if s > 0]
+        for j, r in enumerate(slacks):
+            rows.append(r)
+            cols.append(n_cells + j)
+            vals.append(1.0)
+        order = np.flatnonzero(hidden)
+        low = np.concatenate([g.low[order], np.zeros(len(slacks))])
+        high = np.concatenate([g.high[order], np.asarray(slack_high)[slacks]])
+        shape = (len(rhs), n_cells + len(slacks))
+        a = sparse.csr_matrix((vals, (rows, cols)), shape=shape)
+        linked = set(cols)
+        var_of = {c: k for c, k in var_of.items() if k in linked}
+        bounds = [
+            (None if np.isinf(lo) else float(lo), None if np.isinf(hi) else float(hi))
+            for lo, hi in zip(low, high, strict=True)
+        ]
+        return var_of, (a, np.asarray(rhs), bounds, order)
+
+    def _solve(self, lp: tuple[dict[int, int], object], c: int, side: str) -> None:
+        from scipy.optimize import linprog  # lazy: only when a hidden cell is linked
+
+        var_of, (a, rhs, bounds, order) = lp  # type: ignore[misc]
+        cost = np.zeros(a.shape[1])
+        cost[var_of[c]] = 1.0 if side == "min" else -1.0
+        res = linprog(cost, A_eq=a, b_eq=rhs, bounds=bounds, method="highs")
+        self.programmes += 1
+        if res.status != 0 or res.x is None:
+            if res.status == 3:  # unbounded: the cell can go as far as wanted on that side
+                if side == "min":
+                    self.seen_low[c] = -np.inf
+                else:
+                    self.seen_high[c] = np.inf
+            return
+        x = res.x[: len(order)]
+        self.seen_low[order] = np.minimum(self.seen_low[order], x)
+        self.seen_high[order] = np.maximum(self.seen_high[order], x)
+
+
+def _partner(group: _Group, hidden: np.ndarray, c: int, base: np.ndarray) -> int | None:
+    """The published cell to hide so that cell ``c`` gains room: one of a relation of ``c``,
+    with room enough on both sides if possible, then the smallest base, then the smallest value.
+    """
+    best: tuple[float, float, float, int] | None = None
+    need = group.half[c]
+    for cells in group.eq_cells:
+        if c not in cells:
+            continue
+        for k in cells[~hidden[cells]]:
+            room = min(group.value[k] - group.low[k], group.high[k] - group.value[k])
+            key = (0.0 if room >= need - _TOL else 1.0, base[k], abs(group.value[k]), int(k))
+            if best is None or key < best:
+                best = key
+    return None if best is None else best[3]
+
+
+def _protect_group(
+    group: _Group, hidden: np.ndarray, audit: SecrecyAudit, repair: bool
+) -> tuple[np.ndarray, list[int]]:
+    """Hide cells of one group until each hidden cell is protected; the new hidden mask."""
+    hidden = hidden.copy()
+    prover = _Prover(group)
+    pending = np.flatnonzero(group.target & hidden)
+    base = group.high.copy()
+    base[~np.isfinite(base)] = np.abs(group.value[~np.isfinite(base)])
+    failed: list[int] = []
+    for _ in range(200):
+        failures = prover.check(hidden, pending)
+        if not failures:
+            break
+        if not repair:
+            failed = sorted({c for c, _ in failures})
+            break
+        added: set[int] = set()
+        stuck: list[int] = []
+        for c, _side in failures:
+            k = _partner(group, hidden, c, base)
+            if k is None:
+                stuck.append(c)
+            else:
+                added.add(k)
+        if not added:
+            failed = sorted(set(stuck))
+            break
+        new = np.fromiter(added, dtype=np.int64)
+        hidden[new] = True
+        audit.added += len(new)
+        # cells hidden here are protected like the others; failures are checked again
+        group.target[new] |= group.high[new] > 0
+        pending = np.union1d([c for c, _ in failures], new[group.target[new]])
+    audit.programmes += prover.programmes
+    return hidden, [int(group.rows[c]) for c in failed]
+
+
+def protect_linked(
+    table: pd.DataFrame,
+    flag: np.ndarray,
+    thresholds: Thresholds | None = None,
+    *,
+    repair: bool = True,
+) -> tuple[np.ndarray, SecrecyAudit]:
+    """Secondary suppression over each indicator's linked tables, proven by linear programming.
+
+    Parameters
+    ----------
+    table
+        Working indicators table: contract columns with the true ``estimate`` and
+        ``weighted_base`` of every cell, and the working columns ``_kind`` and ``_parts`` of
+        :mod:`iaobs.stats.estimate`.
+    flag
+        The flags so far (primary secrecy, precision and simple secondary suppression).
+    thresholds
+        ``protection_share`` (0–1 share: 0.10 = 10 points) and ``protection_mean`` (relative).
+    repair
+        Hide more cells until every hidden cell is protected (``False``: only audit).
+
+    Returns
+    -------
+    The new flags (cells hidden here are ``s``) and the audit's summary; its ``unprotected``
+    lists the rows (positions in ``table``) whose interval stays narrower than the protection.
+    """
+    th = thresholds or Thresholds()
+    start = time.perf_counter()
+    flag = np.asarray(flag, dtype=object).copy()
+    audit = SecrecyAudit(protection_share=th.protection_share, protection_mean=th.protection_mean)
+    t = table.reset_index(drop=True)
+    hidden_all = np.isin(flag, HIDDEN_FLAGS)
+    keys = _group_keys(t)
+    for _, rows in pd.Series(np.arange(len(t))).groupby(keys, sort=False):
+        rows = rows.to_numpy()
+        hidden = hidden_all[rows]
+        if not hidden.any():
+            continue
+        group = _build_group(t.iloc[rows], rows, hidden, th)
+        audit.hidden += int(group.target.sum())
+        audit.audited += int((group.target & hidden).sum())
+        now, failed = _protect_group(group, hidden, audit, repair)
+        audit.unprotected.extend(_cell_name(t, r) for r in failed)
+        newly = rows[now & ~hidden]
+        flag[newly] = "s"
+    audit.seconds = time.perf_counter() - start
+    return flag, audit
+
+
+def audit_linked(table: pd.DataFrame, thresholds: Thresholds | None = None) -> SecrecyAudit:
+    """The release audit: whether every hidden cell of ``table`` is protected, hiding nothing.
+
+    ``table`` as for :func:`protect_linked`, its ``flag`` column final. The summary's
+    ``unprotected`` names the cells (``indicator × level × domain``) that are not.
+    """
+    t = table.reset_index(drop=True)
+    _, audit = protect_linked(t, t["flag"].to_numpy(), thresholds, repair=False)
+    return audit
+
+
+def _cell_name(t: pd.DataFrame, row: int) -> str:
+    r = t.iloc[row]
+    level = f" = {r['level']}" if str(r["level"]) else ""
+    return f"{r['indicator']}{level} ({r['domain']})"
+
+
+def require_protected(audit: SecrecyAudit) -> None:
+    """Stop (exit 1) when the audit found a hidden cell narrowed below its protection."""
+    if audit.unprotected:
+        more = len(audit.unprotected) - 1
+        also = f" (et {more} autre{'s' if more > 1 else ''})" if more > 0 else ""
+        raise StatisticsError(
+            f"secret statistique : la cellule {audit.unprotected[0]}{also} peut être déduite "
+            f"des chiffres publiés à moins de ±{audit.protection_share * 100:g} points près",
+            hint="masquez d'autres cellules liées ou relevez les seuils de [thresholds]",
+        )
