@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from iaobs.study.config import Weighting
 from iaobs.errors import ConfigError, StatisticsError
 from iaobs.stats.weights import compute_weights, kish_effective_size, rake_weights, read_margins
+from iaobs.study.config import Weighting
 
 DEPS = ["02", "59", "60", "62", "80"]
 
@@ -156,15 +156,30 @@ def test_respondent_without_stratum_is_a_clear_error() -> None:
         compute_weights(resp, _margins(), Weighting())
 
 
-def test_trimming_caps_and_reports() -> None:
+def test_bounded_raking_keeps_ratios_within_bounds() -> None:
     w = np.array([1.0] * 9 + [30.0])
     cells = [np.zeros(10, dtype=np.int64)]
     raked, rep = rake_weights(w, cells, [np.array([39.0])])
     assert raked.sum() == pytest.approx(39.0) and rep["iterations"] >= 1
     resp = _responses(FULL)
-    res = compute_weights(resp, _margins(), Weighting(trim_ratio=1.02, rake=(("departement",),)))
-    assert res.trimming["poids_ecretes"] > 0 and res.trimming["tours"] >= 1
-    assert res.weights.sum() == pytest.approx(_margins().n_entreprises.sum(), rel=1e-6)
+    free = compute_weights(resp, _margins(), Weighting(trim_ratio=None))
+    g = (free.weights / free.design_weights).to_numpy()
+    ratio = 0.97 * float(max(g.max(), 1 / g.min()))
+    assert ratio > 1
+    res = compute_weights(resp, _margins(), Weighting(trim_ratio=ratio))
+    g = (res.weights / res.design_weights).to_numpy()
+    assert g.max() <= ratio * (1 + 1e-9) and g.min() >= (1 - 1e-9) / ratio
+    assert res.trimming["poids_ecretes"] > 0
+    assert res.weights.sum() == pytest.approx(_margins().n_entreprises.sum(), rel=1e-9)
+    frame = res.design_frame()
+    assert set(frame.columns) >= {"poids", "poids_sondage", "strate", "effectif_strate"}
+    assert "cal_departement" in frame.columns
+
+
+def test_bounds_too_narrow_is_a_clear_error() -> None:
+    resp = _responses(FULL)
+    with pytest.raises(StatisticsError, match="calage borné impossible"):
+        compute_weights(resp, _margins(), Weighting(trim_ratio=1.0001, rake=(("departement",),)))
 
 
 def test_kish_effective_size() -> None:

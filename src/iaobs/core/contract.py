@@ -9,7 +9,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["FLAGS", "HIDDEN_FLAGS", "INDICATOR_COLUMNS", "Thresholds"]
+__all__ = [
+    "BOUND_LOWER",
+    "BOUND_UPPER",
+    "CALIBRATION_PREFIX",
+    "CONTRAST_COLUMNS",
+    "DESIGN_COLUMNS",
+    "DESIGN_WEIGHT",
+    "FLAGS",
+    "HIDDEN_FLAGS",
+    "INDICATOR_COLUMNS",
+    "STRATUM",
+    "STRATUM_POPULATION",
+    "WEIGHT",
+    "Thresholds",
+    "calibration_column",
+]
 
 INDICATOR_COLUMNS: tuple[str, ...] = (
     "indicator",
@@ -27,6 +42,56 @@ INDICATOR_COLUMNS: tuple[str, ...] = (
 )
 FLAGS: tuple[str, ...] = ("", "prudence", "nd", "s")
 HIDDEN_FLAGS: tuple[str, ...] = ("s", "nd")
+
+# Design variables the estimate stage adds to ``responses.parquet`` and to the microdata
+# (``weighting.json`` → ``variables_plan`` says how each is made).
+WEIGHT = "poids"  # final weight: firms represented by the respondent
+DESIGN_WEIGHT = "poids_sondage"  # N_h / n_h, before calibration
+STRATUM = "strate"  # stratum after collapses
+STRATUM_POPULATION = "effectif_strate"  # N_h: firms of the stratum (finite population correction)
+BOUND_LOWER = "borne_inf"  # lower bound of poids / poids_sondage in the calibration
+BOUND_UPPER = "borne_sup"  # upper bound (1 and 1 in a census stratum)
+CALIBRATION_PREFIX = "cal_"  # one column per raking margin: the respondent's cell
+DESIGN_COLUMNS: tuple[str, ...] = (
+    WEIGHT,
+    DESIGN_WEIGHT,
+    STRATUM,
+    STRATUM_POPULATION,
+    BOUND_LOWER,
+    BOUND_UPPER,
+)
+
+
+def calibration_column(margin: str) -> str:
+    """``cal_secteur_taille`` for the raking margin ``secteur × taille``."""
+    return CALIBRATION_PREFIX + "_".join(part.strip() for part in margin.split("×"))
+
+
+# The contrasts table (``contrasts.parquet``): a domain against the rest of the region, one row
+# per indicator × level × domain; ``difference = estimate - rest``, its SE from the same design
+# (linearised covariance of the two domain estimates), a t test on the design's degrees of
+# freedom; ``direction`` is ``plus élevé``, ``plus faible`` or ``""`` (not significant);
+# ``flag`` is the domain's flag in the indicators table (a hidden domain has no test).
+CONTRAST_COLUMNS: tuple[str, ...] = (
+    "indicator",
+    "level",
+    "domain",
+    "statistic",
+    "estimate",
+    "rest",
+    "difference",
+    "se",
+    "ci_low",
+    "ci_high",
+    "t",
+    "df",
+    "p_value",
+    "significant",
+    "direction",
+    "n",
+    "n_rest",
+    "flag",
+)
 
 
 @dataclass(frozen=True)

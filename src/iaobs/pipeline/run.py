@@ -117,7 +117,12 @@ def estimate_stage(study: Study, *, force: bool = False) -> StageResult:
     if study.margins is not None:
         inputs.append(Path(study.margins))
     key = stage_key(store, "estimate", inputs, {"clean": recorded_digest(store, "clean")})
-    outputs = {"indicators": processed.indicators, "weighting": processed.weighting}
+    outputs = {
+        "indicators": processed.indicators,
+        "weighting": processed.weighting,
+        "contrasts": processed.contrasts,
+        "reproduce": processed.reproduce_script,
+    }
     if not force and is_fresh(store, key, [*outputs.values(), processed.responses]):
         return StageResult("estimate", ran=False, outputs=outputs)
     from iaobs.pipeline.estimate import compute_study_indicators  # lazy: pandas and the statistics

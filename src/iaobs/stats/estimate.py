@@ -23,10 +23,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from iaobs.stats.disclosure import apply_disclosure
 from iaobs.core.contract import INDICATOR_COLUMNS
 from iaobs.errors import ConfigError, InputError, StatisticsError
 from iaobs.stats.design import DomainIndex, SurveyDesign
+from iaobs.stats.disclosure import apply_disclosure
 from iaobs.study.config import Thresholds
 from iaobs.study.dictionary import Dictionary, Variable
 
@@ -140,6 +140,7 @@ def proportion_interval(
             hint="méthodes possibles : " + ", ".join(CI_METHODS),
         )
     p = np.asarray(p, float)
+    p = np.where(np.abs(p) < 1e-12, 0.0, np.where(np.abs(1 - p) < 1e-12, 1.0, p))  # rounding
     se = np.asarray(se, float)
     n = np.asarray(n, float)
     df = np.asarray(df, float)
@@ -147,8 +148,8 @@ def proportion_interval(
     var = se**2
     nk = np.asarray(n_kish, float) if n_kish is not None else n
     adj = _ratio_t(n, df, alpha)
-    # a variance that is rounding noise (a calibrated margin) counts as zero
-    interior = (p > 0) & (p < 1) & (var > 1e-14 * p * (1 - p))
+    # a variance that is rounding noise (a calibrated margin, a census) counts as zero
+    interior = (p > 0) & (p < 1) & (var > 1e-10 * p * (1 - p))
     with np.errstate(invalid="ignore", divide="ignore"):
         n_design = np.where(interior, p * (1 - p) / np.where(var > 0, var, 1.0), nk)
         low = np.full(p.shape, np.nan)

@@ -29,7 +29,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from iaobs.core.contract import (
+    BOUND_LOWER,
+    BOUND_UPPER,
+    DESIGN_WEIGHT,
+    STRATUM,
+    STRATUM_POPULATION,
+    WEIGHT,
+    calibration_column,
+)
 from iaobs.errors import ConfigError, StatisticsError
+from iaobs.stats.calibration import bounded_raking, raking_bounds
 from iaobs.stats.design import SurveyDesign, ipf
 from iaobs.study.config import Weighting
 from iaobs.study.dictionary import Dictionary, load_dictionary
@@ -326,6 +336,15 @@ class WeightResult:
         Sectors (or stratum groups) with population but no respondent, left out of the field.
     notes
         Plain-French notes for the annex.
+    design_weights
+        Design weight ``N_h / n_h`` of each respondent (before calibration).
+    calibration_cells
+        One column ``cal_<margin>`` per raking margin: the respondent's cell label.
+    calibration_totals
+        One entry per raking margin: ``marge``, ``colonne`` and ``cellules`` (label → total).
+    bounds
+        Lower and upper bound of ``poids / poids_sondage`` of each respondent (1 and 1 in a
+        census stratum; ``1 / trim_ratio`` and ``trim_ratio`` otherwise, or none).
     """
 
     weights: pd.Series
@@ -339,6 +358,10 @@ class WeightResult:
     trimming: dict[str, Any]
     excluded: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    design_weights: pd.Series | None = None
+    calibration_cells: pd.DataFrame | None = None
+    calibration_totals: list[dict[str, Any]] = field(default_factory=list)
+    bounds: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
     def n_eff(self) -> float:
@@ -391,6 +414,49 @@ class WeightResult:
                 )
         return out
 
+    def design_frame(self) -> pd.DataFrame:
+        """The design variables of each respondent (``core.contract.DESIGN_COLUMNS``, ``cal_*``)."""
+        lower, upper = self.bounds if self.bounds is not None else (None, None)
+        base = self.design_weights if self.design_weights is not None else self.weights
+        frame = pd.DataFrame(
+            {
+                WEIGHT: self.weights.to_numpy(),
+                DESIGN_WEIGHT: base.to_numpy(),
+                STRATUM: self.strata.astype(str).to_numpy(),
+                STRATUM_POPULATION: self.fpc.to_numpy(),
+                BOUND_LOWER: lower if lower is not None else -np.inf,
+                BOUND_UPPER: upper if upper is not None else np.inf,
+            },
+            index=self.weights.index,
+        )
+        if self.calibration_cells is not None:
+            for col in self.calibration_cells.columns:
+                frame[col] = self.calibration_cells[col].astype(str).to_numpy()
+        return frame
+
+    def design_variables(self) -> dict[str, str]:
+        """How each design variable is made (French, for ``weighting.json`` and the guides)."""
+        out = {
+            WEIGHT: "poids final : poids de sondage × rapport de calage (raking borné) ; "
+            "nombre d'entreprises représentées par le répondant",
+            DESIGN_WEIGHT: "poids de sondage N_h / n_h de la strate (avant calage)",
+            STRATUM: "strate de tirage après regroupement des strates sans répondant ou à "
+            "un seul répondant",
+            STRATUM_POPULATION: "N_h, nombre d'entreprises de la strate dans la population "
+            "(correction de population finie, fpc)",
+            BOUND_LOWER: "borne inférieure du rapport poids / poids_sondage dans le calage "
+            "(1 dans une strate exhaustive ; -inf : pas de borne)",
+            BOUND_UPPER: "borne supérieure du rapport poids / poids_sondage dans le calage "
+            "(1 dans une strate exhaustive ; inf : pas de borne)",
+        }
+        for entry in self.calibration_totals:
+            out[entry["colonne"]] = (
+                f"cellule de calage de la marge {entry['marge']} (après regroupement des "
+                "cellules sans répondant ; « non renseigné » : répondants sans valeur, qui "
+                "gardent leur total de poids de sondage)"
+            )
+        return out
+
     def to_dict(
         self,
         responses: pd.DataFrame | None = None,
@@ -409,6 +475,8 @@ class WeightResult:
             "deff": self.deff,
             "degres_de_liberte": self.df,
             "notes": self.notes,
+            "variables_plan": self.design_variables(),
+            "totaux_calage": self.calibration_totals,
         }
         if responses is not None:
             out["domaines"] = self.domain_summary(responses, domains)
@@ -663,61 +731,18 @@ def compute_weights(
         "ignorees": skipped,
         "non_renseignes": raking_unknown,
     }
-    w = base.copy()
-    # census strata (every firm answered) keep their weight of 1: the raking works on the rest
     census = n_h_rows >= fpc.to_numpy()
-    free_targets = targets
-    if cells and census.any():
-        free_targets = []
-        for k, (cc, tk) in enumerate(zip(cells, targets, strict=True)):
-            rest = np.asarray(tk, float) - np.bincount(
-                cc[census], weights=base[census], minlength=len(tk)
-            )
-            still = np.bincount(cc[~census], minlength=len(tk)) > 0
-            if np.any(still & (rest <= 0)):
-                j = int(np.flatnonzero(still & (rest <= 0))[0])
-                raise StatisticsError(
-                    f"calage : la cellule {names[k]} = {labels[k][j]} est déjà couverte par des "
-                    "strates exhaustives (toutes les entreprises ont répondu)",
-                    hint="vérifiez les effectifs de cette cellule dans le fichier des marges",
-                )
-            free_targets.append(np.where(still, rest, 0.0))
-        trimming_note = (
-            f"{int(census.sum())} répondant(s) de strates exhaustives gardent un poids de 1"
-        )
-        notes.append(trimming_note)
-    if cells:
-        free = ~census
-        w_free, rep = rake_weights(
-            base[free],
-            [c[free] for c in cells],
-            free_targets,
-            tolerance=weighting.tolerance,
-            max_iterations=weighting.max_iterations,
-            names=names,
-            cell_labels=labels,
-        )
-        w[free] = w_free
-        raking.update(rep)
-        raking["ignorees"] = skipped
-        raking["non_renseignes"] = raking_unknown
-
-    # --- trimming
-    trimming: dict[str, Any] = {"ratio": weighting.trim_ratio, "tours": 0, "poids_ecretes": 0}
-    if weighting.trim_ratio is not None and weighting.trim_ratio > 0:
-        free = ~census
-        w_free, trimming = _trim(
-            w[free],
-            stratum.to_numpy()[free],
-            weighting,
-            [c[free] for c in cells],
-            free_targets if cells else [],
-            names,
-            labels,
-        )
-        w[free] = w_free
+    w, cal_totals, bounds, trimming = _calibrate(
+        base, census, cells, targets, names, labels, weighting, raking, notes
+    )
+    raking["ignorees"] = skipped
+    raking["non_renseignes"] = raking_unknown
     if cells:
         design = design.calibrated(w, cells, design_weights=base)
+    cal_columns = {
+        calibration_column(name): pd.Series(np.asarray(lab, dtype=object)[c], index=responses.index)
+        for name, lab, c in zip(names, labels, cells, strict=True)
+    }
     weights = pd.Series(w, index=responses.index, name="poids")
     return WeightResult(
         weights=weights,
@@ -731,6 +756,10 @@ def compute_weights(
         trimming=trimming,
         excluded=excluded,
         notes=notes,
+        design_weights=pd.Series(base, index=responses.index, name="poids_sondage"),
+        calibration_cells=pd.DataFrame(cal_columns, index=responses.index),
+        calibration_totals=cal_totals,
+        bounds=bounds,
     )
 
 
@@ -810,49 +839,83 @@ def _map_distinct(series: pd.Series, function: Any) -> pd.Series:
     return pd.Series(table[codes], index=series.index, dtype=object)
 
 
-def _trim(
-    w: np.ndarray,
-    stratum: np.ndarray,
-    weighting: Weighting,
+def _calibrate(
+    base: np.ndarray,
+    census: np.ndarray,
     cells: list[np.ndarray],
     targets: list[np.ndarray],
     names: list[str],
     labels: list[list[str]],
-) -> tuple[np.ndarray, dict[str, Any]]:
-    """Cap weights at ``trim_ratio`` × the stratum median, redistribute, re-rake (≤ 10 rounds)."""
-    ratio = float(weighting.trim_ratio or 0)
-    codes, _ = pd.factorize(stratum)
-    trimmed = np.zeros(len(w), dtype=bool)
-    rounds = 0
-    for rounds in range(1, 11):
-        med = pd.Series(w).groupby(codes).transform("median").to_numpy()
-        cap = ratio * med
-        over = w > cap * (1 + 1e-9)
-        if not over.any():
-            rounds -= 1
-            break
-        trimmed |= over
-        before = np.bincount(codes, weights=w)
-        w = np.where(over, cap, w)
-        free = np.bincount(codes, weights=np.where(over, 0.0, w))
-        after = np.bincount(codes, weights=w)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scale = np.where(free > 0, (free + before - after) / free, 1.0)
-        w = np.where(over, w, w * scale[codes])
-        if cells:
-            w, _ = rake_weights(
-                w,
-                cells,
-                targets,
-                tolerance=weighting.tolerance,
-                max_iterations=weighting.max_iterations,
-                names=names,
-                cell_labels=labels,
-            )
-    med = pd.Series(w).groupby(codes).transform("median").to_numpy()
-    return w, {
+    weighting: Weighting,
+    raking: dict[str, Any],
+    notes: list[str],
+) -> tuple[np.ndarray, list[dict[str, Any]], tuple[np.ndarray, np.ndarray], dict[str, Any]]:
+    """Bounded raking of the design weights (:mod:`iaobs.stats.calibration`).
+
+    Census strata are held at weight 1 by bounds ``[1, 1]``; the others are bounded to
+    ``[1 / trim_ratio, trim_ratio]`` times their design weight when ``trim_ratio`` is set.
+    Iterative proportional fitting of the free respondents first checks the margins (clear
+    errors) and gives the unbounded solution; Newton's method then solves the bounded
+    equations exactly, as R's ``calibrate(calfun = "raking", bounds = …)``.
+    Returns the weights, the calibration totals, the bounds and the bounds' report.
+    """
+    ratio = weighting.trim_ratio if weighting.trim_ratio and weighting.trim_ratio > 1 else None
+    lower, upper = raking_bounds(census, ratio)
+    trimming: dict[str, Any] = {
         "ratio": ratio,
-        "tours": int(rounds),
-        "poids_ecretes": int(trimmed.sum()),
-        "rapport_max_apres": float(np.max(w / med)),
+        "borne_inf": 1.0 / ratio if ratio else None,
+        "borne_sup": ratio,
+        "poids_ecretes": 0,
+        "methode": "calage borné (raking) : rapport poids / poids de sondage dans les bornes",
     }
+    if census.any():
+        notes.append(
+            f"{int(census.sum())} répondant(s) de strates exhaustives gardent un poids de 1"
+        )
+    if not cells:
+        return base.copy(), [], (lower, upper), trimming
+    free = ~census
+    free_targets, final_targets = [], []
+    for k, (cc, tk) in enumerate(zip(cells, targets, strict=True)):
+        held = np.bincount(cc[census], weights=base[census], minlength=len(tk))
+        rest = np.asarray(tk, float) - held
+        still = np.bincount(cc[free], minlength=len(tk)) > 0
+        if np.any(still & (rest <= 0)):
+            j = int(np.flatnonzero(still & (rest <= 0))[0])
+            raise StatisticsError(
+                f"calage : la cellule {names[k]} = {labels[k][j]} est déjà couverte par des "
+                "strates exhaustives (toutes les entreprises ont répondu)",
+                hint="vérifiez les effectifs de cette cellule dans le fichier des marges",
+            )
+        free_targets.append(np.where(still, rest, 0.0))
+        # a cell of census respondents only keeps their total
+        final_targets.append(np.where(still, np.asarray(tk, float), held))
+    w = base.copy()
+    w[free], rep = rake_weights(
+        base[free],
+        [c[free] for c in cells],
+        free_targets,
+        tolerance=weighting.tolerance,
+        max_iterations=weighting.max_iterations,
+        names=names,
+        cell_labels=labels,
+    )
+    raking.update(rep)
+    g, steps, error = bounded_raking(
+        base, cells, final_targets, lower, upper, tolerance=weighting.tolerance
+    )
+    w = base * g
+    raking["iterations_newton"] = int(steps)
+    raking["ecart_relatif_max"] = float(error)
+    if ratio:
+        at_bound = free & ((g <= lower * (1 + 1e-9)) | (g >= upper * (1 - 1e-9)))
+        trimming["poids_ecretes"] = int(at_bound.sum())
+    totals = [
+        {
+            "marge": name,
+            "colonne": calibration_column(name),
+            "cellules": dict(zip(lab, (float(t) for t in tk), strict=True)),
+        }
+        for name, lab, tk in zip(names, labels, final_targets, strict=True)
+    ]
+    return w, totals, (lower, upper), trimming

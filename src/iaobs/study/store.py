@@ -75,6 +75,16 @@ class Processed:
         """Domains against the rest of the region: differences and their tests (parquet)."""
         return self.folder / "contrasts.parquet"
 
+    @property
+    def microdata(self) -> Path:
+        """Weighted microdata for analysts, CSV, Stata and SPSS (internal folder)."""
+        return self.folder / "microdonnees"
+
+    @property
+    def reproduce_script(self) -> Path:
+        """The R script that recomputes the indicators from the microdata (``survey``)."""
+        return self.folder / "reproduire.R"
+
     def wave(self, wave: str) -> Processed:
         """The processed folder of another wave, kept below this one."""
         return Processed(self.folder / "waves" / wave)
