@@ -31,9 +31,13 @@ def _contrasts(indicators: pd.DataFrame) -> pd.DataFrame:
     ].copy()
     region = indicators[indicators["domain"] == "all"].set_index(["indicator", "level"])["estimate"]
     rest = region.reindex(pd.MultiIndex.from_frame(t[["indicator", "level"]])).to_numpy()
+    t["rest"] = rest
     t["difference"] = t["estimate"].to_numpy() - rest
     t["p_value"] = np.where(np.abs(t["difference"]) > 0.05, 0.01, 0.4)
     t["significant"] = t["p_value"] < 0.05
+    t["direction"] = np.where(
+        t["significant"], np.where(t["difference"] > 0, "plus élevé", "plus faible"), ""
+    )
     return t
 
 

@@ -7,7 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from iaobs.render.site.data import PUBLISHED_COLUMNS, domain_kind, publishable_rows
+from iaobs.render.site.data import domain_kind, publishable_rows
+from iaobs.stats.secrecy import PUBLISHED_COLUMNS
 
 ROWS = [
     # indicator, level, domain, statistic, estimate, se, lo, hi, n, n_eff, wbase, flag
@@ -117,3 +118,44 @@ def test_values_rounded_and_bases_left_out(table: pd.DataFrame) -> None:
 )
 def test_domain_kind(domain: str, kind: str) -> None:
     assert domain_kind(domain) == kind
+
+
+def test_differences_rounded_and_their_se_withheld() -> None:
+    table = pd.DataFrame(
+        [
+            (
+                "ia_usage",
+                "",
+                "secteur=banque",
+                "proportion",
+                0.51234,
+                0.1,
+                0.3,
+                0.7,
+                40,
+                "",
+                0.0412345,
+                0.02,
+                0.04,
+            )
+        ],
+        columns=[
+            "indicator",
+            "level",
+            "domain",
+            "statistic",
+            "estimate",
+            "se",
+            "ci_low",
+            "ci_high",
+            "n",
+            "flag",
+            "difference",
+            "se_difference",
+            "p_value",
+        ],
+    )
+    out = publishable_rows(table)
+    assert out.loc[0, "difference"] == pytest.approx(0.041)
+    assert "se_difference" not in out and "se" not in out
+    assert out.loc[0, "p_value"] == pytest.approx(0.04)

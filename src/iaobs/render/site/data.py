@@ -17,9 +17,9 @@ from typing import Any
 
 import pandas as pd
 
-from iaobs.core import contract
-from iaobs.core.contract import HIDDEN_FLAGS, INDICATOR_COLUMNS
+from iaobs.core.contract import CONTRAST_COLUMNS, HIDDEN_FLAGS, INDICATOR_COLUMNS
 from iaobs.stats.evolution import EVOLUTION_COLUMNS
+from iaobs.stats.secrecy import PUBLISHED_COLUMNS, PUBLISHED_DIGITS, publishable
 from iaobs.study.dictionary import SEPARATOR, Dictionary
 from iaobs.study.store import Processed
 
@@ -31,13 +31,10 @@ __all__ = [
     "publishable_rows",
 ]
 
-#: The contract columns a published row keeps (``se``, ``n_eff`` and ``weighted_base`` stay home).
-PUBLISHED_COLUMNS: tuple[str, ...] = tuple(
-    c for c in INDICATOR_COLUMNS if c not in ("se", "n_eff", "weighted_base")
-)
-#: Decimals kept for a proportion (0–1: 0.1 point) and for a mean.
-PROPORTION_DECIMALS = 3
-MEAN_DECIMALS = 1
+#: Columns never published beside an estimate: they help recover a hidden cell.
+WITHHELD: tuple[str, ...] = ("se", "n_eff", "weighted_base", "se_difference")
+#: Differences and other values of the evolution and contrast tables, rounded like estimates.
+DIFFERENCES: tuple[str, ...] = ("rest", "difference", "ci_low_difference", "ci_high_difference")
 
 #: The first variable of each theme of the questionnaire (its sections, in order); a theme key
 #: is a section of the reports (``iaobs.reports.context.SECTIONS``).
@@ -51,44 +48,45 @@ THEME_STARTS: tuple[tuple[str, str], ...] = (
 DOMAIN_KINDS: tuple[str, ...] = ("all", "secteur", "taille", "departement", "secteur×taille")
 
 
-def _round(values: pd.Series, statistic: pd.Series) -> pd.Series:
-    proportion = statistic.eq("proportion")
-    out = values.astype(float).copy()
-    out[proportion] = out[proportion].round(PROPORTION_DECIMALS)
-    out[~proportion] = out[~proportion].round(MEAN_DECIMALS)
-    return out
-
-
 def publishable_rows(table: pd.DataFrame) -> pd.DataFrame:
-    """The rows of an indicators-like table that may be published, rounded.
+    """The rows of an indicators-like table the site may publish, as a reader gets them.
+
+    The decision is :func:`iaobs.stats.secrecy.publishable` (rounded estimates and intervals,
+    no standard error, effective size or weighted base); the site then keeps only the rows that
+    have an estimate (a hidden cell, ``s`` or ``nd``, is not a row of the site's data) and,
+    for the evolution and contrast tables, their differences and tests rounded the same way.
 
     Parameters
     ----------
     table
-        Rows with at least ``flag``, ``estimate`` and ``statistic`` (the indicators table,
-        the evolution table or the contrasts).
+        The indicators table, the evolution table or the contrasts (at least ``indicator``,
+        ``domain``, ``statistic``, ``estimate``, ``n`` and ``flag``).
 
     Returns
     -------
     pandas.DataFrame
-        The rows whose flag is publishable (empty or ``prudence``) and that have an estimate,
-        with estimates and intervals rounded (0.1 point for a share, one decimal for a mean)
-        and without ``se``, ``n_eff`` or ``weighted_base`` (bases that help an intruder
-        recover a suppressed cell from its neighbours).
+        ``PUBLISHED_COLUMNS`` then the table's other columns but :data:`WITHHELD`.
     """
-    t = table.copy()
-    flag = t["flag"].astype("object").where(t["flag"].notna(), "").astype(str)
-    t["flag"] = flag
-    keep = ~flag.isin(HIDDEN_FLAGS) & t["estimate"].notna()
-    t = t.loc[keep].drop(columns=["se", "n_eff", "weighted_base"], errors="ignore")
-    statistic = t["statistic"] if "statistic" in t else pd.Series("proportion", index=t.index)
-    for column in ("estimate", "ci_low", "ci_high"):
-        if column in t:
-            t[column] = _round(t[column], statistic)
-    for column in ("difference", "ci_low_difference", "ci_high_difference"):
-        if column in t:
-            t[column] = t[column].astype(float).round(PROPORTION_DECIMALS)
-    return t.reset_index(drop=True)
+    t = table.reset_index(drop=True).copy()
+    for column in ("level", "flag"):
+        if column not in t:
+            t[column] = ""
+        t[column] = t[column].astype("object").where(t[column].notna(), "").astype(str)
+    published = publishable(t)
+    extra = [c for c in t.columns if c not in PUBLISHED_COLUMNS and c not in WITHHELD]
+    out = pd.concat([published, t[extra]], axis=1)
+    keep = ~out["flag"].isin(HIDDEN_FLAGS) & out["estimate"].notna()
+    out = out.loc[keep].reset_index(drop=True)
+    digits = PUBLISHED_DIGITS["proportion"]
+    for column in DIFFERENCES:
+        if column in out:
+            proportion = out["statistic"].eq("proportion")
+            values = pd.to_numeric(out[column], errors="coerce").astype(float)
+            out[column] = values.where(~proportion, values.round(digits)).where(
+                proportion, values.round(PUBLISHED_DIGITS["mean"])
+            )
+    out["n"] = out["n"].astype("int64")
+    return out
 
 
 def domain_kind(domain: str) -> str:
@@ -184,17 +182,12 @@ def _read(path: Path, columns: Iterable[str] | None = None) -> pd.DataFrame:
     return frame
 
 
-def _contrast_columns() -> tuple[str, ...] | None:
-    """The contrasts' columns from the contract, when the contract defines them."""
-    return getattr(contract, "CONTRAST_COLUMNS", None)
-
-
 def load_site_data(processed: Processed, dictionary: Dictionary, language: str) -> SiteData:
     """Read the indicators, contrasts and evolution of a processed folder, publishable only."""
     table = _read(processed.indicators, INDICATOR_COLUMNS)
     indicators = publishable_rows(table)
     hidden = table.loc[table["flag"].isin(HIDDEN_FLAGS), ["indicator", "level", "domain", "flag"]]
-    raw = _read(processed.contrasts, _contrast_columns())
+    raw = _read(processed.contrasts, CONTRAST_COLUMNS)
     contrasts = (
         publishable_rows(raw)
         if not raw.empty and {"flag", "estimate", "domain"} <= set(raw.columns)
