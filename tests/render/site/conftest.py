@@ -78,10 +78,8 @@ def _evolution(indicators: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=["n_eff", "weighted_base"])
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The folder of a built site (reports/2019/)."""
-    root = make_fake_study(tmp_path_factory.mktemp("site"))
+def _build(folder: Path, language: str) -> Path:
+    root = make_fake_study(folder, language=language)
     study = load_study(root)
     processed = Processed(Path(study.processed_dir))
     indicators = pd.read_parquet(processed.indicators)
@@ -90,22 +88,26 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     reports = Path(study.reports_dir)
     (reports / "banque").mkdir(parents=True)
     (reports / "banque" / "report.html").write_text("<!DOCTYPE html><title>Banque</title>")
-    cards = [
-        IndexCard(
-            "banque",
-            "Banque",
-            "secteur",
-            [
-                {
-                    "sentence": " des entreprises de la banque utilisent l'IA.",
-                    "value": 0.42,
-                    "flag": "",
-                }
-            ],
-        ),
-    ]
+    figure = {
+        "sentence": " des entreprises de la banque utilisent l'IA.",
+        "value": 0.42,
+        "flag": "",
+    }
+    cards = [IndexCard("banque", "Banque", "secteur", [figure])]
     build_site(study, cards, {"banque": "banque"}, date=DATE)
     return reports
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder of a built site (reports/2019/)."""
+    return _build(tmp_path_factory.mktemp("site"), "fr")
+
+
+@pytest.fixture(scope="session")
+def english_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same site for a study whose language is English."""
+    return _build(tmp_path_factory.mktemp("site-en"), "en")
 
 
 @pytest.fixture(scope="session")

@@ -99,3 +99,12 @@ def test_open_data_page_cites_and_licenses(site: Path) -> None:
     page = (site / "donnees" / "index.html").read_text("utf-8")
     assert "Licence Ouverte" in page and "datapackage.json" in page
     assert "Citer ces données" in page
+
+
+def test_english_study_gets_an_english_site(english_site: Path) -> None:
+    for name in PAGES:
+        text = (english_site / name).read_text("utf-8")
+        assert '<html lang="en">' in text, name
+    assert "Indicator explorer" in (english_site / "explorer.html").read_text("utf-8")
+    assert "What changed since 2017" in (english_site / "index.html").read_text("utf-8")
+    assert '"lang":"en"' in (english_site / "explorer.html").read_text("utf-8")

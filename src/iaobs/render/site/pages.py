@@ -39,6 +39,7 @@ HOME = {
         "cmp": "Écart au reste de la région",
         "report": "Lire le rapport du secteur",
         "points": "points",
+        "in": "en",
         "note": (
             "Note : estimation et intervalle de confiance à 95 % ; (*) à interpréter avec "
             "prudence ; ▲ / ▼ : significativement au-dessus / au-dessous du reste de la région "
@@ -65,6 +66,7 @@ HOME = {
         "cmp": "Gap with the rest of the region",
         "report": "Read the sector report",
         "points": "points",
+        "in": "in",
         "note": (
             "Note: estimate and 95% confidence interval; (*) to be read with caution; ▲ / ▼: "
             "significantly above / below the rest of the region (5%); =: no significant gap."
@@ -137,8 +139,8 @@ def _changes(data: SiteData, page: Page) -> str:
         )
         unit = f" {words['points']}" if row["statistic"] == "proportion" else ""
         items.append(
-            f"<li>{html.escape(name + data.colon)}<strong>{html.escape(value)}</strong> en "
-            f"{html.escape(str(row['wave']))} ({html.escape(points + unit)})</li>"
+            f"<li>{html.escape(name + data.colon)}<strong>{html.escape(value)}</strong> "
+            f"{words['in']} {html.escape(str(row['wave']))} ({html.escape(points + unit)})</li>"
         )
     body = (
         "<ul>" + "".join(items) + "</ul>"
