@@ -58,23 +58,26 @@ def _contrast_index(data: SiteData) -> dict[tuple[str, str, str], str]:
     }
 
 
-def _evolution(data: SiteData, key: tuple[str, str]) -> list[list[Any]]:
+def _waves(data: SiteData) -> dict[str, list[list[Any]]]:
+    """Indicator key → [domain, wave, estimate, low, high, flag, change since previous wave]."""
     e = data.evolution
+    out: dict[str, list[list[Any]]] = {}
     if e.empty:
-        return []
-    rows = e[(e["indicator"] == key[0]) & (e["level"] == key[1])]
-    return [
-        [
-            r["domain"],
-            r["wave"],
-            r["estimate"],
-            r["ci_low"],
-            r["ci_high"],
-            r["flag"],
-            significance(r) if pd.notna(r.get("previous_wave")) else "",
-        ]
-        for r in rows.to_dict("records")
-    ]
+        return out
+    for r in e.to_dict("records"):
+        change = significance(r) if r.get("previous_wave") not in (None, "") else ""
+        out.setdefault(f"{r['indicator']}|{r['level']}", []).append(
+            [
+                r["domain"],
+                r["wave"],
+                _none(r["estimate"]),
+                _none(r["ci_low"]),
+                _none(r["ci_high"]),
+                r["flag"],
+                change,
+            ]
+        )
+    return out
 
 
 def _none(value: Any) -> Any:
@@ -108,45 +111,35 @@ def explorer_payload(data: SiteData) -> dict[str, Any]:
     t = data.indicators
     contrasts = _contrast_index(data)
     domains = sorted(set(t["domain"]) | set(data.hidden["domain"]), key=_domain_order(data))
-    indicators = []
+    indicators: dict[str, dict[str, Any]] = {}
     rows: dict[str, list[list[Any]]] = {}
-    for (indicator, level), group in t.groupby(["indicator", "level"], sort=False):
+    columns = ["indicator", "level", "domain", "statistic", "estimate", "ci_low", "ci_high", "n"]
+    for indicator, level, domain, statistic, est, low, high, n, flag in t[
+        [*columns, "flag"]
+    ].itertuples(index=False, name=None):
         key = f"{indicator}|{level}"
-        indicators.append(
-            {
+        if key not in indicators:
+            indicators[key] = {
                 "key": key,
                 "label": data.full_label(indicator, level),
                 "theme": data.theme(indicator),
-                "statistic": str(group["statistic"].iloc[0]),
+                "statistic": str(statistic),
             }
-        )
-        rows[key] = [
-            [
-                r["domain"],
-                _none(r["estimate"]),
-                _none(r["ci_low"]),
-                _none(r["ci_high"]),
-                int(r["n"]),
-                r["flag"],
-                contrasts.get((indicator, level, r["domain"]), ""),
-            ]
-            for r in group.to_dict("records")
-        ]
-        waves = _evolution(data, (indicator, level))
-        if waves:
-            indicators[-1]["waves"] = [
-                [d, w, _none(e), _none(lo), _none(hi), f, s] for d, w, e, lo, hi, f, s in waves
-            ]
-    hidden = data.hidden.groupby(["indicator", "level"], sort=False)
-    for entry in indicators:
-        key = tuple(entry["key"].split("|", 1))
-        if key in hidden.groups:
-            group = hidden.get_group(key)
-            entry["hidden"] = [[d, f] for d, f in zip(group["domain"], group["flag"], strict=True)]
+            rows[key] = []
+        sign = contrasts.get((indicator, level, domain), "")
+        rows[key].append([domain, _none(est), _none(low), _none(high), int(n), flag, sign])
+    for key, waves in _waves(data).items():
+        if key in indicators:
+            indicators[key]["waves"] = waves
+    for indicator, level, domain, flag in data.hidden.itertuples(index=False, name=None):
+        entry = indicators.get(f"{indicator}|{level}")
+        if entry is not None:
+            entry.setdefault("hidden", []).append([domain, flag])
+    listed = list(indicators.values())
     themes = [
         [code, THEME_LABELS[code][0 if lang == "fr" else 1]]
         for code in THEME_LABELS
-        if any(i["theme"] == code for i in indicators)
+        if any(i["theme"] == code for i in listed)
     ]
     kinds = [k for k in DOMAIN_KINDS if any(domain_kind(d) == k for d in domains) and k != "all"]
     return {
@@ -154,7 +147,7 @@ def explorer_payload(data: SiteData) -> dict[str, Any]:
         "themes": themes,
         "kinds": [[k, KIND_LABELS.get(lang, KIND_LABELS["fr"])[k]] for k in kinds],
         "domains": [[d, domain_kind(d), data.domain_label(d)] for d in domains],
-        "indicators": indicators,
+        "indicators": listed,
         "rows": rows,
         "contrasts": bool(contrasts),
     }

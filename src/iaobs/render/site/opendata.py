@@ -85,13 +85,15 @@ class Resource:
 
 def _labelled(data: SiteData) -> pd.DataFrame:
     t = data.indicators[list(PUBLISHED_COLUMNS)].copy()
-    t["indicator_label"] = [data.label(i) for i in t["indicator"]]
-    t["level_label"] = [
-        data.level_label(i, lv) for i, lv in zip(t["indicator"], t["level"], strict=True)
-    ]
-    t["domain_kind"] = t["domain"].map(domain_kind)
-    t["domain_label"] = t["domain"].map(data.domain_label)
-    t["theme"] = t["indicator"].map(data.theme)
+    pairs = t[["indicator", "level"]].drop_duplicates().itertuples(index=False, name=None)
+    levels = {(i, lv): data.level_label(i, lv) for i, lv in pairs}
+    indicators = t["indicator"].unique()
+    t["indicator_label"] = t["indicator"].map({i: data.label(i) for i in indicators})
+    t["level_label"] = [levels[k] for k in zip(t["indicator"], t["level"], strict=True)]
+    domains = t["domain"].unique()
+    t["domain_kind"] = t["domain"].map({d: domain_kind(d) for d in domains})
+    t["domain_label"] = t["domain"].map({d: data.domain_label(d) for d in domains})
+    t["theme"] = t["indicator"].map({i: data.theme(i) for i in indicators})
     return t
 
 

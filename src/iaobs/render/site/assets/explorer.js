@@ -60,7 +60,7 @@
       D.indicators.forEach(function (i) {
         if (i.theme !== t[0]) return;
         if (qn && norm(i.label).indexOf(qn) < 0 && i.key.indexOf(q) < 0) return;
-        group.appendChild(el("option", { value: i.key }, i.label));
+        group.appendChild(el("option", { value: i.key, title: i.label }, i.label));
         count += 1;
       });
       if (group.children.length) list.appendChild(group);
