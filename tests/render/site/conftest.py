@@ -88,6 +88,9 @@ def _build(folder: Path, language: str) -> Path:
     reports = Path(study.reports_dir)
     (reports / "banque").mkdir(parents=True)
     (reports / "banque" / "report.html").write_text("<!DOCTYPE html><title>Banque</title>")
+    (reports / "acteurs-ia").mkdir()
+    (reports / "acteurs-ia" / "report.html").write_text("<!DOCTYPE html><title>Acteurs</title>")
+    (reports / "acteurs-ia" / "annuaire.csv").write_text("siret,nom\n", encoding="utf-8")
     figure = {
         "sentence": " des entreprises de la banque utilisent l'IA.",
         "value": 0.42,

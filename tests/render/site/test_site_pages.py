@@ -97,6 +97,8 @@ def test_data_package_validates(site: Path) -> None:
 
 def test_open_data_page_cites_and_licenses(site: Path) -> None:
     page = (site / "donnees" / "index.html").read_text("utf-8")
+    assert 'href="../acteurs-ia/annuaire.csv"' in page
+    assert 'href="acteurs-ia/report.html"' in (site / "index.html").read_text("utf-8")
     assert "Licence Ouverte" in page and "datapackage.json" in page
     assert "Citer ces données" in page
 

@@ -31,7 +31,11 @@ LICENCE = {
     "title": "Licence Ouverte / Open Licence version 2.0",
     "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
 }
-LABEL_COLUMNS = ("indicator_label", "level_label", "domain_kind", "domain_label", "theme")
+#: The actors directory's open data, written by its report beside it (when the study has one).
+ACTOR_FILES = (
+    ("annuaire.csv", "annuaire.csv"),
+    ("datapackage.json", "datapackage.json (annuaire)"),
+)
 FIELD_DOCS = {
     "indicator": ("string", "Indicateur (variable du dictionnaire ou indicateur dérivé)"),
     "level": (
@@ -252,7 +256,14 @@ def open_data_page(page: Page, files: Sequence[Path], *, cite: str, has_actors: 
     actors = ""
     if has_actors:
         label = "Annuaire des acteurs de l'IA" if fr else "Directory of AI actors"
-        actors = f'<p><a href="{page.href("acteurs-ia/report.html")}">{esc(label)}</a></p>'
+        links = [f'<li><a href="{page.href("acteurs-ia/report.html")}">{esc(label)}</a></li>']
+        folder = files[0].parent.parent / "acteurs-ia" if files else None
+        for name, text in ACTOR_FILES:
+            if folder is not None and (folder / name).is_file():
+                links.append(
+                    f'<li><a href="{page.href("acteurs-ia/" + name)}">{esc(text)}</a></li>'
+                )
+        actors = f"<h2>{esc(label)}</h2><ul>{''.join(links)}</ul>"
     body = f"""<h1>{esc(WORDS[page.language]["data"])}</h1>
 <p>{esc("Les indicateurs publiés sur ce site, au format CSV, décrits par un paquet de données Frictionless (datapackage.json) et un schéma par fichier. Les cellules soumises au secret statistique ou reposant sur trop peu de réponses en sont retirées ; les valeurs sont arrondies." if fr else "The indicators of this site as CSV, described by a Frictionless data package (datapackage.json) with one schema per file. Cells under statistical secrecy or resting on too few answers are removed; values are rounded.")}</p>
 <h2>{esc("Fichiers" if fr else "Files")}</h2>
