@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import itertools
 from collections import defaultdict
 from pathlib import Path
 
@@ -32,6 +33,75 @@ LAYERS = (
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 MAX_MODULE_LINES = 900
 MAX_FUNCTION_LINES = 120
+
+# Debts still being paid off, listed so that they can only shrink: a module or function may not
+# grow past the size written here, and no new cycle, upward import or inner import may appear.
+# Remove an entry when its debt is paid (a test below fails while a paid entry is still listed).
+DEBT_MODULES: dict[str, int] = {
+    "ingest/profiles/mapping.py": 1253,
+    "ingest/read.py": 1189,
+    "prepare/clean.py": 1373,
+    "reports/context.py": 1506,
+    "reports/figures.py": 1243,
+    "reports/kinds/company.py": 912,
+    "reports/kinds/training.py": 1773,
+    "reports/tables.py": 1036,
+    "tools/sample.py": 2035,
+}
+DEBT_FUNCTIONS: dict[str, int] = {
+    "ingest/profiles/mapping.py:assemble": 175,
+    "ingest/profiles/mapping.py:suggest_mapping": 125,
+    "pipeline/clean.py:clean_study": 185,
+    "pipeline/clean.py:validate_files": 129,
+    "prepare/clean.py:clean_responses": 150,
+    "render/runner.py:render_study": 129,
+    "reports/context.py:methodology": 225,
+    "reports/kinds/company.py:_svg_stacked": 131,
+    "stats/weights.py:compute_weights": 314,
+    "tools/sample.py:_population_answers": 240,
+    "tools/sample.py:_training": 200,
+    "tools/sample.py:write_sample_study": 137,
+}
+DEBT_IMPORTS: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("iaobs.ingest.profiles", "iaobs.ingest.profiles.mapping"),
+        ("iaobs.ingest.profiles", "iaobs.ingest.profiles.surveymonkey"),
+        ("iaobs.ingest.profiles", "iaobs.ingest.read"),
+        ("iaobs.ingest.profiles.mapping", "iaobs.core.atomic"),
+        ("iaobs.ingest.profiles.mapping", "iaobs.ingest.profiles"),
+        ("iaobs.ingest.profiles.mapping", "iaobs.ingest.profiles.google_forms"),
+        ("iaobs.ingest.profiles.mapping", "iaobs.ingest.profiles.kobo"),
+        ("iaobs.ingest.profiles.mapping", "iaobs.ingest.profiles.limesurvey"),
+        ("iaobs.ingest.profiles.mapping", "iaobs.ingest.profiles.sphinx"),
+        ("iaobs.ingest.profiles.mapping", "iaobs.ingest.profiles.surveymonkey"),
+        ("iaobs.ingest.profiles.mapping", "iaobs.prepare.clean"),
+        ("iaobs.ingest.profiles.mapping", "iaobs.prepare.validate"),
+        ("iaobs.ingest.profiles.surveymonkey", "iaobs.ingest.profiles.mapping"),
+        ("iaobs.ingest.read", "iaobs.ingest.profiles.template"),
+        ("iaobs.render.index", "iaobs.core.text"),
+        ("iaobs.render.index", "iaobs.reports.context"),
+        ("iaobs.render.matrix", "iaobs.core.atomic"),
+        ("iaobs.render.pdf", "iaobs.render.html"),
+        ("iaobs.render.runner", "iaobs.render.content"),
+        ("iaobs.render.runner", "iaobs.render.index"),
+        ("iaobs.render.runner", "iaobs.render.worker"),
+        ("iaobs.render.worker", "iaobs.render.content"),
+        ("iaobs.render.worker", "iaobs.render.engine"),
+        ("iaobs.render.worker", "iaobs.render.excel"),
+        ("iaobs.render.worker", "iaobs.render.html"),
+        ("iaobs.render.worker", "iaobs.render.pdf"),
+        ("iaobs.render.worker", "iaobs.reports.figures"),
+        ("iaobs.render.worker", "iaobs.reports.kinds.company"),
+        ("iaobs.reports.context", "iaobs.reports.tables"),
+        ("iaobs.reports.context", "iaobs.study.dictionary"),
+        ("iaobs.reports.figures", "iaobs.reports.context"),
+        ("iaobs.reports.figures", "iaobs.reports.tables"),
+        ("iaobs.reports.kinds.company", "iaobs.reports.tables"),
+        ("iaobs.reports.kinds.training", "iaobs.reports.figures"),
+        ("iaobs.reports.kinds.training", "iaobs.reports.tables"),
+        ("iaobs.reports.tables", "iaobs.reports.context"),
+    }
+)
 
 
 def _module_name(path: Path) -> str:
@@ -60,14 +130,18 @@ def _targets(name: str, node: ast.Import | ast.ImportFrom) -> list[str]:
         module = node.module or ""
     if module.split(".")[0] != "iaobs":
         return []
-    found = [module]
+    found = []
+    names_only = False
     for alias in node.names:  # `from iaobs.stats import weights` imports a module
         candidate = f"{module}.{alias.name}"
         if (SRC.parent / candidate.replace(".", "/")).with_suffix(".py").is_file() or _is_package(
             candidate
         ):
             found.append(candidate)
-    return found
+        else:
+            names_only = True
+    # `from package import submodule` depends on the submodule, not on what the package exports
+    return [module, *found] if names_only or not found else found
 
 
 def _lazy(path_lines: list[str], node: ast.stmt) -> bool:
@@ -123,7 +197,8 @@ def test_no_import_cycle() -> None:
     for module in sorted(graph):
         if module not in seen:
             visit(module)
-    assert not cycles, "import cycles: " + "; ".join(" -> ".join(c) for c in cycles)
+    new = [c for c in cycles if all(pair not in DEBT_IMPORTS for pair in itertools.pairwise(c))]
+    assert not new, "import cycles: " + "; ".join(" -> ".join(c) for c in new)
 
 
 def test_imports_point_down_the_stages() -> None:
@@ -133,13 +208,16 @@ def test_imports_point_down_the_stages() -> None:
         for src, targets in graph.items()
         for dst in targets
         if RANK.get(_stage(dst), 0) > RANK.get(_stage(src), len(LAYERS))
+        and (src, dst) not in DEBT_IMPORTS
     ]
     assert not upward, "imports pointing up the stages: " + ", ".join(sorted(upward))
 
 
 def test_no_undocumented_import_inside_a_function() -> None:
     _, inner = _graph()
-    found = [f"{src}:{line} imports {dst}" for src, dst, line in inner]
+    found = [
+        f"{src}:{line} imports {dst}" for src, dst, line in inner if (src, dst) not in DEBT_IMPORTS
+    ]
     assert not found, "imports of iaobs inside functions: " + ", ".join(found)
 
 
@@ -147,7 +225,8 @@ def test_modules_a_reader_can_hold() -> None:
     long = {
         str(p.relative_to(SRC)): n
         for p in SRC.rglob("*.py")
-        if (n := len(p.read_text("utf-8").splitlines())) > MAX_MODULE_LINES
+        if (n := len(p.read_text("utf-8").splitlines()))
+        > DEBT_MODULES.get(str(p.relative_to(SRC)), MAX_MODULE_LINES)
     }
     assert not long, f"modules over {MAX_MODULE_LINES} lines: {long}"
 
@@ -158,9 +237,30 @@ def test_functions_a_reader_can_hold() -> None:
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 size = (node.end_lineno or node.lineno) - node.lineno + 1
-                if size > MAX_FUNCTION_LINES:
+                where = f"{path.relative_to(SRC)}:{node.name}"
+                if size > DEBT_FUNCTIONS.get(where, MAX_FUNCTION_LINES):
                     long.append(f"{path.relative_to(SRC)}:{node.name} ({size})")
     assert not long, f"functions over {MAX_FUNCTION_LINES} lines: " + ", ".join(sorted(long))
+
+
+def test_paid_debts_are_struck_off() -> None:
+    """A debt that no longer exists is removed from the lists, so that it cannot come back."""
+    graph, _ = _graph()
+    sizes = {
+        str(p.relative_to(SRC)): len(p.read_text("utf-8").splitlines()) for p in SRC.rglob("*.py")
+    }
+    paid = [m for m, cap in DEBT_MODULES.items() if sizes.get(m, 0) <= MAX_MODULE_LINES]
+    functions: dict[str, int] = {}
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                where = f"{path.relative_to(SRC)}:{node.name}"
+                size = (node.end_lineno or node.lineno) - node.lineno + 1
+                functions[where] = max(functions.get(where, 0), size)
+    paid += [f for f in DEBT_FUNCTIONS if functions.get(f, 0) <= MAX_FUNCTION_LINES]
+    edges = {(src, dst) for src, targets in graph.items() for dst in targets}
+    paid += [f"{a} -> {b}" for a, b in DEBT_IMPORTS if (a, b) not in edges]
+    assert not paid, "debts paid, strike them off: " + ", ".join(sorted(paid))
 
 
 @pytest.mark.parametrize(

@@ -32,9 +32,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from iaobs.study.dictionary import Dictionary, Label, Sector, load_dictionary
 from iaobs.core.contract import Thresholds
 from iaobs.errors import ConfigError
+from iaobs.study.dictionary import Dictionary, Label, Sector, load_dictionary
 from iaobs.study.store import Store
 
 __all__ = ["Source", "Study", "Thresholds", "Weighting", "load_study"]
@@ -277,16 +277,8 @@ def _discover_sources(root: Path, waves: tuple[str, ...] = ()) -> list[Source]:
     ]
 
 
-def load_study(path: str | Path = ".") -> Study:
-    """Read and validate a study folder (or its ``study.toml``).
-
-    Raises
-    ------
-    ConfigError
-        When the file is missing, is not valid TOML, has an unknown key, names an unknown
-        sector or profile, or a source file that does not exist.
-    """
-    path = Path(path)
+def _read_toml(path: Path) -> tuple[Path, dict[str, Any]]:
+    """The study file and its TOML content, every section's keys checked."""
     file = path if path.suffix == ".toml" else path / STUDY_FILE
     if not file.exists():
         raise ConfigError(
@@ -300,14 +292,17 @@ def load_study(path: str | Path = ".") -> Study:
         raise ConfigError(f"TOML invalide ({exc})", file=file) from exc
     except UnicodeDecodeError as exc:
         raise ConfigError("le fichier n'est pas en UTF-8", file=file) from exc
-    root = file.parent.resolve()
     _unknown(set(data), set(_SCHEMA), "study.toml", file)
     for section, keys in _SCHEMA.items():
         if keys and section in data:
             if not isinstance(data[section], dict):
                 raise ConfigError(f"[{section}] doit être une section", file=file)
             _unknown(set(data[section]), keys, f"[{section}]", file)
+    return file, data
 
+
+def _study_section(data: Mapping[str, Any], file: Path) -> tuple[dict[str, Any], str, list[str]]:
+    """``[study]``: the section, the current wave and every wave of the study."""
     study = data.get("study")
     if not isinstance(study, dict):
         raise ConfigError("section [study] manquante", file=file, hint="voir « iaobs init »")
@@ -343,125 +338,160 @@ def load_study(path: str | Path = ".") -> Study:
     language = str(study.get("language", "fr"))
     if language not in ("fr", "en"):
         raise ConfigError(f"[study] language = {language!r} : attendu fr ou en", file=file)
+    return study, wave, waves
 
-    sectors = None
-    if "sectors" in data:
-        sectors = {}
-        for code, spec in data["sectors"].items():
-            if not _SLUG.match(code):
-                raise ConfigError(
-                    f"code de secteur invalide « {code} »",
-                    file=file,
-                    hint="lettres minuscules sans accent, chiffres et _ (ex. transport_logistique)",
-                )
-            if not isinstance(spec, dict):
-                raise ConfigError(f"[sectors.{code}] doit être une section", file=file)
-            _unknown(set(spec), _SECTOR_KEYS, f"[sectors.{code}]", file)
-            naf = spec.get("naf", [])
-            if not isinstance(naf, list) or not all(isinstance(n, str) for n in naf):
-                raise ConfigError(f"[sectors.{code}] naf : liste de codes NAF attendue", file=file)
-            sectors[code] = Sector(
-                code, _label(spec.get("label", code), f"sectors.{code}", file), tuple(naf)
+
+def _sectors(data: Mapping[str, Any], file: Path) -> dict[str, Sector] | None:
+    """``[sectors]``: the study's own sectors, or None for the dictionary's."""
+    if "sectors" not in data:
+        return None
+    sectors = {}
+    for code, spec in data["sectors"].items():
+        if not _SLUG.match(code):
+            raise ConfigError(
+                f"code de secteur invalide « {code} »",
+                file=file,
+                hint="lettres minuscules sans accent, chiffres et _ (ex. transport_logistique)",
             )
-        if not sectors:
-            raise ConfigError("[sectors] ne définit aucun secteur", file=file)
+        if not isinstance(spec, dict):
+            raise ConfigError(f"[sectors.{code}] doit être une section", file=file)
+        _unknown(set(spec), _SECTOR_KEYS, f"[sectors.{code}]", file)
+        naf = spec.get("naf", [])
+        if not isinstance(naf, list) or not all(isinstance(n, str) for n in naf):
+            raise ConfigError(f"[sectors.{code}] naf : liste de codes NAF attendue", file=file)
+        sectors[code] = Sector(
+            code, _label(spec.get("label", code), f"sectors.{code}", file), tuple(naf)
+        )
+    if not sectors:
+        raise ConfigError("[sectors] ne définit aucun secteur", file=file)
+    return sectors
 
+
+def _source(
+    spec: Mapping[str, Any],
+    where: str,
+    context: tuple[Path, Path, set[str], str, list[str]],
+) -> Source:
+    """One ``[[sources]]`` entry; ``context`` is (study file, root, sectors, wave, waves)."""
+    file, root, known_sectors, wave, waves = context
+    _unknown(set(spec), _SOURCE_KEYS, where, file)
+    if "path" not in spec:
+        raise ConfigError(f"{where} : chemin (path) manquant", file=file)
+    src_path = (root / spec["path"]).resolve()
+    if not src_path.exists():
+        raise ConfigError(
+            f"{where} : fichier introuvable « {spec['path']} »",
+            file=file,
+            hint="vérifiez le chemin (relatif au dossier de l'étude) ou retirez la source",
+        )
+    profile = str(spec.get("profile", "template"))
+    mapping = None
+    if profile not in PROFILES:
+        mapping = (root / profile).resolve()
+        if not mapping.exists():
+            raise ConfigError(
+                f"{where} : profil inconnu « {profile} »",
+                file=file,
+                hint="profils : "
+                + ", ".join(PROFILES)
+                + ", ou le chemin d'un fichier de correspondance YAML",
+            )
+    sector = spec.get("sector")
+    if sector is not None and sector not in known_sectors:
+        close = difflib.get_close_matches(str(sector), sorted(known_sectors), n=1)
+        raise ConfigError(
+            f"{where} : secteur inconnu « {sector} »",
+            file=file,
+            hint=f"vouliez-vous dire « {close[0]} » ?"
+            if close
+            else "secteurs : " + ", ".join(sorted(known_sectors)),
+        )
+    source_wave = str(spec["wave"]).strip() if "wave" in spec else None
+    if source_wave is not None and source_wave != wave and source_wave not in waves:
+        raise ConfigError(
+            f"{where} : vague « {source_wave} » inconnue",
+            file=file,
+            hint="déclarez les vagues de l'étude dans [study], ex. waves = "
+            f'["{source_wave}", "{wave}"]',
+        )
+    questionnaire = str(spec.get("questionnaire", "entreprises"))
+    if questionnaire not in ("entreprises", "formation"):
+        raise ConfigError(f"{where} : questionnaire inconnu « {questionnaire} »", file=file)
+    return Source(
+        path=src_path,
+        profile=profile if mapping is None else "mapping",
+        sheet=spec.get("sheet"),
+        header_row=spec.get("header_row"),
+        sector=sector,
+        questionnaire=questionnaire,
+        mapping=mapping,
+        wave=source_wave,
+    )
+
+
+def _sources(
+    data: Mapping[str, Any], context: tuple[Path, Path, set[str], str, list[str]]
+) -> list[Source]:
+    """``[[sources]]``, or every spreadsheet under data/raw/ when the study lists none."""
+    file, root, _, wave, waves = context
+    if "sources" not in data:
+        sources = _discover_sources(root, tuple(waves))
+    else:
+        raw_sources = data["sources"]
+        if not isinstance(raw_sources, list):
+            raise ConfigError("[[sources]] : liste de fichiers attendue", file=file)
+        sources = [
+            _source(spec, f"[[sources]] n° {i}", context)
+            for i, spec in enumerate(raw_sources, start=1)
+        ]
+    if waves:  # every source names its wave, so that for_wave can tell them apart
+        sources = [replace(s, wave=s.wave or wave) for s in sources]
+    return sources
+
+
+def _margins(data: Mapping[str, Any], root: Path, file: Path) -> Path | None:
+    """``[population] margins``: the population margins file, which must exist."""
+    if "population" not in data or not data["population"].get("margins"):
+        return None
+    margins = (root / data["population"]["margins"]).resolve()
+    if not margins.exists():
+        raise ConfigError(
+            f"[population] margins : fichier introuvable « {data['population']['margins']} »",
+            file=file,
+        )
+    return margins
+
+
+def load_study(path: str | Path = ".") -> Study:
+    """Read and validate a study folder (or its ``study.toml``).
+
+    Raises
+    ------
+    ConfigError
+        When the file is missing, is not valid TOML, has an unknown key, names an unknown
+        sector or profile, or a source file that does not exist.
+    """
+    file, data = _read_toml(Path(path))
+    root = file.parent.resolve()
+    study, wave, waves = _study_section(data, file)
+    sectors = _sectors(data, file)
     departements = None
     if "departements" in data:
         departements = {str(k).zfill(2): str(v) for k, v in data["departements"].items()}
-
     labels = None
     if "labels" in data:
         labels = {k: _label(v, f"labels.{k}", file) for k, v in data["labels"].items()}
-
     known_sectors = set(sectors) if sectors is not None else set(load_dictionary().sectors)
-    sources = []
-    raw_sources = data.get("sources", [])
-    if not isinstance(raw_sources, list):
-        raise ConfigError("[[sources]] : liste de fichiers attendue", file=file)
-    for i, spec in enumerate(raw_sources, start=1):
-        where = f"[[sources]] n° {i}"
-        _unknown(set(spec), _SOURCE_KEYS, where, file)
-        if "path" not in spec:
-            raise ConfigError(f"{where} : chemin (path) manquant", file=file)
-        src_path = (root / spec["path"]).resolve()
-        if not src_path.exists():
-            raise ConfigError(
-                f"{where} : fichier introuvable « {spec['path']} »",
-                file=file,
-                hint="vérifiez le chemin (relatif au dossier de l'étude) ou retirez la source",
-            )
-        profile = str(spec.get("profile", "template"))
-        mapping = None
-        if profile not in PROFILES:
-            mapping = (root / profile).resolve()
-            if not mapping.exists():
-                raise ConfigError(
-                    f"{where} : profil inconnu « {profile} »",
-                    file=file,
-                    hint="profils : "
-                    + ", ".join(PROFILES)
-                    + ", ou le chemin d'un fichier de correspondance YAML",
-                )
-        sector = spec.get("sector")
-        if sector is not None and sector not in known_sectors:
-            close = difflib.get_close_matches(str(sector), sorted(known_sectors), n=1)
-            raise ConfigError(
-                f"{where} : secteur inconnu « {sector} »",
-                file=file,
-                hint=f"vouliez-vous dire « {close[0]} » ?"
-                if close
-                else "secteurs : " + ", ".join(sorted(known_sectors)),
-            )
-        source_wave = str(spec["wave"]).strip() if "wave" in spec else None
-        if source_wave is not None and source_wave != wave and source_wave not in waves:
-            raise ConfigError(
-                f"{where} : vague « {source_wave} » inconnue",
-                file=file,
-                hint="déclarez les vagues de l'étude dans [study], ex. waves = "
-                f'["{source_wave}", "{wave}"]',
-            )
-        questionnaire = str(spec.get("questionnaire", "entreprises"))
-        if questionnaire not in ("entreprises", "formation"):
-            raise ConfigError(f"{where} : questionnaire inconnu « {questionnaire} »", file=file)
-        sources.append(
-            Source(
-                path=src_path,
-                profile=profile if mapping is None else "mapping",
-                sheet=spec.get("sheet"),
-                header_row=spec.get("header_row"),
-                sector=sector,
-                questionnaire=questionnaire,
-                mapping=mapping,
-                wave=source_wave,
-            )
-        )
-
-    if "sources" not in data:
-        sources = _discover_sources(root, tuple(waves))
-    if waves:  # every source names its wave, so that for_wave can tell them apart
-        sources = [replace(s, wave=s.wave or wave) for s in sources]
-    current = [s for s in sources if (s.wave or wave) == wave]
-    others = [s for s in sources if (s.wave or wave) != wave]
-
-    margins = None
-    if "population" in data and data["population"].get("margins"):
-        margins = (root / data["population"]["margins"]).resolve()
-        if not margins.exists():
-            raise ConfigError(
-                f"[population] margins : fichier introuvable « {data['population']['margins']} »",
-                file=file,
-            )
-
+    sources = _sources(data, (file, root, known_sectors, wave, waves))
     privacy = data.get("privacy", {})
     return Study(
         root=root,
         title=str(study["title"]),
         region=str(study["region"]),
         wave=wave,
-        language=language,
-        sources=tuple(current),
-        margins=margins,
+        language=str(study.get("language", "fr")),
+        sources=tuple(s for s in sources if (s.wave or wave) == wave),
+        margins=_margins(data, root, file),
         thresholds=_typed(Thresholds, data.get("thresholds", {}), "[thresholds]", file),
         weighting=_typed(Weighting, data.get("weighting", {}), "[weighting]", file),
         sectors=sectors,
@@ -471,5 +501,5 @@ def load_study(path: str | Path = ".") -> Study:
         key=privacy.get("key"),
         max_file_mb=float(data.get("input", {}).get("max_file_mb", 200.0)),
         waves=tuple(waves),
-        other_sources=tuple(others),
+        other_sources=tuple(s for s in sources if (s.wave or wave) != wave),
     )
