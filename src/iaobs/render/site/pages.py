@@ -14,6 +14,7 @@ from typing import Any
 
 from iaobs.core.contract import Thresholds
 from iaobs.core.text import format_decimal, format_interval, format_number, format_percent
+from iaobs.render.index import WORDS as INDEX_WORDS
 from iaobs.render.index import IndexCard, cards_html
 from iaobs.render.site.data import SiteData, significance
 from iaobs.render.site.layout import WORDS, Page, typography
@@ -26,7 +27,6 @@ HOME = {
         "changes": "Ce qui a changé depuis {previous}",
         "no_change": "Aucune évolution significative depuis {previous} sur les indicateurs suivis.",
         "sectors": "Les secteurs",
-        "reports": "Les rapports",
         "explore": "Explorer tous les indicateurs par secteur, taille et département",
         "intro": (
             "Estimations pondérées avec leur intervalle de confiance à 95 % ; les cellules "
@@ -53,7 +53,6 @@ HOME = {
         "changes": "What changed since {previous}",
         "no_change": "No significant change since {previous} in the indicators followed.",
         "sectors": "Sectors",
-        "reports": "Reports",
         "explore": "Explore every indicator by sector, size and département",
         "intro": (
             "Weighted estimates with their 95% confidence interval; cells resting on too few "
@@ -172,7 +171,7 @@ def home_page(
 <p><a href="{page.href("explorer.html")}">{esc(words["explore"])}</a></p></section>
 {_changes(data, page)}
 <section><h2>{esc(words["sectors"])}</h2><ul>{sector_items}</ul></section>
-<section><h2>{esc(words["reports"])}</h2>
+<section><h2>{esc(INDEX_WORDS[page.language]["reports"])} {esc(page.wave)}</h2>
 {cards_html(cards, reports_dir, language=page.language)}
 </section>"""
     return page.render(title=WORDS[page.language]["home"], body=body, current="home")
