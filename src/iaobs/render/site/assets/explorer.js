@@ -8,7 +8,7 @@
   var T = FR ? {
     all: "Ensemble de la région", est: "Estimation", low: "Borne basse (IC 95\u202f%)",
     high: "Borne haute (IC 95\u202f%)", n: "Répondants", flag: "Note", cmp: "Comparaison au reste de la région",
-    domain: "Domaine", wave: "Vague", hidden: "non diffusé", s: "s (secret statistique)",
+    domain: "Domaine", wave: "Vague", hidden: "non diffusé", missing: "non disponible", s: "s (secret statistique)",
     nd: "nd (effectif insuffisant)", prudence: "à interpréter avec prudence", up: "▲ au-dessus",
     down: "▼ au-dessous", same: "non significatif", share: "Part des entreprises (en\u202f%)",
     mean: "Moyenne", none: "Aucun indicateur ne correspond à la recherche.",
@@ -16,7 +16,7 @@
   } : {
     all: "Whole region", est: "Estimate", low: "Lower bound (95% CI)", high: "Upper bound (95% CI)",
     n: "Respondents", flag: "Note", cmp: "Compared with the rest of the region", domain: "Domain",
-    wave: "Wave", hidden: "not published", s: "s (statistical secrecy)", nd: "nd (too few answers)",
+    wave: "Wave", hidden: "not published", missing: "not available", s: "s (statistical secrecy)", nd: "nd (too few answers)",
     prudence: "to be read with caution", up: "▲ above", down: "▼ below", same: "not significant",
     share: "Share of companies (%)", mean: "Mean", none: "No indicator matches the search.",
     caption: "Values shown", scale: "Bar scale", change: "Significant change since the previous wave"
@@ -115,7 +115,7 @@
         }
       }
       li.appendChild(track);
-      var value = r.est === null ? (r.flag || "nd") + " – " + T.hidden : fmt(r.est, ind) + (r.flag === "prudence" ? " (*)" : "");
+      var value = r.est === null ? (r.flag ? r.flag + " – " + T.hidden : "– " + T.missing) : fmt(r.est, ind) + (r.flag === "prudence" ? " (*)" : "");
       var mark = r.cmp === "+" ? " ▲" : r.cmp === "-" ? " ▼" : "";
       li.appendChild(el("span", { "class": "iaobs-bar-value" }, value + mark));
       ul.appendChild(li);
@@ -135,7 +135,7 @@
     rows.forEach(function (r) {
       var tr = el("tr");
       tr.appendChild(el("th", { scope: "row" }, r.label));
-      [r.est === null ? (r.flag || "nd") : fmt(r.est, ind), fmt(r.lo, ind), fmt(r.hi, ind), r.n === undefined ? "" : num(r.n, 0), flagText(r.flag)]
+      [r.est === null ? (r.flag || "–") : fmt(r.est, ind), fmt(r.lo, ind), fmt(r.hi, ind), r.n === undefined ? "" : num(r.n, 0), flagText(r.flag)]
         .concat(D.contrasts ? [cmpText(r.cmp)] : []).forEach(function (v) { tr.appendChild(el("td", null, v)); });
       body.appendChild(tr);
     });
