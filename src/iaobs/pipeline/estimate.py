@@ -97,6 +97,7 @@ def compute_study_indicators(study: Study) -> Path:
         indicators,
         confidence=study.weighting.confidence,
     )
+    report["secret"] = dict(indicators.attrs.get("secret") or {})
     target = study.store.processed.indicators
     with atomic_path(target) as tmp:
         indicators.to_parquet(tmp, index=False)

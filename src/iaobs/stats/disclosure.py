@@ -11,7 +11,10 @@ Applied before anything is drawn or written. Flags, in order of precedence:
     *Secondary*: when a secret cell could be recovered from a published total and the other
     cells (levels of a distribution that sum to 100 %, levels adding up to a top-two box,
     domains adding up to their parent domain), the smallest other published cell is made
-    secret too, until no secret cell can be recovered.
+    secret too, until no secret cell can be recovered. Then every hidden cell (``s`` or
+    ``nd``) of an indicator's linked tables is proven protected by linear programming, more
+    cells being hidden until it is (:func:`iaobs.stats.secrecy.protect_linked`); the
+    summary of that audit is in the returned table's ``attrs["secret"]``.
 ``nd`` (not shown)
     Fewer than ``nd_below`` (10) respondents in the base.
 ``prudence``
@@ -29,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from iaobs.core.contract import FLAGS, INDICATOR_COLUMNS
+from iaobs.stats.secrecy import protect_linked, require_protected
 from iaobs.study.config import Thresholds
 
 __all__ = ["FLAGS", "apply_disclosure"]
@@ -237,11 +241,19 @@ def apply_disclosure(
     t = _with_defaults(indicators.reset_index(drop=True))
     flag = _precision(t, thresholds)
     flag[_primary(t, thresholds, unit)] = "s"
+    primary = np.isin(flag, ["s", "nd"])
     flag = _secondary(flag, _relations(t))
+    if "weighted_base" in t and t["weighted_base"].notna().any():
+        flag, audit = protect_linked(t, flag, thresholds, protect=primary)
+        require_protected(audit)
+        secrecy = audit.to_dict()
+    else:
+        secrecy = {}
     out = t[_CONTRACT].copy()
     out["flag"] = flag.astype(str)
     hide = np.isin(flag, ["s", "nd"])
     for col in ("estimate", "se", "ci_low", "ci_high"):
         out[col] = out[col].astype(float).where(~hide)
     out["n"] = out["n"].astype(np.int64)
+    out.attrs["secret"] = secrecy
     return out

@@ -157,7 +157,7 @@ class _Group:
     """One indicator's linked cells: values and bases in weighted totals, relations between them.
 
     ``eq_cells[k]``/``eq_coefs[k]``: the cells of relation ``k`` and their coefficients, with
-    ``Σ coef·x + slack = rhs`` where the slack lies in ``[0, eq_gap[k]]`` (the part of a parent
+    ``Σ coef·x − slack = rhs`` where the slack lies in ``[0, eq_gap[k]]`` (the part of a parent
     domain that no child covers; 0 when the children cover it).
     """
 
@@ -171,6 +171,11 @@ class _Group:
     eq_coefs: list[np.ndarray]
     eq_rhs: np.ndarray
     eq_gap: np.ndarray
+
+    def __post_init__(self) -> None:
+        self.eq_lists = [[int(k) for k in cells] for cells in self.eq_cells]
+        self.room = np.minimum(self.value - self.low, self.high - self.value)
+        self.depth = np.zeros(len(self.value), dtype=np.int64)
 
 
 def _group_keys(t: pd.DataFrame) -> np.ndarray:
@@ -230,7 +235,10 @@ def _build_group(g: pd.DataFrame, rows: np.ndarray, hidden: np.ndarray, th: Thre
     half = np.where(mean, th.protection_mean * np.abs(value), th.protection_share * base)
     target = hidden & (base > 0) & finite
     cells, coefs, rhs, gap = _group_relations(g, base, kind)
-    return _Group(rows, value, low, high, half, target, cells, coefs, rhs, gap)
+    group = _Group(rows, value, low, high, half, target, cells, coefs, rhs, gap)
+    dom = g["domain"].astype(str)
+    group.depth = np.where(dom == "all", 0, dom.str.count(";") + 1).astype(np.int64)
+    return group
 
 
 def _group_relations(
@@ -300,6 +308,11 @@ class _Prover:
         self.seen_high = group.value.copy()
         self.programmes = 0
 
+    def seen(self, point: np.ndarray, hidden: np.ndarray) -> None:
+        """Record a feasible point (published cells at their values, hidden ones anywhere)."""
+        self.seen_low[hidden] = np.minimum(self.seen_low[hidden], point[hidden])
+        self.seen_high[hidden] = np.maximum(self.seen_high[hidden], point[hidden])
+
     def goals(self) -> tuple[np.ndarray, np.ndarray]:
         g = self.group
         return np.maximum(g.low, g.value - g.half), np.minimum(g.high, g.value + g.half)
@@ -352,7 +365,7 @@ class _Prover:
         for j, r in enumerate(slacks):
             rows.append(r)
             cols.append(n_cells + j)
-            vals.append(1.0)
+            vals.append(-1.0)
         order = np.flatnonzero(hidden)
         low = np.concatenate([g.low[order], np.zeros(len(slacks))])
         high = np.concatenate([g.high[order], np.asarray(slack_high)[slacks]])
@@ -360,47 +373,208 @@ class _Prover:
         a = sparse.csr_matrix((vals, (rows, cols)), shape=shape)
         linked = set(cols)
         var_of = {c: k for c, k in var_of.items() if k in linked}
-        bounds = [
-            (None if np.isinf(lo) else float(lo), None if np.isinf(hi) else float(hi))
-            for lo, hi in zip(low, high, strict=True)
-        ]
-        return var_of, (a, np.asarray(rhs), bounds, order)
+        return var_of, _Programme(a, np.asarray(rhs, dtype=float), low, high, order)
 
     def _solve(self, lp: tuple[dict[int, int], object], c: int, side: str) -> None:
-        from scipy.optimize import linprog  # lazy: only when a hidden cell is linked
-
-        var_of, (a, rhs, bounds, order) = lp  # type: ignore[misc]
-        cost = np.zeros(a.shape[1])
-        cost[var_of[c]] = 1.0 if side == "min" else -1.0
-        res = linprog(cost, A_eq=a, b_eq=rhs, bounds=bounds, method="highs")
+        var_of, solver = lp  # type: ignore[misc]
+        x, unbounded = solver.extreme(var_of[c], side)
         self.programmes += 1
-        if res.status != 0 or res.x is None:
-            if res.status == 3:  # unbounded: the cell can go as far as wanted on that side
-                if side == "min":
-                    self.seen_low[c] = -np.inf
-                else:
-                    self.seen_high[c] = np.inf
+        if unbounded:
+            if side == "min":
+                self.seen_low[c] = -np.inf
+            else:
+                self.seen_high[c] = np.inf
+        if x is None:
             return
-        x = res.x[: len(order)]
+        order = solver.order
+        x = x[: len(order)]
         self.seen_low[order] = np.minimum(self.seen_low[order], x)
         self.seen_high[order] = np.maximum(self.seen_high[order], x)
 
 
-def _partner(group: _Group, hidden: np.ndarray, c: int, base: np.ndarray) -> int | None:
-    """The published cell to hide so that cell ``c`` gains room: one of a relation of ``c``,
-    with room enough on both sides if possible, then the smallest base, then the smallest value.
+class _Programme:
+    """``A x = b``, ``low ≤ x ≤ high``, solved for the extremes of one variable at a time.
+
+    HiGHS is loaded once with the system; each extreme only changes the objective, and the
+    simplex starts from the last basis, which makes a programme cost well under a millisecond.
+    SciPy's ``linprog`` (the same HiGHS) is used where its solver object is not available.
     """
-    best: tuple[float, float, float, int] | None = None
-    need = group.half[c]
-    for cells in group.eq_cells:
-        if c not in cells:
-            continue
-        for k in cells[~hidden[cells]]:
-            room = min(group.value[k] - group.low[k], group.high[k] - group.value[k])
-            key = (0.0 if room >= need - _TOL else 1.0, base[k], abs(group.value[k]), int(k))
-            if best is None or key < best:
-                best = key
-    return None if best is None else best[3]
+
+    def __init__(self, a: object, rhs: np.ndarray, low: np.ndarray, high: np.ndarray, order):
+        self.order = order
+        self.n = a.shape[1]  # type: ignore[attr-defined]
+        self.cost = -1
+        try:
+            from scipy.optimize._highspy import _core  # lazy: HiGHS only when cells are linked
+        except ImportError:  # pragma: no cover - older or newer SciPy
+            self.highs = None
+            self.args = (a, rhs, low, high)
+            return
+        self.core = _core
+        csc = a.tocsc()  # type: ignore[attr-defined]
+        model = _core.HighsLp()
+        model.num_col_, model.num_row_ = self.n, len(rhs)
+        model.col_cost_ = np.zeros(self.n)
+        inf = _core.kHighsInf
+        model.col_lower_ = np.where(np.isinf(low), -inf, low)
+        model.col_upper_ = np.where(np.isinf(high), inf, high)
+        model.row_lower_ = model.row_upper_ = np.asarray(rhs, dtype=float)
+        model.a_matrix_.format_ = _core.MatrixFormat.kColwise
+        model.a_matrix_.start_ = csc.indptr
+        model.a_matrix_.index_ = csc.indices
+        model.a_matrix_.value_ = csc.data
+        self.highs = _core._Highs()
+        self.highs.setOptionValue("output_flag", False)
+        self.highs.passModel(model)
+
+    def extreme(self, j: int, side: str) -> tuple[np.ndarray | None, bool]:
+        """A solution at the minimum or maximum of variable ``j``, and whether it is unbounded."""
+        if self.highs is None:  # pragma: no cover
+            return self._linprog(j, side)
+        h, core = self.highs, self.core
+        if self.cost != j:
+            if self.cost >= 0:
+                h.changeColCost(self.cost, 0.0)
+            h.changeColCost(j, 1.0)
+            self.cost = j
+        sense = core.ObjSense.kMinimize if side == "min" else core.ObjSense.kMaximize
+        h.changeObjectiveSense(sense)
+        h.run()
+        status = h.getModelStatus()
+        if status == core.HighsModelStatus.kOptimal:
+            return np.asarray(h.getSolution().col_value), False
+        return None, status == core.HighsModelStatus.kUnbounded
+
+    def _linprog(self, j: int, side: str) -> tuple[np.ndarray | None, bool]:  # pragma: no cover
+        from scipy.optimize import linprog  # lazy: fallback only
+
+        a, rhs, low, high = self.args
+        cost = np.zeros(self.n)
+        cost[j] = 1.0 if side == "min" else -1.0
+        bounds = [
+            (None if np.isinf(lo) else lo, None if np.isinf(hi) else hi)
+            for lo, hi in zip(low, high, strict=True)
+        ]
+        res = linprog(cost, A_eq=a, b_eq=rhs, bounds=bounds, method="highs")
+        return (res.x if res.status == 0 else None), res.status == 3
+
+
+class _Repairer:
+    """The cheapest published cells to hide so that a cell can reach one end of its goal.
+
+    A linear programme over deviations from the true values: each cell ``k`` moves by
+    ``u_k − v_k`` (``u, v ≥ 0``) within its bounds, every relation still holds (its uncovered
+    part moving within its own bounds), the cell to protect moves exactly to its goal, and the
+    cost is the weighted movement of *published* cells — a margin costs more than a cell of
+    the finest domains. The cells that move are those to hide: once they are hidden, the moved
+    values are a feasible point, so the goal is reached (the classic incremental attacker
+    of cell suppression, as in τ-Argus' optimal method, one cell at a time).
+    """
+
+    def __init__(self, group: _Group) -> None:
+        from scipy import sparse  # lazy: only when a cell needs more suppression
+
+        self.group = g = group
+        n, m = len(g.value), len(g.eq_lists)
+        rows = np.concatenate([np.full(len(c), e) for e, c in enumerate(g.eq_cells)] or [[]])
+        cols = np.concatenate(g.eq_cells or [np.zeros(0, dtype=np.int64)]).astype(np.int64)
+        vals = np.concatenate(g.eq_coefs or [np.zeros(0)])
+        a = sparse.csr_matrix((vals, (rows.astype(np.int64), cols)), shape=(m, n))
+        true_slack = (a @ g.value) - g.eq_rhs if m else np.zeros(0)
+        self.matrix = sparse.hstack([a, -a, -sparse.identity(m)]).tocsc()
+        up = np.where(np.isfinite(g.high), g.high - g.value, np.inf)
+        down = np.where(np.isfinite(g.low), g.value - g.low, np.inf)
+        self.col_low = np.zeros(2 * n + m)
+        self.col_high = np.concatenate([np.maximum(up, 0), np.maximum(down, 0), np.zeros(m)])
+        self.col_low[2 * n :] = np.minimum(0.0, -true_slack)
+        self.col_high[2 * n :] = np.maximum(0.0, g.eq_gap - true_slack)
+        finite = np.where(np.isfinite(g.high), g.high, np.abs(g.value))
+        self.weight = 0.05 + finite + 10.0 * (g.depth == 0)
+        self.n = n
+
+        self.solver = _Minimiser(self.matrix, self.col_low, self.col_high)
+        self.costed = np.zeros(n, dtype=bool)
+
+    def cells_to_hide(self, hidden: np.ndarray, c: int, goal: float) -> np.ndarray | None:
+        """Published cells to hide for cell ``c`` to reach ``goal``; None when impossible."""
+        n = self.n
+        if self.solver.cost is None or (self.costed != hidden).any():
+            cost = np.zeros(self.matrix.shape[1])
+            cost[:n] = cost[n : 2 * n] = np.where(hidden, 0.0, self.weight)
+            self.solver.set_cost(cost)
+            self.costed = hidden.copy()
+        move = goal - self.group.value[c]
+        fixed = {c: max(move, 0.0), n + c: max(-move, 0.0)}
+        x = self.solver.solve(fixed)
+        if x is None:
+            return None
+        moved = (x[:n] + x[n : 2 * n]) > 1e-9
+        self.point = self.group.value + x[:n] - x[n : 2 * n]  # feasible once they are hidden
+        return np.flatnonzero(moved & ~hidden)
+
+
+class _Minimiser:
+    """``min cost·x`` subject to ``matrix x = 0`` and bounds, some columns fixed per call.
+
+    One HiGHS model for all calls: a call changes the fixed columns' bounds (and the costs when
+    they change) and starts from the last basis. SciPy's ``linprog`` where the solver object of
+    HiGHS is not available.
+    """
+
+    def __init__(self, matrix, low: np.ndarray, high: np.ndarray) -> None:
+        self.matrix, self.low, self.high = matrix, low, high
+        self.cost: np.ndarray | None = None
+        try:
+            from scipy.optimize._highspy import _core  # lazy: HiGHS only when needed
+        except ImportError:  # pragma: no cover - older or newer SciPy
+            self.highs = None
+            return
+        self.core = _core
+        model = _core.HighsLp()
+        model.num_col_, model.num_row_ = matrix.shape[1], matrix.shape[0]
+        model.col_cost_ = np.zeros(matrix.shape[1])
+        model.col_lower_ = low
+        model.col_upper_ = np.where(np.isinf(high), _core.kHighsInf, high)
+        model.row_lower_ = model.row_upper_ = np.zeros(matrix.shape[0])
+        model.a_matrix_.format_ = _core.MatrixFormat.kColwise
+        model.a_matrix_.start_ = matrix.indptr
+        model.a_matrix_.index_ = matrix.indices
+        model.a_matrix_.value_ = matrix.data
+        self.highs = _core._Highs()
+        self.highs.setOptionValue("output_flag", False)
+        self.highs.passModel(model)
+
+    def set_cost(self, cost: np.ndarray) -> None:
+        self.cost = cost
+        if self.highs is not None:
+            idx = np.arange(len(cost), dtype=np.int32)
+            self.highs.changeColsCost(len(cost), idx, cost)
+
+    def solve(self, fixed: dict[int, float]) -> np.ndarray | None:
+        if self.highs is None:  # pragma: no cover
+            return self._linprog(fixed)
+        h, core = self.highs, self.core
+        for j, v in fixed.items():
+            h.changeColBounds(j, v, v)
+        h.run()
+        ok = h.getModelStatus() == core.HighsModelStatus.kOptimal
+        x = np.asarray(h.getSolution().col_value) if ok else None
+        inf = core.kHighsInf
+        for j in fixed:
+            h.changeColBounds(j, self.low[j], self.high[j] if np.isfinite(self.high[j]) else inf)
+        return x
+
+    def _linprog(self, fixed: dict[int, float]) -> np.ndarray | None:  # pragma: no cover
+        from scipy.optimize import linprog  # lazy: fallback
+
+        low, high = self.low.copy(), self.high.copy()
+        for j, v in fixed.items():
+            low[j] = high[j] = v
+        bounds = [(lo, None if np.isinf(hi) else hi) for lo, hi in zip(low, high, strict=True)]
+        res = linprog(
+            self.cost, A_eq=self.matrix, b_eq=np.zeros(self.matrix.shape[0]), bounds=bounds
+        )
+        return res.x if res.status == 0 else None
 
 
 def _protect_group(
@@ -409,9 +583,8 @@ def _protect_group(
     """Hide cells of one group until each hidden cell is protected; the new hidden mask."""
     hidden = hidden.copy()
     prover = _Prover(group)
+    repairer: _Repairer | None = None
     pending = np.flatnonzero(group.target & hidden)
-    base = group.high.copy()
-    base[~np.isfinite(base)] = np.abs(group.value[~np.isfinite(base)])
     failed: list[int] = []
     for _ in range(200):
         failures = prover.check(hidden, pending)
@@ -420,23 +593,23 @@ def _protect_group(
         if not repair:
             failed = sorted({c for c, _ in failures})
             break
-        added: set[int] = set()
+        repairer = repairer or _Repairer(group)
+        want_low, want_high = prover.goals()
         stuck: list[int] = []
-        for c, _side in failures:
-            k = _partner(group, hidden, c, base)
-            if k is None:
+        for c, side in failures:
+            goal = want_low[c] if side == "min" else want_high[c]
+            cells = repairer.cells_to_hide(hidden, c, goal)
+            prover.programmes += 1
+            if cells is None:
                 stuck.append(c)
-            else:
-                added.add(k)
-        if not added:
+                continue
+            hidden[cells] = True
+            audit.added += len(cells)
+            prover.seen(repairer.point, hidden)
+        if stuck and len(stuck) == len(failures):
             failed = sorted(set(stuck))
             break
-        new = np.fromiter(added, dtype=np.int64)
-        hidden[new] = True
-        audit.added += len(new)
-        # cells hidden here are protected like the others; failures are checked again
-        group.target[new] |= group.high[new] > 0
-        pending = np.union1d([c for c, _ in failures], new[group.target[new]])
+        pending = np.unique([c for c, _ in failures])
     audit.programmes += prover.programmes
     return hidden, [int(group.rows[c]) for c in failed]
 
@@ -447,6 +620,7 @@ def protect_linked(
     thresholds: Thresholds | None = None,
     *,
     repair: bool = True,
+    protect: np.ndarray | None = None,
 ) -> tuple[np.ndarray, SecrecyAudit]:
     """Secondary suppression over each indicator's linked tables, proven by linear programming.
 
@@ -462,6 +636,10 @@ def protect_linked(
         ``protection_share`` (0–1 share: 0.10 = 10 points) and ``protection_mean`` (relative).
     repair
         Hide more cells until every hidden cell is protected (``False``: only audit).
+    protect
+        The cells that need a protection interval (default: every hidden cell). Cells hidden
+        only to protect others need none, as in τ-Argus: pass the primary ones (``s`` by the
+        primary rules, ``nd``).
 
     Returns
     -------
@@ -474,13 +652,14 @@ def protect_linked(
     audit = SecrecyAudit(protection_share=th.protection_share, protection_mean=th.protection_mean)
     t = table.reset_index(drop=True)
     hidden_all = np.isin(flag, HIDDEN_FLAGS)
+    need = hidden_all if protect is None else np.asarray(protect, dtype=bool) & hidden_all
     keys = _group_keys(t)
     for _, rows in pd.Series(np.arange(len(t))).groupby(keys, sort=False):
         rows = rows.to_numpy()
         hidden = hidden_all[rows]
-        if not hidden.any():
+        if not need[rows].any():
             continue
-        group = _build_group(t.iloc[rows], rows, hidden, th)
+        group = _build_group(t.iloc[rows], rows, need[rows], th)
         audit.hidden += int(group.target.sum())
         audit.audited += int((group.target & hidden).sum())
         now, failed = _protect_group(group, hidden, audit, repair)
