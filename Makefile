@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 # Debian packages: Pango for WeasyPrint (PDF), fonts; for the tests poppler (PDF checks), Chromium
 # (browser tests) and R with the survey package (parity of every published figure).
 DEB_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-open-sans fonts-dejavu-core shared-mime-info
-DEB_TEST := poppler-utils chromium r-base-core r-cran-survey
+DEB_TEST := poppler-utils chromium r-base-core r-cran-survey r-cran-mass
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export MPLBACKEND := Agg

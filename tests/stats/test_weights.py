@@ -176,10 +176,14 @@ def test_bounded_raking_keeps_ratios_within_bounds() -> None:
     assert "cal_departement" in frame.columns
 
 
-def test_bounds_too_narrow_is_a_clear_error() -> None:
+def test_bounds_the_margins_cannot_meet_are_dropped_and_said() -> None:
     resp = _responses(FULL)
-    with pytest.raises(StatisticsError, match="calage borné impossible"):
-        compute_weights(resp, _margins(), Weighting(trim_ratio=1.0001, rake=(("departement",),)))
+    res = compute_weights(resp, _margins(), Weighting(trim_ratio=1.0001, rake=(("departement",),)))
+    assert "incompatibles" in res.trimming["abandon"]
+    assert any("sans ces bornes" in note for note in res.notes)
+    _, upper = res.bounds
+    assert np.isinf(upper[res.design_weights.to_numpy() > 1]).all()
+    assert res.weights.sum() == pytest.approx(_margins().n_entreprises.sum(), rel=1e-9)
 
 
 def test_kish_effective_size() -> None:

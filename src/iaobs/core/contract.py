@@ -109,3 +109,6 @@ class Thresholds:
     # on either side of its value, nor a hidden mean closer than this fraction of it
     protection_share: float = 0.10
     protection_mean: float = 0.10
+    # a domain whose respondents represent a population differing from its own by more than
+    # this share (cells without respondent merged into a neighbouring class) is not shown
+    max_unrepresented: float = 0.05

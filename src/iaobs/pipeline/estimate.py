@@ -13,6 +13,7 @@ from iaobs.core.contract import CALIBRATION_PREFIX, DESIGN_COLUMNS
 from iaobs.errors import ConfigError, InputError
 from iaobs.pipeline.microdata import write_microdata
 from iaobs.stats.contrast import estimate_contrasts
+from iaobs.stats.coverage import domain_representation, flag_unrepresented
 from iaobs.stats.estimate import DEFAULT_DOMAINS, estimate_indicators
 from iaobs.stats.weights import compute_weights, read_margins
 from iaobs.study.config import Study
@@ -68,6 +69,11 @@ def compute_study_indicators(study: Study) -> Path:
     domains: list[str | tuple[str, ...]] = list(DEFAULT_DOMAINS)
     if "departement" in responses.columns and responses["departement"].notna().mean() >= 0.5:
         domains.append("departement")
+    partitions = [
+        () if spec == "all" else ((spec,) if isinstance(spec, str) else tuple(spec))
+        for spec in domains
+    ]
+    write_microdata(study, responses, weighting, partitions)
     indicators = estimate_indicators(
         responses,
         weighting.design,
@@ -77,13 +83,13 @@ def compute_study_indicators(study: Study) -> Path:
         ci_method=study.weighting.ci_method,
         confidence=study.weighting.confidence,
     )
-    partitions = [
-        () if spec == "all" else ((spec,) if isinstance(spec, str) else tuple(spec))
-        for spec in domains
-    ]
-    write_microdata(study, responses, weighting, partitions)
+    representation = domain_representation(
+        responses, weighting.weights.to_numpy(), margins, [p for p in partitions if p]
+    )
+    indicators, unrepresented = flag_unrepresented(indicators, representation, study.thresholds)
     report = weighting.to_dict(responses, domains=domains)
     report["hors_champ"] = out_of_field
+    report["domaines_non_representes"] = unrepresented
     report["indicateurs"] = {
         "lignes": len(indicators),
         "flags": {k: int(v) for k, v in indicators["flag"].value_counts().items()},

@@ -1359,10 +1359,10 @@ def methodology(ctx: ReportContext, kind: str | None = None) -> Html:
         parts.append(
             _p(
                 ctx.pick(
-                    f"Les poids supérieurs à {ratio} fois le poids médian de leur strate sont "
-                    f"écrêtés : {trimmed} poids concernés.",
-                    f"Weights above {ratio} times the median weight of their stratum are "
-                    f"trimmed: {trimmed} weights affected.",
+                    f"Le calage est borné : chaque poids reste entre 1/{ratio} et {ratio} fois "
+                    f"son poids de sondage ({trimmed} poids atteignent une borne).",
+                    f"The calibration is bounded: each weight stays between 1/{ratio} and "
+                    f"{ratio} times its design weight ({trimmed} weights reach a bound).",
                 )
             )
         )

@@ -20,12 +20,14 @@ regression on the cell dummies weighted by the design weights
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from iaobs.errors import StatisticsError
+from iaobs.stats.design import ipf
 
-__all__ = ["bounded_raking", "raking_bounds"]
+__all__ = ["bounded_raking", "rake_weights", "raking_bounds"]
 
 
 def raking_bounds(census: np.ndarray, ratio: float | None) -> tuple[np.ndarray, np.ndarray]:
@@ -152,3 +154,90 @@ def bounded_raking(
             "[weighting] trim_ratio (ou retirez-le) dans study.toml, ou regroupez des cellules",
         )
     return g, iterations, error
+
+
+def rake_weights(
+    weights: np.ndarray,
+    cells: Sequence[np.ndarray],
+    targets: Sequence[np.ndarray],
+    *,
+    tolerance: float = 1e-8,
+    max_iterations: int = 200,
+    names: Sequence[str] | None = None,
+    cell_labels: Sequence[Sequence[str]] | None = None,
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Rake ``weights`` to the population totals of several margins.
+
+    Parameters
+    ----------
+    weights
+        Starting (design) weights.
+    cells
+        One integer array per margin: the cell of each respondent (0 … C − 1).
+    targets
+        One array per margin: population total of each cell (firms).
+    tolerance
+        Convergence: every cell total within this relative error of its target.
+    max_iterations
+        Iteration cap (one iteration adjusts every margin once).
+    names, cell_labels
+        Margin names and cell labels, for the report and the error messages.
+
+    Returns
+    -------
+    weights, report
+        Calibrated weights; report with ``iterations``, ``max_relative_error``, ``margins``.
+
+    Raises
+    ------
+    StatisticsError
+        Margin totals disagree (relative difference above 1e-6), a cell has no respondent, or
+        the raking does not converge; the message names the margin and the cell.
+    """
+    names = list(names) if names is not None else [f"marge {k + 1}" for k in range(len(cells))]
+    labels = cell_labels or [[str(j) for j in range(len(t))] for t in targets]
+    totals = [float(np.sum(t)) for t in targets]
+    for k in range(1, len(totals)):
+        if abs(totals[k] - totals[0]) > 1e-6 * max(totals[0], 1.0):
+            raise StatisticsError(
+                f"les marges de calage ne totalisent pas le même nombre d'entreprises : "
+                f"{names[0]} = {totals[0]:,.0f}, {names[k]} = {totals[k]:,.0f}".replace(",", " "),
+                hint="corrigez le fichier des marges (cellules manquantes ou sans "
+                f"{names[k]} renseigné) pour que chaque marge couvre la même population",
+            )
+    w0 = np.asarray(weights, float)
+    for k, (c, t) in enumerate(zip(cells, targets, strict=True)):
+        have = np.bincount(c, weights=w0, minlength=len(t))
+        empty = np.flatnonzero((have <= 0) & (np.asarray(t) > 0))
+        if len(empty):
+            raise StatisticsError(
+                f"calage : la cellule {names[k]} = {labels[k][empty[0]]} n'a aucun répondant",
+                hint="regroupez-la avec une cellule voisine dans les marges, ou retirez cette marge du calage",
+            )
+    w, iterations, error = ipf(
+        w0,
+        [np.asarray(c) for c in cells],
+        [np.asarray(t, float) for t in targets],
+        tolerance=tolerance,
+        max_iterations=max_iterations,
+    )
+    if not np.isfinite(error) or error > tolerance:
+        worst = ("?", "?", error)
+        for k, (c, t) in enumerate(zip(cells, targets, strict=True)):
+            cur = np.bincount(c, weights=w, minlength=len(t))
+            rel = np.abs(cur / np.asarray(t, float) - 1)
+            j = int(np.nanargmax(rel))
+            if rel[j] >= worst[2] or worst[0] == "?":
+                worst = (names[k], labels[k][j], float(rel[j]))
+        raise StatisticsError(
+            f"le calage n'a pas convergé après {iterations} itérations : écart relatif "
+            f"{worst[2]:.2%} sur la cellule {worst[0]} = {worst[1]}",
+            hint="regroupez les cellules peu peuplées, vérifiez la cohérence des marges, ou "
+            "augmentez [weighting] max_iterations (ou relâchez tolerance) dans study.toml",
+        )
+    return w, {
+        "marges": list(names),
+        "iterations": int(iterations),
+        "ecart_relatif_max": float(error),
+        "tolerance": tolerance,
+    }

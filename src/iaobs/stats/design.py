@@ -106,6 +106,13 @@ def ipf(
     return w, iterations, error
 
 
+def noise_free_se(p: np.ndarray, se: np.ndarray) -> np.ndarray:
+    """SE of a proportion, 0 where its variance is rounding noise (below 1e-10 p(1 − p)): a
+    share fixed by the calibration or a census has a variance of 1e-17 or so, not 0."""
+    with np.errstate(invalid="ignore"):
+        return np.where(se**2 <= 1e-10 * p * (1 - p), 0.0, se)
+
+
 def _codes(values: object, n: int) -> tuple[np.ndarray, np.ndarray]:
     if values is None:
         return np.zeros(n, dtype=np.int64), np.array(["all"], dtype=object)

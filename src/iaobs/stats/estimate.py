@@ -25,7 +25,7 @@ from scipy import stats
 
 from iaobs.core.contract import INDICATOR_COLUMNS
 from iaobs.errors import ConfigError, InputError, StatisticsError
-from iaobs.stats.design import DomainIndex, SurveyDesign
+from iaobs.stats.design import DomainIndex, SurveyDesign, noise_free_se
 from iaobs.stats.disclosure import apply_disclosure
 from iaobs.study.config import Thresholds
 from iaobs.study.dictionary import Dictionary, Variable
@@ -858,6 +858,7 @@ def _estimate_table(
                     design, block.values, block.base, index, dominance=block.statistic == "mean"
                 )
             G, K = r.estimate.shape
+            se = r.se if block.statistic == "mean" else noise_free_se(r.estimate, r.se)
             if block.statistic == "mean":
                 low, high = mean_interval(r.estimate, r.se, r.df, confidence=confidence)
             else:
@@ -877,7 +878,7 @@ def _estimate_table(
                     "domain": np.repeat(np.asarray(labels, dtype=object), K),
                     "statistic": np.full(G * K, block.statistic, dtype=object),
                     "estimate": r.estimate.ravel(),
-                    "se": r.se.ravel(),
+                    "se": se.ravel(),
                     "ci_low": np.asarray(low).ravel(),
                     "ci_high": np.asarray(high).ravel(),
                     "n": r.n.ravel().astype(np.int64),

@@ -1,10 +1,13 @@
-"""Survey weights: strata, base weights N_h / n_h, collapse of empty strata, raking, trimming.
+"""Survey weights: strata, base weights N_h / n_h, collapse of empty strata, bounded raking.
 
 The study's sample is stratified by sector × size class (``Weighting.strata``). Each respondent
 of stratum ``h`` first gets the base weight ``N_h / n_h`` (firms in the population over
-respondents), then the weights are raked (iterative proportional fitting) to the population
-margins named in ``Weighting.rake`` (sector × size and département by default), and extreme
-weights are capped and redistributed. Every correction is reported for the methodology annex:
+respondents), then the weights are raked to the population margins named in ``Weighting.rake``
+(sector × size and département by default) with per-respondent bounds on the ratio final /
+base weight: ``[1, 1]`` in a census stratum, ``[1 / trim_ratio, trim_ratio]`` elsewhere
+(:mod:`iaobs.stats.calibration`; R's ``calibrate(calfun = "raking", bounds = …)``, so that the
+published weights and variances can be rebuilt with R's ``survey``). Every correction is
+reported for the methodology annex:
 
 * a stratum with firms in the population but no respondent, or a single respondent, is merged
   with the nearest size class of the same sector (ordinal distance in the size order; ties go
@@ -39,8 +42,8 @@ from iaobs.core.contract import (
     calibration_column,
 )
 from iaobs.errors import ConfigError, StatisticsError
-from iaobs.stats.calibration import bounded_raking, raking_bounds
-from iaobs.stats.design import SurveyDesign, ipf
+from iaobs.stats.calibration import bounded_raking, rake_weights, raking_bounds
+from iaobs.stats.design import SurveyDesign
 from iaobs.study.config import Weighting
 from iaobs.study.dictionary import Dictionary, load_dictionary
 
@@ -219,93 +222,6 @@ def _merge_groups(
     return groups, log
 
 
-def rake_weights(
-    weights: np.ndarray,
-    cells: Sequence[np.ndarray],
-    targets: Sequence[np.ndarray],
-    *,
-    tolerance: float = 1e-8,
-    max_iterations: int = 200,
-    names: Sequence[str] | None = None,
-    cell_labels: Sequence[Sequence[str]] | None = None,
-) -> tuple[np.ndarray, dict[str, Any]]:
-    """Rake ``weights`` to the population totals of several margins.
-
-    Parameters
-    ----------
-    weights
-        Starting (design) weights.
-    cells
-        One integer array per margin: the cell of each respondent (0 … C − 1).
-    targets
-        One array per margin: population total of each cell (firms).
-    tolerance
-        Convergence: every cell total within this relative error of its target.
-    max_iterations
-        Iteration cap (one iteration adjusts every margin once).
-    names, cell_labels
-        Margin names and cell labels, for the report and the error messages.
-
-    Returns
-    -------
-    weights, report
-        Calibrated weights; report with ``iterations``, ``max_relative_error``, ``margins``.
-
-    Raises
-    ------
-    StatisticsError
-        Margin totals disagree (relative difference above 1e-6), a cell has no respondent, or
-        the raking does not converge; the message names the margin and the cell.
-    """
-    names = list(names) if names is not None else [f"marge {k + 1}" for k in range(len(cells))]
-    labels = cell_labels or [[str(j) for j in range(len(t))] for t in targets]
-    totals = [float(np.sum(t)) for t in targets]
-    for k in range(1, len(totals)):
-        if abs(totals[k] - totals[0]) > 1e-6 * max(totals[0], 1.0):
-            raise StatisticsError(
-                f"les marges de calage ne totalisent pas le même nombre d'entreprises : "
-                f"{names[0]} = {totals[0]:,.0f}, {names[k]} = {totals[k]:,.0f}".replace(",", " "),
-                hint="corrigez le fichier des marges (cellules manquantes ou sans "
-                f"{names[k]} renseigné) pour que chaque marge couvre la même population",
-            )
-    w0 = np.asarray(weights, float)
-    for k, (c, t) in enumerate(zip(cells, targets, strict=True)):
-        have = np.bincount(c, weights=w0, minlength=len(t))
-        empty = np.flatnonzero((have <= 0) & (np.asarray(t) > 0))
-        if len(empty):
-            raise StatisticsError(
-                f"calage : la cellule {names[k]} = {labels[k][empty[0]]} n'a aucun répondant",
-                hint="regroupez-la avec une cellule voisine dans les marges, ou retirez cette marge du calage",
-            )
-    w, iterations, error = ipf(
-        w0,
-        [np.asarray(c) for c in cells],
-        [np.asarray(t, float) for t in targets],
-        tolerance=tolerance,
-        max_iterations=max_iterations,
-    )
-    if not np.isfinite(error) or error > tolerance:
-        worst = ("?", "?", error)
-        for k, (c, t) in enumerate(zip(cells, targets, strict=True)):
-            cur = np.bincount(c, weights=w, minlength=len(t))
-            rel = np.abs(cur / np.asarray(t, float) - 1)
-            j = int(np.nanargmax(rel))
-            if rel[j] >= worst[2] or worst[0] == "?":
-                worst = (names[k], labels[k][j], float(rel[j]))
-        raise StatisticsError(
-            f"le calage n'a pas convergé après {iterations} itérations : écart relatif "
-            f"{worst[2]:.2%} sur la cellule {worst[0]} = {worst[1]}",
-            hint="regroupez les cellules peu peuplées, vérifiez la cohérence des marges, ou "
-            "augmentez [weighting] max_iterations (ou relâchez tolerance) dans study.toml",
-        )
-    return w, {
-        "marges": list(names),
-        "iterations": int(iterations),
-        "ecart_relatif_max": float(error),
-        "tolerance": tolerance,
-    }
-
-
 # ============================================================================ result
 
 
@@ -331,7 +247,8 @@ class WeightResult:
         Strata and raking cells merged, with the reason.
     raking, trimming
         Reports of the raking (margins, iterations, max relative error, cell merges, margins
-        skipped) and of the trimming (cap, rounds, number of weights trimmed).
+        skipped) and of the bounds (``ratio``, ``borne_inf``, ``borne_sup``, ``poids_ecretes``:
+        weights at a bound; ``abandon`` when the margins could not be met within them).
     excluded
         Sectors (or stratum groups) with population but no respondent, left out of the field.
     notes
@@ -901,9 +818,28 @@ def _calibrate(
         cell_labels=labels,
     )
     raking.update(rep)
-    g, steps, error = bounded_raking(
-        base, cells, final_targets, lower, upper, tolerance=weighting.tolerance
-    )
+    try:
+        g, steps, error = bounded_raking(
+            base, cells, final_targets, lower, upper, tolerance=weighting.tolerance
+        )
+    except StatisticsError:
+        if ratio is None:
+            raise
+        # the margins cannot be met within the bounds: calibrate without them (census strata
+        # still held at 1) and say so; the published bounds are those used
+        lower, upper = raking_bounds(census, None)
+        g, steps, error = bounded_raking(
+            base, cells, final_targets, lower, upper, tolerance=weighting.tolerance
+        )
+        trimming["ratio"] = trimming["borne_inf"] = trimming["borne_sup"] = None
+        trimming["abandon"] = (
+            f"bornes [1/{ratio:g} ; {ratio:g}] incompatibles avec les marges : calage sans bornes"
+        )
+        notes.append(
+            f"les poids ne peuvent pas rester entre 1/{ratio:g} et {ratio:g} fois leur poids de "
+            "sondage tout en respectant les marges : le calage est fait sans ces bornes"
+        )
+        ratio = None
     w = base * g
     raking["iterations_newton"] = int(steps)
     raking["ecart_relatif_max"] = float(error)

@@ -52,7 +52,7 @@ class Weighting:
     rake: tuple[tuple[str, ...], ...] = (("secteur", "taille"), ("departement",))
     tolerance: float = 1e-8
     max_iterations: int = 200
-    trim_ratio: float | None = 5.0  # cap on weight / median weight within a stratum; None: off
+    trim_ratio: float | None = 5.0  # bounds [1/r, r] on weight / design weight; None: off
     ci_method: str = "beta"  # beta (Korn–Graubard), logit or wilson
     confidence: float = 0.95
 
