@@ -500,13 +500,38 @@ def _write_index(
             or [date.isoformat()]
         )
     )
-    from iaobs.render.site import build_site  # lazy: pandas, read only when the site changes
+    try:
+        destination = _build_site(study, specs, cards, stamp, cache_dir)
+    except Exception as exc:  # the reports are written: the index must still list them
+        from iaobs.render.index import index_html, write_index
 
-    sector_of = {spec.slug: spec.sector for spec in specs if spec.sector}
-    destination = build_site(study, cards, sector_of, date=stamp, cache_dir=cache_dir)
+        print(
+            f"  ÉCHEC site — {type(exc).__name__} : {exc} ; page d'accueil réduite à la liste "
+            "des rapports",
+            file=sys.stderr,
+            flush=True,
+        )
+        page = index_html(
+            cards, reports_dir, title=study.title, region=study.region, wave=study.wave,
+            language=study.language, date=stamp, cache_dir=cache_dir,
+        )  # fmt: skip
+        return write_index(destination, page)
     manifest.data["index"] = state
     manifest.save()
     return destination
+
+
+def _build_site(
+    study: Any,
+    specs: Sequence[ReportSpec],
+    cards: Sequence[Any],
+    stamp: dt.datetime,
+    cache_dir: Path,
+) -> Path:
+    from iaobs.render.site import build_site  # lazy: pandas, read only when the site changes
+
+    sector_of = {spec.slug: spec.sector for spec in specs if spec.sector}
+    return build_site(study, cards, sector_of, date=stamp, cache_dir=cache_dir)
 
 
 def _report_file(path: Path) -> bool:
