@@ -193,6 +193,9 @@ def load_site_data(processed: Processed, dictionary: Dictionary, language: str) 
         if not raw.empty and {"flag", "estimate", "domain"} <= set(raw.columns)
         else pd.DataFrame()
     )
+    if not contrasts.empty:  # a comparison only for a cell the indicators publish
+        keys = ["indicator", "level", "domain"]
+        contrasts = contrasts.merge(indicators[keys], on=keys, how="inner")
     evolution = _read(processed.evolution, EVOLUTION_COLUMNS)
     if not evolution.empty:
         evolution = publishable_rows(evolution)
