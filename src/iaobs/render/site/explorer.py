@@ -180,6 +180,8 @@ def explorer_page(page: Page, data: SiteData) -> str:
 <div id="x-chart"></div>
 <div id="x-table" hidden></div>
 <p class="iaobs-meta">{esc(w["legend"])}</p>
+<p class="iaobs-meta">{esc(w["champ"].format(region=page.region))}</p>
+<p class="iaobs-meta">{esc(w["source"].format(wave=page.wave))}</p>
 <h3 id="x-waves-title" hidden>{esc(w["waves"])}</h3>
 <div id="x-waves"></div>
 </section>

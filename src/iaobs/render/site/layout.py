@@ -54,6 +54,14 @@ WORDS: dict[str, dict[str, str]] = {
             "▲ / ▼ : significativement au-dessus / au-dessous du reste de la région (5 %)."
         ),
         "waves": "Évolution entre les vagues d'enquête",
+        "champ": (
+            "Champ : entreprises des secteurs de l'observatoire implantées en {region}, ayant "
+            "répondu à la question."
+        ),
+        "source": (
+            "Source : Observatoire régional de l'IA et des compétences, enquête {wave} ; "
+            "calculs de l'observatoire."
+        ),
         "noscript": (
             "L'explorateur a besoin de JavaScript ; toutes les valeurs sont aussi dans les "
             "données ouvertes (page « Données ouvertes »)."
@@ -88,6 +96,11 @@ WORDS: dict[str, dict[str, str]] = {
             "above / below the rest of the region (5%)."
         ),
         "waves": "Change between survey waves",
+        "champ": (
+            "Scope: companies of the observatory's sectors located in {region} that answered "
+            "the question."
+        ),
+        "source": "Source: regional AI and skills observatory, {wave} survey; own calculations.",
         "noscript": "The explorer needs JavaScript; every value is also in the open data.",
     },
 }
