@@ -55,7 +55,7 @@ WORDS: dict[str, dict[str, str]] = {
         ),
         "waves": "Évolution entre les vagues d'enquête",
         "champ": (
-            "Champ : entreprises des secteurs de l'observatoire implantées en {region}, ayant "
+            "Champ : entreprises des secteurs de l'observatoire (région {region}) ayant "
             "répondu à la question."
         ),
         "source": (
