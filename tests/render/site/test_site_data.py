@@ -159,3 +159,9 @@ def test_differences_rounded_and_their_se_withheld() -> None:
     assert out.loc[0, "difference"] == pytest.approx(0.041)
     assert "se_difference" not in out and "se" not in out
     assert out.loc[0, "p_value"] == pytest.approx(0.04)
+
+
+def test_a_table_with_every_cell_hidden_publishes_nothing(table: pd.DataFrame) -> None:
+    table["flag"] = "s"
+    out = publishable_rows(table)
+    assert out.empty and list(out.columns)[: len(PUBLISHED_COLUMNS)] == list(PUBLISHED_COLUMNS)
