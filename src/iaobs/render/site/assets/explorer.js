@@ -73,20 +73,16 @@
   }
 
   function rowsOnScreen() {
-    var ind = byKey[state.key], rows = D.rows[state.key] || [], out = [], seen = {};
-    rows.forEach(function (r) {
-      var d = domains[r[0]];
-      if (!d || (d.kind !== state.kind && d.kind !== "all")) return;
-      seen[r[0]] = true;
-      out.push({ domain: r[0], label: d.label, all: d.kind === "all", est: r[1], lo: r[2], hi: r[3], n: r[4], flag: r[5], cmp: r[6] });
-    });
-    (ind.hidden || []).forEach(function (h) {
-      var d = domains[h[0]];
-      if (d && d.kind === state.kind && !seen[h[0]]) out.push({ domain: h[0], label: d.label, est: null, flag: h[1] });
-    });
+    var ind = byKey[state.key], published = {}, hidden = {}, out = [];
+    (D.rows[state.key] || []).forEach(function (r) { published[r[0]] = r; });
+    (ind.hidden || []).forEach(function (h) { hidden[h[0]] = h[1]; });
     D.domains.forEach(function (d) {
-      if (d[1] === state.kind && !seen[d[0]] && !out.some(function (o) { return o.domain === d[0]; })) {
-        out.push({ domain: d[0], label: d[2], est: null, flag: "" });
+      if (d[1] !== state.kind && d[1] !== "all") return;
+      var r = published[d[0]];
+      if (r) {
+        out.push({ domain: d[0], label: d[2], all: d[1] === "all", est: r[1], lo: r[2], hi: r[3], n: r[4], flag: r[5], cmp: r[6] });
+      } else if (d[1] !== "all" || hidden[d[0]]) {
+        out.push({ domain: d[0], label: d[2], all: d[1] === "all", est: null, lo: null, hi: null, flag: hidden[d[0]] || "" });
       }
     });
     return out;
