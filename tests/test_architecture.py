@@ -38,9 +38,9 @@ MAX_FUNCTION_LINES = 120
 # grow past the size written here, and no new cycle, upward import or inner import may appear.
 # Remove an entry when its debt is paid (a test below fails while a paid entry is still listed).
 DEBT_MODULES: dict[str, int] = {
-    "ingest/profiles/mapping.py": 1253,
-    "ingest/read.py": 1189,
-    "prepare/clean.py": 1373,
+    "ingest/profiles/mapping.py": 960,
+    "ingest/read.py": 1124,
+    "prepare/clean.py": 1154,
     "reports/context.py": 1506,
     "reports/figures.py": 1243,
     "reports/kinds/company.py": 912,
@@ -50,7 +50,6 @@ DEBT_MODULES: dict[str, int] = {
 }
 DEBT_FUNCTIONS: dict[str, int] = {
     "ingest/profiles/mapping.py:assemble": 175,
-    "ingest/profiles/mapping.py:suggest_mapping": 125,
     "pipeline/clean.py:clean_study": 185,
     "pipeline/clean.py:validate_files": 129,
     "prepare/clean.py:clean_responses": 150,
@@ -67,7 +66,6 @@ DEBT_IMPORTS: frozenset[tuple[str, str]] = frozenset(
         ("iaobs.ingest.profiles", "iaobs.ingest.profiles.mapping"),
         ("iaobs.ingest.profiles", "iaobs.ingest.profiles.surveymonkey"),
         ("iaobs.ingest.profiles", "iaobs.ingest.read"),
-        ("iaobs.ingest.profiles.mapping", "iaobs.core.atomic"),
         ("iaobs.ingest.profiles.mapping", "iaobs.ingest.profiles"),
         ("iaobs.ingest.profiles.mapping", "iaobs.ingest.profiles.google_forms"),
         ("iaobs.ingest.profiles.mapping", "iaobs.ingest.profiles.kobo"),
@@ -76,6 +74,7 @@ DEBT_IMPORTS: frozenset[tuple[str, str]] = frozenset(
         ("iaobs.ingest.profiles.mapping", "iaobs.ingest.profiles.surveymonkey"),
         ("iaobs.ingest.profiles.mapping", "iaobs.prepare.clean"),
         ("iaobs.ingest.profiles.mapping", "iaobs.prepare.validate"),
+        ("iaobs.ingest.profiles.suggest", "iaobs.prepare.values"),  # moved from mapping
         ("iaobs.ingest.profiles.surveymonkey", "iaobs.ingest.profiles.mapping"),
         ("iaobs.ingest.read", "iaobs.ingest.profiles.template"),
         ("iaobs.render.index", "iaobs.core.text"),

@@ -286,7 +286,9 @@ def test_one_failing_report_leaves_the_others_and_exits_3(tmp_path: Path) -> Non
         assert (reports / slug / "report.html").is_file()
         assert (reports / slug / "tables.xlsx").is_file()
     assert not (reports / "banque" / "report.html").exists()
-    assert (reports / "banque" / "report.ipynb").is_file()  # kept for diagnosis
+    build = root / ".iaobs-cache" / "build" / "2019" / "banque"
+    assert (build / "report.ipynb").is_file()  # kept for diagnosis, outside reports/
+    assert not list(reports.rglob("*.ipynb"))
     assert "banque" in (reports / "index.html").read_text("utf-8")
     assert not _temporaries(root)
 

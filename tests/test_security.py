@@ -248,7 +248,9 @@ def test_free_text_and_company_names_never_reach_a_report(hostile_run: Path) -> 
 def test_a_crafted_sector_label_executes_nothing(hostile_run: Path) -> None:
     assert not list(hostile_run.rglob("PWNED")) and not (Path.cwd() / "PWNED").exists()
     notebook = json.loads(
-        (hostile_run / "reports" / "2019" / "banque" / "report.ipynb").read_text("utf-8")
+        (hostile_run / ".iaobs-cache" / "build" / "2019" / "banque" / "report.ipynb").read_text(
+            "utf-8"
+        )
     )
     injected = [
         c

@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from iaobs.core.atomic import remove_temporaries, study_lock
+from iaobs.core.text import format_decimal, format_number, format_percent
 from iaobs.core.version import __version__
-from iaobs.errors import IaobsError
+from iaobs.errors import ConfigError, IaobsError
+from iaobs.pipeline.frame import describe_frame, frame_stage
 from iaobs.pipeline.run import StageResult, clean_stage, estimate_stage, evolution_stage
 from iaobs.study.config import Study, load_study
 from iaobs.study.dictionary import load_dictionary
@@ -90,17 +92,21 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from iaobs.pipeline.clean import print_validation, validate_files  # lazy: pandas
+    from iaobs.pipeline.validate import check_study, print_checks, study_folder  # lazy: pandas
 
-    study = _study(args.study) if args.study else None
-    findings, summary = validate_files(
-        [Path(p) for p in args.files], study=study, profile=args.profile, sector=args.sector
+    folder = study_folder(args.study)
+    if folder is None and not args.files:
+        print(
+            "iaobs : erreur : aucun fichier à vérifier — lancez la commande dans le dossier "
+            "de l'étude (qui contient study.toml), ou donnez --study ou des fichiers",
+            file=sys.stderr,
+            flush=True,
+        )
+        return 2
+    checks = check_study(
+        folder, [Path(p) for p in args.files], profile=args.profile, sector=args.sector
     )
-    blocking = print_validation(findings, summary, language=args.language)
-    for entry in summary.get("files", []):
-        if entry.get("status") != "ok":
-            print(f"iaobs : erreur : {entry['message']}", file=sys.stderr, flush=True)
-    return 1 if blocking else 0
+    return 1 if print_checks(checks, language=args.language) else 0
 
 
 def _print_clean(result: StageResult, study: Study) -> int:
@@ -164,8 +170,18 @@ def cmd_report(args: argparse.Namespace) -> int:
     return _render(_study_for_run(args), args)
 
 
+def _print_frame(study: Study, force: bool) -> None:
+    """The frame stage of the main job (margins from SIRENE), when ``[frame]`` names the files."""
+    stage = frame_stage(study, force=force)
+    if stage.result is not None:
+        _print(f"Base de sondage : {describe_frame(stage.result)[0]}")
+    elif stage.outputs:
+        _print("Base de sondage : fichiers Sirene inchangés depuis le dernier passage.")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     study = _study_for_run(args)
+    _print_frame(study, args.force)
     cleaned = clean_stage(study, force=args.force)
     input_code = _print_clean(cleaned, study)
     _print_estimate(estimate_stage(study, force=args.force or cleaned.ran), study)
@@ -190,7 +206,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_map_suggest(args: argparse.Namespace) -> int:
-    from iaobs.ingest.profiles.mapping import write_mapping_suggestion  # lazy: pandas
+    from iaobs.ingest.profiles.suggest import write_mapping_suggestion  # lazy: pandas
 
     dictionary = _study(args.study).dictionary if args.study else load_dictionary("entreprises")
     source = Path(args.file)
@@ -200,15 +216,98 @@ def cmd_map_suggest(args: argparse.Namespace) -> int:
     )
     _print(f"Fichier de correspondance proposé (profil {profile}) : {path}")
     if todo:
+        marked = "entrée marquée" if todo == 1 else "entrées marquées"
         _print(
-            f"{todo} entrée(s) marquée(s) « À COMPLÉTER » : complétez-les, puis lancez "
-            f"« iaobs validate {source} --profile {path} »."
+            f"{todo} {marked} « À COMPLÉTER » : complétez-les (et elles seules), déclarez "
+            f'l\'export dans study.toml (profile = "{path.name}"), puis lancez « iaobs '
+            f"validate » dans le dossier de l'étude (ou « iaobs validate {source} --profile "
+            f"{path} »)."
         )
     return 0
 
 
 # --------------------------------------------------------------------------------------------
 # Parser
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    formats = tuple(f.strip() for f in value.split(",") if f.strip())
+    unknown = [f for f in formats if f not in ("html", "pdf")]
+    if unknown:
+        raise ConfigError(f"format inconnu « {unknown[0]} »", hint="formats : html, pdf")
+    return formats
+
+
+def cmd_frame(args: argparse.Namespace) -> int:
+    study = _study_for_run(args)
+    stage = frame_stage(study, force=True, required=True)
+    for line in describe_frame(stage.result):  # type: ignore[arg-type]
+        _print(line)
+    _print(f"Marges : {stage.outputs['margins']}")
+    _print(f"Exclusions par motif : {stage.outputs['exclusions']}")
+    _print(f"Base de sondage (confidentielle) : {stage.outputs['frame']}")
+    return 0
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from iaobs.pipeline.frame import plan_study  # lazy: pandas
+
+    study = _study_for_run(args)
+    plan, written = plan_study(
+        study,
+        precision=args.precision,
+        response_rate=args.response_rate,
+        formats=_formats(args.format),
+    )
+    _print(f"{format_number(plan.total)} entreprises à interroger ({len(plan.strata)} strates).")
+    for row in plan.domains.itertuples(index=False):
+        state = "  (cible inatteignable : recensement)" if row.atteinte is False else ""
+        width = format_decimal(row.demi_largeur_attendue * 100, decimals=1)
+        _print(
+            f"  {row.domaine} : {format_number(row.n_tirage)} à interroger, "
+            f"± {width} points attendus{state}"
+        )
+    for path in written:
+        _print(f"Écrit : {path}")
+    return 0
+
+
+def cmd_draw(args: argparse.Namespace) -> int:
+    from iaobs.pipeline.frame import draw_study  # lazy: numpy and pandas
+
+    study = _study_for_run(args)
+    sample, path = draw_study(study, seed=args.seed)
+    principal = int((sample["statut"] == "principal").sum())
+    _print(
+        f"Échantillon tiré (graine {args.seed}) : {principal} entreprises et "
+        f"{len(sample) - principal} en réserve."
+    )
+    _print(f"Liste de contacts (confidentielle) : {path}")
+    return 0
+
+
+def cmd_suivi(args: argparse.Namespace) -> int:
+    from iaobs.pipeline.frame import suivi_study  # lazy: pandas and the readers
+
+    study = _study_for_run(args)
+    fieldwork, written = suivi_study(study, formats=_formats(args.format))
+    o = fieldwork.overall
+    _print(
+        f"{format_number(o['repondants'])} répondants sur {format_number(o['lances'])} "
+        f"entreprises sollicitées : RR1 {format_percent(o['rr1'], decimals=1)}, "
+        f"RR2 {format_percent(o['rr2'], decimals=1)}, "
+        f"indicateur R {format_decimal(fieldwork.r_indicator, decimals=2)}."
+    )
+    for row in fieldwork.reminders.itertuples(index=False):
+        _print(
+            f"  à relancer ({int(row.priorite)}) : {row.secteur} × {row.taille}, "
+            f"{int(row.ecart)} répondant(s) manquant(s)"
+        )
+    for alert in fieldwork.alerts:
+        print(f"iaobs : attention : {alert}", file=sys.stderr, flush=True)
+    for path in written:
+        _print(f"Écrit : {path}")
+    return 0
 
 
 def _add_report_options(parser: argparse.ArgumentParser) -> None:
@@ -298,11 +397,21 @@ def _parser_validate(sub: Any) -> None:
     p = _add(
         sub,
         "validate",
-        "vérifier des fichiers par rapport au dictionnaire, sans rien écrire",
-        "iaobs validate data/raw/banque.xlsx",
+        "vérifier une étude (configuration, marges, correspondances, données) ou des "
+        "fichiers, sans rien écrire",
+        "iaobs validate   (dans le dossier de l'étude : toutes ses sources déclarées)",
     )
-    p.add_argument("files", nargs="+", help="fichiers à vérifier (xlsx, xls, ods, csv)")
-    p.add_argument("--study", default=None, help="dossier de l'étude (ses secteurs)")
+    p.add_argument(
+        "files",
+        nargs="*",
+        help="fichiers à vérifier (xlsx, xls, ods, csv, compressés ; un .yaml est vérifié comme "
+        "fichier de correspondance) ; par défaut, les sources déclarées dans study.toml",
+    )
+    p.add_argument(
+        "--study",
+        default=None,
+        help="dossier de l'étude (défaut : le dossier courant s'il contient study.toml)",
+    )
     p.add_argument(
         "--profile", default="template", help="profil d'export (template, limesurvey, …)"
     )
@@ -417,12 +526,79 @@ def _parser_map(sub: Any) -> None:
     p.add_argument(
         "--profile",
         default=None,
-        choices=("template", "limesurvey", "google-forms", "kobo", "surveymonkey", "sphinx"),
+        choices=(
+            "template",
+            "tableur",
+            "limesurvey",
+            "google-forms",
+            "kobo",
+            "surveymonkey",
+            "sphinx",
+        ),
         help="outil d'enquête (défaut : détecté d'après les colonnes)",
     )
     p.add_argument("--sheet", default=None, help="feuille à lire (défaut : détectée)")
     p.add_argument("--study", default=None, help="dossier d'une étude (ses secteurs et libellés)")
     p.set_defaults(func=cmd_map_suggest)
+
+
+def _parser_frame(sub: Any) -> None:
+    p = _add(
+        sub,
+        "frame",
+        "base de sondage et marges de population à partir des fichiers Sirene de l'INSEE",
+        "iaobs frame",
+    )
+    p.add_argument("study", nargs="?", default=".", help="dossier de l'étude")
+    p.set_defaults(func=cmd_frame)
+
+
+def _parser_plan(sub: Any) -> None:
+    p = _add(
+        sub,
+        "plan",
+        "plan de sondage : combien d'entreprises interroger par strate, et la précision attendue",
+        "iaobs plan --precision 0.05 --response-rate 0.3",
+    )
+    p.add_argument("study", nargs="?", default=".", help="dossier de l'étude")
+    p.add_argument(
+        "--precision",
+        type=float,
+        default=None,
+        help="demi-largeur visée de l'intervalle à 95 %% par secteur (défaut : [plan] precision)",
+    )
+    p.add_argument(
+        "--response-rate",
+        type=float,
+        default=None,
+        help="taux de réponse attendu (défaut : [plan] response_rate)",
+    )
+    p.add_argument("--format", default="html,pdf", help="html, pdf (défaut : html,pdf)")
+    p.set_defaults(func=cmd_plan)
+
+
+def _parser_draw(sub: Any) -> None:
+    p = _add(
+        sub,
+        "draw",
+        "tirer l'échantillon du plan (aléatoire simple stratifié, avec réserve)",
+        "iaobs draw --seed 2025",
+    )
+    p.add_argument("study", nargs="?", default=".", help="dossier de l'étude")
+    p.add_argument("--seed", type=int, required=True, help="graine (le même tirage à chaque fois)")
+    p.set_defaults(func=cmd_draw)
+
+
+def _parser_suivi(sub: Any) -> None:
+    p = _add(
+        sub,
+        "suivi",
+        "suivi du terrain : taux de réponse par strate, représentativité, strates à relancer",
+        "iaobs suivi",
+    )
+    p.add_argument("study", nargs="?", default=".", help="dossier de l'étude")
+    p.add_argument("--format", default="html,pdf", help="html, pdf (défaut : html,pdf)")
+    p.set_defaults(func=cmd_suivi)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -444,6 +620,10 @@ def build_parser() -> argparse.ArgumentParser:
         _parser_compare,
         _parser_init,
         _parser_map,
+        _parser_frame,
+        _parser_plan,
+        _parser_draw,
+        _parser_suivi,
     ):
         add_command(sub)
     return parser

@@ -58,3 +58,15 @@ def test_full_disk_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     with pytest.raises(IaobsError, match="disque plein"):
         write_text(tmp_path / "x.txt", "x")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_written_files_are_readable_by_all(tmp_path: Path) -> None:
+    """mkstemp makes 0600 files; a published output follows the umask (0644 under 022)."""
+    import os
+
+    old = os.umask(0o022)
+    try:
+        target = write_text(tmp_path / "report.html", "<p>é</p>")
+    finally:
+        os.umask(old)
+    assert target.stat().st_mode & 0o777 == 0o644

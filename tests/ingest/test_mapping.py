@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from iaobs.prepare.clean import clean_responses
 from iaobs.cli import main
-from iaobs.study.dictionary import load_dictionary
 from iaobs.errors import ConfigError
 from iaobs.ingest.profiles import apply_profile_rejects, map_columns, read_for_profile
-from iaobs.ingest.profiles.mapping import TO_COMPLETE, load_mapping, write_mapping_suggestion
+from iaobs.ingest.profiles.mapping import TO_COMPLETE, load_mapping
+from iaobs.ingest.profiles.suggest import write_mapping_suggestion
+from iaobs.prepare.clean import clean_responses
+from iaobs.study.dictionary import load_dictionary
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 import exports
@@ -168,7 +169,7 @@ def test_cli_map_suggest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert data["profile"] == "google-forms"
     assert data["columns"]["Secteur de l'observatoire"] == "secteur"
     # nothing to complete: every column is one of ours
-    assert "# 0 entrée(s) à compléter" in written.read_text("utf-8")
+    assert "# 0 entrée à compléter" in written.read_text("utf-8")
     assert data["values"] == {}
 
 

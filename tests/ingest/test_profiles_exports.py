@@ -74,7 +74,7 @@ def test_limesurvey_text_headings_incomplete_response_rejected(tmp_path: Path) -
     assert mapped.renamed["Date submitted"] == "date_reponse"
     # the response never submitted reaches the rejects with its reason
     rejects = result.rejects
-    assert list(rejects["_source_row"]) == [8]
+    assert list(rejects["_source_row"]) == [7]  # the spreadsheet row, not the text line
     assert "reponse_incomplete" in rejects["rules"].iloc[0].split(",")
     assert "non envoyée" in rejects["reasons"].iloc[0]
     assert result.quality["rejected_by_rule"]["reponse_incomplete"] == 1
@@ -107,7 +107,7 @@ def test_limesurvey_codes_need_the_mapping_file(tmp_path: Path) -> None:
     mapped, result = _run(path, "mapping", mapping)
     assert mapped.renamed["Q04[SQ002]"] == "techno__generation_images"
     _check(result, none_ticked_known=False)
-    assert list(result.rejects["_source_row"]) == [8]
+    assert list(result.rejects["_source_row"]) == [7]
 
 
 def test_limesurvey_both_headings(tmp_path: Path) -> None:
@@ -208,8 +208,8 @@ def test_surveymonkey_two_header_rows_us_dates_and_confidential(tmp_path: Path, 
     path = exports.surveymonkey_export(tmp_path, xlsx=xlsx)
     raw = read_for_profile(path, "surveymonkey", DICTIONARY)
     assert raw.header_row == 2 and len(raw.frame) == 5
-    # CSV: the first comment holds a new line, so the next record starts a line further
-    assert list(raw.frame["_source_row"]) == ([3, 4, 5, 6, 7] if xlsx else [3, 5, 6, 7, 8])
+    # CSV: the first comment holds a new line, which starts no new spreadsheet row
+    assert list(raw.frame["_source_row"]) == [3, 4, 5, 6, 7]
     mapped, result = _run(path, "surveymonkey")
     _check(result, none_ticked_known=False)
     confidential = {"Email Address", "First Name", "Last Name", "IP Address", "Custom Data 1"}

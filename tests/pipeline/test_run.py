@@ -15,6 +15,10 @@ from iaobs.tools.sample import write_sample_study
 def study_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("incremental")
     write_sample_study(root, n_companies=150)
+    # margins kept by hand here: without [frame], iaobs frame does not rebuild them
+    toml = root / "study.toml"
+    text = toml.read_text("utf-8")
+    toml.write_text(text[: text.index("[frame]")] + text[text.index("[[sources]]") :], "utf-8")
     return root
 
 

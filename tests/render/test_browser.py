@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from iaobs.study.config import load_study
 from iaobs.render import cache, render_study
+from iaobs.study.config import load_study
 
 HERE = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(HERE))
 from fake_study import make_fake_study  # noqa: E402
-from test_render_runner import CONTENT, OTHER, SECTEUR  # noqa: E402
+from render_samples import CONTENT, OTHER, SECTEUR  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 CHROMIUM = "/usr/bin/chromium"

@@ -14,9 +14,9 @@ import papermill
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
-from iaobs.study.config import load_study
 from iaobs.render import cache, render_study
 from iaobs.render.engine import ENGINE_NAME
+from iaobs.study.config import load_study
 
 HERE = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(HERE))
@@ -207,7 +207,7 @@ def test_reports_see_nothing_of_each_other(leaky_study, engine: str) -> None:  #
         formats=("html",),
         jobs=1,  # one after the other in the same report server
         progress=False,
-        content="test_render_runner:fake_content",
+        content="render_samples:fake_content",
         engine=engine,
     )
     status = {r.slug: r.status for r in summary.reports}

@@ -6,81 +6,21 @@ import json
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from iaobs.study.config import load_study
 from iaobs.render import cache, render_study
-from iaobs.reports.content import ReportContent
+from iaobs.study.config import load_study
 
 HERE = Path(__file__).resolve().parents[1]
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 from fake_study import make_fake_study  # noqa: E402
+from render_samples import CONTENT, OTHER, SECTEUR  # noqa: E402
 
 pytestmark = pytest.mark.slow
-
-SECTEUR = """\
-# %% tags=["parameters"]
-study_dir: str = ""  # study folder
-sector: str = "banque"  # sector code
-language: str = "fr"  # fr or en
-
-# %%
-import builtins, html, os, sys
-from IPython.display import HTML, display
-builtins.iaobs_seen = getattr(builtins, "iaobs_seen", 0) + 1
-display(HTML(f'<section class="iaobs-cover"><h1>Rapport {html.escape(sector)}</h1></section>'))
-display(HTML(f'<h2 id="env">1. Environnement</h2><p class="exe">{html.escape(sys.executable)}</p>'
-             f'<p class="mpl">{os.environ.get("MPLBACKEND")}</p><p class="seen">{builtins.iaobs_seen}</p>'))
-
-# %%
-if sector == "assurance":
-    raise ValueError("donnée manquante")
-"""
-OTHER = (
-    SECTEUR.replace('sector: str = "banque"  # sector code\n', "")
-    .replace("{html.escape(sector)}", "Synthèse")
-    .replace('if sector == "assurance":', "if False:")
-)
-
-
-@dataclass
-class _Table:
-    number: int
-    title: str
-    frame: pd.DataFrame
-    notes: list[str]
-    kinds: dict[str, str]
-
-
-@dataclass
-class _Section:
-    title: str
-    tables: list[_Table] = field(default_factory=list)
-
-
-def fake_content(kind: str, parameters: dict, *, tables: bool = True) -> ReportContent:
-    """A content provider that needs no statistics (runs in the worker processes)."""
-    frame = pd.DataFrame(
-        {
-            "Réponse": ["Oui", "=1+1"],
-            "Part": [0.4, float("nan")],
-            "Part – n": [50, 2],
-            "Part – note": ["", "s"],
-        }
-    )
-    kinds = {"Réponse": "label", "Part": "percent", "Part – n": "count", "Part – note": "flag"}
-    section = _Section("Adoption", [_Table(1, "Usage", frame, ["Champ : test"], kinds)])
-    figure = {
-        "value": 0.4,
-        "flag": "",
-        "sentence": f"40 % des entreprises ({parameters.get('sector', 'toutes')}).",
-    }
-    return ReportContent(sections=[section], key_figures=[figure])
 
 
 @pytest.fixture
@@ -99,9 +39,6 @@ def study(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-u
     return load_study(root)
 
 
-CONTENT = "test_render_runner:fake_content"
-
-
 def test_failure_isolated_outputs_written_exit_3(study, capsys) -> None:  # type: ignore[no-untyped-def]
     summary = render_study(
         study,
@@ -114,14 +51,17 @@ def test_failure_isolated_outputs_written_exit_3(study, capsys) -> None:  # type
     status = {r.slug: r.status for r in summary.reports}
     assert status == {"banque": "rendered", "assurance": "failed", "synthese-regionale": "rendered"}
     reports = study.reports_dir
-    for name in ("report.html", "report.pdf", "tables.xlsx", "indicators.csv", "report.ipynb"):
-        assert (reports / "banque" / name).is_file(), name
+    deliverables = ["codebook.csv", "indicators.csv", "report.html", "report.pdf", "tables.xlsx"]
+    assert sorted(p.name for p in (reports / "banque").iterdir()) == deliverables
+    build = study.store.build_dir("banque")
+    assert (build / "report.ipynb").is_file() and "rendered" in (build / "render.log").read_text()
+    assert not list(reports.rglob("*.ipynb")) and not list(reports.rglob("*.log"))
     failed = summary.failed[0]
     assert failed.stage == "notebook" and failed.ename == "ValueError" and failed.cell is not None
     assert "cellule n°" in failed.describe_failure()
-    kept = reports / "assurance" / "report.ipynb"
+    kept = study.store.build_dir("assurance") / "report.ipynb"
     assert failed.notebook == kept and "donnée manquante" in kept.read_text("utf-8")
-    assert sorted(p.name for p in (reports / "assurance").iterdir()) == ["report.ipynb"]
+    assert not (reports / "assurance").exists() or not list((reports / "assurance").iterdir())
     assert not (reports / ".staging").exists()
     page = (reports / "banque" / "report.html").read_text("utf-8")
     assert f'<p class="exe">{sys.executable}</p>' in page  # the venv's interpreter
@@ -165,7 +105,32 @@ def test_cache_reruns_only_what_changed(study) -> None:  # type: ignore[no-untyp
         study, only=only, formats=("html",), jobs=2, force=True, progress=False, content=CONTENT
     )
     assert [r.status for r in forced.reports] == ["rendered"] * 3
-    assert not (study.reports_dir / "logiciel" / "tables.xlsx").exists()  # stale format removed
+    assert (study.reports_dir / "logiciel" / "tables.xlsx").exists()  # other formats stay
+
+
+def test_some_formats_never_delete_the_others(study) -> None:  # type: ignore[no-untyped-def]
+    """``iaobs report --only banque --format html --force`` leaves the PDF and the Excel."""
+    folder = study.reports_dir / "banque"
+    render_study(study, only=["banque"], progress=False, content=CONTENT)
+    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    assert {"report.pdf", "tables.xlsx", "report.html"} <= set(before)
+    again = render_study(
+        study, only=["banque"], formats=("html",), force=True, progress=False, content=CONTENT
+    )
+    assert again.reports[0].status == "rendered"
+    after = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    assert set(after) == set(before)
+    assert after["report.pdf"] == before["report.pdf"]
+    assert after["tables.xlsx"] == before["tables.xlsx"]
+    manifest = json.loads((study.reports_dir / cache.MANIFEST_NAME).read_text("utf-8"))
+    formats = manifest["reports"]["banque"]["formats"]
+    assert set(formats) == {"html", "pdf", "xlsx", "csv", "codebook"}
+    # the PDF and Excel files are still those of the current data: a cache hit
+    hit = render_study(
+        study, only=["banque"], formats=("pdf", "xlsx"), progress=False, content=CONTENT
+    )
+    assert hit.reports[0].status == "skipped"
+    assert all(p.stat().st_mode & 0o044 == 0o044 for p in folder.iterdir())  # readable by all
 
 
 def test_wrong_parameter_type_fails_that_report(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -220,8 +185,9 @@ def test_papermill_keeps_hostile_strings_as_strings(tmp_path: Path) -> None:
 
 def test_real_report_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A real report of the fake study in every format, with the library's content."""
-    import pypdf
     import openpyxl
+    import pypdf
+
     root = make_fake_study(tmp_path)
     templates = REPO / "src" / "iaobs" / "notebooks"
     if not (templates / "secteur.py").is_file():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -31,6 +30,7 @@ from iaobs.render.matrix import (
     select_reports,
     validate_slug,
 )
+from render_samples import sample_sections
 
 # --------------------------------------------------------------------------------------------
 # Slugs and parameters
@@ -234,10 +234,11 @@ def test_report_key_and_manifest_freshness(tmp_path: Path) -> None:
     manifest = cache.Manifest.load(tmp_path)
     out = tmp_path / "report.html"
     out.write_text("x")
-    manifest.reports["banque"] = {"key": "k", "formats": ["html", "pdf"]}
+    manifest.reports["banque"] = {"key": "k", "formats": {"html": "k", "pdf": "old"}}
     manifest.save()
     manifest = cache.Manifest.load(tmp_path)
     assert manifest.is_fresh("banque", "k", ["html"], [out])
+    assert not manifest.is_fresh("banque", "k", ["pdf"], [out])  # made from older data
     assert not manifest.is_fresh("banque", "k", ["xlsx"], [out])
     assert not manifest.is_fresh("banque", "other", ["html"], [out])
     assert not manifest.is_fresh("banque", "k", ["html"], [tmp_path / "missing.pdf"])
@@ -335,57 +336,6 @@ def test_headings_outside_cover_and_strip_scripts() -> None:
 # Excel and CSV
 
 
-@dataclass
-class Table:
-    number: int
-    title: str
-    frame: pd.DataFrame
-    notes: list[str]
-    kinds: dict[str, str]
-
-
-@dataclass
-class Section:
-    title: str
-    tables: list[Table] = field(default_factory=list)
-
-
-def _sections() -> list[Section]:
-    frame = pd.DataFrame(
-        {
-            "Réponse": ['=HYPERLINK("http://x")', "+cmd", "Oui", "@SUM(A1)", "-2+3"],
-            "Banque (%)": [0.42, float("nan"), 0.3, float("nan"), 0.25],
-            "Banque (%) – IC bas": [0.35, float("nan"), 0.2, float("nan"), 0.2],
-            "Banque (%) – IC haut": [0.49, float("nan"), 0.4, float("nan"), 0.3],
-            "Banque (%) – n": [200, 2, 40, 8, 25],
-            "Banque (%) – note": ["", "s", "prudence", "nd", ""],
-        }
-    )
-    kinds = {
-        "Réponse": "label",
-        "Banque (%)": "percent",
-        "Banque (%) – IC bas": "ci_low",
-        "Banque (%) – IC haut": "ci_high",
-        "Banque (%) – n": "count",
-        "Banque (%) – note": "flag",
-    }
-    notes = [
-        "Lecture : en 2019, 42 % …",
-        "Champ : entreprises de la banque",
-        "Source : observatoire",
-    ]
-    return [
-        Section(
-            "Adoption de l'IA : usages [2019] / détail*",
-            [Table(1, "Usage de l'IA", frame, notes, kinds)],
-        ),
-        Section(
-            "Adoption de l'IA : usages [2019] / détail*",
-            [Table(2, "Bis", frame.head(2), [], kinds)],
-        ),
-    ]
-
-
 def test_sheet_names_are_valid_and_unique() -> None:
     names = safe_sheet_names(
         ["a" * 40, "a" * 40, "x/y:z?", "", "History", "Présentation"], reserved=["Présentation"]
@@ -398,8 +348,9 @@ def test_sheet_names_are_valid_and_unique() -> None:
 
 def test_excel_tables(tmp_path: Path) -> None:
     import openpyxl
+
     path = write_tables_xlsx(
-        _sections(),
+        sample_sections(),
         tmp_path / "tables.xlsx",
         title="Banque",
         study_title="Observatoire",

@@ -156,9 +156,7 @@ def test_compare_studies_keeps_shared_definitions(tmp_path: Path) -> None:
     assert len(tests) == len(result.estimates) // 2
     assert (tests["p_holm"].dropna() >= tests.loc[tests["p_holm"].notna(), "p_value"]).all()
     key = tests[tests["family"] == "key"]
-    assert np.allclose(
-        key["p_holm"], holm_adjust(key["p_value"].to_numpy()), equal_nan=True
-    )
+    assert np.allclose(key["p_holm"], holm_adjust(key["p_value"].to_numpy()), equal_nan=True)
 
 
 def test_compare_excludes_indicators_whose_levels_differ(tmp_path: Path) -> None:
@@ -222,7 +220,7 @@ def test_comparison_report_in_every_format(tmp_path: Path) -> None:
     out = tmp_path / "comparaison"
     outputs = render_comparison([a, b], out, language="en")
     for name in ("report.html", "report.pdf", "tables.xlsx", "indicators.csv",
-                 "differences.csv", "report.ipynb"):  # fmt: skip
+                 "differences.csv", "codebook.csv"):  # fmt: skip
         assert (out / name).is_file(), name
     assert outputs["html"] == out / "report.html"
     page = (out / "report.html").read_text("utf-8")

@@ -54,6 +54,9 @@ def atomic_path(destination: str | Path) -> Iterator[Path]:
         yield tmp
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
+            # mkstemp creates the file 0600; an output is as readable as any file the user
+            # creates (0644 under the usual umask), so that a web server can publish it
+            os.fchmod(handle.fileno(), _FILE_MODE & ~_umask())
         os.replace(tmp, destination)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -61,6 +64,16 @@ def atomic_path(destination: str | Path) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+_FILE_MODE = 0o666
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it and setting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _os_error(exc: OSError, destination: Path) -> IaobsError:

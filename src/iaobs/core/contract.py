@@ -19,6 +19,7 @@ __all__ = [
     "FLAGS",
     "HIDDEN_FLAGS",
     "INDICATOR_COLUMNS",
+    "OUT_OF_SCOPE",
     "STRATUM",
     "STRATUM_POPULATION",
     "WEIGHT",
@@ -42,6 +43,10 @@ INDICATOR_COLUMNS: tuple[str, ...] = (
 )
 FLAGS: tuple[str, ...] = ("", "prudence", "nd", "s")
 HIDDEN_FLAGS: tuple[str, ...] = ("s", "nd")
+#: The sector code of a firm outside the study's field: a mapping file sends there the sectors
+#: the study does not cover; such rows are counted apart (rows read = kept + rejected + out of
+#: scope), never weighted, never rejected.
+OUT_OF_SCOPE = "hors_champ"
 
 # Design variables the estimate stage adds to ``responses.parquet`` and to the microdata
 # (``weighting.json`` → ``variables_plan`` says how each is made).

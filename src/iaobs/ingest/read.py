@@ -26,7 +26,7 @@ the cleaner can reject it with a reason — rows are never lost silently.
 Workbooks (xlsx, xlsm, xlsb, xls, ods) are read with python-calamine. Before that, a zip-based
 workbook is checked for zip bombs (declared uncompressed size and compression ratio) and every
 XML part for a ``<!DOCTYPE``/``<!ENTITY`` declaration in its prolog (entity-expansion bombs);
-the check streams and reads at most :data:`PROLOG_LIMIT` bytes per part.
+the check (:mod:`iaobs.ingest.safety`) streams and reads a bounded prefix of each part.
 """
 
 from __future__ import annotations
@@ -38,8 +38,6 @@ import hashlib
 import io
 import re
 import warnings
-import zipfile
-import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -49,8 +47,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from iaobs.study.dictionary import normalise_text
 from iaobs.errors import InputError
+from iaobs.ingest.compressed import INFLATE_LIMIT, is_archive, unpacked
+from iaobs.ingest.safety import HINT_RESAVE, check_zip, short_error
+from iaobs.study.dictionary import normalise_text
 
 if TYPE_CHECKING:
     from iaobs.study.dictionary import Dictionary
@@ -68,12 +68,6 @@ PROVENANCE_COLUMNS = ("_source_file", "_source_sheet", "_source_row")
 MISSING_MARKERS = frozenset({"*", "na", "n/a", "#n/a"})
 #: How many rows are scanned for the header row.
 HEADER_SCAN_ROWS = 30
-#: Bytes read at most from the start of each XML part of a workbook to check its prolog.
-PROLOG_LIMIT = 1 << 20
-#: A workbook may not inflate to more than this many times ``max_file_mb``.
-INFLATE_FACTOR = 50
-#: Compression ratio above which a large zip member is taken for a zip bomb.
-MAX_RATIO = 1000
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ".tab"}
@@ -106,7 +100,6 @@ EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 
-HINT_RESAVE = "ouvrez-le dans Excel ou LibreOffice et enregistrez-le de nouveau au format .xlsx"
 HINT_HEADER = (
     "la ligne d'en-tête doit contenir les noms de variables ou leurs libellés "
     "(voir « iaobs template »)"
@@ -124,7 +117,7 @@ class RawTable:
         ``datetime``/``date``/``time``, ``None``); columns = header cells as written (stripped,
         made unique); plus the provenance columns ``_source_file`` (file name),
         ``_source_sheet`` (``None`` for CSV) and ``_source_row`` (1-based row number shown by
-        Excel, or the CSV line where the record starts).
+        Excel; for a CSV file, the row a spreadsheet shows: the record's rank, a line break inside a quoted cell not counted).
     file
         Path of the file read.
     sheet
@@ -199,6 +192,8 @@ def read_source(
     path = Path(path)
     size = _check_file(path, max_file_mb)
     head = _read_head(path)
+    if is_archive(path, head):
+        return _read_archive(path, sheet, header_row, dictionary, max_file_mb)
     kind = _kind(path, head)
     notes: list[str] = []
     if kind == "text" and path.suffix.lower() in WORKBOOK_SUFFIXES:
@@ -215,11 +210,38 @@ def read_source(
     )
 
 
+def _read_archive(
+    path: Path,
+    sheet: str | None,
+    header_row: int | None,
+    dictionary: Dictionary | None,
+    max_file_mb: float,
+) -> RawTable:
+    """The table inside a compressed export, its provenance naming the file received."""
+    with unpacked(path, max_file_mb) as inner:
+        table = read_source(
+            inner,
+            sheet=sheet,
+            header_row=header_row,
+            dictionary=dictionary,
+            max_file_mb=max_file_mb * INFLATE_LIMIT,
+        )
+    table.frame["_source_file"] = path.name
+    table.notes.insert(0, f"fichier compressé : « {inner.name} » lu dans l'archive")
+    table.file = path
+    table.sha256 = _sha256(path)
+    return table
+
+
 def list_sheets(path: str | Path, *, max_file_mb: float = 200.0) -> list[str]:
     """The sheet names of a workbook, in workbook order (``[]`` for a CSV file)."""
     path = Path(path)
     size = _check_file(path, max_file_mb)
-    kind = _kind(path, _read_head(path))
+    head = _read_head(path)
+    if is_archive(path, head):
+        with unpacked(path, max_file_mb) as inner:
+            return list_sheets(inner, max_file_mb=max_file_mb * INFLATE_LIMIT)
+    kind = _kind(path, head)
     if kind == "text":
         return []
     with _open_workbook(path, kind, size, max_file_mb) as book:
@@ -341,7 +363,7 @@ def _open_workbook(path: Path, kind: str, size: int, max_file_mb: float) -> Any:
     import python_calamine as calamine
 
     if kind == "zip":
-        _check_zip(path, size, max_file_mb)
+        check_zip(path, max_file_mb)
     elif path.suffix.lower() in {".xlsx", ".xlsm", ".xlsb"}:
         data = path.read_bytes()
         if ENCRYPTED_STREAM in data:
@@ -356,11 +378,11 @@ def _open_workbook(path: Path, kind: str, size: int, max_file_mb: float) -> Any:
         ) from exc
     except calamine.CalamineError as exc:
         raise InputError(
-            f"classeur illisible ({_short(exc)})", file=path, hint=HINT_RESAVE
+            f"classeur illisible ({short_error(exc)})", file=path, hint=HINT_RESAVE
         ) from exc
     except (OSError, ValueError, RuntimeError) as exc:
         raise InputError(
-            f"classeur illisible ({_short(exc)})", file=path, hint=HINT_RESAVE
+            f"classeur illisible ({short_error(exc)})", file=path, hint=HINT_RESAVE
         ) from exc
 
 
@@ -370,108 +392,6 @@ def _password_error(path: Path) -> InputError:
         file=path,
         hint="ouvrez-le avec son mot de passe, enregistrez-le sans mot de passe, puis relancez",
     )
-
-
-def _short(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return text[:160] or type(exc).__name__
-
-
-def _check_zip(path: Path, size: int, max_file_mb: float) -> None:
-    """Refuse zip bombs and XML parts declaring a DOCTYPE or entities (bounded memory)."""
-    limit = INFLATE_FACTOR * max_file_mb * 1024 * 1024
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-            total = sum(info.file_size for info in members)
-            if total > limit:
-                raise InputError(
-                    f"classeur refusé : il occuperait {total / 1024 / 1024:.0f} Mo une fois "
-                    f"décompressé (limite {limit / 1024 / 1024:.0f} Mo)",
-                    file=path,
-                    hint="vérifiez l'origine du fichier ; s'il est légitime, augmentez max_file_mb",
-                )
-            for info in members:
-                ratio = info.file_size / max(info.compress_size, 1)
-                if ratio > MAX_RATIO and info.file_size > 10 * 1024 * 1024:
-                    raise InputError(
-                        f"classeur refusé : la partie « {info.filename} » est anormalement "
-                        f"compressée (rapport {ratio:.0f} pour 1, bombe de décompression ?)",
-                        file=path,
-                        hint="vérifiez l'origine du fichier et enregistrez-le de nouveau",
-                    )
-            for info in members:
-                name = info.filename.lower()
-                if name.endswith((".xml", ".rels", ".vml")) and info.file_size:
-                    with archive.open(info) as handle:
-                        if _prolog_declares_dtd(handle):
-                            raise InputError(
-                                f"classeur refusé : la partie « {info.filename} » déclare une "
-                                "DTD ou des entités XML (fichier malveillant ou altéré)",
-                                file=path,
-                                hint="vérifiez l'origine du fichier et enregistrez-le de nouveau",
-                            )
-    except zipfile.BadZipFile as exc:
-        raise InputError(
-            "classeur corrompu ou incomplet (archive zip illisible)", file=path, hint=HINT_RESAVE
-        ) from exc
-    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, OSError) as exc:
-        raise InputError(
-            f"classeur illisible ({_short(exc)})", file=path, hint=HINT_RESAVE
-        ) from exc
-    except zlib.error as exc:
-        raise InputError(
-            "classeur corrompu ou incomplet (données compressées illisibles)",
-            file=path,
-            hint=HINT_RESAVE,
-        ) from exc
-
-
-_PROLOG_TOKEN = re.compile(r"\s*(<\?|<!--|<!|<)", re.S)
-
-
-def _prolog_declares_dtd(handle: io.BufferedIOBase | Any) -> bool:
-    """Whether an XML stream declares a DOCTYPE (or anything ``<!``) before its root element.
-
-    Reads at most :data:`PROLOG_LIMIT` bytes; a prolog longer than that is suspicious and
-    counts as a declaration.
-    """
-    raw = b""
-    while len(raw) < PROLOG_LIMIT:
-        chunk = handle.read(min(65536, PROLOG_LIMIT - len(raw)))
-        if not chunk:
-            break
-        raw += chunk
-        verdict = _scan_prolog(raw)
-        if verdict is not None:
-            return verdict
-    verdict = _scan_prolog(raw, final=True)
-    return True if verdict is None else verdict
-
-
-def _scan_prolog(raw: bytes, final: bool = False) -> bool | None:
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = raw.decode("utf-16", errors="ignore")
-    else:
-        text = raw.decode("latin-1")
-    text = text.lstrip("\ufeff\u00ef\u00bb\u00bf")
-    pos = 0
-    while True:
-        match = _PROLOG_TOKEN.match(text, pos)
-        if match is None:
-            if text[pos:].strip():
-                return False  # not markup: calamine will report it
-            return False if final else None
-        token = match.group(1)
-        if token in ("<", "<!") and len(text) - match.start() < 10 and not final:
-            return None  # a tag cut by the end of the buffer: read more
-        if token in ("<?", "<!--"):
-            end = text.find("?>" if token == "<?" else "-->", match.end())
-            if end < 0:
-                return True if final else None
-            pos = end + (2 if token == "<?" else 3)
-            continue
-        return token == "<!"
 
 
 def _read_workbook(
@@ -510,7 +430,7 @@ def _read_workbook(
             rows = rows_obj.to_python(skip_empty_area=False)
         except calamine.CalamineError as exc:
             raise InputError(
-                f"feuille illisible ({_short(exc)})", file=path, sheet=chosen, hint=HINT_RESAVE
+                f"feuille illisible ({short_error(exc)})", file=path, sheet=chosen, hint=HINT_RESAVE
             ) from exc
     finally:
         book.close()
@@ -527,7 +447,7 @@ def _sheet(book: Any, path: Path, name: str) -> Any:
         raise _password_error(path) from exc
     except calamine.CalamineError as exc:
         raise InputError(
-            f"feuille illisible ({_short(exc)})", file=path, sheet=name, hint=HINT_RESAVE
+            f"feuille illisible ({short_error(exc)})", file=path, sheet=name, hint=HINT_RESAVE
         ) from exc
 
 
@@ -705,35 +625,41 @@ def _sniff_separator(text: str) -> str:
 
 
 def _csv_records(path: Path, text: str, separator: str) -> Iterator[tuple[int, list[str]]]:
-    """Yield (line where the record starts, cells) for every CSV record."""
+    """Yield (row number, cells) for every CSV record.
+
+    The row number is the record's rank, the row a spreadsheet shows when it opens the file
+    (a line break inside a quoted cell does not start a new row), not its text line.
+    """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=False)
     start = 1
-    pending: tuple[int, list[str], int] | None = None
+    rank = 0
+    pending: tuple[int, list[str], int, int] | None = None
     try:
         for record in reader:
             if pending is not None:
                 yield pending[0], pending[1]
-            pending = (start, record, reader.line_num)
+            rank += 1
+            pending = (rank, record, start, reader.line_num)
             start = reader.line_num + 1
     except csv.Error as exc:
         raise InputError(
-            f"CSV illisible ({_short(exc)})",
+            f"CSV illisible ({short_error(exc)})",
             file=path,
-            row=start,
+            row=rank + 1,
             hint="vérifiez les guillemets de cette ligne ou exportez le fichier de nouveau",
         ) from exc
     if pending is not None:
-        first, record, last = pending
+        number, record, first, last = pending
         if last > first and _open_quote_at_end(text, first):
             raise InputError(
                 "guillemet ouvert jamais refermé : cette ligne et toutes les suivantes "
                 "formeraient une seule cellule",
                 file=path,
-                row=first,
+                row=number,
                 hint="fermez le guillemet de cette ligne (ou retirez-le), ou exportez le "
                 "fichier de nouveau",
             )
-        yield first, record
+        yield number, record
 
 
 def _open_quote_at_end(text: str, first: int) -> bool:
@@ -836,8 +762,9 @@ def _read_csv_columns(
         return None  # the header search went past the prefix: read record by record
     header_cells, header_number = found[0], found[1]
     width = len(header_cells)
-    # the data start on the line after the header record (which may span lines)
-    start_line = header_number + sum(str(c).count("\n") for c in header_cells) + 1
+    # the data start on the text line after the header record (records above it and the
+    # header itself may span several lines); their rows number on from the header's
+    start_line = _line_after(prefix, separator, header_number)
     offset = 0
     for _ in range(start_line - 1):
         offset = text.find("\n", offset) + 1
@@ -884,7 +811,7 @@ def _read_csv_columns(
         columns.append(cells[codes])
         blank &= empty[codes]
     keep = ~blank
-    numbers = np.arange(start_line, start_line + lines, dtype=np.int64)[keep]
+    numbers = np.arange(header_number + 1, header_number + 1 + lines, dtype=np.int64)[keep]
     if not keep.all():
         columns = [c[keep] for c in columns]
     names: list[str | None] = [_header_name(v) for v in header_cells]
@@ -892,6 +819,14 @@ def _read_csv_columns(
     return _table(
         path, None, digest, names, columns, numbers, int(blank.sum()), header_number, notes
     )
+
+
+def _line_after(text: str, separator: str, records: int) -> int:
+    """The text line that follows the first ``records`` CSV records of ``text``."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=False)
+    for _ in range(records):
+        next(reader, None)
+    return reader.line_num + 1
 
 
 _COMMA_NUMBER = re.compile(r"^[-+]?\d{1,3}(?:[ \u00a0\u202f.]?\d{3})*,\d+$")

@@ -18,19 +18,19 @@ language: str = ""  # fr or en; empty: the study's language
 # %%
 from IPython.display import display
 
-from iaobs.reports import figures
 from iaobs.reports import context as report
 from iaobs.reports import tables
+from iaobs.reports.kinds import quality
 
 ctx = report.load_context(study_dir, language=language, require_indicators=False)
 
 # %%
 display(report.cover(ctx, "qualite"))
-display(report.quality_summary(ctx))
+display(quality.quality_summary(ctx))
 
 # %%
 display(ctx.heading(2, "fichiers"))
-display(figures.chart_quality(ctx))
+display(quality.chart_quality(ctx))
 display(tables.show(ctx, "fichiers", kind="qualite"))
 
 # %%

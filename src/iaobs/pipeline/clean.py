@@ -22,7 +22,6 @@ with its message; only when every file fails is the error raised.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -31,10 +30,17 @@ import numpy as np
 import pandas as pd
 
 from iaobs.core.atomic import atomic_path, write_json
+from iaobs.core.text import plural
 from iaobs.core.version import __version__
 from iaobs.errors import ConfigError, IaobsError, InputError
 from iaobs.ingest.profiles import apply_profile_rejects, map_columns, read_for_profile
-from iaobs.prepare.clean import PROVENANCE, CleanResult, clean_responses, resolve_result_duplicates
+from iaobs.prepare.clean import (
+    PROVENANCE,
+    CleanResult,
+    clean_responses,
+    rejected_counts,
+    resolve_result_duplicates,
+)
 from iaobs.prepare.validate import (
     BLOCKING,
     FINDING_COLUMNS,
@@ -42,6 +48,7 @@ from iaobs.prepare.validate import (
     empty_findings,
     findings_summary,
 )
+from iaobs.study.config import PROFILES
 from iaobs.study.dictionary import Dictionary, load_dictionary
 
 __all__ = ["clean_study", "print_quality", "print_validation", "validate_files"]
@@ -101,7 +108,7 @@ def _file_entry(raw: Any, mapped: Any, name: str) -> dict[str, Any]:
 
 def _per_file_counts(
     result: CleanResult, file: str, sheet: str | None
-) -> tuple[int, int, dict[str, int], dict[str, dict[str, int]]]:
+) -> tuple[int, int, dict[str, int], dict[str, dict[str, int]], dict[str, int]]:
     def select(frame: pd.DataFrame, file_col: str, sheet_col: str) -> pd.DataFrame:
         if frame.empty or file_col not in frame:
             return frame.iloc[0:0]
@@ -116,12 +123,8 @@ def _per_file_counts(
     kept = select(result.responses, "_source_file", "_source_sheet")
     rejects = select(result.rejects, "_source_file", "_source_sheet")
     findings = select(result.findings, "file", "sheet")
-    by_rule: Counter[str] = Counter()
-    for rules in rejects.get("rules", pd.Series(dtype=object)):
-        for rule in str(rules).split(","):
-            if rule:
-                by_rule[rule] += 1
-    return len(kept), len(rejects), dict(sorted(by_rule.items())), findings_summary(findings)
+    by_rule, by_main = rejected_counts(rejects)
+    return len(kept), len(rejects), by_rule, findings_summary(findings), by_main
 
 
 def _concat(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
@@ -226,6 +229,7 @@ def clean_study(study: Any) -> CleanResult:
                     "read": 0,
                     "kept": 0,
                     "rejected": 0,
+                    "out_of_scope": 0,
                 }
             )
             continue
@@ -235,6 +239,7 @@ def clean_study(study: Any) -> CleanResult:
             "status": "ok",
             "message": None,
             "read": result.quality["read"],
+            "out_of_scope": result.quality.get("out_of_scope", 0),
             "corrections": result.quality["corrections"],
         }
         entries.append(entry)
@@ -265,34 +270,7 @@ def clean_study(study: Any) -> CleanResult:
             merged.rejects.insert(0, "questionnaire", questionnaire)
         combined[questionnaire] = merged
 
-    # quality, per file, with the invariant rows read = kept + rejected
-    totals: dict[str, Any] = {
-        "files": len(entries),
-        "failed": len(errors),
-        "read": 0,
-        "kept": 0,
-        "rejected": 0,
-        "blank_rows_skipped": 0,
-        "corrections": {},
-        "findings": {},
-        "rejected_by_rule": {},
-    }
-    for entry in entries:
-        if entry["status"] == "ok":
-            merged = combined[entry["questionnaire"]]
-            kept, rejected, by_rule, found = _per_file_counts(merged, entry["file"], entry["sheet"])
-            entry.update(kept=kept, rejected=rejected, rejected_by_rule=by_rule, findings=found)
-            if entry["read"] != kept + rejected:
-                raise AssertionError(
-                    f"incohérence interne pour {entry['file']} : {entry['read']} lignes lues, "
-                    f"{kept} retenues + {rejected} rejetées"
-                )
-            _merge_counts(totals["corrections"], entry["corrections"])
-            _merge_counts(totals["findings"], found)
-            _merge_counts(totals["rejected_by_rule"], by_rule)
-            totals["blank_rows_skipped"] += entry["blank_rows_skipped"]
-        for k in ("read", "kept", "rejected"):
-            totals[k] += entry[k]
+    totals = _quality_totals(entries, combined, len(errors))
 
     files = study.store.processed
     outputs = {"responses": files.responses}
@@ -335,6 +313,52 @@ def clean_study(study: Any) -> CleanResult:
         findings=findings[FINDING_COLUMNS],
         quality=quality,
     )
+
+
+def _quality_totals(
+    entries: list[dict[str, Any]], combined: dict[str, CleanResult], failed: int
+) -> dict[str, Any]:
+    """Each file's counts (completed in ``entries``) and the totals, with the invariant
+    rows read = kept + rejected + out of scope for every file."""
+    totals: dict[str, Any] = {
+        "files": len(entries),
+        "failed": failed,
+        "read": 0,
+        "kept": 0,
+        "rejected": 0,
+        "out_of_scope": 0,
+        "blank_rows_skipped": 0,
+        "corrections": {},
+        "findings": {},
+        "rejected_by_rule": {},
+        "rejected_by_main_rule": {},
+    }
+    for entry in entries:
+        if entry["status"] == "ok":
+            merged = combined[entry["questionnaire"]]
+            kept, rejected, by_rule, found, by_main = _per_file_counts(
+                merged, entry["file"], entry["sheet"]
+            )
+            entry.update(
+                kept=kept,
+                rejected=rejected,
+                rejected_by_rule=by_rule,
+                rejected_by_main_rule=by_main,
+                findings=found,
+            )
+            if entry["read"] != kept + rejected + entry["out_of_scope"]:
+                raise AssertionError(
+                    f"incohérence interne pour {entry['file']} : {entry['read']} lignes lues, "
+                    f"{kept} retenues + {rejected} rejetées + {entry['out_of_scope']} hors champ"
+                )
+            _merge_counts(totals["corrections"], entry["corrections"])
+            _merge_counts(totals["findings"], found)
+            _merge_counts(totals["rejected_by_rule"], by_rule)
+            _merge_counts(totals["rejected_by_main_rule"], by_main)
+            totals["blank_rows_skipped"] += entry["blank_rows_skipped"]
+        for k in ("read", "kept", "rejected", "out_of_scope"):
+            totals[k] += entry[k]
+    return totals
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
@@ -394,27 +418,45 @@ def _top(counts: dict[str, dict[str, int]], limit: int = 4) -> str:
     return ", ".join(f"{rule} ({_n(n)})" for rule, n in flat[:limit])
 
 
+def _counts(entry: dict[str, Any]) -> str:
+    """``125 lignes lues, 100 retenues, 15 rejetées, 10 hors champ`` (the last when any)."""
+    read = entry.get("read", 0)
+    text = (
+        f"{_n(read)} ligne{'s' if read > 1 else ''} lue{'s' if read > 1 else ''}, "
+        f"{_n(entry.get('kept', 0))} retenue{'s' if entry.get('kept', 0) > 1 else ''}, "
+        f"{_n(entry.get('rejected', 0))} rejetée{'s' if entry.get('rejected', 0) > 1 else ''}"
+    )
+    if entry.get("out_of_scope"):
+        text += f", {_n(entry['out_of_scope'])} hors champ"
+    return text
+
+
+def _rows_by_rule(counts: dict[str, int]) -> str:
+    """Rejected rows by main rule (each row once: they sum to the rows rejected)."""
+    flat = sorted(counts.items(), key=lambda x: (-x[1], x[0]))
+    return ", ".join(f"{rule} ({_n(n)})" for rule, n in flat)
+
+
 def print_quality(quality: dict[str, Any], study: Any) -> None:
     """A short French summary of a cleaning run (its ``quality.json``): per file, rows read,
     kept and rejected."""
     totals = quality.get("totals", {})
     print(
-        f"Nettoyage : {totals.get('files', 0)} fichier(s), {_n(totals.get('read', 0))} lignes lues, "
-        f"{_n(totals.get('kept', 0))} retenues, {_n(totals.get('rejected', 0))} rejetées.",
-        flush=True,
+        f"Nettoyage : {plural(totals.get('files', 0), 'fichier')}, {_counts(totals)}.", flush=True
     )
     for entry in quality.get("files", []):
         where = entry["file"] + (f" (feuille « {entry['sheet']} »)" if entry.get("sheet") else "")
         if entry["status"] != "ok":
             print(f"  ✗ {where} : ÉCHEC — {entry['message']}", flush=True)
             continue
-        print(
-            f"  • {where} : {_n(entry['read'])} lues, {_n(entry['kept'])} retenues, "
-            f"{_n(entry['rejected'])} rejetées",
-            flush=True,
-        )
+        print(f"  • {where} : {_counts(entry)}", flush=True)
+        if entry.get("rejected_by_main_rule"):
+            print(
+                f"      lignes rejetées par motif : {_rows_by_rule(entry['rejected_by_main_rule'])}",
+                flush=True,
+            )
         if entry.get("findings"):
-            print(f"      constats : {_top(entry['findings'])}", flush=True)
+            print(f"      constats (cellules) : {_top(entry['findings'])}", flush=True)
         if entry.get("unmapped_columns"):
             cols = entry["unmapped_columns"]
             more = f" (+{len(cols) - 5})" if len(cols) > 5 else ""
@@ -459,6 +501,7 @@ def validate_files(
     sources = {Path(s.path).resolve(): s for s in (study.sources if study is not None else ())}
     tables: list[pd.DataFrame] = []
     files: list[dict[str, Any]] = []
+    kept_strata: list[pd.DataFrame] = []
     for path in paths:
         path = Path(path)
         source = sources.get(path.resolve())
@@ -471,15 +514,7 @@ def validate_files(
             dictionary = load_dictionary(questionnaire)
         use_profile = source.profile if source is not None and profile == "template" else profile
         mapping = source.mapping if source is not None and use_profile == "mapping" else None
-        if mapping is None and use_profile not in (
-            "template",
-            "limesurvey",
-            "google-forms",
-            "kobo",
-            "surveymonkey",
-            "sphinx",
-            "mapping",
-        ):
+        if mapping is None and use_profile not in (*PROFILES, "mapping"):
             mapping, use_profile = Path(use_profile), "mapping"
         stated = sector if sector is not None else (source.sector if source is not None else None)
         name = _relative(path, Path(study.root) if study is not None else Path.cwd())
@@ -551,9 +586,13 @@ def validate_files(
                 "read": result.quality["read"],
                 "kept": result.quality["kept"],
                 "rejected": result.quality["rejected"],
+                "out_of_scope": result.quality.get("out_of_scope", 0),
                 "rejected_by_rule": result.quality["rejected_by_rule"],
+                "rejected_by_main_rule": result.quality.get("rejected_by_main_rule", {}),
             }
         )
+        strata = [c for c in ("secteur", "taille") if c in result.responses]
+        kept_strata.append(result.responses[strata])
     findings = _concat(tables)
     if findings.empty:
         findings = empty_findings()
@@ -563,46 +602,74 @@ def validate_files(
         "files": files,
         "blocking": int(counts.get(BLOCKING, 0)),
         "warnings": int(counts.get(WARNING, 0)),
+        "kept_strata": _concat(kept_strata),
     }
     return findings, summary
 
 
+#: The rule of responses a survey tool marks as never submitted (rejected by rule, not a
+#: problem to fix).
+INCOMPLETE = "reponse_incomplete"
+
 _TEXT: dict[str, dict[str, Any]] = {
     "fr": {
-        "file": "{file}{sheet} : {read} lignes lues, {kept} retenues, {rejected} rejetées",
+        "file": "{file}{sheet} : {counts}",
         "sheet": " (feuille « {sheet} »)",
-        "failed": "{file} : illisible — {message}",
-        "counts": "  {blocking} problème(s) bloquant(s), {warnings} avertissement(s)",
+        "failed": "{file} : illisible (le message d'erreur suit, une seule fois)",
+        "counts": "  {blocking}, {warnings} (constats, par cellule)",
+        "nouns": (
+            ("problème bloquant", "problèmes bloquants"),
+            ("avertissement", "avertissements"),
+        ),
         "rule": "  [{severity}] {rule} : {n} cas",
         "example": "      ligne {row}, colonne « {column} » : {message}",
         "example_norow": "      {message}",
-        "more": "      … et {n} autre(s) (voir findings.csv après « iaobs clean »)",
+        "more": "      … et {n} de plus (voir findings.csv après « iaobs clean »)",
         "unmapped": "  colonnes non reconnues (ignorées) : {columns}",
         "ok": "Aucun problème bloquant : les fichiers peuvent être nettoyés.",
-        "ko": "Des problèmes bloquants rejetteront des lignes : corrigez-les dans les fichiers sources.",
+        "ko": "Des problèmes bloquants rejetteront des lignes : corrigez la correspondance "
+        "(fichier YAML) quand une réponse ou une colonne est mal reconnue ; sinon les lignes "
+        "seront écartées avec leur motif (rejects.csv). Ne modifiez jamais les exports reçus : "
+        "signalez une erreur de saisie à qui vous les a fournis.",
         "sev": {BLOCKING: "bloquant", WARNING: "avertissement"},
+        "rows": "lignes rejetées par motif principal",
     },
     "en": {
-        "file": "{file}{sheet}: {read} rows read, {kept} kept, {rejected} rejected",
+        "file": "{file}{sheet}: {counts}",
         "sheet": ' (sheet "{sheet}")',
-        "failed": "{file}: unreadable — {message}",
-        "counts": "  {blocking} blocking problem(s), {warnings} warning(s)",
+        "failed": "{file}: unreadable (the error message follows, once)",
+        "counts": "  {blocking}, {warnings} (findings, by cell)",
+        "nouns": (("blocking problem", "blocking problems"), ("warning", "warnings")),
         "rule": "  [{severity}] {rule}: {n} case(s)",
         "example": '      row {row}, column "{column}": {message}',
         "example_norow": "      {message}",
         "more": '      … and {n} more (see findings.csv after "iaobs clean")',
         "unmapped": "  unrecognised columns (ignored): {columns}",
         "ok": "No blocking problem: the files can be cleaned.",
-        "ko": "Blocking problems will reject rows: fix them in the source files.",
+        "ko": "Blocking problems will reject rows: fix the mapping (YAML file) when an answer "
+        "or a column is misread; otherwise the rows are set aside with their reason "
+        "(rejects.csv). Never edit the exports received: report a data-entry error to whoever "
+        "sent them.",
         "sev": {BLOCKING: "blocking", WARNING: "warning"},
+        "rows": "rows rejected by main reason",
     },
 }
 
 
-def print_validation(findings: pd.DataFrame, summary: dict[str, Any], language: str = "fr") -> bool:
+def validation_conclusion(blocking: bool, language: str = "fr") -> str:
+    """The last line of a validation: nothing blocks, or what to do (never: edit the raw
+    files)."""
+    text = _TEXT["en" if language == "en" else "fr"]
+    return text["ko"] if blocking else text["ok"]
+
+
+def print_validation(
+    findings: pd.DataFrame, summary: dict[str, Any], language: str = "fr", *, conclude: bool = True
+) -> bool:
     """Print the findings grouped by file and rule; return True when something blocks.
 
-    Up to three examples are shown per rule; blocking rules first.
+    Up to three examples are shown per rule; blocking rules first; the conclusion last
+    unless ``conclude`` is false.
     """
     text = _TEXT["en" if language == "en" else "fr"]
     blocking_any = False
@@ -613,22 +680,19 @@ def print_validation(findings: pd.DataFrame, summary: dict[str, Any], language: 
             blocking_any = True
             continue
         sheet = text["sheet"].format(sheet=entry["sheet"]) if entry.get("sheet") else ""
-        print(
-            text["file"].format(
-                file=name,
-                sheet=sheet,
-                read=_n(entry["read"]),
-                kept=_n(entry["kept"]),
-                rejected=_n(entry["rejected"]),
-            ),
-            flush=True,
-        )
+        print(text["file"].format(file=name, sheet=sheet, counts=_counts(entry)), flush=True)
+        if entry.get("rejected_by_main_rule"):
+            print(f"  {text['rows']} : {_rows_by_rule(entry['rejected_by_main_rule'])}", flush=True)
         mine = findings[findings["file"].astype(str) == name]
         n_block = int((mine["severity"] == BLOCKING).sum())
-        blocking_any |= n_block > 0
+        # responses never submitted are set aside by rule: expected, nothing to fix
+        blocking_any |= bool(((mine["severity"] == BLOCKING) & (mine["rule"] != INCOMPLETE)).any())
         print(
             text["counts"].format(
-                blocking=_n(n_block), warnings=_n(int((mine["severity"] == WARNING).sum()))
+                blocking=plural(n_block, *text["nouns"][0], language=language),
+                warnings=plural(
+                    int((mine["severity"] == WARNING).sum()), *text["nouns"][1], language=language
+                ),
             ),
             flush=True,
         )
@@ -656,5 +720,6 @@ def print_validation(findings: pd.DataFrame, summary: dict[str, Any], language: 
                     print(text["example_norow"].format(message=row.message), flush=True)
             if len(group) > 3:
                 print(text["more"].format(n=_n(len(group) - 3)), flush=True)
-    print(text["ko"] if blocking_any else text["ok"], flush=True)
+    if conclude:
+        print(text["ko"] if blocking_any else text["ok"], flush=True)
     return blocking_any

@@ -1,5 +1,6 @@
 """The main job of a study, stage by stage, each skipped when its inputs did not change.
 
+``frame`` (SIRENE stock files → the population margins, when ``[frame]`` names them),
 ``clean`` (sources → ``data/processed/``), ``estimate`` (responses and margins → weights and
 the indicators table), the evolution between waves, then the reports (whose own cache decides
 report by report). A stage runs again when the content of one of its inputs changed — a raw
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from iaobs.pipeline.frame import frame_stage
 from iaobs.pipeline.stages import (
     StageKey,
     is_fresh,
@@ -145,7 +147,9 @@ def evolution_stage(study: Study, *, echo: Echo | None = None) -> Path | None:
 def stages_before_reports(
     study: Study, *, force: bool = False, echo: Echo | None = None
 ) -> Sequence[StageResult]:
-    """Run (or skip) clean and estimate, then the evolution table; returns what each did."""
+    """Run (or skip) the frame (margins from SIRENE, when ``[frame]`` names the files), clean
+    and estimate, then the evolution table; returns what clean and estimate did."""
+    frame_stage(study, force=force)  # the margins the estimate stage is keyed on
     cleaned = clean_stage(study, force=force)
     estimated = estimate_stage(study, force=force or cleaned.ran)
     evolution_stage(study, echo=echo)

@@ -45,6 +45,7 @@ __all__ = [
     "check_waves",
     "empty_findings",
     "findings_summary",
+    "ordered_rules",
 ]
 
 FINDING_COLUMNS = ["file", "sheet", "row", "column", "value", "rule", "severity", "message"]
@@ -139,6 +140,14 @@ RULES: dict[str, tuple[str, str]] = {
 
 #: rules that reject the row whatever the column
 BLOCKING_RULES = frozenset({"obligatoire_manquant", "ligne_sans_reponse"})
+
+
+def ordered_rules(rules: Iterable[str]) -> list[str]:
+    """Rule codes once each, in one order (that of :data:`RULES`, then the others
+    alphabetically), so that a pair of rules is always written the same way."""
+    rank = {rule: i for i, rule in enumerate(RULES)}
+    unique = {str(r) for r in rules if r}
+    return sorted(unique, key=lambda r: (rank.get(r, len(rank)), r))
 
 
 def empty_findings() -> pd.DataFrame:

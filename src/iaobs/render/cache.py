@@ -13,8 +13,9 @@ A report is rendered again only when its key changes. The key is the SHA-256 of:
 * ``study.toml`` (titles, labels, thresholds);
 * the iaobs version and a hash of every file of the iaobs package (code, templates, styles).
 
-The requested formats are not part of the key: the manifest records which formats were written
-for the key, and a request for formats already written is a cache hit.
+The requested formats are not part of the key: the manifest records, per format, the key its
+file was made from (``"formats": {"html": key, "pdf": key…}``); a request for formats already
+written with the current key is a cache hit, and rendering some formats keeps the others.
 
 The manifest lives at ``reports/<wave>/.cache.json``. It also remembers, per hash of
 ``indicators.parquet``, the per-sector digests and the sectors that have data, so that an
@@ -30,10 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from iaobs.study.store import Processed
-from iaobs.core.version import __version__
 from iaobs.core.atomic import write_json
 from iaobs.core.resources import package_path
+from iaobs.core.version import __version__
+from iaobs.study.store import Processed
 
 __all__ = [
     "MANIFEST_NAME",
@@ -45,7 +46,7 @@ __all__ = [
 ]
 
 MANIFEST_NAME = ".cache.json"
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
 # the processed files a report depends on, named as the store names them
 INDICATORS = Processed(Path()).indicators.name
 QUALITY = Processed(Path()).quality.name
@@ -257,11 +258,12 @@ class Manifest:
     def is_fresh(
         self, slug: str, key: str, formats: Iterable[str], outputs: Iterable[Path]
     ) -> bool:
-        """Whether ``slug`` was rendered with ``key`` in every format asked, files present."""
+        """Whether every format asked of ``slug`` was made with ``key``, files present."""
         entry = self.reports.get(slug)
         if not entry or entry.get("key") != key:
             return False
-        if not set(formats) <= set(entry.get("formats", ())):
+        made = entry.get("formats")
+        if not isinstance(made, dict) or any(made.get(f) != key for f in formats):
             return False
         return all(path.is_file() for path in outputs)
 

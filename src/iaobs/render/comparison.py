@@ -51,7 +51,7 @@ def render_comparison(
         Folder of the report (default ``reports/comparaison/`` under the current folder):
         ``report.html``, ``report.pdf``, ``tables.xlsx``, ``indicators.csv`` (the shared
         indicators, one row per study, with a leading ``study`` column), ``differences.csv``
-        (the tests) and ``report.ipynb``.
+        (the tests); the executed notebook goes to the build folder of the first study.
     language
         ``fr`` or ``en``; empty: the first study's language.
     formats

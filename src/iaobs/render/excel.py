@@ -27,11 +27,13 @@ from typing import Any
 
 from iaobs.core.atomic import atomic_path
 from iaobs.core.contract import HIDDEN_FLAGS, INDICATOR_COLUMNS
+from iaobs.render.data import LICENCE, publishable_rows
 
 __all__ = [
     "INDICATOR_COLUMNS",
     "neutralise_formula",
     "safe_sheet_names",
+    "write_data_csv",
     "write_indicators_csv",
     "write_tables_xlsx",
 ]
@@ -57,6 +59,9 @@ TEXT = {
         "high": "borne haute",
         "table": "Tableau",
         "sheet": "Feuille",
+        "data": "Données",
+        "data_title": "Les chiffres du rapport, un par ligne (filtrables)",
+        "licence": "Licence",
         "percent": "0.0\\ %",
     },
     "en": {
@@ -75,6 +80,9 @@ TEXT = {
         "high": "upper bound",
         "table": "Table",
         "sheet": "Sheet",
+        "data": "Data",
+        "data_title": "The report's figures, one per row (filterable)",
+        "licence": "Licence",
         "percent": "0.0%",
     },
 }
@@ -85,8 +93,20 @@ def neutralise_formula(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
+def _cut(text: str, width: int) -> str:
+    """``text`` within ``width`` characters, cut at a word boundary (mid-word only when its
+    first word alone is longer)."""
+    if len(text) <= width:
+        return text
+    head = text[: width + 1]
+    space = head.rfind(" ")
+    cut = head[:space] if space > 0 else text[:width]
+    return cut.rstrip(" -–·,;:(").rstrip()
+
+
 def safe_sheet_names(titles: Iterable[str], reserved: Iterable[str] = ()) -> list[str]:
-    """Excel sheet names for ``titles``: ≤ 31 characters, no ``[]:*?/\\``, unique.
+    """Excel sheet names for ``titles``: ≤ 31 characters cut at a word boundary, no
+    ``[]:*?/\\``, unique.
 
     Uniqueness is case-insensitive (as Excel checks it); a clash gets a `` (2)`` suffix.
     """
@@ -97,15 +117,35 @@ def safe_sheet_names(titles: Iterable[str], reserved: Iterable[str] = ()) -> lis
         base = " ".join(base.split()).strip("'") or f"Section {i}"
         if base.casefold() == "history":
             base = "History (1)"
-        candidate = base[:31].rstrip()
+        candidate = _cut(base, 31)
         suffix = 2
         while candidate.casefold() in taken:
             tail = f" ({suffix})"
-            candidate = base[: 31 - len(tail)].rstrip() + tail
+            candidate = _cut(base, 31 - len(tail)) + tail
             suffix += 1
         taken.add(candidate.casefold())
         names.append(candidate)
     return names
+
+
+def _table_sheet_titles(
+    sections: Sequence[Any], words: Mapping[str, str]
+) -> list[tuple[Any, Any, str]]:
+    """(section, table, full title) of every table, in the report's order."""
+    out = []
+    for section in sections:
+        for table in getattr(section, "tables", []):
+            number = getattr(table, "number", None)
+            title = str(getattr(table, "title", ""))
+            full = f"{words['table']} {number} – {title}" if number not in (None, "") else title
+            out.append((section, table, full))
+    return out
+
+
+def _short_name(number: Any, title: str) -> str:
+    """A table's sheet name before :func:`safe_sheet_names`: ``T12 Usage de l'IA…``."""
+    prefix = f"T{number} " if number not in (None, "") else ""
+    return (prefix + title).strip()
 
 
 def _missing(value: Any) -> bool:
@@ -175,8 +215,14 @@ def write_tables_xlsx(
     wave: str = "",
     date: dt.datetime | None = None,
     language: str = "fr",
+    data: Any = None,
 ) -> Path:
     """Write the report's tables to an Excel workbook, atomically.
+
+    The first sheet presents the file: the report, the contents (each sheet's short name,
+    linked, beside the full title of its table), the conventional signs and the licence.
+    Then the report's data as one flat sheet (``data``, when given: header frozen,
+    autofilter) and one sheet per table, its header frozen.
 
     Parameters
     ----------
@@ -189,6 +235,8 @@ def write_tables_xlsx(
         The ``tables.xlsx`` path.
     title, study_title, region, wave, date, language
         Shown on the first sheet; ``date`` is also the workbook's creation date.
+    data
+        The report's figures as one publishable frame (:mod:`iaobs.render.data`).
     """
     import xlsxwriter
 
@@ -241,24 +289,66 @@ def write_tables_xlsx(
         fmt = {name: workbook.add_format(p) for name, p in props.items()}
         for name in list(fmt):
             fmt["quoted:" + name] = workbook.add_format({**props[name], "quote_prefix": True})
+        tables = _table_sheet_titles(sections, words)
+        reserved = [words["about"]] + ([words["data"]] if data is not None else [])
         sheet_names = safe_sheet_names(
-            [getattr(s, "title", "") for s in sections], reserved=[words["about"]]
+            [
+                _short_name(getattr(t, "number", None), str(getattr(t, "title", "")))
+                for _, t, _ in tables
+            ],
+            reserved=reserved,
         )
         about = workbook.add_worksheet(words["about"])
-        _write_about(
-            about, fmt, words, title, study_title, region, wave, date, sections, sheet_names
-        )
-        for section, name in zip(sections, sheet_names, strict=True):
+        contents = [(name, full) for (_, _, full), name in zip(tables, sheet_names, strict=True)]
+        if data is not None:
+            contents.insert(0, (words["data"], words["data_title"]))
+        _write_about(about, fmt, words, title, study_title, region, wave, date, contents, language)
+        if data is not None:
+            _write_data_sheet(workbook.add_worksheet(words["data"]), fmt, data)
+        for (section, table, _), name in zip(tables, sheet_names, strict=True):
             sheet = workbook.add_worksheet(name)
-            _write_section(sheet, fmt, section, title, study_title, words, language)
+            single = _OneTable(str(getattr(section, "title", "")), [table])
+            _write_section(sheet, fmt, single, title, study_title, words, language)
         workbook.close()
     return destination
 
 
-def _write_about(sheet, fmt, words, title, study_title, region, wave, date, sections, names):
+class _OneTable:
+    """A section holding one table (each table has its own sheet)."""
+
+    def __init__(self, title: str, tables: list[Any]) -> None:
+        self.title = title
+        self.tables = tables
+
+
+def _write_data_sheet(sheet: Any, fmt: Mapping[str, Any], data: Any) -> None:
+    """The report's data as one flat table: header frozen, autofilter on every column."""
+    columns = [str(c) for c in data.columns]
+    for j, column in enumerate(columns):
+        _put(sheet, 0, j, column, fmt["header"], fmt)
+        sheet.set_column(j, j, max(10.0, min(len(column) * 1.2 + 2, 40.0)))
+    row = 0
+    for row, values in enumerate(data.itertuples(index=False, name=None), start=1):
+        for j, value in enumerate(values):
+            if _missing(value):
+                continue
+            if isinstance(value, bool) or (
+                not isinstance(value, int | float) and type(value).__module__ != "numpy"
+            ):
+                _put(sheet, row, j, str(value), fmt["text"], fmt)
+                continue
+            number = float(value)
+            if math.isfinite(number):
+                sheet.write_number(row, j, number)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(row, 1), max(len(columns) - 1, 0))
+
+
+def _write_about(sheet, fmt, words, title, study_title, region, wave, date, contents, language):
     sheet.hide_gridlines(2)
     sheet.set_column(0, 0, 24)
-    sheet.set_column(1, 1, 90)
+    sheet.set_column(1, 1, 34)
+    sheet.set_column(2, 2, 90)
     _put(sheet, 0, 0, title, fmt["title"], fmt)
     row = 2
     for label, value in (
@@ -272,17 +362,18 @@ def _write_about(sheet, fmt, words, title, study_title, region, wave, date, sect
         row += 1
     row += 1
     sheet.write_string(row, 0, words["content"], fmt["label"])
-    for section, name in zip(sections, names, strict=True):
-        tables = getattr(section, "tables", [])
-        unit = "table(s)" if words is TEXT["en"] else "tableau(x)"
-        line = f"{words['sheet']} « {name} » : {len(tables)} {unit}"
-        _put(sheet, row, 1, line, fmt["text"], fmt)
+    for name, full in contents:
+        sheet.write_url(row, 1, f"internal:'{name}'!A1", string=name)
+        _put(sheet, row, 2, full, fmt["text"], fmt)
         row += 1
     row += 1
     sheet.write_string(row, 0, words["legend"], fmt["label"])
     for key in ("s", "nd", "prudence"):
         sheet.write_string(row, 1, words[key], fmt["text"])
         row += 1
+    row += 1
+    sheet.write_string(row, 0, words["licence"], fmt["label"])
+    sheet.write_string(row, 1, LICENCE["en" if language == "en" else "fr"], fmt["text"])
     sheet.freeze_panes(1, 0)
 
 
@@ -352,7 +443,9 @@ def _write_section(sheet, fmt, section, title, study_title, words, language):
             first_header = row
         sheet.set_row(row, 42)
         row += 1
+        last_data = row
         for values in frame.itertuples(index=False, name=None):
+            last_data = row
             cells = dict(zip(columns, values, strict=True))
             for j, column in enumerate(columns):
                 kind = kinds.get(column, "text")
@@ -373,6 +466,7 @@ def _write_section(sheet, fmt, section, title, study_title, words, language):
         sheet.set_column(j, j, max(8.0, min(width, 60.0)))
     if len(tables) == 1 and first_header is not None:
         sheet.freeze_panes(first_header + 1, 1)
+        sheet.autofilter(first_header, 0, max(last_data, first_header), max(len(columns) - 1, 0))
     else:
         sheet.freeze_panes(3, 1)
 
@@ -430,17 +524,21 @@ def write_indicators_csv(indicators: Any, destination: Path, *, language: str = 
     language
         ``fr``: ``;`` and decimal comma; ``en``: ``,`` and decimal point. UTF-8 with BOM.
     """
+    frame = indicators.reindex(columns=list(INDICATOR_COLUMNS))
+    return write_data_csv(publishable_rows(frame), destination, language=language)
+
+
+def write_data_csv(frame: Any, destination: Path, *, language: str = "fr") -> Path:
+    """Write a publishable data frame to ``destination`` for a spreadsheet, atomically.
+
+    ``fr``: ``;`` and decimal comma; ``en``: ``,`` and decimal point; UTF-8 with a byte-order
+    mark; text cells a spreadsheet would read as a formula are neutralised.
+    """
     import pandas as pd
 
-    frame = indicators.reindex(columns=list(INDICATOR_COLUMNS)).copy()
-    flags = frame["flag"].astype("string").fillna("").str.strip()
-    hidden = flags.isin(HIDDEN_FLAGS).to_numpy()
-    for column in ESTIMATE_COLUMNS:
-        values = pd.to_numeric(frame[column], errors="coerce").astype("Float64")
-        values[hidden] = pd.NA
-        frame[column] = values
+    frame = frame.copy()
     for column in frame.columns:
-        if column in ESTIMATE_COLUMNS or pd.api.types.is_numeric_dtype(frame[column]):
+        if pd.api.types.is_numeric_dtype(frame[column]):
             continue
         frame[column] = frame[column].map(
             lambda v: "" if _missing(v) else neutralise_formula(str(v))

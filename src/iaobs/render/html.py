@@ -24,9 +24,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from iaobs.core.version import __version__
 from iaobs.core.atomic import write_text
 from iaobs.core.resources import package_path
+from iaobs.core.version import __version__
 
 __all__ = [
     "FONT_DIRS",

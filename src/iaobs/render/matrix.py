@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from iaobs.study.store import Processed
 from iaobs.core.resources import templates_dir
 from iaobs.errors import ConfigError
+from iaobs.study.store import Processed
 
 __all__ = [
     "COMPANY_PREFIX",

@@ -3,14 +3,18 @@
 The page's print stylesheet (``assets/page.css``) does the layout: the cover on its own page,
 the table of contents with page numbers (``target-counter``), the running header (observatory ·
 report) and footer (wave · region, ``page x / y``), figures and table rows never cut across
-pages, headings kept with what follows. Only ``data:`` and ``file:`` resources are fetched:
-a report never makes a network request.
+pages, headings kept with what follows. A table wider than the page's text is found on the
+laid-out document and the page laid out again with it narrowed (smaller type, headings broken
+anywhere) or, when far too wide, on a landscape page (:func:`overflowing_tables`); the
+printed result is checked by :mod:`iaobs.render.layout`. Only ``data:`` and ``file:``
+resources are fetched: a report never makes a network request.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,7 +22,7 @@ from typing import Any
 from iaobs.core.atomic import write_bytes
 from iaobs.errors import ReportError
 
-__all__ = ["pdf_bytes", "warm_up", "write_pdf"]
+__all__ = ["long_tables", "mark_tables", "overflowing_tables", "pdf_bytes", "warm_up", "write_pdf"]
 
 ALLOWED_PROTOCOLS = ("data", "file")
 
@@ -51,6 +55,7 @@ def pdf_bytes(
     """
     import weasyprint
 
+    page = mark_tables(page, long_tables(page))
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     fetcher = weasyprint.URLFetcher(allowed_protocols=ALLOWED_PROTOCOLS, timeout=5)
@@ -68,9 +73,97 @@ def pdf_bytes(
         options = {"stylesheets": sheets, "font_config": fonts}
     key = page + (shared_css or "") + (page_css or "")
     identifier = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    data = document.write_pdf(pdf_identifier=identifier, pdf_tags=True, **options)
+    rendered = document.render(pdf_tags=True, **options)
+    wide = overflowing_tables(rendered)
+    if wide:  # laid out again with the wide tables narrowed, or on landscape pages
+        page = mark_tables(page, wide)
+        document = weasyprint.HTML(
+            string=page,
+            base_url=str(base_url) if base_url is not None else None,
+            url_fetcher=fetcher,
+        )
+        rendered = document.render(pdf_tags=True, **options)
+    data = rendered.write_pdf(pdf_identifier=identifier, pdf_tags=True)
     assert data is not None
     return data
+
+
+#: A table wider than its page by more than this share goes on a landscape page.
+LANDSCAPE_ABOVE = 1.15
+FIT_CLASS = "iaobs-fit"
+LANDSCAPE_CLASS = "iaobs-landscape"
+
+
+def overflowing_tables(rendered: Any) -> dict[str, str]:
+    """Tables wider than their page's text width in a laid-out document: ``id`` → the class
+    that makes them fit (:data:`FIT_CLASS`: smaller type, headings broken anywhere; or
+    :data:`LANDSCAPE_CLASS` as well, on a landscape page, when far too wide)."""
+    from weasyprint.formatting_structure import boxes
+
+    found: dict[str, str] = {}
+    for page in rendered.pages:
+        page_box = page._page_box
+        if not page_box.children:
+            continue
+        root = page_box.children[0]
+        left, right = root.content_box_x(), root.content_box_x() + root.width
+        for box in root.descendants():
+            if not isinstance(box, boxes.TableBox) or box.element is None:
+                continue
+            identifier = box.element.get("id")
+            edge = box.position_x + box.margin_width()
+            if not identifier or edge <= right + 0.5:
+                continue
+            ratio = (edge - left) / max(right - left, 1.0)
+            wanted = f"{FIT_CLASS} {LANDSCAPE_CLASS}" if ratio > LANDSCAPE_ABOVE else FIT_CLASS
+            found[identifier] = wanted
+    return found
+
+
+#: A table of more rows than this may be cut between rows (it cannot fit on one page).
+LONG_ROWS = 30
+LONG_CLASS = "iaobs-long"
+
+
+def long_tables(page: str) -> dict[str, str]:
+    """Tables of more than :data:`LONG_ROWS` rows: ``id`` → :data:`LONG_CLASS` (a table kept
+    whole that is longer than a page would leave its heading alone on a page)."""
+    found = {}
+    for match in re.finditer(r"<table\b([^>]*)>(.*?)</table>", page, re.S):
+        ident = re.search(r'\bid="([^"]+)"', match.group(1))
+        if ident and match.group(2).count("<tr") > LONG_ROWS:
+            found[ident.group(1)] = LONG_CLASS
+    return found
+
+
+def mark_tables(page: str, classes: dict[str, str]) -> str:
+    """Add ``classes[id]`` to the ``<table id=…>`` elements of ``page``, and to the table's
+    block (``div.iaobs-table-block``) when the table opens it."""
+
+    def with_class(tag: str, extra: str) -> str:
+        if re.search(r'\bclass="', tag):
+            return re.sub(
+                r'\bclass="([^"]*)"', lambda m: f'class="{m.group(1)} {extra}"', tag, count=1
+            )
+        return tag[:-1] + f' class="{extra}">'
+
+    def add(match: re.Match[str]) -> str:
+        heading, block, tag = match.group(1) or "", match.group(2) or "", match.group(3)
+        ident = re.search(r'\bid="([^"]+)"', tag)
+        extra = classes.get(ident.group(1)) if ident else None
+        if not extra:
+            return match.group(0)
+        if heading and LANDSCAPE_CLASS in extra:  # the heading goes on the table's page
+            opening = re.match(r"<h[1-6]\b[^>]*>", heading)
+            assert opening is not None
+            heading = with_class(opening.group(0), LANDSCAPE_CLASS) + heading[opening.end() :]
+        return heading + (with_class(block, extra) if block else "") + with_class(tag, extra)
+
+    pattern = (
+        r"(<h[2-4]\b[^>]*>(?:(?!</h[2-4]>).)*</h[2-4]>\s*)?"
+        r'(<div\b[^>]*class="iaobs-table-block[^"]*"[^>]*>\s*)?(<table\b[^>]*>)'
+    )
+    return re.sub(pattern, add, page, flags=re.S) if classes else page
 
 
 def warm_up() -> None:

@@ -14,10 +14,14 @@ For each report whose inputs changed (see :mod:`iaobs.render.cache`), in order:
    ``tables.xlsx`` and ``indicators.csv``, answers, and exits.
 
 Everything is produced in a staging folder (``reports/<wave>/.staging/``) and published only
-when every output succeeded, each file replaced atomically. A report that fails publishes only
-its executed notebook ``report.ipynb`` (papermill puts the error on top); its older outputs are
-removed, so that no folder holds a report that does not match the current data, and the index
-page says it failed. Reports run in parallel (``jobs``, default: the number of cores).
+when every output succeeded, each file replaced atomically. The published folder holds
+deliverables only (HTML, PDF, xlsx, csv); the executed notebook ``report.ipynb`` and the
+``render.log`` go to the report's build folder, ``.iaobs-cache/build/<wave>/<slug>/``
+(:meth:`iaobs.study.store.Store.build_dir`), where a failed report's notebook shows the error on
+top. Rendering some formats never removes the others; the cache manifest records, per format,
+the key of the data it was made from. A report that fails loses the outputs of the formats it
+should have replaced (they would not match the current data) and the index page says it
+failed. Reports run in parallel (``jobs``, default: the number of cores).
 
 The unchanged-rerun path (every report fresh) imports nothing heavy and starts no process.
 """
@@ -39,13 +43,12 @@ from typing import IO, Any
 from iaobs.errors import ConfigError
 from iaobs.render import cache as cache_mod
 from iaobs.render.matrix import ReportSpec, build_matrix, find_templates_dir, select_reports
-from iaobs.render.worker import OUTPUT_FILES
+from iaobs.render.worker import ALWAYS, OUTPUT_FILES
 from iaobs.study.store import Processed
 
 __all__ = ["FORMATS", "RenderSummary", "ReportResult", "render_study", "report_date"]
 
 FORMATS = ("html", "pdf", "xlsx")
-ALWAYS = ("csv", "ipynb")
 STAGING = ".staging"
 #: Environment variable choosing the notebook engine (``iaobs`` or ``kernel``).
 ENGINE_ENV = "IAOBS_RENDER_ENGINE"
@@ -167,8 +170,9 @@ def render_study(
         Slugs of the reports to render (all when ``None``); an unknown slug is a
         :class:`ConfigError` that lists the study's slugs.
     formats
-        Among ``html``, ``pdf``, ``xlsx``. ``indicators.csv`` and the executed notebook are
-        always written.
+        Among ``html``, ``pdf``, ``xlsx``. ``indicators.csv`` and ``codebook.csv`` are always
+        written (and the executed notebook, in the build folder); the other formats' files
+        are left as they are.
     jobs
         Reports rendered in parallel (default: the number of cores).
     force
@@ -248,19 +252,7 @@ def render_study(
 
     for spec in selected:
         result = results[spec.slug]
-        if result.status == "rendered":
-            manifest.reports[spec.slug] = {
-                "key": keys[spec.slug],
-                "formats": sorted(formats),
-                "title": spec.title,
-                "kind": spec.kind,
-                "rendered": date.isoformat(),
-                "key_figures": result.key_figures,
-            }
-            manifest.data.setdefault("failed", {}).pop(spec.slug, None)
-        elif result.status == "failed":
-            manifest.reports.pop(spec.slug, None)
-            manifest.data.setdefault("failed", {})[spec.slug] = result.describe_failure()
+        _record(manifest, spec, result, keys[spec.slug], formats, date, reports_dir / spec.slug)
     current = {spec.slug for spec in specs}
     for slug in list(manifest.reports):
         if slug not in current:
@@ -273,6 +265,45 @@ def render_study(
     )
     _print_summary(summary)
     return summary
+
+
+def _record(
+    manifest: cache_mod.Manifest,
+    spec: ReportSpec,
+    result: ReportResult,
+    key: str,
+    formats: Sequence[str],
+    date: dt.datetime,
+    final_dir: Path,
+) -> None:
+    """Record in the manifest which data each format of a report was made from.
+
+    A rendering of some formats keeps the other formats' records (and files); a failure
+    forgets the formats it should have replaced."""
+    if result.status == "skipped":
+        return
+    entry = manifest.reports.get(spec.slug) or {}
+    made = dict(entry.get("formats") or {}) if isinstance(entry.get("formats"), dict) else {}
+    if result.status == "rendered":
+        made.update({f: key for f in (*formats, *ALWAYS)})
+        made = {f: k for f, k in made.items() if (final_dir / OUTPUT_FILES[f]).is_file()}
+        manifest.reports[spec.slug] = {
+            "key": key,
+            "formats": made,
+            "title": spec.title,
+            "kind": spec.kind,
+            "rendered": date.isoformat(),
+            "key_figures": result.key_figures,
+        }
+        manifest.data.setdefault("failed", {}).pop(spec.slug, None)
+        return
+    for fmt in (*formats, *ALWAYS):
+        made.pop(fmt, None)
+    if made:
+        manifest.reports[spec.slug] = {**entry, "formats": made}
+    else:
+        manifest.reports.pop(spec.slug, None)
+    manifest.data.setdefault("failed", {})[spec.slug] = result.describe_failure()
 
 
 def _task(
@@ -298,6 +329,9 @@ def _task(
         "parameters": dict(spec.parameters),
         "formats": list(formats),
         "final_dir": str(reports_dir / spec.slug),
+        "build_dir": str(study.store.build_dir(spec.slug)),
+        "figure_cache": str(study.store.figure_cache_dir),
+        "library": cache_mod.library_digest(),
         "staging_root": str(reports_dir / STAGING),
         "cwd": str(study.root),
         "indicators": str(Path(study.processed_dir) / cache_mod.INDICATORS),
@@ -480,7 +514,7 @@ def _write_index(
                 title=spec.title,
                 kind=spec.kind,
                 key_figures=(entry or {}).get("key_figures", []),
-                failed=failed.get(spec.slug) if entry is None else None,
+                failed=failed.get(spec.slug),
             )
         )
     processed = Processed(Path(study.processed_dir))

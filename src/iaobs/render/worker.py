@@ -42,15 +42,23 @@ from iaobs.core.atomic import write_bytes
 from iaobs.errors import IaobsError
 from iaobs.render.matrix import check_parameters
 
-__all__ = ["ENGINES", "OUTPUT_FILES", "main", "render_task"]
+__all__ = ["BUILD_FILES", "ENGINES", "OUTPUT_FILES", "main", "render_task"]
 
+#: The deliverables of a report, in its published folder ``reports/<wave>/<slug>/``.
 OUTPUT_FILES = {
     "html": "report.html",
     "pdf": "report.pdf",
     "xlsx": "tables.xlsx",
     "csv": "indicators.csv",
-    "ipynb": "report.ipynb",
+    "codebook": "codebook.csv",
 }
+#: What rendering leaves that is not a deliverable, in the report's build folder
+#: (``.iaobs-cache/build/<wave>/<slug>/``, :meth:`iaobs.study.store.Store.build_dir`).
+BUILD_FILES = {"ipynb": "report.ipynb", "log": "render.log"}
+#: Files that earlier versions published and that are no deliverable.
+LEGACY_FILES = ("report.ipynb",)
+#: Formats written by every rendering, whatever the formats asked.
+ALWAYS = ("csv", "codebook")
 KERNEL_NAME = "python3"
 #: ``iaobs``: cells run in the forked report process (fast); ``kernel``: a fresh Jupyter kernel.
 ENGINES = ("iaobs", "kernel")
@@ -214,12 +222,20 @@ def _execute_notebook(task: Mapping[str, Any], source: Path, executed_path: Path
         connection.unlink(missing_ok=True)
 
 
+def _build_dir(task: Mapping[str, Any]) -> Path:
+    """The report's build folder (executed notebook, log): never under ``reports/``."""
+    if task.get("build_dir"):
+        return Path(task["build_dir"])
+    return Path(task["cache_dir"]) / "build" / str(task["slug"])
+
+
 def _render_report(templates: _Templates, task: Mapping[str, Any]) -> dict[str, Any]:
     from papermill.exceptions import PapermillExecutionError
 
     started = time.perf_counter()
     slug = task["slug"]
     final_dir = Path(task["final_dir"])
+    build_dir = _build_dir(task)
     staging_root = Path(task["staging_root"])
     staging_root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"{slug}-", dir=staging_root))
@@ -234,7 +250,11 @@ def _render_report(templates: _Templates, task: Mapping[str, Any]) -> dict[str, 
         except IaobsError as exc:
             raise _Failure("paramètres", str(exc)) from exc
 
-        executed_path = staging / OUTPUT_FILES["ipynb"]
+        executed_path = staging / BUILD_FILES["ipynb"]
+        if task.get("figure_cache") and (task.get("engine") or "iaobs") == "iaobs":
+            from iaobs.render import figcache
+
+            figcache.install(task["figure_cache"], salt=str(task.get("library", "")))
         try:
             executed = _execute_notebook(task, source, executed_path)
         except PapermillExecutionError as exc:
@@ -253,20 +273,26 @@ def _render_report(templates: _Templates, task: Mapping[str, Any]) -> dict[str, 
 
         written = _convert(task, executed, staging, formats)
         timings = {"notebook": round(notebook_seconds, 3), **written.pop("_timings", {})}
-        written["ipynb"] = executed_path
+        if task.get("figure_cache"):
+            from iaobs.render import figcache
+
+            timings.update({f"figures_{k}": v for k, v in figcache.stats().items()})
         figures = written.pop("_key_figures", [])
-        outputs = _publish(written, final_dir, formats)
-        return {
+        outputs = _publish(written, final_dir)
+        notebook = _keep_build(staging, build_dir)
+        record = {
             "slug": slug,
             "status": "rendered",
             "outputs": {k: str(v) for k, v in outputs.items()},
+            "notebook": str(notebook) if notebook else None,
             "seconds": time.perf_counter() - started,
             "key_figures": figures,
             "timings": timings,
         }
     except _Failure as failure:
-        notebook = _keep_failed_notebook(staging, final_dir)
-        return {
+        _remove_outputs(final_dir, formats)
+        notebook = _keep_build(staging, build_dir)
+        record = {
             "slug": slug,
             "status": "failed",
             "stage": failure.stage,
@@ -277,6 +303,29 @@ def _render_report(templates: _Templates, task: Mapping[str, Any]) -> dict[str, 
         }
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    _write_log(build_dir, task, record)
+    return record
+
+
+def _write_log(build_dir: Path, task: Mapping[str, Any], record: Mapping[str, Any]) -> None:
+    """The report's render log in its build folder (status, timings, error)."""
+    lines = [
+        f"rapport : {task.get('slug')}",
+        f"date : {dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}",
+        f"modèle : {task.get('template')}",
+        f"formats : {', '.join(task.get('formats') or [])}",
+        f"statut : {record.get('status')}",
+        f"durée : {float(record.get('seconds') or 0):.2f} s",
+    ]
+    for stage, value in (record.get("timings") or {}).items():
+        lines.append(
+            f"  {stage} : {value}" if isinstance(value, int) else f"  {stage} : {value:.2f} s"
+        )
+    for name in ("stage", "error", "cell", "ename", "evalue"):
+        if record.get(name) not in (None, ""):
+            lines.append(f"{name} : {record[name]}")
+    with contextlib.suppress(Exception):
+        write_bytes(build_dir / BUILD_FILES["log"], ("\n".join(lines) + "\n").encode("utf-8"))
 
 
 def _convert(
@@ -284,7 +333,7 @@ def _convert(
 ) -> dict[str, Any]:
     """HTML, PDF, Excel and CSV of an executed notebook, written in ``staging``."""
     from iaobs.render.content import key_figure_record, load_provider
-    from iaobs.render.excel import write_indicators_csv, write_tables_xlsx
+    from iaobs.render.excel import write_data_csv, write_tables_xlsx
     from iaobs.render.html import export_html
 
     written: dict[str, Any] = {}
@@ -344,14 +393,20 @@ def _convert(
         written["pdf"] = staging / OUTPUT_FILES["pdf"]
         written["pdf"].write_bytes(data)
     lap("pdf")
+    indicator_kind = task["kind"] in INDICATOR_KINDS
     try:
         provider = load_provider(task["content"])
-        content = provider(task["kind"], task["parameters"], tables="xlsx" in formats)
+        wanted = "xlsx" in formats or not indicator_kind
+        content = provider(task["kind"], task["parameters"], tables=wanted)
         written["_key_figures"] = [key_figure_record(f) for f in content.key_figures]
     except IaobsError as exc:
         raise _Failure("tableaux", str(exc)) from exc
     except Exception as exc:
         raise _Failure("tableaux", f"{type(exc).__name__} : {exc}") from exc
+    try:
+        data, book = _report_data(task, content.sections)
+    except Exception as exc:
+        raise _Failure("csv", f"{type(exc).__name__} : {exc}") from exc
     if "xlsx" in formats:
         try:
             written["xlsx"] = write_tables_xlsx(
@@ -363,14 +418,17 @@ def _convert(
                 wave=task["wave"],
                 date=date,
                 language=task["language"],
+                data=data,
             )
         except Exception as exc:
             raise _Failure("xlsx", f"{type(exc).__name__} : {exc}") from exc
     lap("tables")
     try:
-        rows = _indicator_rows(Path(task["indicators"]), task["kind"], task.get("sector"))
-        written["csv"] = write_indicators_csv(
-            rows, staging / OUTPUT_FILES["csv"], language=task["language"]
+        written["csv"] = write_data_csv(
+            data, staging / OUTPUT_FILES["csv"], language=task["language"]
+        )
+        written["codebook"] = write_data_csv(
+            book, staging / OUTPUT_FILES["codebook"], language=task["language"]
         )
     except Exception as exc:
         raise _Failure("csv", f"{type(exc).__name__} : {exc}") from exc
@@ -378,12 +436,42 @@ def _convert(
     return written
 
 
+#: Kinds of report whose figures are rows of the indicators table.
+INDICATOR_KINDS = ("secteur", "synthese", "comparaison")
+
+
+def _dictionary(task: Mapping[str, Any]) -> Any:
+    """The study's questionnaire dictionary (labels of the codebook), or ``None``."""
+    from iaobs.study.config import load_study
+
+    study_dir = (task.get("parameters") or {}).get("study_dir") or task.get("cwd")
+    try:
+        return load_study(study_dir).dictionary
+    except Exception:
+        return None
+
+
+def _report_data(task: Mapping[str, Any], sections: Any) -> tuple[Any, Any]:
+    """The report's own figures (labelled, publishable) and their codebook."""
+    from iaobs.render.data import codebook, indicator_data, table_data
+
+    dictionary = _dictionary(task)
+    language = task["language"]
+    if task["kind"] in INDICATOR_KINDS and dictionary is not None:
+        rows = _indicator_rows(Path(task["indicators"]), task["kind"], task.get("sector"))
+        data = indicator_data(rows, dictionary, language)
+    else:
+        data = table_data(sections)
+    source = f"{task.get('author', '')}, {task.get('region', '')}, {task.get('wave', '')}"
+    return data, codebook(data, dictionary, language=language, source=source.strip(", "))
+
+
 def _indicator_rows(path: Path, kind: str, sector: str | None) -> Any:
     """The indicators rows a report uses: its sector's domains and ``all``; every row for the
     overview; the ``all`` domain for the quality report."""
     frame = _read_indicators(path)
     domains = frame["domain"].astype("string").fillna("")
-    if kind == "synthese":
+    if kind in ("synthese", "comparaison"):
         return frame
     if kind == "secteur" and sector:
         parts = domains.str.split(";")
@@ -409,28 +497,39 @@ def _read_indicators(path: Path) -> Any:
     return _INDICATORS[str(path)][1]
 
 
-def _publish(written: Mapping[str, Path], final_dir: Path, formats: set[str]) -> dict[str, Path]:
-    """Copy the staged outputs into the report folder, each file atomically; remove outputs of
-    formats not produced this time (they would describe other data)."""
+def _publish(written: Mapping[str, Path], final_dir: Path) -> dict[str, Path]:
+    """Copy the staged deliverables into the report folder, each file atomically.
+
+    The outputs of formats not produced this time stay (``--format html`` leaves the PDF and
+    the Excel file; the cache manifest records which data each format was made from); only
+    files that are no deliverable (an executed notebook left by an earlier version) go."""
     outputs: dict[str, Path] = {}
     for fmt, staged in written.items():
         destination = final_dir / OUTPUT_FILES[fmt]
         write_bytes(destination, Path(staged).read_bytes())
         outputs[fmt] = destination
-    for fmt, name in OUTPUT_FILES.items():
-        if fmt not in outputs:
-            (final_dir / name).unlink(missing_ok=True)
+    for name in LEGACY_FILES:
+        (final_dir / name).unlink(missing_ok=True)
     return outputs
 
 
-def _keep_failed_notebook(staging: Path, final_dir: Path) -> Path | None:
-    """Publish the executed notebook of a failed report and remove its stale outputs."""
-    for name in OUTPUT_FILES.values():
+def _remove_outputs(final_dir: Path, formats: set[str]) -> None:
+    """After a failure: remove the outputs the failed run should have replaced (they would
+    not match the current data) and what is no deliverable; the other formats stay."""
+    for fmt, name in OUTPUT_FILES.items():
+        if fmt in formats or fmt in ALWAYS:
+            (final_dir / name).unlink(missing_ok=True)
+    for name in LEGACY_FILES:
         (final_dir / name).unlink(missing_ok=True)
-    executed = staging / OUTPUT_FILES["ipynb"]
+
+
+def _keep_build(staging: Path, build_dir: Path) -> Path | None:
+    """Move the executed notebook to the report's build folder; its path, if any."""
+    executed = staging / BUILD_FILES["ipynb"]
     if not executed.is_file():
+        (build_dir / BUILD_FILES["ipynb"]).unlink(missing_ok=True)
         return None
-    return write_bytes(final_dir / OUTPUT_FILES["ipynb"], executed.read_bytes())
+    return write_bytes(build_dir / BUILD_FILES["ipynb"], executed.read_bytes())
 
 
 def render_task(templates: _Templates, task: Mapping[str, Any]) -> dict[str, Any]:

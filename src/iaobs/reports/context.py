@@ -28,6 +28,8 @@ import pandas as pd
 from iaobs.study.store import Processed
 from iaobs.core.version import __version__
 from iaobs.core import text as tx
+from iaobs.reports import questions
+from iaobs.reports.counts import counted_text, excluded_sentence, quality_files
 from iaobs.study.config import Study, load_study
 from iaobs.core.contract import HIDDEN_FLAGS, INDICATOR_COLUMNS
 from iaobs.study.dictionary import Dictionary
@@ -52,7 +54,6 @@ __all__ = [
     "load_context",
     "matrix_items",
     "methodology",
-    "quality_summary",
     "translate_note",
 ]
 
@@ -147,7 +148,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
 _UNNUMBERED = {"annexe"}
 
 #: the opinion statements shown together on the agreement scale
-OPINIONS = ("opinion_opportunite", "opinion_menace_emploi", "maturite_donnees")
+OPINIONS = questions.OPINIONS
 
 
 def matrix_items(ctx: ReportContext, variable: str) -> list[str]:
@@ -231,6 +232,15 @@ class ReportContext:
     table_count: int = 0
     section_count: int = 0
     subsection_count: int = 0
+
+    # -- questions asked (see iaobs.reports.questions) ----------------------------------------
+    def is_asked(self, *names: str) -> bool:
+        """Whether any of ``names`` (variables or ``VAR__ITEM`` columns) was asked."""
+        return questions.is_asked(self, *names)
+
+    def shows(self, key: str, *, section: bool = False) -> bool:
+        """Whether the part ``key`` of a report has a question the survey asked."""
+        return questions.shows(self, key, section=section)
 
     # -- words ------------------------------------------------------------------------------
     def t(self, key: str, **values: Any) -> str:
@@ -383,6 +393,8 @@ class ReportContext:
 
         ``key`` is a key of :data:`SECTIONS`; its title follows the report's language.
         """
+        if not self.shows(key, section=level == 2):
+            return Html("")  # no question of this part was asked: no heading, no number
         fr, en = SECTIONS[key]
         title = en if self.language == "en" else fr
         if level == 2:
@@ -835,8 +847,8 @@ def key_figures(ctx: ReportContext) -> list[KeyFigure]:
     """
     out: list[KeyFigure] = []
     for spec in _KEY_SPECS:
-        if spec.variable not in ctx.dictionary:
-            continue
+        if spec.variable not in ctx.dictionary or not ctx.is_asked(spec.variable):
+            continue  # a question the survey did not ask says nothing, not « n = 0 »
         var = ctx.dictionary[spec.variable]
         indicator, label = spec.variable, ""
         if spec.best_of:
@@ -1021,109 +1033,6 @@ def definitions(ctx: ReportContext) -> Html:
 # Quality and weighting notes (shapes are read leniently: older files may lack keys)
 
 
-def quality_files(ctx: ReportContext) -> pd.DataFrame:
-    """One row per source file: file, sheet, sha256, read, kept, rejected, corrected.
-
-    Read from ``quality.json`` (a ``files`` list, or a mapping of file name to entry).
-    """
-    raw = ctx.quality.get("files", ctx.quality.get("items", []))
-    if isinstance(raw, dict):
-        raw = [
-            {"file": name, **(entry if isinstance(entry, dict) else {})}
-            for name, entry in raw.items()
-        ]
-    rows = []
-    for entry in raw if isinstance(raw, list) else []:
-        if not isinstance(entry, dict):
-            continue
-        corrections = entry.get("corrections", {})
-        corrected = (
-            sum(int(v) for v in corrections.values() if isinstance(v, int | float))
-            if isinstance(corrections, dict)
-            else int(corrections or 0)
-        )
-        rows.append(
-            {
-                "file": Path(str(entry.get("file", entry.get("path", "?")))).name,
-                "sheet": str(entry.get("sheet") or ""),
-                "sha256": str(entry.get("sha256") or ""),
-                "read": int(entry.get("read", entry.get("rows_read", 0)) or 0),
-                "kept": int(entry.get("kept", entry.get("rows_kept", 0)) or 0),
-                "rejected": int(entry.get("rejected", entry.get("rows_rejected", 0)) or 0),
-                "corrected": corrected,
-            }
-        )
-    return pd.DataFrame(
-        rows, columns=["file", "sheet", "sha256", "read", "kept", "rejected", "corrected"]
-    )
-
-
-def quality_counts(ctx: ReportContext, key: str) -> pd.DataFrame:
-    """Counts by rule per file (``key`` is ``corrections`` or ``findings`` of quality.json)."""
-    raw = ctx.quality.get("files", [])
-    if isinstance(raw, dict):
-        raw = [{"file": name, **entry} for name, entry in raw.items() if isinstance(entry, dict)]
-    rows = []
-    for entry in raw if isinstance(raw, list) else []:
-        counts = entry.get(key, {}) if isinstance(entry, dict) else {}
-        if not isinstance(counts, dict):
-            continue
-        for rule, count in counts.items():
-            if isinstance(count, dict):  # {severity: count} or {"count": n}
-                count = count.get(
-                    "count",
-                    count.get("n", sum(v for v in count.values() if isinstance(v, int | float))),
-                )
-            rows.append(
-                {
-                    "file": Path(str(entry.get("file", "?"))).name,
-                    "rule": str(rule),
-                    "count": int(count or 0),
-                }
-            )
-    return pd.DataFrame(rows, columns=["file", "rule", "count"])
-
-
-def quality_summary(ctx: ReportContext) -> Html:
-    """Opening paragraph of the data-quality report: rows read, kept, rejected, and the check
-    that no row was lost (read = kept + rejected) for every file."""
-    files = quality_files(ctx)
-    fmt = ctx.language
-    if files.empty:
-        return Html(
-            _p(ctx.pick("Aucun fichier n'a encore été traité.", "No file has been processed yet."))
-        )
-    balanced = files["read"] == files["kept"] + files["rejected"]
-    text = ctx.pick(
-        f"{len(files)} fichiers reçus, {tx.format_number(files['read'].sum(), language=fmt)} lignes "
-        f"lues : {tx.format_number(files['kept'].sum(), language=fmt)} retenues, "
-        f"{tx.format_number(files['rejected'].sum(), language=fmt)} rejetées, "
-        f"{tx.format_number(files['corrected'].sum(), language=fmt)} corrections automatiques.",
-        f"{len(files)} files received, {tx.format_number(files['read'].sum(), language=fmt)} rows "
-        f"read: {tx.format_number(files['kept'].sum(), language=fmt)} kept, "
-        f"{tx.format_number(files['rejected'].sum(), language=fmt)} rejected, "
-        f"{tx.format_number(files['corrected'].sum(), language=fmt)} automatic corrections.",
-    )
-    if balanced.all():
-        check = ctx.pick(
-            "Pour chaque fichier, lignes lues = lignes retenues + lignes rejetées : aucune ligne "
-            "n'est perdue.",
-            "For every file, rows read = rows kept + rows rejected: no row is lost.",
-        )
-    else:
-        names = ", ".join(files.loc[~balanced, "file"])
-        check = ctx.pick(
-            f"Attention : lignes lues ≠ retenues + rejetées pour {names}.",
-            f"Warning: rows read ≠ kept + rejected for {names}.",
-        )
-    privacy = ctx.pick(
-        "Ce rapport donne des comptes par règle ; il ne reproduit aucune valeur "
-        "confidentielle ni aucune réponse en texte libre.",
-        "This report gives counts by rule; it shows no confidential value and no free-text answer.",
-    )
-    return Html(_p(text) + _p(check) + _p(privacy))
-
-
 def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []
@@ -1196,9 +1105,16 @@ def weighting_facts(ctx: ReportContext) -> dict[str, Any]:
             neff = _num(raw_neff.get(ctx.domain))
         elif ctx.domain == "all":
             neff = _num(raw_neff)
-    notes = [str(n) for n in _as_list(w.get("notes")) if isinstance(n, str)]
+    notes = [
+        str(n)
+        for n in _as_list(w.get("notes"))
+        if isinstance(n, str) and not _EXCLUDED_NOTE.search(n)  # said in words below
+    ]
     if ctx.language == "en":
         notes = [translate_note(n) for n in notes]
+    excluded = excluded_sentence(ctx, _as_list(w.get("hors_champ_secteurs")))
+    if excluded:
+        notes.append(excluded)
     return {
         "strata": strata,
         "collapsed": collapsed,
@@ -1210,6 +1126,9 @@ def weighting_facts(ctx: ReportContext) -> dict[str, Any]:
         "n_eff": neff,
         "notes": notes,
     }
+
+
+_EXCLUDED_NOTE = re.compile(r"entreprises mais aucun répondant")
 
 
 def design_variable(ctx: ReportContext, name: str) -> str:
@@ -1342,15 +1261,15 @@ def methodology(ctx: ReportContext, kind: str | None = None) -> Html:
         )
     if facts["margins"]:
         margins_text = ", ".join(facts["margins"])
-        iterations = facts["iterations"]
+        n_iter = int(facts["iterations"] or 0)
+        noun = tx.plural(n_iter, ctx.pick("itération", "iteration"), language=ctx.language)
         parts.append(
             _p(
                 ctx.pick(
-                    f"Les poids sont ensuite calés (raking) sur les marges : {margins_text}"
-                    + (f", en {iterations} itérations." if iterations else "."),
-                    f"Weights are then raked to the margins: {margins_text}"
-                    + (f", in {iterations} iterations." if iterations else "."),
+                    f"Les poids sont ensuite calés (raking) sur les marges : {margins_text}",
+                    f"Weights are then raked to the margins: {margins_text}",
                 )
+                + (ctx.pick(f", en {noun}.", f", in {noun}.") if n_iter else ".")
             )
         )
     if facts["trim_ratio"] is not None:
@@ -1461,6 +1380,9 @@ def methodology(ctx: ReportContext, kind: str | None = None) -> Html:
             )
         )
     )
+    not_asked = questions.not_asked_sentence(ctx)
+    if not_asked:
+        parts.append(_p(not_asked))
     # data quality and provenance
     files = quality_files(ctx)
     parts.append(
@@ -1470,17 +1392,13 @@ def methodology(ctx: ReportContext, kind: str | None = None) -> Html:
         parts.append(
             _p(
                 ctx.pick(
-                    f"{tx.format_number(files['read'].sum(), language=fmt)} lignes reçues dans "
-                    f"{len(files)} fichiers, {tx.format_number(files['kept'].sum(), language=fmt)} "
-                    f"retenues et {tx.format_number(files['rejected'].sum(), language=fmt)} "
-                    "rejetées (doublons, réponses incomplètes ou incohérentes) ; le détail par "
-                    "fichier figure dans le tableau ci-dessous et dans le rapport sur la qualité "
-                    "des données.",
-                    f"{tx.format_number(files['read'].sum(), language=fmt)} rows received in "
-                    f"{len(files)} files, {tx.format_number(files['kept'].sum(), language=fmt)} "
-                    f"kept and {tx.format_number(files['rejected'].sum(), language=fmt)} rejected "
-                    "(duplicates, incomplete or inconsistent answers); details per file below "
-                    "and in the data quality report.",
+                    f"{counted_text(ctx, files)} (rejets : doublons, réponses incomplètes ou "
+                    "incohérentes ; hors champ : entreprises d'un secteur que l'étude ne couvre "
+                    "pas) ; le détail par fichier figure dans le tableau ci-dessous et dans le "
+                    "rapport sur la qualité des données.",
+                    f"{counted_text(ctx, files)} (rejected: duplicates, incomplete or inconsistent "
+                    "answers; out of scope: firms of a sector the study does not cover); "
+                    "details per file below and in the data quality report.",
                 )
             )
         )

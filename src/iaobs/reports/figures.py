@@ -45,7 +45,6 @@ __all__ = [
     "chart_comparison",
     "chart_evolution",
     "chart_items",
-    "chart_quality",
     "chart_ranking",
     "chart_scale",
     "chart_sector_heatmap",
@@ -663,8 +662,11 @@ def chart_items(
     """Bars with intervals for the answers of one question in the report's domain.
 
     In a sector report the all-sectors value of each answer is drawn as a diamond. Multi
-    options and matrix items are sorted by value, ordered scales keep their order.
+    options and matrix items are sorted by value, ordered scales keep their order. Nothing
+    for a question the survey did not ask.
     """
+    if not ctx.is_asked(variable):
+        return Html("")
     var = ctx.dictionary[variable]
     data = ctx.items(variable, level=level)
     if sort is None:
@@ -739,6 +741,8 @@ def chart_items(
 
 def chart_by_size(ctx: ReportContext, indicator: str = "ia_usage", level: str = "") -> Html:
     """Bars of one indicator by size class within the report's domain (all sizes kept in order)."""
+    if not ctx.is_asked(indicator):
+        return Html("")
     rows = []
     refs = []
     for size in ctx.sizes():
@@ -787,8 +791,11 @@ def chart_scale(ctx: ReportContext, indicators: Sequence[str], *, title: str) ->
     """Diverging stacked bars for items sharing an ordered scale (impact, agreement).
 
     Items with a hidden level are left out and named in the note; NSP / non concerné are
-    drawn in grey apart.
+    drawn in grey apart. Items of questions the survey did not ask are left out.
     """
+    indicators = [i for i in indicators if ctx.is_asked(i)]
+    if not indicators:
+        return Html("")
     name0 = indicators[0].split("__", 1)[0]
     var = ctx.dictionary[name0]
     levels = [(c, lab.get(ctx.language)) for c, lab in var.codes.items()]
@@ -879,6 +886,8 @@ def chart_scale(ctx: ReportContext, indicators: Sequence[str], *, title: str) ->
 
 def chart_skills_heatmap(ctx: ReportContext) -> Html:
     """Heatmap of "besoin fort ou très fort" (top 2) by skill × size class."""
+    if not ctx.is_asked("besoin_comp"):
+        return Html("")
     var = ctx.dictionary["besoin_comp"]
     sizes = ctx.sizes()
     values = pd.DataFrame(
@@ -957,6 +966,8 @@ def chart_ranking(
 
     In a sector report the report's sector is highlighted.
     """
+    if not ctx.is_asked(indicator):
+        return Html("")
     rows = []
     for sector in ctx.sectors():
         row = ctx.row(indicator, level, f"secteur={sector}")
@@ -1114,71 +1125,6 @@ def chart_sector_heatmap(ctx: ReportContext) -> Html:
     return figure_html(
         fig, ctx=ctx, title=title, alt=alt, lecture=lecture, champ=ctx.champ("all"), note=note
     )
-
-
-def chart_quality(ctx: ReportContext) -> Html:
-    """Rows kept and rejected per source file (stacked horizontal bars, counts)."""
-    from iaobs.reports.context import quality_files
-
-    files = quality_files(ctx)
-    apply_theme()
-    n = max(len(files), 1)
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.8 + 0.36 * n), layout="constrained")
-    y = np.arange(len(files))
-    kept = files["kept"].to_numpy(float)
-    rejected = files["rejected"].to_numpy(float)
-    ax.barh(y, kept, color=BLUE, height=0.6, label=ctx.pick("Retenues", "Kept"), zorder=2)
-    ax.barh(
-        y,
-        rejected,
-        left=kept,
-        color=OKABE_ITO["vermillion"],
-        height=0.6,
-        label=ctx.pick("Rejetées", "Rejected"),
-        zorder=2,
-    )
-    for yi, (k, r) in enumerate(zip(kept, rejected, strict=True)):
-        ax.annotate(
-            f"{tx.format_number(k, language=ctx.language)} + {tx.format_number(r, language=ctx.language)}",
-            (k + r, yi),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=7.5,
-        )
-    ax.set_yticks(y, [_wrap(f, 40) for f in files["file"]])
-    ax.invert_yaxis()
-    ax.xaxis.set_major_formatter(
-        FuncFormatter(lambda v, _p: tx.format_number(v, language=ctx.language))
-    )
-    ax.set_xlim(0, max(float((kept + rejected).max()) * 1.25 if len(files) else 1.0, 1.0))
-    ax.set_xlabel(ctx.pick("Lignes lues", "Rows read"))
-    ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower right", frameon=True)
-    title = ctx.pick(
-        "Lignes retenues et rejetées, par fichier reçu", "Rows kept and rejected, by file received"
-    )
-    alt = (
-        ctx.pick("Barres empilées par fichier", "Stacked bars by file")
-        + ". "
-        + ctx.pick(" ; ", "; ").join(
-            f"{f} : {tx.format_number(k, language=ctx.language)} / {tx.format_number(r, language=ctx.language)}"
-            for f, k, r in zip(files["file"], kept, rejected, strict=True)
-        )
-        + "."
-    )
-    lecture = None
-    if len(files):
-        lecture = ctx.pick(
-            f"Sur les {tx.format_number(kept[0] + rejected[0])} lignes lues dans « {files['file'].iloc[0]} », "
-            f"{tx.format_number(kept[0])} sont retenues et {tx.format_number(rejected[0])} rejetées.",
-            f"Of the {tx.format_number(kept[0] + rejected[0], language='en')} rows read in “{files['file'].iloc[0]}”, "
-            f"{tx.format_number(kept[0], language='en')} are kept and {tx.format_number(rejected[0], language='en')} rejected.",
-        )
-    champ = ctx.pick(
-        "Fichiers de données reçus pour l'enquête.", "Data files received for the survey."
-    )
-    return figure_html(fig, ctx=ctx, title=title, alt=alt, lecture=lecture, champ=champ)
 
 
 def chart_evolution(ctx: ReportContext) -> Html:

@@ -28,21 +28,23 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from iaobs.study.store import Processed
 from iaobs.core import text as tx
 from iaobs.reports.context import (
     SECTIONS,
     Html,
     ReportContext,
     esc,
+    weighting_facts,
+)
+from iaobs.reports.counts import (
+    findings_by_rule,
     quality_counts,
     quality_files,
-    weighting_facts,
+    rejects_by_reason,
 )
 
 __all__ = [
@@ -406,7 +408,7 @@ def key_indicator_specs(ctx: ReportContext) -> list[tuple[str, str, str]]:
     """(label, indicator, level) of the key indicators present in the indicators table."""
     out = []
     for indicator, level, fr, en in KEY_INDICATORS:
-        if ctx.row(indicator, level, "all") is not None:
+        if ctx.row(indicator, level, "all") is not None and ctx.is_asked(indicator):
             out.append((ctx.pick(fr, en), indicator, level))
     return out
 
@@ -423,7 +425,7 @@ def _opinions(ctx: ReportContext) -> _Built:
     specs = [
         (ctx.label(v), v, "top2")
         for v in ("opinion_opportunite", "opinion_menace_emploi", "maturite_donnees")
-        if v in ctx.dictionary
+        if v in ctx.dictionary and ctx.is_asked(v)
     ]
     title = ctx.pick(
         "Entreprises d'accord (tout à fait ou plutôt) avec chaque affirmation (en %)",
@@ -524,6 +526,7 @@ def _files(ctx: ReportContext) -> _Built:
         ctx.pick("Lignes lues", "Rows read"): ("count", files["read"].tolist()),
         ctx.pick("Retenues", "Kept"): ("count", files["kept"].tolist()),
         ctx.pick("Rejetées", "Rejected"): ("count", files["rejected"].tolist()),
+        ctx.pick("Hors champ", "Out of scope"): ("count", files["out_of_scope"].tolist()),
         ctx.pick("Corrections", "Corrections"): ("count", files["corrected"].tolist()),
         ctx.pick("Empreinte SHA-256 (abrégée)", "SHA-256 (short)"): (
             "text",
@@ -537,8 +540,10 @@ def _files(ctx: ReportContext) -> _Built:
         "Rows received, kept and rejected by file",
     )
     note = ctx.pick(
-        "Pour chaque fichier, lignes lues = lignes retenues + lignes rejetées.",
-        "For each file, rows read = rows kept + rows rejected.",
+        "Pour chaque fichier, lignes lues = lignes retenues + lignes rejetées + lignes hors "
+        "champ (entreprises d'un secteur que l'étude ne couvre pas).",
+        "For each file, rows read = rows kept + rows rejected + rows out of scope (firms of a "
+        "sector the study does not cover).",
     )
     return (
         title,
@@ -625,62 +630,14 @@ def _corrections(ctx: ReportContext) -> _Built:
     )
 
 
-def _csv(path: Path) -> pd.DataFrame | None:
-    if not path.exists():
-        return None
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, ValueError, pd.errors.ParserError):
-        return None
-
-
-def rejects_by_reason(ctx: ReportContext) -> pd.DataFrame:
-    """Rejected rows counted by reason (rule) and file, from ``rejects.csv``; no values."""
-    rejects = _csv(Processed(ctx.processed_dir).rejects)
-    rows: list[dict[str, Any]] = []
-    if rejects is not None and len(rejects):
-        file_col = next((c for c in ("_source_file", "file") if c in rejects.columns), None)
-        reason_col = next((c for c in ("rules", "rule", "reasons") if c in rejects.columns), None)
-        if reason_col is not None:
-            for _, r in rejects.iterrows():
-                file = str(r[file_col]).replace("\\", "/").rsplit("/", 1)[-1] if file_col else "?"
-                for part in str(r[reason_col]).replace(",", ";").split(";"):
-                    rule = part.split(":", 1)[0].strip()
-                    if rule:
-                        rows.append({"file": file, "rule": rule})
-    frame = pd.DataFrame(rows, columns=["file", "rule"])
-    return (
-        frame.groupby(["file", "rule"]).size().reset_index(name="count")
-        if len(frame)
-        else pd.DataFrame(columns=["file", "rule", "count"])
-    )
-
-
-def findings_by_rule(ctx: ReportContext) -> pd.DataFrame:
-    """Findings counted by rule, severity and file (``findings.csv`` or ``quality.json``)."""
-    findings = _csv(Processed(ctx.processed_dir).findings)
-    if findings is not None and "rule" in findings.columns:
-        file_col = next((c for c in ("file", "_source_file") if c in findings.columns), None)
-        frame = pd.DataFrame(
-            {
-                "file": findings[file_col].str.replace("\\", "/").str.rsplit("/", n=1).str[-1]
-                if file_col
-                else "?",
-                "rule": findings["rule"],
-                "severity": findings["severity"] if "severity" in findings.columns else "",
-            }
-        )
-        return frame.groupby(["file", "rule", "severity"]).size().reset_index(name="count")
-    counts = quality_counts(ctx, "findings")
-    counts["severity"] = ""
-    return counts.loc[:, ["file", "rule", "severity", "count"]]
-
-
 def _rejects(ctx: ReportContext) -> _Built:
     return _rule_counts(
         ctx,
         rejects_by_reason(ctx),
-        ctx.pick("Lignes rejetées, par motif et par fichier", "Rejected rows, by reason and file"),
+        ctx.pick(
+            "Lignes rejetées, par motif principal et par fichier",
+            "Rejected rows, by main reason and file",
+        ),
         ctx.pick("Motif de rejet", "Reason"),
     )
 
@@ -850,6 +807,9 @@ def layout(ctx: ReportContext, kind: str) -> list[tuple[str, list[str]]]:
         if has_evolution(ctx):
             at = next((i for i, (s, _) in enumerate(sections) if s == "annexe"), len(sections))
             sections.insert(at, ("evolution", ["evolution"]))
+        # only the tables of questions the survey asked, only the sections left with one
+        sections = [(s, [k for k in keys if ctx.shows(k)]) for s, keys in sections]
+        sections = [(s, keys) for s, keys in sections if keys]
     return sections
 
 
@@ -1032,5 +992,8 @@ def notes_html(lines: list[str], ctx: ReportContext) -> str:
 
 
 def show(ctx: ReportContext, key: str, *, kind: str | None = None) -> Html:
-    """Build a table of the report and return its HTML (what a notebook cell displays)."""
+    """Build a table of the report and return its HTML (what a notebook cell displays);
+    nothing for a table of questions the survey did not ask."""
+    if not ctx.shows(key):
+        return Html("")
     return table_html(build_table(ctx, key, kind=kind), ctx)

@@ -23,7 +23,6 @@ but no population count, margins whose totals disagree, raking that does not con
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +43,15 @@ from iaobs.core.contract import (
 from iaobs.errors import ConfigError, StatisticsError
 from iaobs.stats.calibration import bounded_raking, rake_weights, raking_bounds
 from iaobs.stats.design import SurveyDesign
+from iaobs.stats.margins import (
+    COUNT,
+    MARGIN_COLUMNS,
+    _cell_name,
+    _departement_code,
+    normalise_margins,
+    read_margins,
+    strata_problems,
+)
 from iaobs.study.config import Weighting
 from iaobs.study.dictionary import Dictionary, load_dictionary
 
@@ -54,91 +62,10 @@ __all__ = [
     "kish_effective_size",
     "rake_weights",
     "read_margins",
+    "strata_problems",
 ]
 
-MARGIN_COLUMNS = ("secteur", "taille", "departement", "n_entreprises")
-COUNT = "n_entreprises"
 MAX_UNKNOWN_SHARE = 0.10  # a raking margin is dropped when more respondents lack its value
-
-
-# ============================================================================ margins
-
-
-def read_margins(path: str | Path) -> pd.DataFrame:
-    """Read the population margins CSV (``secteur,taille,departement,n_entreprises``).
-
-    ``departement`` is optional; codes are text (``2`` and ``02`` are both ``02``). Rows of the
-    same cell are added up.
-
-    Raises
-    ------
-    ConfigError
-        File missing or unreadable, a column missing, a count that is not a non-negative number
-        (the message names the line).
-    """
-    path = Path(path)
-    if not path.exists():
-        raise ConfigError("fichier des marges de population introuvable", file=path)
-    try:
-        frame = pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
-        raise ConfigError(f"marges de population illisibles ({exc})", file=path) from exc
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
-    return normalise_margins(frame, file=path)
-
-
-def normalise_margins(frame: pd.DataFrame, *, file: str | Path | None = None) -> pd.DataFrame:
-    """Check and normalise a margins table (see :func:`read_margins`)."""
-    missing = [c for c in ("secteur", "taille", COUNT) if c not in frame.columns]
-    if missing:
-        raise ConfigError(
-            "marges de population : colonne(s) manquante(s) " + ", ".join(missing),
-            file=file,
-            hint="colonnes attendues : secteur, taille, departement (facultative), n_entreprises",
-        )
-    out = frame.copy()
-    if pd.api.types.is_numeric_dtype(out[COUNT]):
-        counts = pd.to_numeric(out[COUNT], errors="coerce")
-    else:
-        text = (
-            out[COUNT]
-            .astype("object")
-            .map(
-                lambda x: (
-                    None
-                    if x is None or pd.isna(x)
-                    else re.sub(r"[\s\u202f\u00a0]", "", str(x)).replace(",", ".")
-                )
-            )
-        )
-        counts = pd.to_numeric(text, errors="coerce")
-    bad = counts.isna() | (counts < 0)
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ConfigError(
-            f"marges de population, ligne {i + 2} : n_entreprises « {frame[COUNT].iloc[i]} » "
-            "n'est pas un nombre positif ou nul",
-            file=file,
-        )
-    out[COUNT] = counts.astype(float)
-    for col in ("secteur", "taille"):
-        out[col] = out[col].astype(str).str.strip()
-    if "departement" in out.columns:
-        dep = out["departement"].astype("object")
-        out["departement"] = dep.map(_departement_code)
-    keys = [c for c in ("secteur", "taille", "departement") if c in out.columns]
-    return out.groupby(keys, dropna=False, sort=False, as_index=False)[COUNT].sum()
-
-
-def _departement_code(value: object) -> object:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    text = str(value).strip()
-    if not text or text.lower() in ("nan", "none"):
-        return None
-    if text.endswith(".0"):
-        text = text[:-2]
-    return text.zfill(2) if text.isdigit() else text
 
 
 # ============================================================================ helpers
@@ -149,10 +76,6 @@ def kish_effective_size(weights: np.ndarray | pd.Series) -> float:
     w = np.asarray(weights, float)
     s2 = float(np.sum(w * w))
     return float(np.sum(w) ** 2 / s2) if s2 > 0 else 0.0
-
-
-def _cell_name(names: Sequence[str], values: Sequence[object]) -> str:
-    return ", ".join(f"{n}={v}" for n, v in zip(names, values, strict=True))
 
 
 def _order(name: str, values: Sequence[object], dictionary: Dictionary) -> list[str]:
@@ -459,32 +382,22 @@ def compute_weights(
         where = _rows_hint(resp, missing)
         raise StatisticsError(
             f"{int(missing.sum())} réponse(s) sans {' ou '.join(strata_vars)} : impossible de les pondérer{where}",
-            hint="complétez ces valeurs dans le fichier source (ou le code NAF / l'effectif d'où elles sont déduites)",
+            hint="complétez la correspondance de ces réponses (secteur, taille, ou le code NAF / l'effectif d'où elles sont déduites) ; ne modifiez pas l'export lui-même",
         )
     keys = keys.astype(str)
     group_vars, class_var = strata_vars[:-1], strata_vars[-1]
     pop = margins.copy()
     for v in strata_vars:
         pop[v] = pop[v].astype(str)
-    population = pop.groupby(strata_vars, sort=False)[COUNT].sum()
     respondents = keys.groupby(strata_vars, sort=False).size()
 
-    # --- strata with respondents but no population, or more respondents than firms
-    for cell, n in respondents.items():
-        cell_t = cell if isinstance(cell, tuple) else (cell,)
-        pop_n = float(population.get(cell, 0.0))
-        label = _cell_name(strata_vars, cell_t)
-        if pop_n <= 0:
-            raise StatisticsError(
-                f"strate {label} : {n} répondant(s) mais aucune entreprise dans les marges de population",
-                hint="ajoutez le nombre d'entreprises de cette strate au fichier des marges, ou "
-                "corrigez le secteur / la taille de ces répondants",
-            )
-        if n > pop_n:
-            raise StatisticsError(
-                f"strate {label} : {n} répondants pour seulement {pop_n:.0f} entreprises dans la population",
-                hint="vérifiez le fichier des marges (effectif de la strate) ou les doublons de réponses",
-            )
+    # --- strata with respondents but no population, or more respondents than firms: all at once
+    problems = strata_problems(margins, keys, strata_vars)
+    if problems:
+        raise StatisticsError(
+            " ; ".join(problem for problem, _fix in problems),
+            hint=" ; ".join(dict.fromkeys(fix for _problem, fix in problems)),
+        )
 
     # --- collapse within each group (sector) along the size order
     collapses: list[dict[str, Any]] = []

@@ -37,11 +37,19 @@ from iaobs.errors import ConfigError
 from iaobs.study.dictionary import Dictionary, Label, Sector, load_dictionary
 from iaobs.study.store import Store
 
-__all__ = ["Source", "Study", "Thresholds", "Weighting", "load_study"]
+__all__ = [
+    "FrameSettings",
+    "PlanSettings",
+    "Source",
+    "Study",
+    "Thresholds",
+    "Weighting",
+    "load_study",
+]
 
 STUDY_FILE = "study.toml"
 DEFAULT_KEY_ENV = "IAOBS_PSEUDONYM_KEY"
-PROFILES = ("template", "limesurvey", "google-forms", "kobo", "surveymonkey", "sphinx")
+PROFILES = ("template", "tableur", "limesurvey", "google-forms", "kobo", "surveymonkey", "sphinx")
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,85 @@ class Weighting:
     trim_ratio: float | None = 5.0  # bounds [1/r, r] on weight / design weight; None: off
     ci_method: str = "beta"  # beta (Korn–Graubard), logit or wilson
     confidence: float = 0.95
+
+
+# The INSEE headcount bands (trancheEffectifsUniteLegale) in order; NN: no employee that year.
+HEADCOUNT_BANDS = (
+    "NN",
+    "00",
+    "01",
+    "02",
+    "03",
+    "11",
+    "12",
+    "21",
+    "22",
+    "31",
+    "32",
+    "41",
+    "42",
+    "51",
+    "52",
+    "53",
+)
+
+
+@dataclass(frozen=True)
+class FrameSettings:
+    """``[frame]``: the SIRENE stock files and the rules that turn them into margins.
+
+    ``size_bounds`` maps each size class to the highest INSEE headcount band it holds (``tpe`` up
+    to ``03``: 10 to 19 employees excluded; ``pme`` up to ``31``; ``eti`` up to ``51``; ``ge`` the
+    rest); an empty band is read as ``NN``.
+    """
+
+    unites_legales: Path | None = None
+    etablissements: Path | None = None
+    size_bounds: tuple[tuple[str, str], ...] = (
+        ("tpe", "03"),
+        ("pme", "31"),
+        ("eti", "51"),
+        ("ge", "53"),
+    )
+    memory_limit: str = "1GB"
+
+    @property
+    def configured(self) -> bool:
+        return self.unites_legales is not None and self.etablissements is not None
+
+    def size_of_band(self) -> dict[str, str]:
+        """Each INSEE headcount band → its size class."""
+        mapping: dict[str, str] = {}
+        start = 0
+        for size, bound in self.size_bounds:
+            end = HEADCOUNT_BANDS.index(bound) + 1
+            mapping.update({band: size for band in HEADCOUNT_BANDS[start:end]})
+            start = end
+        return mapping
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """``[plan]``: the survey's design (``iaobs plan``) and its draw (``iaobs draw``).
+
+    The allocation reaches a 95 % half-width of ``precision`` on a proportion of ``proportion``
+    in each sector (and ``overall_precision`` on the whole), after the ``response_rate`` and the
+    ``design_effect``; ``allocation`` is ``neyman`` or ``proportional`` within each sector, every
+    stratum gets at least ``min_per_stratum`` expected respondents, strata of ``census_below``
+    firms or fewer are surveyed whole; ``reserve_rate`` reserve units per drawn unit.
+    """
+
+    precision: float = 0.05
+    overall_precision: float = 0.03
+    response_rate: float = 0.3
+    design_effect: float = 1.2
+    allocation: str = "neyman"
+    min_per_stratum: int = 5
+    census_below: int = 10
+    proportion: float = 0.5
+    reserve_rate: float = 0.5
+    confidence: float = 0.95
+    proportions: Mapping[str, float] | None = None  # anticipated proportion by size class
 
 
 @dataclass(frozen=True)
@@ -93,6 +180,8 @@ class Study:
     waves: tuple[str, ...] = ()
     other_sources: tuple[Source, ...] = ()  # sources of the other waves (see for_wave)
     processed_subdir: str = ""  # "" for the study's wave; "waves/<wave>" for another wave
+    frame: FrameSettings = field(default_factory=FrameSettings)
+    plan: PlanSettings = field(default_factory=PlanSettings)
 
     @cached_property
     def dictionary(self) -> Dictionary:
@@ -176,6 +265,8 @@ class Study:
 _SCHEMA: dict[str, set[str]] = {
     "study": {"title", "region", "wave", "language", "waves"},
     "population": {"margins"},
+    "frame": set(FrameSettings.__dataclass_fields__),
+    "plan": set(PlanSettings.__dataclass_fields__),
     "thresholds": set(Thresholds.__dataclass_fields__),
     "weighting": set(Weighting.__dataclass_fields__),
     "privacy": {"key", "key_env"},
@@ -449,12 +540,78 @@ def _sources(
     return sources
 
 
-def _margins(data: Mapping[str, Any], root: Path, file: Path) -> Path | None:
-    """``[population] margins``: the population margins file, which must exist."""
+def _frame_settings(values: Mapping[str, Any], root: Path, file: Path) -> FrameSettings:
+    kwargs: dict[str, Any] = {}
+    for key in ("unites_legales", "etablissements"):
+        if key in values:
+            path = (root / str(values[key])).resolve()
+            if not path.exists():
+                raise ConfigError(
+                    f"[frame] {key} : fichier introuvable « {values[key]} »",
+                    file=file,
+                    hint="chemin relatif au dossier de l'étude du fichier Sirene (CSV, zip, parquet)",
+                )
+            kwargs[key] = path
+    if "memory_limit" in values:
+        kwargs["memory_limit"] = str(values["memory_limit"])
+    if "size_bounds" in values:
+        bounds = values["size_bounds"]
+        if not isinstance(bounds, dict) or not bounds:
+            raise ConfigError(
+                '[frame] size_bounds : table attendue, ex. { tpe = "03", pme = "31", eti = "51", ge = "53" }',
+                file=file,
+            )
+        pairs = tuple(
+            (str(k), str(v).zfill(2) if str(v) != "NN" else "NN") for k, v in bounds.items()
+        )
+        last = -1
+        for size, band in pairs:
+            if band not in HEADCOUNT_BANDS or HEADCOUNT_BANDS.index(band) <= last:
+                raise ConfigError(
+                    f"[frame] size_bounds : tranche « {band} » de {size} inconnue ou pas croissante",
+                    file=file,
+                    hint="tranches INSEE : " + ", ".join(HEADCOUNT_BANDS),
+                )
+            last = HEADCOUNT_BANDS.index(band)
+        if pairs[-1][1] != HEADCOUNT_BANDS[-1]:
+            pairs = (*pairs[:-1], (pairs[-1][0], HEADCOUNT_BANDS[-1]))
+        kwargs["size_bounds"] = pairs
+    return FrameSettings(**kwargs)
+
+
+def _plan_settings(values: Mapping[str, Any], file: Path) -> PlanSettings:
+    plan = _typed(PlanSettings, values, "[plan]", file)
+    if plan.allocation not in ("neyman", "proportional"):
+        raise ConfigError(
+            f"[plan] allocation = {plan.allocation!r} : attendu neyman ou proportional", file=file
+        )
+    for key in ("precision", "overall_precision", "response_rate", "proportion", "confidence"):
+        value = getattr(plan, key)
+        if not 0 < value < 1:
+            raise ConfigError(f"[plan] {key} = {value} : attendu entre 0 et 1 exclus", file=file)
+    if plan.proportions is not None:
+        if not isinstance(plan.proportions, dict) or not all(
+            isinstance(v, int | float) and 0 < v < 1 for v in plan.proportions.values()
+        ):
+            raise ConfigError(
+                "[plan] proportions : table attendue, ex. { tpe = 0.2, pme = 0.4, eti = 0.6, ge = 0.7 }",
+                file=file,
+            )
+        plan = replace(plan, proportions={str(k): float(v) for k, v in plan.proportions.items()})
+    if plan.design_effect < 1 or plan.min_per_stratum < 0 or plan.reserve_rate < 0:
+        raise ConfigError(
+            "[plan] design_effect ≥ 1, min_per_stratum ≥ 0 et reserve_rate ≥ 0 attendus", file=file
+        )
+    return plan
+
+
+def _margins(data: Mapping[str, Any], root: Path, file: Path, frame: FrameSettings) -> Path | None:
+    """``[population] margins``: the population margins file, which must exist (unless
+    ``[frame]`` names the SIRENE files ``iaobs frame`` writes it from)."""
     if "population" not in data or not data["population"].get("margins"):
         return None
     margins = (root / data["population"]["margins"]).resolve()
-    if not margins.exists():
+    if not margins.exists() and not frame.configured:
         raise ConfigError(
             f"[population] margins : fichier introuvable « {data['population']['margins']} »",
             file=file,
@@ -484,14 +641,17 @@ def load_study(path: str | Path = ".") -> Study:
     known_sectors = set(sectors) if sectors is not None else set(load_dictionary().sectors)
     sources = _sources(data, (file, root, known_sectors, wave, waves))
     privacy = data.get("privacy", {})
+    frame = _frame_settings(data.get("frame", {}), root, file)
     return Study(
+        frame=frame,
+        plan=_plan_settings(data.get("plan", {}), file),
         root=root,
         title=str(study["title"]),
         region=str(study["region"]),
         wave=wave,
         language=str(study.get("language", "fr")),
         sources=tuple(s for s in sources if (s.wave or wave) == wave),
-        margins=_margins(data, root, file),
+        margins=_margins(data, root, file, frame),
         thresholds=_typed(Thresholds, data.get("thresholds", {}), "[thresholds]", file),
         weighting=_typed(Weighting, data.get("weighting", {}), "[weighting]", file),
         sectors=sectors,

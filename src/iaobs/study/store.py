@@ -10,7 +10,9 @@ data/private/             confidential files (sampling frame, contact lists); ne
 data/processed/           what the stages write (this module's :class:`Processed`)
 data/processed/waves/<w>/ the processed files of an earlier wave
 reports/<wave>/           the published reports
-.iaobs-cache/             stage states and the report cache (deleted by ``make clean``)
+.iaobs-cache/             stage states, the report cache and the build folder (deleted by
+                          ``make clean``): build/<wave>/<slug>/ holds each report's executed
+                          notebook and log, never published
 ```
 """
 
@@ -122,6 +124,51 @@ class Store:
         return self.root / "data" / "private"
 
     @property
+    def population(self) -> Path:
+        """The population margins ``iaobs frame`` writes (unless ``[population] margins`` names
+        another file)."""
+        return self.reference_dir / "population.csv"
+
+    @property
+    def frame_exclusions(self) -> Path:
+        """What ``iaobs frame`` left out of the frame, by reason (counts only, CSV)."""
+        return self.reference_dir / "population-exclusions.csv"
+
+    @property
+    def plan(self) -> Path:
+        """The sample's allocation by stratum (``iaobs plan``, CSV)."""
+        return self.reference_dir / "plan.csv"
+
+    @property
+    def plan_domains(self) -> Path:
+        """Expected respondents and half-widths by publication domain (``iaobs plan``, CSV)."""
+        return self.reference_dir / "plan-domaines.csv"
+
+    def plan_report(self, suffix: str) -> Path:
+        """The design report of ``iaobs plan`` (``.html`` or ``.pdf``)."""
+        return self.reference_dir / f"plan-de-sondage{suffix}"
+
+    @property
+    def sampling_frame(self) -> Path:
+        """The confidential sampling frame (``iaobs frame``): one row per firm, names included."""
+        return self.private_dir / "base-de-sondage.csv"
+
+    @property
+    def sample(self) -> Path:
+        """The drawn sample with its reserves, the contact list (``iaobs draw``, confidential)."""
+        return self.private_dir / "echantillon.csv"
+
+    @property
+    def dispositions(self) -> Path:
+        """The fieldwork outcome of contacted units kept by the team (optional, confidential):
+        ``siren, disposition`` (refus, non_contact, hors_champ, injoignable, autre)."""
+        return self.private_dir / "suivi-contacts.csv"
+
+    def fieldwork_report(self, suffix: str) -> Path:
+        """The fieldwork follow-up page (``iaobs suivi``; ``.html``, ``.pdf`` or ``.csv``)."""
+        return self.private_dir / f"suivi-terrain{suffix}"
+
+    @property
     def processed_root(self) -> Path:
         return self.root / "data" / "processed"
 
@@ -146,6 +193,21 @@ class Store:
     def cache_dir(self) -> Path:
         """Stage states and the report cache (rebuilt when deleted)."""
         return self.root / CACHE_DIRNAME
+
+    @property
+    def build_root(self) -> Path:
+        """The build folders of this wave's reports (executed notebooks, logs)."""
+        return self.cache_dir / "build" / self.wave
+
+    @property
+    def figure_cache_dir(self) -> Path:
+        """Charts already drawn, by content key (:mod:`iaobs.render.figcache`)."""
+        return self.cache_dir / "figures"
+
+    def build_dir(self, slug: str) -> Path:
+        """What rendering report ``slug`` leaves that is not a deliverable: its executed
+        notebook and its log (outside ``reports/``: never published)."""
+        return self.build_root / slug
 
     def stage_state(self, stage: str) -> Path:
         """The file recording the input hashes of a stage's last successful run."""

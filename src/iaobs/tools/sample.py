@@ -40,6 +40,7 @@ import xlsxwriter
 
 from iaobs.core.atomic import atomic_path, write_bytes, write_json, write_text
 from iaobs.study.dictionary import Dictionary, Variable, load_dictionary
+from iaobs.tools.sirene_sample import write_sirene_extracts
 
 __all__ = [
     "ANSWER_MODEL",
@@ -1857,6 +1858,11 @@ POPULATION_README = """# Marges de population de l'étude exemple
 décrivent la population fictive de l'étude exemple (écrite par `iaobs sample`), dont les
 valeurs vraies des indicateurs sont dans `data/raw/sample_truth.json`.
 
+Ils sont reconstruits par `iaobs frame` (à chaque `make report`) à partir des extraits Sirene
+fictifs de `data/raw/sirene/` (`StockUniteLegale_utf8.zip`, `StockEtablissement_utf8.zip`, au
+format publié par l'INSEE, aucune entreprise réelle) ; les unités écartées, par motif, sont
+comptées dans `population-exclusions.csv`.
+
 Pour une étude réelle, les effectifs officiels se lisent dans :
 
 - INSEE, répertoire Sirene (stock des unités légales et des établissements actifs, par code APE
@@ -1882,6 +1888,10 @@ def _study_toml(sources: list[tuple[str, str | None, str]]) -> str:
         "",
         "[population]",
         'margins = "data/reference/population.csv"   # effectifs illustratifs (voir son README)',
+        "",
+        "[frame]   # extraits Sirene fictifs : « iaobs frame » en tire les marges ci-dessus",
+        'unites_legales = "data/raw/sirene/StockUniteLegale_utf8.zip"',
+        'etablissements = "data/raw/sirene/StockEtablissement_utf8.zip"',
     ]
     for path, sector, questionnaire in sources:
         lines += ["", "[[sources]]", f'path = "{path}"', 'profile = "template"']
@@ -1995,6 +2005,7 @@ def write_sample_study(output: Path, seed: int = 2019, n_companies: int = 1500) 
 
     margins_path = output / "data" / "reference" / "population.csv"
     written.append(write_text(margins_path, cells.to_csv(index=False, lineterminator="\n")))
+    written += write_sirene_extracts(cells, output / "data" / "raw" / "sirene", seed=seed)
     written.append(write_text(output / "data" / "reference" / "README.md", POPULATION_README))
 
     document: dict[str, Any] = {

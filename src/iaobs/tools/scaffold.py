@@ -174,9 +174,13 @@ Ce dossier est une étude iaobs. Pour produire les rapports :
    département ; voir `data/reference/LISEZMOI.md`).
 2. Déposez les réponses dans `data/raw/` : soit le modèle de saisie `modele_saisie.xlsx`
    rempli, soit l'export de votre outil d'enquête (LimeSurvey, Google Forms, KoboToolbox,
-   SurveyMonkey, Sphinx) déclaré dans `study.toml` avec son profil.
-3. Vérifiez les fichiers : `iaobs validate data/raw/*` (rien n'est écrit ; chaque problème est
-   signalé avec le fichier, la feuille, la ligne et la colonne).
+   SurveyMonkey, Sphinx, ou tout CSV / classeur, même compressé en .zip, .gz, .bz2, .xz).
+   Pour un export qui n'est pas le modèle : `iaobs map suggest data/raw/<export>
+   --output correspondance.yaml`, complétez les seules lignes marquées « À COMPLÉTER », puis
+   déclarez l'export dans `study.toml` (`[[sources]]`, `profile = "correspondance.yaml"`).
+3. Vérifiez l'étude : `iaobs validate` dans ce dossier (rien n'est écrit ; configuration,
+   marges, correspondances et données en une fois, chaque problème avec sa correction, le
+   fichier, la feuille, la ligne et la colonne).
 4. Lancez `iaobs run` dans ce dossier. Les rapports sont écrits dans `reports/<vague>/` ; la
    page `reports/<vague>/index.html` les présente tous.
 

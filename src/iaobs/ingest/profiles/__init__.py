@@ -9,6 +9,8 @@ profile                 module
 ======================  ===================================================================
 ``template``            :mod:`iaobs.ingest.profiles.template` — the Excel input template and any
                         spreadsheet whose headers are variable names or labels
+``tableur``             :mod:`iaobs.ingest.profiles.template` — a plain CSV or spreadsheet of
+                        any tool: its first non-blank row is the header, whatever it says
 ``limesurvey``          :mod:`iaobs.ingest.profiles.limesurvey` — LimeSurvey exports
 ``google-forms``        :mod:`iaobs.ingest.profiles.google_forms` — Google Forms (Sheets / CSV)
 ``kobo``                :mod:`iaobs.ingest.profiles.kobo` — KoboToolbox exports
@@ -39,9 +41,9 @@ from typing import Any
 
 import pandas as pd
 
-from iaobs.study.dictionary import Dictionary
 from iaobs.errors import ConfigError
 from iaobs.ingest.read import RawTable
+from iaobs.study.dictionary import Dictionary
 
 __all__ = [
     "PROFILE_MODULES",
@@ -100,6 +102,7 @@ ProfileFunction = Callable[[RawTable, Dictionary, "Path | None"], MappedTable]
 #: Profile name → module that registers it (imported on first use).
 PROFILE_MODULES: dict[str, str] = {
     "template": "iaobs.ingest.profiles.template",
+    "tableur": "iaobs.ingest.profiles.template",
     "limesurvey": "iaobs.ingest.profiles.limesurvey",
     "google-forms": "iaobs.ingest.profiles.google_forms",
     "kobo": "iaobs.ingest.profiles.kobo",
@@ -207,7 +210,7 @@ def read_for_profile(
         from iaobs.ingest.profiles.mapping import load_mapping
 
         profile = load_mapping(mapping, dictionary).profile
-        if profile == "template":
+        if profile in ("template", "tableur"):
             profile = "template-generic"
     if profile == "template":
         return read_source(

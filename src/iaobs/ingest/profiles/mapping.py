@@ -31,16 +31,13 @@ accepts, and reports what it did: renamed, unmapped (kept under their own name),
 (tool metadata, columns the mapping file ignores) and dropped (personal data such as e-mail
 addresses or IP addresses, which never go further).
 
-:func:`suggest_mapping` drafts a mapping file for an export by matching its headers and answer
-labels to the dictionary's labels (accent- and case-insensitive, fuzzy), marking with
-``À COMPLÉTER`` what it could not match.
+:func:`iaobs.ingest.profiles.suggest.suggest_mapping` drafts a mapping file for an export.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,7 +47,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from iaobs.study.dictionary import Dictionary, Variable, normalise_text
+from iaobs.core.contract import OUT_OF_SCOPE
 from iaobs.errors import ConfigError
 from iaobs.ingest.profiles import (
     PROFILE_REJECT_COLUMN,
@@ -60,6 +57,7 @@ from iaobs.ingest.profiles import (
 )
 from iaobs.ingest.profiles.template import header_key, recognise_header
 from iaobs.ingest.read import PROVENANCE_COLUMNS, RawTable
+from iaobs.study.dictionary import Dictionary, Variable, normalise_text
 
 __all__ = [
     "IGNORE",
@@ -71,8 +69,6 @@ __all__ = [
     "load_mapping",
     "map_with_file",
     "split_multi_cell",
-    "suggest_mapping",
-    "write_mapping_suggestion",
 ]
 
 #: Target of a column that a mapping file explicitly leaves out.
@@ -81,14 +77,6 @@ IGNORE = "ignore"
 INCOMPLETE_RULE = "reponse_incomplete"
 #: Marker written in a draft mapping where the partner has something to fill.
 TO_COMPLETE = "À COMPLÉTER"
-#: Fuzzy score (0-100) from which a header is proposed as the match of a variable (the mean
-#: of rapidfuzz's token_set_ratio and ratio on folded labels).
-SUGGEST_THRESHOLD = 70
-#: Fuzzy score from which the answers of a column left to complete get value proposals for
-#: its best guess (they do no harm if the partner chooses another variable).
-GUESS_VALUES_FROM = 50
-#: Fuzzy score from which an answer label is proposed as the match of a code.
-VALUE_THRESHOLD = 85
 
 _INCOMPLETE_CHOICES = {
     "rejeter": "rejeter",
@@ -174,8 +162,12 @@ def _codes_for(dictionary: Dictionary, name: str) -> dict[str, Any] | None:
             return {"0": None, "1": None}
     if var.type == "multi":
         return dict(var.options)
+    if var.name == "secteur":  # a sector outside the study: counted apart, never rejected
+        return {**var.all_codes, OUT_OF_SCOPE: None}
     if var.is_coded:
         return dict(var.all_codes)
+    if var.type == "bool":  # a yes/no question without a scale (ia_usage): 1 / 0
+        return {"1": None, "0": None, "oui": None, "non": None}
     return None
 
 
@@ -341,7 +333,7 @@ def map_with_file(
             hint='dans study.toml, donnez son chemin : profile = "correspondance.yaml"',
         )
     spec = load_mapping(mapping, dictionary)
-    if spec.profile == "template":
+    if spec.profile in ("template", "tableur"):
         return assemble(
             raw, dictionary, raw.frame, header_columns(raw.columns), tool="tableur", spec=spec
         )
@@ -827,322 +819,27 @@ def fold_set(words: Iterable[str]) -> set[str]:
 # Profile detection
 
 
-def detect_profile(raw: RawTable) -> str:
+def detect_profile(raw: RawTable, dictionary: Dictionary | None = None) -> str:
     """Guess the survey tool that made an export from its columns.
 
     KoboToolbox: ``_uuid`` or ``_submission_time``; SurveyMonkey: ``Respondent ID`` or a
     second header row of ``Response`` / ``Open-Ended Response``; LimeSurvey: its system
     columns (``Response ID`` with ``Date submitted`` or ``Last page``, in English or French,
     or their codes ``submitdate``, ``lastpage``); Google Forms: a first column ``Horodateur``
-    or ``Timestamp``; Sphinx: headers numbered ``1. Question``; otherwise ``template``.
+    or ``Timestamp``; Sphinx: headers numbered ``1. Question``; otherwise ``template`` when
+    at least two headers are dictionary names or labels, else ``tableur`` (a plain table of
+    any tool, read with its own first row as the header).
     """
     from iaobs.ingest.profiles import google_forms, kobo, limesurvey, sphinx, surveymonkey
 
     for module in (kobo, surveymonkey, limesurvey, google_forms, sphinx):
         if module.looks_like(raw):
             return module.PROFILE
+    if dictionary is not None:
+        known = sum(1 for c in raw.columns if recognise_header(c, dictionary) is not None)
+        if known < 2:
+            return "tableur"
     return "template"
-
-
-# --------------------------------------------------------------------------------------------
-# iaobs map suggest
-
-
-def _choices_index(dictionary: Dictionary) -> list[tuple[str, str]]:
-    """(folded label, dictionary target) for every variable answered by a respondent."""
-    out: list[tuple[str, str]] = []
-    for var in dictionary:
-        if var.derived:
-            continue
-        for label in dict.fromkeys((var.label.fr, var.label.en, var.name)):
-            out.append((header_key(label), var.name))
-    return out
-
-
-def _fuzzy(texts: Iterable[str], choices: Sequence[tuple[str, str]]) -> tuple[str | None, float]:
-    """Best dictionary target for any of ``texts`` and its score (0-100)."""
-    from rapidfuzz import fuzz, process
-
-    best: tuple[str | None, float] = (None, 0.0)
-    keys = [c[0] for c in choices]
-    for text in texts:
-        key = header_key(text)
-        if not key or not keys:
-            continue
-        # the mean of two scorers: token_set alone gives 100 to any label contained in the
-        # question, ratio alone punishes a longer wording of the same question
-        match = process.extractOne(
-            key, keys, scorer=lambda a, b, **_: (fuzz.token_set_ratio(a, b) + fuzz.ratio(a, b)) / 2
-        )
-        if match is not None and match[1] > best[1]:
-            best = (choices[match[2]][1], float(match[1]))
-    return best
-
-
-def _fuzzy_option(var: Variable, text: str) -> tuple[str | None, float]:
-    choices = [
-        (header_key(t), code)
-        for code, label in {**var.options, **var.items}.items()
-        for t in (label.fr, label.en, code)
-    ]
-    target, score = _fuzzy([text], choices)
-    return target, score
-
-
-def _band_size(text: str, dictionary: Dictionary) -> str | None:
-    """The size class of a headcount band written as text (``10 à 249 salariés``)."""
-    key = normalise_text(text)
-    key = re.sub(r"(?<=\d)[ .](?=\d{3}\b)", "", key)
-    numbers = [int(n) for n in re.findall(r"\d+", key)]
-    if not numbers or len(numbers) > 2:
-        return None
-    if len(numbers) == 2:
-        low, high = numbers
-    elif re.search(r"moins|less|under|<", key):
-        low, high = 0, numbers[0] - 1
-    elif re.search(r"plus|more|over|\+|>", key):
-        low, high = numbers[0] + (1 if re.search(r"plus de|more than|over|>", key) else 0), None
-    else:
-        return None
-    for size in dictionary.size_classes.values():
-        if (
-            low >= size.min
-            and (size.max is None or (high is not None and high <= size.max))
-            and size.code in dictionary["taille"].codes
-        ):
-            return size.code
-    return None
-
-
-def _value_suggestions(
-    var: Variable, answers: Iterable[str], dictionary: Dictionary
-) -> tuple[dict[str, str | None], dict[str, tuple[str, float]]]:
-    """Partner answer → code for the answers the cleaner would not understand on its own."""
-    from rapidfuzz import fuzz, process
-
-    from iaobs.prepare.clean import NONE_WORDS, NSP_WORDS, recode_value
-
-    codes = var.options if var.type == "multi" else var.all_codes
-    known = _known_labels(var, {}) if var.type == "multi" else {}
-    labels = [(normalise_text(t), code) for code, lab in codes.items() for t in (lab.fr, lab.en)]
-    out: dict[str, str | None] = {}
-    guesses: dict[str, tuple[str, float]] = {}
-    for answer in answers:
-        if answer in out:
-            continue
-        if var.type == "multi":
-            key = normalise_text(answer)
-            if key in known or key in NONE_WORDS or key in NSP_WORDS:
-                continue
-        elif recode_value(answer, var)[0] is not None:
-            continue
-        if var.name == "taille":
-            size = _band_size(answer, dictionary)
-            if size is not None:
-                out[answer] = size
-                continue
-        best = process.extractOne(
-            normalise_text(answer), [k for k, _ in labels], scorer=fuzz.WRatio
-        )
-        if best is not None and best[1] >= VALUE_THRESHOLD:
-            out[answer] = labels[best[2]][1]
-        else:
-            out[answer] = None
-            if best is not None:
-                guesses[answer] = (labels[best[2]][1], float(best[1]))
-    return out, guesses
-
-
-def _distinct_answers(series: pd.Series, limit: int = 60) -> list[str]:
-    values = [str(v).strip() for v in series.dropna().unique() if not _is_blank(v)]
-    return values[:limit]
-
-
-def _yaml_key(text: str) -> str:
-    dumped = yaml.safe_dump({text: None}, allow_unicode=True, width=10_000).strip()
-    return dumped[: -len(": null")] if dumped.endswith(": null") else dumped.split(":", 1)[0]
-
-
-def _suggest_column(
-    column: PartnerColumn, dictionary: Dictionary, choices: Sequence[tuple[str, str]]
-) -> tuple[str | None, float, str | None]:
-    """(target, score, best guess) for a column the profile did not recognise."""
-    texts = [k for k in column.keys if k]
-    if column.parts:
-        best: tuple[str | None, float, str | None] = (None, 0.0, None)
-        multi = [(k, t) for k, t in choices if dictionary[t].type in ("multi", "matrix")]
-        for question, option in column.parts:
-            var_name, q_score = _fuzzy([question], multi)
-            if var_name is None:
-                continue
-            code, o_score = _fuzzy_option(dictionary[var_name], option)
-            if code is None:
-                continue
-            score = min(q_score, o_score)
-            if score > best[1]:
-                best = (f"{var_name}__{code}", score, f"{var_name}__{code}")
-        if best[0] is not None:
-            return best
-    target, score = _fuzzy(texts, choices)
-    return target, score, target
-
-
-def suggest_mapping(
-    raw: RawTable,
-    dictionary: Dictionary,
-    *,
-    profile: str | None = None,
-) -> str:
-    """Draft a mapping file (YAML text, French comments) for an export.
-
-    Headers are matched to the dictionary exactly as the tool's profile would, then fuzzily
-    (rapidfuzz, on labels folded without accents, case or punctuation; a proposal needs a
-    score of :data:`SUGGEST_THRESHOLD`); a ``Question [Option]`` column is matched to a
-    multi question, then to one of its options. For coded variables, the distinct answers the
-    cleaner would not understand get a value mapping (size bands are read as headcounts,
-    other answers matched fuzzily from :data:`VALUE_THRESHOLD`). What is not matched is
-    written ``null`` with a ``# À COMPLÉTER`` comment giving the best proposal and its score.
-
-    Parameters
-    ----------
-    raw
-        The export as read by :func:`iaobs.ingest.profiles.read_for_profile`.
-    dictionary
-        The questionnaire.
-    profile
-        The survey tool; detected from the columns when ``None``.
-
-    Returns
-    -------
-    str
-        The draft, ready to be written next to the export and completed.
-    """
-    import importlib
-
-    from iaobs.ingest.profiles import PROFILE_MODULES
-
-    profile = profile or detect_profile(raw)
-    mapped = map_columns(raw, dictionary, profile=profile)
-    module = importlib.import_module(PROFILE_MODULES[profile])
-    describe = getattr(module, "describe_columns", None)
-    described: list[PartnerColumn] = (
-        describe(raw) if describe is not None else header_columns(raw.columns)
-    )
-    separators = getattr(module, "SEPARATORS", ";,|")
-    choices = _choices_index(dictionary)
-    lines = [
-        "# Fichier de correspondance proposé par « iaobs map suggest » pour",
-        f"#   {raw.file.name}" + (f" (feuille « {raw.sheet} »)" if raw.sheet else ""),
-        "# Complétez chaque ligne marquée « À COMPLÉTER » : remplacez null par une colonne du",
-        "# dictionnaire (ex. secteur, techno__analyse_texte) ou par ignore ; vérifiez les",
-        "# propositions ; puis contrôlez le tout avec « iaobs validate ». Les colonnes",
-        "# techniques de l'outil sont traitées par le profil et n'ont pas à figurer ici.",
-        f"profile: {profile}",
-        "columns:",
-    ]
-    targets: dict[str, str] = {}
-    guessed: dict[str, str] = {}  # column -> variable guessed, for its answers' values
-    todo = 0
-    used: set[str] = set(mapped.renamed.values())
-    for column in described:
-        name = column.name
-        if name in mapped.renamed:
-            target = mapped.renamed[name]
-            targets[name] = target
-            lines.append(f"  {_yaml_key(name)}: {target}")
-            continue
-        if name in mapped.ignored or name not in mapped.unmapped:
-            continue
-        best, score, guess = _suggest_column(column, dictionary, choices)
-        if best is not None and score >= SUGGEST_THRESHOLD and best not in used:
-            used.add(best)
-            targets[name] = best
-            lines.append(f"  {_yaml_key(name)}: {best}  # proposé (score {score:.0f}) : à vérifier")
-            continue
-        todo += 1
-        if guess is not None and score >= GUESS_VALUES_FROM:
-            guessed[name] = guess
-        hint = (
-            f"meilleure proposition : {guess}, score {score:.0f}" if guess else "aucune proposition"
-        )
-        lines.append(
-            f"  {_yaml_key(name)}: null  # {TO_COMPLETE} : aucune variable reconnue ({hint})"
-        )
-    per_variable: dict[str, list[str]] = defaultdict(list)
-    for name, target in [*targets.items(), *guessed.items()]:
-        base = target.split("__", 1)[0]
-        if base not in dictionary or name not in raw.frame:
-            continue
-        var = dictionary[base]
-        if "__" in target and var.type == "multi":
-            continue  # ticked boxes: Y / Oui / the option's label
-        if not (var.is_coded or var.type == "multi") or var.type == "matrix":
-            continue
-        answers = _distinct_answers(raw.frame[name])
-        if var.type == "multi":
-            known = _known_labels(var, {})
-            tokens: list[str] = []
-            for answer in answers:
-                codes = split_multi_cell(answer, known, separators)
-                tokens.extend(c for c in codes if c not in var.options)
-            answers = list(dict.fromkeys(tokens))
-        per_variable[var.name].extend(a for a in answers if a not in per_variable[var.name])
-    value_lines: list[str] = []
-    for name, answers in per_variable.items():
-        suggestions, guesses = _value_suggestions(dictionary[name], answers, dictionary)
-        if not suggestions:
-            continue
-        value_lines.append(f"  {name}:")
-        for answer, code in suggestions.items():
-            if code is not None:
-                value_lines.append(f"    {_yaml_key(answer)}: {code}  # proposé : à vérifier")
-                continue
-            todo += 1
-            guess_value = guesses.get(answer)
-            hint = (
-                f"meilleure proposition : {guess_value[0]}, score {guess_value[1]:.0f}"
-                if guess_value
-                else "aucune proposition"
-            )
-            value_lines.append(
-                f"    {_yaml_key(answer)}: null  # {TO_COMPLETE} : réponse non reconnue ({hint})"
-            )
-    lines.extend(["values:", *value_lines] if value_lines else ["values: {}"])
-    if profile == "limesurvey":
-        lines.append("reponses_incompletes: rejeter  # ou : garder")
-    lines.insert(6, f"# {todo} entrée(s) à compléter.")
-    return "\n".join(lines) + "\n"
-
-
-def write_mapping_suggestion(
-    source: str | Path,
-    output: str | Path,
-    dictionary: Dictionary,
-    *,
-    profile: str | None = None,
-    sheet: str | None = None,
-    max_file_mb: float = 200.0,
-) -> tuple[Path, str, int]:
-    """Read an export, draft its mapping file and write it atomically.
-
-    Returns
-    -------
-    tuple
-        The path written, the profile used, and the number of entries to complete.
-    """
-    from iaobs.core.atomic import write_text
-    from iaobs.ingest.profiles import read_for_profile
-
-    if profile is None:
-        probe = read_for_profile(
-            source, "template-generic", dictionary, sheet=sheet, max_file_mb=max_file_mb
-        )
-        profile = detect_profile(probe)
-    raw = read_for_profile(source, profile, dictionary, sheet=sheet, max_file_mb=max_file_mb)
-    text = suggest_mapping(raw, dictionary, profile=profile)
-    todo = sum(1 for line in text.splitlines() if TO_COMPLETE in line and not line.startswith("#"))
-    path = write_text(Path(output), text)
-    return path, profile, todo
 
 
 # --------------------------------------------------------------------------------------------
@@ -1154,10 +851,27 @@ _INCOMPLETE_MESSAGE = {
 }
 
 
+def _incomplete_finding(
+    key: tuple[str, str, int], row: pd.Series, rule: str, message: str
+) -> dict[str, Any]:
+    from iaobs.prepare.validate import BLOCKING
+
+    return {
+        "file": key[0],
+        "sheet": row.get("_source_sheet"),
+        "row": key[2],
+        "column": "statut_reponse",
+        "value": "partiel",
+        "rule": rule,
+        "severity": BLOCKING,
+        "message": message,
+    }
+
+
 def move_profile_rejects(result: Any, mapped: pd.DataFrame, *, language: str = "fr") -> Any:
     """See :func:`iaobs.ingest.profiles.apply_profile_rejects`."""
-    from iaobs.prepare.clean import CleanResult
-    from iaobs.prepare.validate import BLOCKING, FINDING_COLUMNS, findings_summary
+    from iaobs.prepare.clean import CleanResult, rejected_counts
+    from iaobs.prepare.validate import FINDING_COLUMNS, findings_summary
 
     if PROFILE_REJECT_COLUMN not in mapped.columns:
         return result
@@ -1179,6 +893,8 @@ def move_profile_rejects(result: Any, mapped: pd.DataFrame, *, language: str = "
     message = _INCOMPLETE_MESSAGE.get(language, _INCOMPLETE_MESSAGE["fr"])
     responses = result.responses
     rejects = result.rejects.copy()
+    new_rejects: list[dict[str, Any]] = []
+    findings: list[dict[str, Any]] = []
     moving = np.zeros(len(responses), dtype=bool)
     if not responses.empty and "_source_row" in responses:
         moving = np.array([k in rule_of for k in keys(responses)], dtype=bool)
@@ -1186,18 +902,13 @@ def move_profile_rejects(result: Any, mapped: pd.DataFrame, *, language: str = "
     if not rejects.empty and "_source_row" in rejects:
         already = np.array([k in rule_of for k in keys(rejects)], dtype=bool)
         for i in np.flatnonzero(already):
-            rule = rule_of[keys(rejects.iloc[[i]])[0]]
-            rules = str(rejects.iloc[i]["rules"] or "")
-            if rule not in rules.split(","):
-                rejects.iat[i, rejects.columns.get_loc("rules")] = ",".join(
-                    filter(None, [rules, rule])
-                )
-                reasons = str(rejects.iloc[i]["reasons"] or "")
-                rejects.iat[i, rejects.columns.get_loc("reasons")] = " | ".join(
-                    filter(None, [reasons, message])
-                )
-    new_rejects = []
-    findings = []
+            # a response never submitted is that, whatever else is missing from it: one
+            # reason, one finding (its other findings are consequences, like a note row's)
+            key = keys(rejects.iloc[[i]])[0]
+            rule = rule_of[key]
+            rejects.iat[i, rejects.columns.get_loc("rules")] = rule
+            rejects.iat[i, rejects.columns.get_loc("reasons")] = message
+            findings.append(_incomplete_finding(key, rejects.iloc[i], rule, message))
     if moving.any():
         source = responses.loc[moving]
         by_key = {k: i for i, k in enumerate(keys(mapped))}
@@ -1218,24 +929,21 @@ def move_profile_rejects(result: Any, mapped: pd.DataFrame, *, language: str = "
                     value = row[column]
                     record[column] = "" if _is_blank(value) else str(value)
             new_rejects.append(record)
-            findings.append(
-                {
-                    "file": key[0],
-                    "sheet": row.get("_source_sheet"),
-                    "row": key[2],
-                    "column": "statut_reponse",
-                    "value": "partiel",
-                    "rule": rule_of[key],
-                    "severity": BLOCKING,
-                    "message": message,
-                }
-            )
+            findings.append(_incomplete_finding(key, row, rule_of[key], message))
     if not already.any() and not moving.any():
         return result
     if new_rejects:
         added = pd.DataFrame(new_rejects)
         rejects = added if rejects.empty else pd.concat([rejects, added], ignore_index=True)
     found = result.findings
+    if already.any() and not found.empty:
+        superseded = {(k[0], k[2]) for k in rule_of}
+        rows = pd.to_numeric(found["row"], errors="coerce")
+        drop = [
+            (str(f), int(r)) in superseded if pd.notna(r) else False
+            for f, r in zip(found["file"], rows, strict=True)
+        ]
+        found = found.loc[~np.asarray(drop, dtype=bool)].reset_index(drop=True)
     if findings:
         extra = pd.DataFrame(findings, columns=FINDING_COLUMNS)
         found = extra if found.empty else pd.concat([found, extra], ignore_index=True)
@@ -1244,10 +952,5 @@ def move_profile_rejects(result: Any, mapped: pd.DataFrame, *, language: str = "
     quality["kept"] = len(kept)
     quality["rejected"] = len(rejects)
     quality["findings"] = findings_summary(found)
-    by_rule: dict[str, int] = defaultdict(int)
-    for rules in rejects.get("rules", pd.Series(dtype=object)):
-        for rule in str(rules).split(","):
-            if rule:
-                by_rule[rule] += 1
-    quality["rejected_by_rule"] = dict(sorted(by_rule.items()))
+    quality["rejected_by_rule"], quality["rejected_by_main_rule"] = rejected_counts(rejects)
     return CleanResult(responses=kept, rejects=rejects, findings=found, quality=quality)

@@ -22,15 +22,31 @@ from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
 
-from iaobs.study.dictionary import Dictionary, normalise_text
 from iaobs.ingest.profiles import MappedTable, register_profile
 from iaobs.ingest.read import PROVENANCE_COLUMNS, RawTable
+from iaobs.study.dictionary import Dictionary, normalise_text
 
-__all__ = ["SYNONYMS", "header_index", "header_key", "map_template", "recognise_header"]
+__all__ = [
+    "SYNONYMS",
+    "header_index",
+    "header_key",
+    "map_spreadsheet",
+    "map_template",
+    "recognise_header",
+]
 
 #: Common header spellings of identification variables (keys are compared with header_key).
 SYNONYMS: Mapping[str, tuple[str, ...]] = {
-    "id_repondant": ("ID", "Identifiant", "Id répondant", "N° de réponse", "Response ID"),
+    "id_repondant": (
+        "ID",
+        "Identifiant",
+        "Id répondant",
+        "N° de réponse",
+        "Response ID",
+        "Respondent ID",
+        "Company ID",
+        "Identifiant entreprise",
+    ),
     "siren": ("SIREN", "N° SIREN", "Numéro SIREN", "Siren de l'entreprise"),
     "raison_sociale": (
         "Raison sociale",
@@ -158,3 +174,13 @@ def map_template(raw: RawTable, dictionary: Dictionary, mapping: Path | None = N
     if unmapped:
         notes.append("colonnes non reconnues, gardées telles quelles : " + ", ".join(unmapped))
     return MappedTable(frame=frame, unmapped=unmapped, renamed=renamed, raw=raw, notes=notes)
+
+
+@register_profile("tableur")
+def map_spreadsheet(
+    raw: RawTable, dictionary: Dictionary, mapping: Path | None = None
+) -> MappedTable:
+    """A plain CSV or spreadsheet of any tool (the ``tableur`` profile): read with generic
+    header detection, its columns recognised as by :func:`map_template`; the others are left
+    to a mapping file (``iaobs map suggest`` drafts it)."""
+    return map_template(raw, dictionary, mapping)

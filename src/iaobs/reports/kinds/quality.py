@@ -1,0 +1,117 @@
+"""The data-quality report: what happened to every row received, in words and in a chart.
+
+Rows read = rows kept + rows rejected + rows out of scope, for every file; the counts come from
+``quality.json`` (:mod:`iaobs.reports.counts`); no value of any row is shown.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.ticker import FuncFormatter
+
+from iaobs.core import text as tx
+from iaobs.reports.context import Html, ReportContext, _p
+from iaobs.reports.counts import counted_text, quality_files
+from iaobs.reports.figures import BLUE, OKABE_ITO, WIDTH_IN, _wrap, apply_theme, figure_html
+
+__all__ = ["chart_quality", "quality_summary"]
+
+
+def quality_summary(ctx: ReportContext) -> Html:
+    """Opening paragraph of the data-quality report: rows read, kept, rejected, and the check
+    that no row was lost (read = kept + rejected) for every file."""
+    files = quality_files(ctx)
+    if files.empty:
+        return Html(
+            _p(ctx.pick("Aucun fichier n'a encore été traité.", "No file has been processed yet."))
+        )
+    balanced = files["read"] == files["kept"] + files["rejected"] + files["out_of_scope"]
+    text = ctx.pick(
+        f"{counted_text(ctx, files)}, "
+        f"{tx.plural(int(files['corrected'].sum()), 'correction automatique', 'corrections automatiques')}.",
+        f"{counted_text(ctx, files)}, "
+        f"{tx.plural(int(files['corrected'].sum()), 'automatic correction', language='en')}.",
+    )
+    if balanced.all():
+        check = ctx.pick(
+            "Pour chaque fichier, lignes lues = lignes retenues + lignes rejetées + lignes hors "
+            "champ : aucune ligne n'est perdue.",
+            "For every file, rows read = rows kept + rows rejected + rows out of scope: no row "
+            "is lost.",
+        )
+    else:
+        names = ", ".join(files.loc[~balanced, "file"])
+        check = ctx.pick(
+            f"Attention : lignes lues ≠ retenues + rejetées + hors champ pour {names}.",
+            f"Warning: rows read ≠ kept + rejected + out of scope for {names}.",
+        )
+    privacy = ctx.pick(
+        "Ce rapport donne des comptes par règle ; il ne reproduit aucune valeur "
+        "confidentielle ni aucune réponse en texte libre.",
+        "This report gives counts by rule; it shows no confidential value and no free-text answer.",
+    )
+    return Html(_p(text) + _p(check) + _p(privacy))
+
+
+def chart_quality(ctx: ReportContext) -> Html:
+    """Rows kept and rejected per source file (stacked horizontal bars, counts)."""
+    files = quality_files(ctx)
+    apply_theme()
+    n = max(len(files), 1)
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.8 + 0.36 * n), layout="constrained")
+    y = np.arange(len(files))
+    kept = files["kept"].to_numpy(float)
+    rejected = files["rejected"].to_numpy(float)
+    ax.barh(y, kept, color=BLUE, height=0.6, label=ctx.pick("Retenues", "Kept"), zorder=2)
+    ax.barh(
+        y,
+        rejected,
+        left=kept,
+        color=OKABE_ITO["vermillion"],
+        height=0.6,
+        label=ctx.pick("Rejetées", "Rejected"),
+        zorder=2,
+    )
+    for yi, (k, r) in enumerate(zip(kept, rejected, strict=True)):
+        ax.annotate(
+            f"{tx.format_number(k, language=ctx.language)} + {tx.format_number(r, language=ctx.language)}",
+            (k + r, yi),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=7.5,
+        )
+    ax.set_yticks(y, [_wrap(f, 40) for f in files["file"]])
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda v, _p: tx.format_number(v, language=ctx.language))
+    )
+    ax.set_xlim(0, max(float((kept + rejected).max()) * 1.25 if len(files) else 1.0, 1.0))
+    ax.set_xlabel(ctx.pick("Lignes lues", "Rows read"))
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="lower right", frameon=True)
+    title = ctx.pick(
+        "Lignes retenues et rejetées, par fichier reçu", "Rows kept and rejected, by file received"
+    )
+    alt = (
+        ctx.pick("Barres empilées par fichier", "Stacked bars by file")
+        + ". "
+        + ctx.pick(" ; ", "; ").join(
+            f"{f} : {tx.format_number(k, language=ctx.language)} / {tx.format_number(r, language=ctx.language)}"
+            for f, k, r in zip(files["file"], kept, rejected, strict=True)
+        )
+        + "."
+    )
+    lecture = None
+    if len(files):
+        lecture = ctx.pick(
+            f"Sur les {tx.format_number(files['read'].iloc[0])} lignes lues dans « {files['file'].iloc[0]} », "
+            f"{tx.format_number(kept[0])} sont retenues et {tx.format_number(rejected[0])} rejetées.",
+            f"Of the {tx.format_number(files['read'].iloc[0], language='en')} rows read in “{files['file'].iloc[0]}”, "
+            f"{tx.format_number(kept[0], language='en')} are kept and {tx.format_number(rejected[0], language='en')} rejected.",
+        )
+    champ = ctx.pick(
+        "Fichiers de données reçus pour l'enquête.", "Data files received for the survey."
+    )
+    return figure_html(fig, ctx=ctx, title=title, alt=alt, lecture=lecture, champ=champ)
