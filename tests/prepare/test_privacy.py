@@ -6,14 +6,15 @@ import pandas as pd
 import pytest
 
 from iaobs.prepare.clean import clean_responses
-from iaobs.study.dictionary import load_dictionary
 from iaobs.prepare.privacy import (
     confidential_columns,
+    mask_text,
     normalise_siren,
     pseudonymise,
     resolve_duplicates,
     siren_is_valid,
 )
+from iaobs.study.dictionary import load_dictionary
 
 ENT = load_dictionary("entreprises")
 VALID = "552100554"  # a Luhn-valid SIREN
@@ -148,3 +149,44 @@ def test_confidential_values_never_leave_the_cleaner() -> None:
 def test_free_text_is_kept() -> None:
     result = clean_responses(frame([row(commentaire="Très utile")]), ENT)
     assert result.responses["commentaire"].tolist() == ["Très utile"]
+
+
+@pytest.mark.parametrize(
+    ("text", "masked", "kinds"),
+    [
+        (
+            "Appeler M. Martin au 06 12 34 56 78.",
+            "Appeler M. [nom] au [téléphone].",
+            {"nom": 1, "telephone": 1},
+        ),
+        ("écrire à jean.dupont@exemple.fr", "écrire à [courriel]", {"courriel": 1}),
+        (
+            "tél. +33 3 20 12 34 56 ou 03.20.12.34.56",
+            "tél. [téléphone] ou [téléphone]",
+            {"telephone": 2},
+        ),
+        ("SIRET 552 100 554 00016", "SIRET [siret]", {"siret": 1}),
+        ("notre SIREN 552100554", "notre SIREN [siren]", {"siren": 1}),
+        ("IBAN FR76 3000 6000 0112 3456 7890 189", "IBAN [iban]", {"iban": 1}),
+        ("Mme Lefebvre et Dr Jean Petit", "Mme [nom] et Dr [nom]", {"nom": 2}),
+        ("12 salariés, budget 30 000 € en 2019", "12 salariés, budget 30 000 € en 2019", {}),
+    ],
+)
+def test_mask_text(text: str, masked: str, kinds: dict[str, int]) -> None:
+    assert mask_text(text) == (masked, kinds)
+
+
+def test_personal_data_in_free_text_is_masked_everywhere_and_counted() -> None:
+    typed = "Appeler M. Martin au 06 12 34 56 78 ou martin@exemple.fr"
+    rows = [
+        row(siren=VALID, id_repondant="A", commentaire=typed),
+        row(siren="732829320", id_repondant="B", secteur="Boulangerie", commentaire=typed),
+    ]
+    result = clean_responses(frame(rows), ENT)
+    blob = "".join(
+        t.astype(str).to_csv() for t in (result.responses, result.rejects, result.findings)
+    )
+    for secret in ("Martin", "06 12 34 56 78", "martin@exemple.fr"):
+        assert secret not in blob
+    assert "[téléphone]" in result.rejects["commentaire"].iloc[0]
+    assert result.quality["personal_data_masked"] == {"courriel": 1, "nom": 1, "telephone": 1}

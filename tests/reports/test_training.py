@@ -179,3 +179,20 @@ def test_mcnemar_table_certification_only_t1_t2(formation: pd.DataFrame) -> None
     cert = table[table["column"] == "certification_oui"].iloc[0]
     assert (cert["before"], cert["after"]) == ("T1", "T2") and cert["n"] == 18
     assert cert["method"] == "exact"
+
+
+def test_distribution_hides_cells_under_eleven_persons_with_complementary_suppression() -> None:
+    answers = ["tres_insatisfait"] * 1 + ["plutot_insatisfait"] * 14 + ["plutot_satisfait"] * 30
+    answers += ["tres_satisfait"] * 40
+    formation = pd.DataFrame({"vague": "T1", "satisfaction": answers})
+    table = tr.distribution(formation, load_dictionary("formation"), "satisfaction", "T1")
+    flags = dict(zip(table["code"], table["flag"], strict=True))
+    # 1 person: secret; alone it would come out of the base, so the next smallest goes too
+    assert flags == {
+        "tres_insatisfait": "s",
+        "plutot_insatisfait": "s",
+        "plutot_satisfait": "",
+        "tres_satisfait": "",
+    }
+    assert table.loc[table["flag"] == "s", "share"].isna().all()
+    assert table["base"].iloc[0] == 85

@@ -125,8 +125,8 @@ def test_secondary_suppression_across_domains() -> None:
 
 
 def test_crossed_domains_are_protected_in_both_directions() -> None:
-    rows = [
-        _row("x", "", d, 0.3, 300, 90, kind="flag")
+    rows = [  # margins covered exactly by the crossed cells (100 + 100 firms)
+        _row("x", "", d, 0.3, 200, 60, kind="flag")
         for d in ("secteur=a", "secteur=b", "taille=p", "taille=g")
     ]
     for s in "ab":

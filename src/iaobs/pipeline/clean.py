@@ -241,6 +241,7 @@ def clean_study(study: Any) -> CleanResult:
             "read": result.quality["read"],
             "out_of_scope": result.quality.get("out_of_scope", 0),
             "corrections": result.quality["corrections"],
+            "personal_data_masked": result.quality.get("personal_data_masked", {}),
         }
         entries.append(entry)
         results[questionnaire].append(result)
@@ -331,6 +332,7 @@ def _quality_totals(
         "corrections": {},
         "findings": {},
         "rejected_by_rule": {},
+        "personal_data_masked": {},
         "rejected_by_main_rule": {},
     }
     for entry in entries:
@@ -355,6 +357,7 @@ def _quality_totals(
             _merge_counts(totals["findings"], found)
             _merge_counts(totals["rejected_by_rule"], by_rule)
             _merge_counts(totals["rejected_by_main_rule"], by_main)
+            _merge_counts(totals["personal_data_masked"], entry.get("personal_data_masked", {}))
             totals["blank_rows_skipped"] += entry["blank_rows_skipped"]
         for k in ("read", "kept", "rejected", "out_of_scope"):
             totals[k] += entry[k]

@@ -3,8 +3,10 @@
 * Confidential columns (``privacy: confidential`` in the dictionary: ``siren``,
   ``raison_sociale``, ``email_contact``; ``nom_prenom`` in the training questionnaire) never
   leave the cleaner: they are dropped from responses and rejects, and a finding on one of them
-  shows ``***``. Free-text columns (``commentaire``) are kept in processed data; reports never
-  print them.
+  shows ``***``. Free-text columns (``commentaire``) are kept in processed data, masked
+  (:func:`mask_free_text`: e-mail addresses, phone numbers, SIRET and SIREN numbers, IBAN, names
+  after a civility become ``[courriel]``, ``[téléphone]``…), in the responses, the rejects and
+  the findings alike; reports never print them. What was typed stays in ``data/raw/``.
 * The pseudonymous ``id_repondant`` is ``E`` followed by the first 10 hexadecimal characters of
   HMAC-SHA256(key, nine SIREN digits); without a usable SIREN (not nine digits), of
   ``"id:<file name>:<source id>"``. Same input and same key give the same identifier on every
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -30,6 +33,9 @@ from iaobs.study.dictionary import Dictionary
 __all__ = [
     "confidential_columns",
     "drop_confidential",
+    "free_text_columns",
+    "mask_free_text",
+    "mask_text",
     "normalise_siren",
     "pseudonymise",
     "resolve_duplicates",
@@ -45,6 +51,88 @@ def confidential_columns(dictionary: Dictionary) -> list[str]:
     for var in dictionary:
         if var.privacy == "confidential":
             out.extend(var.columns())
+    return out
+
+
+#: What personal data in free text looks like, in the order it is masked: (kind, pattern,
+#: replacement). A SIRET before a SIREN (its first nine digits), an IBAN before either.
+_PERSONAL: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    ("courriel", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[courriel]"),
+    (
+        "iban",
+        re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b"),
+        "[iban]",
+    ),
+    ("siret", re.compile(r"(?<!\d)\d{3}[ .]?\d{3}[ .]?\d{3}[ .]?\d{5}(?!\d)"), "[siret]"),
+    (
+        "telephone",
+        re.compile(
+            r"(?<![\w+])(?:(?:\+|00)33[ .-]?(?:\(0\))?[ .-]?|0)[1-9](?:[ .-]?\d{2}){4}(?!\d)"
+        ),
+        "[téléphone]",
+    ),
+    ("siren", re.compile(r"(?<!\d)\d{3}[ .]?\d{3}[ .]?\d{3}(?!\d)"), "[siren]"),
+    (
+        "nom",
+        re.compile(
+            r"\b(M\.|MM\.|Mme|Mmes|Mlle|Mr|Dr|Pr|Me|Monsieur|Madame|Mademoiselle|Docteur|Maître)"
+            r"(\s+)(?:[A-ZÀ-ÖØ-Þ][\w'’-]*\.?)(?:\s+[A-ZÀ-ÖØ-Þ][\w'’-]*)?"
+        ),
+        r"\1\2[nom]",
+    ),
+)
+
+
+def mask_text(text: str) -> tuple[str, dict[str, int]]:
+    """``text`` with its personal data masked, and how many of each kind were found.
+
+    >>> mask_text("Appeler M. Martin au 06 12 34 56 78.")
+    ('Appeler M. [nom] au [téléphone].', {'telephone': 1, 'nom': 1})
+    """
+    counts: dict[str, int] = {}
+    for kind, pattern, replacement in _PERSONAL:
+        text, found = pattern.subn(replacement, text)
+        if found:
+            counts[kind] = counts.get(kind, 0) + found
+    return text, counts
+
+
+def free_text_columns(dictionary: Dictionary) -> list[str]:
+    """The columns of every free-text variable (``privacy: free_text``) of ``dictionary``."""
+    return [c for var in dictionary if var.privacy == "free_text" for c in var.columns()]
+
+
+def mask_free_text(
+    frame: pd.DataFrame, columns: Sequence[str], counts: dict[str, int] | None = None
+) -> pd.DataFrame:
+    """``frame`` with the personal data of ``columns`` masked (a new frame).
+
+    ``counts`` (kind → occurrences), when given, is added to. Each distinct text is masked once.
+    """
+    out = frame.copy()
+    for column in columns:
+        if column not in out.columns:
+            continue
+        values = out[column]
+        text = values.dropna()
+        text = text[text.astype(str).str.strip() != ""]
+        masked: dict[object, str] = {}
+        for value in pd.unique(text.astype(str)):
+            new, found = mask_text(value)
+            if found:
+                masked[value] = new
+                if counts is not None:
+                    n = int((text.astype(str) == value).sum())
+                    for kind, k in found.items():
+                        counts[kind] = counts.get(kind, 0) + k * n
+        if masked:
+            as_text = values.astype("object")
+            hit = as_text.isin(list(masked))
+            out[column] = (
+                values.astype("object")
+                .where(~hit, as_text.map(masked))
+                .astype(values.dtype if values.dtype == "string" else object)
+            )
     return out
 
 

@@ -8,13 +8,14 @@ Applied before anything is drawn or written. Flags, in order of precedence:
     yes/no indicator, not giving it); for a mean, fewer than 3 firms with a non-zero value, or
     one firm accounting for more than ``secret_dominance`` (85 %) of the weighted total.
     Person-level tables (pilot training) need ``secret_min_persons`` (11) persons in the base.
-    *Secondary*: when a secret cell could be recovered from a published total and the other
-    cells (levels of a distribution that sum to 100 %, levels adding up to a top-two box,
-    domains adding up to their parent domain), the smallest other published cell is made
-    secret too, until no secret cell can be recovered. Then every hidden cell (``s`` or
-    ``nd``) of an indicator's linked tables is proven protected by linear programming, more
-    cells being hidden until it is (:func:`iaobs.stats.secrecy.protect_linked`); the
-    summary of that audit is in the returned table's ``attrs["secret"]``.
+    *Secondary*: every cell hidden by a primary rule (``s`` or ``nd``) of an indicator's linked
+    tables (levels of a distribution that sum to 100 %, levels adding up to a top-two box or a
+    derived indicator, domains adding up to their parent domain, « ne sait pas » rows) is
+    proven protected by linear programming on the weighted totals, more cells being hidden
+    until it is (:func:`iaobs.stats.secrecy.protect_linked`); the summary of that audit is in
+    the returned table's ``attrs["secret"]``. Without weighted bases (a plain table of
+    counts), the smallest other published cell of a relation whose only hidden cell is secret
+    is made secret too, until no secret cell can be recovered.
 ``nd`` (not shown)
     Fewer than ``nd_below`` (10) respondents in the base.
 ``prudence``
@@ -242,12 +243,12 @@ def apply_disclosure(
     flag = _precision(t, thresholds)
     flag[_primary(t, thresholds, unit)] = "s"
     primary = np.isin(flag, ["s", "nd"])
-    flag = _secondary(flag, _relations(t))
     if "weighted_base" in t and t["weighted_base"].notna().any():
         flag, audit = protect_linked(t, flag, thresholds, protect=primary)
         require_protected(audit)
         secrecy = audit.to_dict()
-    else:
+    else:  # no weighted totals: the relations of counts, one hidden cell at a time
+        flag = _secondary(flag, _relations(t))
         secrecy = {}
     out = t[_CONTRACT].copy()
     out["flag"] = flag.astype(str)

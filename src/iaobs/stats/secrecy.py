@@ -234,6 +234,9 @@ def _build_group(g: pd.DataFrame, rows: np.ndarray, hidden: np.ndarray, th: Thre
         low[mean] = -np.inf
     half = np.where(mean, th.protection_mean * np.abs(value), th.protection_share * base)
     target = hidden & (base > 0) & finite
+    # a cell hidden to protect others is not a single value either: it stays uncertain by at
+    # least the published precision (0.1 point, 1 % of a mean)
+    half[~target] *= _SECONDARY_SHARE
     cells, coefs, rhs, gap = _group_relations(g, base, kind)
     group = _Group(rows, value, low, high, half, target, cells, coefs, rhs, gap)
     dom = g["domain"].astype(str)
@@ -292,6 +295,7 @@ def _group_relations(
 
 
 _TOL = 1e-7
+_SECONDARY_SHARE = 0.01  # of the protection level: 0.1 point when it is 10 points
 
 
 class _Prover:
@@ -324,7 +328,7 @@ class _Prover:
         lp = None
         for c in cells:
             for side in ("min", "max"):
-                if self._reached(c, side, want_low, want_high):
+                if self.reached(c, side, want_low, want_high):
                     continue
                 if lp is None:
                     lp = self._programme(hidden)
@@ -332,11 +336,11 @@ class _Prover:
                     self.seen_low[c], self.seen_high[c] = self.group.low[c], self.group.high[c]
                 else:
                     self._solve(lp, c, side)
-                if not self._reached(c, side, want_low, want_high):
+                if not self.reached(c, side, want_low, want_high):
                     failures.append((int(c), side))
         return failures
 
-    def _reached(self, c: int, side: str, want_low: np.ndarray, want_high: np.ndarray) -> bool:
+    def reached(self, c: int, side: str, want_low: np.ndarray, want_high: np.ndarray) -> bool:
         if side == "min":
             return bool(self.seen_low[c] <= want_low[c] + _TOL)
         return bool(self.seen_high[c] >= want_high[c] - _TOL)
@@ -489,7 +493,9 @@ class _Repairer:
         self.col_low[2 * n :] = np.minimum(0.0, -true_slack)
         self.col_high[2 * n :] = np.maximum(0.0, g.eq_gap - true_slack)
         finite = np.where(np.isfinite(g.high), g.high, np.abs(g.value))
-        self.weight = 0.05 + finite + 10.0 * (g.depth == 0)
+        # cost of hiding a cell: its base (a margin costs more than a fine cell), the
+        # overall domain most, and among cells of one base the smaller value first
+        self.weight = 0.05 + finite + 0.1 * np.abs(g.value) + 10.0 * (g.depth == 0)
         self.n = n
 
         self.solver = _Minimiser(self.matrix, self.col_low, self.col_high)
@@ -584,7 +590,8 @@ def _protect_group(
     hidden = hidden.copy()
     prover = _Prover(group)
     repairer: _Repairer | None = None
-    pending = np.flatnonzero(group.target & hidden)
+    pending = np.flatnonzero(hidden & (group.high > 0))
+    given_up: set[int] = set()  # cells hidden for others that no suppression can free
     failed: list[int] = []
     for _ in range(200):
         failures = prover.check(hidden, pending)
@@ -597,6 +604,8 @@ def _protect_group(
         want_low, want_high = prover.goals()
         stuck: list[int] = []
         for c, side in failures:
+            if prover.reached(c, side, want_low, want_high):
+                continue  # freed by a cell hidden for another one in this round
             goal = want_low[c] if side == "min" else want_high[c]
             cells = repairer.cells_to_hide(hidden, c, goal)
             prover.programmes += 1
@@ -606,10 +615,12 @@ def _protect_group(
             hidden[cells] = True
             audit.added += len(cells)
             prover.seen(repairer.point, hidden)
-        if stuck and len(stuck) == len(failures):
-            failed = sorted(set(stuck))
+            pending = np.union1d(pending, cells[group.high[cells] > 0])
+        failed = sorted({c for c in stuck if group.target[c]})
+        given_up |= {c for c in stuck if not group.target[c]}
+        if failed or len(stuck) == len(failures):
             break
-        pending = np.unique([c for c, _ in failures])
+        pending = np.setdiff1d(np.union1d([c for c, _ in failures], pending), list(given_up))
     audit.programmes += prover.programmes
     return hidden, [int(group.rows[c]) for c in failed]
 
@@ -670,14 +681,17 @@ def protect_linked(
     return flag, audit
 
 
-def audit_linked(table: pd.DataFrame, thresholds: Thresholds | None = None) -> SecrecyAudit:
+def audit_linked(
+    table: pd.DataFrame, thresholds: Thresholds | None = None, *, protect: np.ndarray | None = None
+) -> SecrecyAudit:
     """The release audit: whether every hidden cell of ``table`` is protected, hiding nothing.
 
-    ``table`` as for :func:`protect_linked`, its ``flag`` column final. The summary's
-    ``unprotected`` names the cells (``indicator × level × domain``) that are not.
+    ``table`` as for :func:`protect_linked`, its ``flag`` column final; ``protect`` the cells
+    that need a protection interval (default: every hidden cell). The summary's
+    ``unprotected`` names the cells (``indicator = level (domain)``) that are not.
     """
     t = table.reset_index(drop=True)
-    _, audit = protect_linked(t, t["flag"].to_numpy(), thresholds, repair=False)
+    _, audit = protect_linked(t, t["flag"].to_numpy(), thresholds, repair=False, protect=protect)
     return audit
 
 

@@ -51,7 +51,51 @@ def quality_summary(ctx: ReportContext) -> Html:
         "confidentielle ni aucune réponse en texte libre.",
         "This report gives counts by rule; it shows no confidential value and no free-text answer.",
     )
-    return Html(_p(text) + _p(check) + _p(privacy))
+    return Html(_p(text) + _p(check) + _p(privacy) + _secrecy_paragraph(ctx))
+
+
+def _secrecy_paragraph(ctx: ReportContext) -> str:
+    """Personal data masked in free text (``quality.json``) and the secrecy audit's verdict
+    (``weighting.json``, ``secret``), in one paragraph; empty when neither is known."""
+    fmt = ctx.language
+    masked = (ctx.quality.get("totals") or {}).get("personal_data_masked") or {}
+    parts = []
+    if masked:
+        n = tx.format_number(sum(int(v) for v in masked.values()), language=fmt)
+        parts.append(
+            ctx.pick(
+                f"Données personnelles masquées dans les textes libres : {n} "
+                "(courriels, téléphones, SIREN/SIRET, IBAN, noms).",
+                f"Personal data masked in free text: {n} "
+                "(e-mails, phone numbers, SIREN/SIRET, IBAN, names).",
+            )
+        )
+    audit = ctx.weighting.get("secret") or {}
+    if audit:
+        hidden = tx.format_number(int(audit.get("cellules_masquees", 0)), language=fmt)
+        added = tx.format_number(int(audit.get("secret_secondaire_ajoute", 0)), language=fmt)
+        level = tx.format_number(float(audit.get("niveau_protection_part", 0)) * 100, language=fmt)
+        ok = audit.get("conforme", False)
+        parts.append(
+            ctx.pick(
+                f"Audit du secret statistique : {hidden} cases masquées par les règles primaires, "
+                f"{added} par le secret secondaire ; "
+                + (
+                    f"aucune ne peut être encadrée à moins de {level} points près à partir des "
+                    "chiffres publiés."
+                    if ok
+                    else "des cases restent insuffisamment protégées."
+                ),
+                f"Statistical secrecy audit: {hidden} cells hidden by the primary rules, {added} "
+                "by secondary suppression; "
+                + (
+                    f"none can be bounded closer than {level} points from the published figures."
+                    if ok
+                    else "some cells remain insufficiently protected."
+                ),
+            )
+        )
+    return "".join(_p(x) for x in parts)
 
 
 def chart_quality(ctx: ReportContext) -> Html:

@@ -38,10 +38,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from iaobs.study.store import Processed
 from iaobs.core import text as tx
 from iaobs.errors import InputError, StatisticsError
 from iaobs.reports.context import Html, KeyFigure, ReportContext, cover_html, esc, load_context
+from iaobs.study.store import Processed
 
 __all__ = [
     "BOOTSTRAP_RESAMPLES",
@@ -654,7 +654,29 @@ def distribution(
     table["flag"] = "" if base >= min_persons else "nd"
     if base < min_persons:
         table["share"] = math.nan
+    else:
+        table["flag"] = _small_cells(table, min_persons)
+        table.loc[table["flag"] == "s", "share"] = math.nan
     return table
+
+
+def _small_cells(table: pd.DataFrame, min_persons: int) -> np.ndarray:
+    """``s`` for each answer given by 1 to ``min_persons − 1`` persons, with complementary
+    suppression: the substantive answers add up to the published base, so when exactly one of
+    them is hidden (or the hidden ones add up to fewer than ``min_persons``), the smallest
+    other non-empty one is hidden too, until the hidden ones hold at least ``min_persons``."""
+    count = table["count"].to_numpy(dtype=float)
+    flag = np.where((count > 0) & (count < min_persons), "s", "").astype(object)
+    sub = ~table["missing"].to_numpy(dtype=bool)
+    while True:
+        hidden = sub & (flag == "s")
+        if not hidden.any() or (count[hidden].sum() >= min_persons and hidden.sum() > 1):
+            break
+        others = np.flatnonzero(sub & (flag != "s") & (count > 0))
+        if not len(others):
+            break
+        flag[others[np.argmin(count[others])]] = "s"
+    return flag
 
 
 # --------------------------------------------------------------------------------------------
@@ -948,9 +970,12 @@ def key_figures(ctx: TrainingContext) -> list[KeyFigure]:
             )
         )
     nps = ctx.cached("nps", lambda: _nps(ctx))
-    if nps["n"] >= ctx.min_persons:
-        sat = ctx.cached("satisfaction", lambda: _satisfaction(ctx))
-        satisfied = sat.loc[sat["code"].isin(["plutot_satisfait", "tres_satisfait"]), "share"].sum()
+    sat = ctx.cached("satisfaction", lambda: _satisfaction(ctx))
+    top = sat.loc[sat["code"].isin(["plutot_satisfait", "tres_satisfait"]), "count"].sum()
+    base = int(sat.loc[~sat["missing"], "count"].sum())
+    small = any(0 < k < ctx.min_persons for k in (top, base - top))  # a cell under the threshold
+    if nps["n"] >= ctx.min_persons and base and not small:
+        satisfied = top / base
         out.append(
             KeyFigure(
                 "satisfaction",
@@ -1198,6 +1223,12 @@ def _paired_frame(ctx: TrainingContext, before: str, after: str) -> _Built:
     )
 
 
+def _persons_shown(counts: pd.Series, min_persons: int) -> pd.Series:
+    """Counts of persons, empty (secret) from 1 to ``min_persons − 1``."""
+    values = counts.astype(float)
+    return values.where(~((values > 0) & (values < min_persons)))
+
+
 def _yes_no_frame(ctx: TrainingContext) -> _Built:
     table = ctx.cached(
         "mcnemar",
@@ -1218,8 +1249,8 @@ def _yes_no_frame(ctx: TrainingContext) -> _Built:
             f"{diff} – {ctx.t('ci_high')}": table["diff_high"],
             f"{diff} – {ctx.t('n')}": table["n"].astype(int),
             f"{diff} – {ctx.t('flag')}": table["flag"],
-            ctx.pick("Non → oui", "No → yes"): table["gained"].astype(float),
-            ctx.pick("Oui → non", "Yes → no"): table["lost"].astype(float),
+            ctx.pick("Non → oui", "No → yes"): _persons_shown(table["gained"], ctx.min_persons),
+            ctx.pick("Oui → non", "Yes → no"): _persons_shown(table["lost"], ctx.min_persons),
             ctx.pick("p (McNemar)", "p (McNemar)"): [format_p(p, lang) for p in table["p_value"]],
             ctx.pick("p ajustée (Holm)", "Holm-adjusted p"): [
                 format_p(p, lang) for p in table["p_holm"]
@@ -1274,7 +1305,7 @@ def _distribution_frame(ctx: TrainingContext, column: str, wave: str, title: str
             share: substantive["share"],
             f"{share} – {ctx.t('flag')}": substantive["flag"],
             ctx.pick("Effectif", "Count"): substantive["count"]
-            .where(substantive["flag"] != "nd")
+            .where(~substantive["flag"].isin(["nd", "s"]))
             .astype(float),
         }
     )
@@ -1293,8 +1324,8 @@ def _distribution_frame(ctx: TrainingContext, column: str, wave: str, title: str
     if len(missing):
         note += "".join(
             ctx.pick(
-                f" ; {m.label} : {_num(ctx, m.count)} réponse(s), hors base",
-                f"; {m.label}: {_num(ctx, m.count)} answer(s), outside the base",
+                f" ; {m.label} : {_answers(ctx, m.count)}, hors base",
+                f"; {m.label}: {_answers(ctx, m.count)}, outside the base",
             )
             for m in missing.itertuples()
         )
@@ -1303,6 +1334,16 @@ def _distribution_frame(ctx: TrainingContext, column: str, wave: str, title: str
         f"Pilot-training participants who answered at {wave}.",
     )
     return title, frame, _notes(ctx, champ, note=note + "."), kinds
+
+
+def _answers(ctx: TrainingContext, count: int) -> str:
+    """« 12 réponses », « 1 réponse », « moins de 11 réponses » (a count of persons)."""
+    if 0 < count < ctx.min_persons:
+        return ctx.pick(
+            f"moins de {ctx.min_persons} réponses", f"fewer than {ctx.min_persons} answers"
+        )
+    plural = "s" if count > 1 else ""
+    return ctx.pick(f"{_num(ctx, count)} réponse{plural}", f"{_num(ctx, count)} answer{plural}")
 
 
 def _recommendation_frame(ctx: TrainingContext) -> _Built:
@@ -1659,7 +1700,7 @@ def chart_satisfaction(ctx: TrainingContext) -> Html:
         language=ctx.language,
         xlabel=ctx.pick("En % des participants", "% of participants"),
     )
-    shown = data[data["flag"] != "nd"]
+    shown = data[~data["flag"].isin(["nd", "s"])]
     alt = ctx.pick("Barres horizontales : ", "Horizontal bars: ") + "; ".join(
         f"{r.label} {_pct(ctx, r.share)}" for r in shown.itertuples()
     )
