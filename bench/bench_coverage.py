@@ -36,7 +36,7 @@ from iaobs.stats.estimate import DerivedIndicator, estimate_indicators
 from iaobs.stats.weights import compute_weights
 from iaobs.study.config import Thresholds, Weighting
 from iaobs.study.dictionary import load_dictionary
-from iaobs.tools import sample
+from iaobs.tools.sample import population as sample
 
 KEY_VARIABLES = (
     "ia_usage",

@@ -252,7 +252,7 @@ def _render_report(templates: _Templates, task: Mapping[str, Any]) -> dict[str, 
 
         executed_path = staging / BUILD_FILES["ipynb"]
         if task.get("figure_cache") and (task.get("engine") or "iaobs") == "iaobs":
-            from iaobs.render import figcache
+            from iaobs.render import figcache  # lazy: matplotlib, only when figures are cached
 
             figcache.install(task["figure_cache"], salt=str(task.get("library", "")))
         try:
@@ -274,7 +274,7 @@ def _render_report(templates: _Templates, task: Mapping[str, Any]) -> dict[str, 
         written = _convert(task, executed, staging, formats)
         timings = {"notebook": round(notebook_seconds, 3), **written.pop("_timings", {})}
         if task.get("figure_cache"):
-            from iaobs.render import figcache
+            from iaobs.render import figcache  # lazy: matplotlib, only when figures are cached
 
             timings.update({f"figures_{k}": v for k, v in figcache.stats().items()})
         figures = written.pop("_key_figures", [])
@@ -442,7 +442,7 @@ INDICATOR_KINDS = ("secteur", "synthese", "comparaison")
 
 def _dictionary(task: Mapping[str, Any]) -> Any:
     """The study's questionnaire dictionary (labels of the codebook), or ``None``."""
-    from iaobs.study.config import load_study
+    from iaobs.study.config import load_study  # lazy: the worker starts before any study
 
     study_dir = (task.get("parameters") or {}).get("study_dir") or task.get("cwd")
     try:
@@ -453,7 +453,7 @@ def _dictionary(task: Mapping[str, Any]) -> Any:
 
 def _report_data(task: Mapping[str, Any], sections: Any) -> tuple[Any, Any]:
     """The report's own figures (labelled, publishable) and their codebook."""
-    from iaobs.render.data import codebook, indicator_data, table_data
+    from iaobs.render.data import codebook, indicator_data, table_data  # lazy: pandas
 
     dictionary = _dictionary(task)
     language = task["language"]
