@@ -41,6 +41,7 @@ import pandas as pd
 from iaobs.core import text as tx
 from iaobs.errors import InputError, StatisticsError
 from iaobs.reports.context import Html, KeyFigure, ReportContext, cover_html, esc, load_context
+from iaobs.reports.kinds.training_cells import distribution, persons_shown
 from iaobs.study.store import Processed
 
 __all__ = [
@@ -607,78 +608,6 @@ def breakdown(
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
 
-def distribution(
-    formation: pd.DataFrame,
-    dictionary: Any,
-    column: str,
-    wave: str,
-    *,
-    min_persons: int = 11,
-    language: str = "fr",
-) -> pd.DataFrame:
-    """Shares of the answers of one wave (``code``, ``label``, ``count``, ``share`` 0–1 of the
-    substantive answers; missing codes such as NSP get ``share`` of all answers, ``missing``
-    True). ``flag`` is ``nd`` for every row when fewer than ``min_persons`` answered."""
-    variable = dictionary[column]
-    waves = formation["vague"].astype("string")
-    answers = formation.loc[waves == wave, column].astype("string").dropna()
-    substantive = answers[answers.isin(list(variable.codes))]
-    total, base = len(answers), len(substantive)
-    rows = []
-    for code, label in variable.codes.items():
-        count = int((substantive == code).sum())
-        share = count / base if base else math.nan
-        rows.append(
-            {
-                "code": code,
-                "label": label.get(language),
-                "count": count,
-                "share": share,
-                "missing": False,
-            }
-        )
-    for code, label in variable.missing.items():
-        count = int((answers == code).sum())
-        share = count / total if total else math.nan
-        rows.append(
-            {
-                "code": code,
-                "label": label.get(language),
-                "count": count,
-                "share": share,
-                "missing": True,
-            }
-        )
-    table = pd.DataFrame(rows)
-    table["base"] = base
-    table["flag"] = "" if base >= min_persons else "nd"
-    if base < min_persons:
-        table["share"] = math.nan
-    else:
-        table["flag"] = _small_cells(table, min_persons)
-        table.loc[table["flag"] == "s", "share"] = math.nan
-    return table
-
-
-def _small_cells(table: pd.DataFrame, min_persons: int) -> np.ndarray:
-    """``s`` for each answer given by 1 to ``min_persons − 1`` persons, with complementary
-    suppression: the substantive answers add up to the published base, so when exactly one of
-    them is hidden (or the hidden ones add up to fewer than ``min_persons``), the smallest
-    other non-empty one is hidden too, until the hidden ones hold at least ``min_persons``."""
-    count = table["count"].to_numpy(dtype=float)
-    flag = np.where((count > 0) & (count < min_persons), "s", "").astype(object)
-    sub = ~table["missing"].to_numpy(dtype=bool)
-    while True:
-        hidden = sub & (flag == "s")
-        if not hidden.any() or (count[hidden].sum() >= min_persons and hidden.sum() > 1):
-            break
-        others = np.flatnonzero(sub & (flag != "s") & (count > 0))
-        if not len(others):
-            break
-        flag[others[np.argmin(count[others])]] = "s"
-    return flag
-
-
 # --------------------------------------------------------------------------------------------
 # Loading
 
@@ -1223,12 +1152,6 @@ def _paired_frame(ctx: TrainingContext, before: str, after: str) -> _Built:
     )
 
 
-def _persons_shown(counts: pd.Series, min_persons: int) -> pd.Series:
-    """Counts of persons, empty (secret) from 1 to ``min_persons − 1``."""
-    values = counts.astype(float)
-    return values.where(~((values > 0) & (values < min_persons)))
-
-
 def _yes_no_frame(ctx: TrainingContext) -> _Built:
     table = ctx.cached(
         "mcnemar",
@@ -1249,8 +1172,8 @@ def _yes_no_frame(ctx: TrainingContext) -> _Built:
             f"{diff} – {ctx.t('ci_high')}": table["diff_high"],
             f"{diff} – {ctx.t('n')}": table["n"].astype(int),
             f"{diff} – {ctx.t('flag')}": table["flag"],
-            ctx.pick("Non → oui", "No → yes"): _persons_shown(table["gained"], ctx.min_persons),
-            ctx.pick("Oui → non", "Yes → no"): _persons_shown(table["lost"], ctx.min_persons),
+            ctx.pick("Non → oui", "No → yes"): persons_shown(table["gained"], ctx.min_persons),
+            ctx.pick("Oui → non", "Yes → no"): persons_shown(table["lost"], ctx.min_persons),
             ctx.pick("p (McNemar)", "p (McNemar)"): [format_p(p, lang) for p in table["p_value"]],
             ctx.pick("p ajustée (Holm)", "Holm-adjusted p"): [
                 format_p(p, lang) for p in table["p_holm"]
