@@ -212,3 +212,7 @@ def test_run_a_two_wave_study_end_to_end(tmp_path: Path, repo_root: Path) -> Non
     assert (root / "data" / "processed" / "evolution.parquet").is_file()
     page = (root / "reports" / "2020" / "banque" / "report.html").read_text("utf-8")
     assert "Évolution depuis la vague précédente" in page
+    site = root / "reports" / "2020"
+    assert "Ce qui a changé depuis 2019" in (site / "index.html").read_text("utf-8")
+    assert '"waves":[[' in (site / "explorer.html").read_text("utf-8")
+    assert (site / "donnees" / "evolution.csv").is_file()
