@@ -196,6 +196,13 @@ def main() -> None:
         (part, allhits[allhits.partition == part])
         for part in ("all", "secteur", "taille", "secteur×taille")
     ]
+    large_rows = everything[everything["domain"].str.contains("taille=ge", regex=False)]
+    shown = float(large_rows["published"].mean()) if len(large_rows) else 0.0
+    print(
+        f"  large firms (taille=ge): published in {shown:.1%} of their {len(large_rows)} rows; a "
+        "domain whose respondents do not represent its population (a cell merged into the ETI "
+        "class) is nd (stats.coverage)"
+    )
     groups.append(("large firms (taille=ge)", allhits[allhits.large]))
     for name, sub in groups:
         if sub.empty:

@@ -88,6 +88,8 @@ def test_the_wheel_holds_its_templates_and_data(installed: Path, tmp_path: Path)
         "assert (templates_dir() / 'secteur.py').is_file()\n"
         "assert package_path('study', 'dictionary', 'entreprises.yaml').is_file()\n"
         "assert package_path('render', 'assets', 'page.css').is_file()\n"
+        "assert package_path('render', 'site', 'assets', 'explorer.js').is_file()\n"
+        "assert package_path('render', 'site', 'assets', 'site.css').is_file()\n"
         "print(root)\n"
     )
     out = _run([str(installed / "python"), "-c", code], cwd=tmp_path)

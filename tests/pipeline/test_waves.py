@@ -135,7 +135,8 @@ def test_compute_evolution_and_report_section(tmp_path: Path) -> None:
     # the section sits before the annex, whose tables are numbered after it
     sections = tables.report_tables(ctx)
     titles = [s.title for s in sections]
-    assert titles[-2] == report.SECTIONS["evolution"][0]
+    evolution = titles.index(report.SECTIONS["evolution"][0])
+    assert titles[evolution + 1] == report.SECTIONS["annexe"][0]
     numbers = [t.number for s in sections for t in s.tables]
     assert numbers == list(range(1, len(numbers) + 1))
 
@@ -211,3 +212,7 @@ def test_run_a_two_wave_study_end_to_end(tmp_path: Path, repo_root: Path) -> Non
     assert (root / "data" / "processed" / "evolution.parquet").is_file()
     page = (root / "reports" / "2020" / "banque" / "report.html").read_text("utf-8")
     assert "Évolution depuis la vague précédente" in page
+    site = root / "reports" / "2020"
+    assert "Ce qui a changé depuis 2019" in (site / "index.html").read_text("utf-8")
+    assert '"waves":[[' in (site / "explorer.html").read_text("utf-8")
+    assert (site / "donnees" / "evolution.csv").is_file()

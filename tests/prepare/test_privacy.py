@@ -8,6 +8,7 @@ import pytest
 from iaobs.prepare.clean import clean_responses
 from iaobs.prepare.privacy import (
     confidential_columns,
+    mask_personal_data,
     mask_text,
     normalise_siren,
     pseudonymise,
@@ -183,6 +184,7 @@ def test_personal_data_in_free_text_is_masked_everywhere_and_counted() -> None:
         row(siren="732829320", id_repondant="B", secteur="Boulangerie", commentaire=typed),
     ]
     result = clean_responses(frame(rows), ENT)
+    mask_personal_data(result, ENT)
     blob = "".join(
         t.astype(str).to_csv() for t in (result.responses, result.rejects, result.findings)
     )

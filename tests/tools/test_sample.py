@@ -30,7 +30,8 @@ def truth(study: Path) -> dict:
 
 def test_same_seed_gives_byte_identical_files(study: Path, tmp_path: Path) -> None:
     again = write_sample_study(tmp_path, seed=7, n_companies=N_SMALL)
-    assert len(again) == 16  # with the two SIRENE extracts and the actors list (3 files)
+    # with the two SIRENE extracts, the actors list (3 files) and the training catalogue
+    assert len(again) == 17
     for path in again:
         original = study / path.relative_to(tmp_path)
         assert path.read_bytes() == original.read_bytes(), path.name

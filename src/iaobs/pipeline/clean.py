@@ -41,6 +41,7 @@ from iaobs.prepare.clean import (
     rejected_counts,
     resolve_result_duplicates,
 )
+from iaobs.prepare.privacy import mask_personal_data
 from iaobs.prepare.validate import (
     BLOCKING,
     FINDING_COLUMNS,
@@ -218,6 +219,7 @@ def clean_study(study: Any) -> CleanResult:
                 resolve_duplicates=False,
             )
             result = apply_profile_rejects(result, frame, language=language)
+            mask_personal_data(result, dictionary)
         except (InputError, ConfigError) as exc:
             errors.append(exc)
             entries.append(
@@ -547,6 +549,7 @@ def validate_files(
                 sheet=getattr(raw, "sheet", None),
             )
             result = apply_profile_rejects(result, frame, language=language)
+            mask_personal_data(result, dictionary)
         except (InputError, ConfigError) as exc:
             message = str(exc)
             tables.append(

@@ -96,6 +96,7 @@ def compute_study_indicators(study: Study) -> Path:
         "methode_intervalle": study.weighting.ci_method,
         "niveau_confiance": study.weighting.confidence,
     }
+    report["secret"] = dict(indicators.attrs.get("secret") or {})
     contrasts = estimate_contrasts(
         responses,
         weighting.design,

@@ -82,8 +82,6 @@ from iaobs.errors import ConfigError
 from iaobs.prepare.privacy import (
     DEFAULT_KEY,
     confidential_columns,
-    free_text_columns,
-    mask_free_text,
     normalise_siren,
     pseudonymise,
     resolve_duplicates,
@@ -708,24 +706,8 @@ def clean_responses(
     )
     if resolve_duplicates:
         result = resolve_result_duplicates(result, dictionary, language=language)
-    _mask_personal_data(result, dictionary)
     _finish_quality(result)
     return result
-
-
-def _mask_personal_data(result: CleanResult, dictionary: Dictionary) -> None:
-    """Mask personal data typed in free text wherever it is kept; count it in the quality."""
-    columns = free_text_columns(dictionary)
-    counts: dict[str, int] = {}
-    result.responses = mask_free_text(result.responses, columns, counts)
-    result.rejects = mask_free_text(result.rejects, columns)
-    findings = result.findings
-    if not findings.empty and "column" in findings:
-        free = findings["column"].isin(columns)
-        if free.any():
-            masked = mask_free_text(findings.loc[free], ["value", "message"])
-            findings.loc[free, ["value", "message"]] = masked[["value", "message"]]
-    result.quality["personal_data_masked"] = dict(sorted(counts.items()))
 
 
 def _split_rows(

@@ -24,6 +24,7 @@ import hashlib
 import hmac
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -35,6 +36,7 @@ __all__ = [
     "drop_confidential",
     "free_text_columns",
     "mask_free_text",
+    "mask_personal_data",
     "mask_text",
     "normalise_siren",
     "pseudonymise",
@@ -134,6 +136,26 @@ def mask_free_text(
                 .astype(values.dtype if values.dtype == "string" else object)
             )
     return out
+
+
+def mask_personal_data(result: Any, dictionary: Dictionary) -> None:
+    """Mask personal data typed in free text wherever a cleaning result keeps it.
+
+    ``result`` is a :class:`iaobs.prepare.clean.CleanResult`: its responses, rejects and
+    findings (value and message) are masked in place, and ``quality["personal_data_masked"]``
+    counts what was found in the responses, by kind.
+    """
+    columns = free_text_columns(dictionary)
+    counts: dict[str, int] = {}
+    result.responses = mask_free_text(result.responses, columns, counts)
+    result.rejects = mask_free_text(result.rejects, columns)
+    findings = result.findings
+    if not findings.empty and "column" in findings:
+        free = findings["column"].isin(columns)
+        if free.any():
+            masked = mask_free_text(findings.loc[free], ["value", "message"])
+            findings.loc[free, ["value", "message"]] = masked[["value", "message"]]
+    result.quality["personal_data_masked"] = dict(sorted(counts.items()))
 
 
 def drop_confidential(frame: pd.DataFrame, dictionary: Dictionary) -> pd.DataFrame:

@@ -18,7 +18,7 @@ from iaobs.core.atomic import write_text
 from iaobs.core.version import __version__
 from iaobs.render.html import page_css
 
-__all__ = ["IndexCard", "index_html", "write_index"]
+__all__ = ["IndexCard", "cards_html", "index_html", "write_index"]
 
 MAX_FIGURES = 3
 WORDS = {
@@ -143,20 +143,9 @@ def _companies_card(companies: Sequence[IndexCard], words: Mapping[str, str]) ->
     return "\n".join(lines)
 
 
-def index_html(
-    cards: Sequence[IndexCard],
-    reports_dir: Path,
-    *,
-    title: str,
-    region: str,
-    wave: str,
-    language: str = "fr",
-    date: dt.datetime,
-    cache_dir: Path | None = None,
-) -> str:
-    """The landing page; links are relative and only point at files that exist."""
+def cards_html(cards: Sequence[IndexCard], reports_dir: Path, *, language: str = "fr") -> str:
+    """The list of reports (one card each); links only point at files that exist."""
     words = WORDS.get(language, WORDS["fr"])
-    lang = language if language in WORDS else "fr"
     esc = html.escape
     items = []
     companies = [card for card in cards if card.kind == "entreprise"]
@@ -187,11 +176,27 @@ def index_html(
         items.append("\n".join(parts))
     if companies:
         items.append(_companies_card(companies, words))
-    body = (
-        '<ul class="iaobs-cards">\n' + "\n".join(items) + "\n</ul>"
-        if items
-        else f"<p>{esc(words['none'])}</p>"
-    )
+    if not items:
+        return f"<p>{esc(words['none'])}</p>"
+    return '<ul class="iaobs-cards">\n' + "\n".join(items) + "\n</ul>"
+
+
+def index_html(
+    cards: Sequence[IndexCard],
+    reports_dir: Path,
+    *,
+    title: str,
+    region: str,
+    wave: str,
+    language: str = "fr",
+    date: dt.datetime,
+    cache_dir: Path | None = None,
+) -> str:
+    """The landing page; links are relative and only point at files that exist."""
+    words = WORDS.get(language, WORDS["fr"])
+    lang = language if language in WORDS else "fr"
+    esc = html.escape
+    body = cards_html(cards, reports_dir, language=language)
     if lang == "fr":
         stamp = date.strftime("%d/%m/%Y")
     else:

@@ -44,6 +44,7 @@ from iaobs.errors import ConfigError
 from iaobs.render import cache as cache_mod
 from iaobs.render.matrix import ReportSpec, build_matrix, find_templates_dir, select_reports
 from iaobs.render.worker import ALWAYS, OPEN_DATA, OUTPUT_FILES
+from iaobs.study.store import Processed
 
 __all__ = ["FORMATS", "RenderSummary", "ReportResult", "render_study", "report_date"]
 
@@ -502,7 +503,7 @@ def _write_index(
     date: dt.datetime,
     cache_dir: Path,
 ) -> Path:
-    from iaobs.render.index import IndexCard, index_html, write_index
+    from iaobs.render.index import IndexCard
 
     failed = manifest.data.get("failed", {})
     cards = []
@@ -519,10 +520,13 @@ def _write_index(
                 failed=failed.get(spec.slug),
             )
         )
+    processed = Processed(Path(study.processed_dir))
+    inputs = [processed.indicators, processed.contrasts, processed.evolution]
     state = cache_mod._digest(
         [[c.slug, c.title, c.kind, c.key_figures, c.failed] for c in cards]
         + [study.title, study.region, study.wave, study.language, cache_mod.library_digest()]
-        + [sorted(p.name for p in reports_dir.glob("*/*") if p.is_file())]
+        + [sorted(p.name for p in reports_dir.glob("*/*") if p.is_file() and _report_file(p))]
+        + [[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in inputs if p.is_file()]
     )
     destination = reports_dir / "index.html"
     if manifest.data.get("index") == state and destination.is_file():
@@ -533,20 +537,43 @@ def _write_index(
             or [date.isoformat()]
         )
     )
-    page = index_html(
-        cards,
-        reports_dir,
-        title=study.title,
-        region=study.region,
-        wave=study.wave,
-        language=study.language,
-        date=stamp,
-        cache_dir=cache_dir,
-    )
-    write_index(destination, page)
+    try:
+        destination = _build_site(study, specs, cards, stamp, cache_dir)
+    except Exception as exc:  # the reports are written: the index must still list them
+        from iaobs.render.index import index_html, write_index
+
+        print(
+            f"  ÉCHEC site — {type(exc).__name__} : {exc} ; page d'accueil réduite à la liste "
+            "des rapports",
+            file=sys.stderr,
+            flush=True,
+        )
+        page = index_html(
+            cards, reports_dir, title=study.title, region=study.region, wave=study.wave,
+            language=study.language, date=stamp, cache_dir=cache_dir,
+        )  # fmt: skip
+        return write_index(destination, page)
     manifest.data["index"] = state
     manifest.save()
     return destination
+
+
+def _build_site(
+    study: Any,
+    specs: Sequence[ReportSpec],
+    cards: Sequence[Any],
+    stamp: dt.datetime,
+    cache_dir: Path,
+) -> Path:
+    from iaobs.render.site import build_site  # lazy: pandas, read only when the site changes
+
+    sector_of = {spec.slug: spec.sector for spec in specs if spec.sector}
+    return build_site(study, cards, sector_of, date=stamp, cache_dir=cache_dir)
+
+
+def _report_file(path: Path) -> bool:
+    """A file of a report folder (not one the site writes: sector pages, open data)."""
+    return path.parent.name not in ("donnees", "secteurs")
 
 
 def _print_summary(summary: RenderSummary) -> None:

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from iaobs.core.contract import FLAGS, INDICATOR_COLUMNS
-from iaobs.stats.secrecy import protect_linked, require_protected
+from iaobs.stats.secrecy import audit_linked, protect_linked, require_protected
 from iaobs.study.config import Thresholds
 
 __all__ = ["FLAGS", "apply_disclosure"]
@@ -245,6 +245,10 @@ def apply_disclosure(
     primary = np.isin(flag, ["s", "nd"])
     if "weighted_base" in t and t["weighted_base"].notna().any():
         flag, audit = protect_linked(t, flag, thresholds, protect=primary)
+        # the release audit: every protected cell checked again from the final flags alone
+        final = audit_linked(t.assign(flag=flag), thresholds, protect=primary)
+        audit.unprotected, audit.programmes = final.unprotected, audit.programmes + final.programmes
+        audit.seconds += final.seconds
         require_protected(audit)
         secrecy = audit.to_dict()
     else:  # no weighted totals: the relations of counts, one hidden cell at a time

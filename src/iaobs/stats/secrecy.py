@@ -217,6 +217,15 @@ def _relations_of(domains: tuple[str, ...]) -> list[tuple[str, list[str]]]:
     return _RELATIONS_CACHE[domains]
 
 
+def _significant(x: np.ndarray, digits: int = 11) -> np.ndarray:
+    """``x`` rounded to ``digits`` significant digits (0 and non-finite values unchanged)."""
+    x = np.asarray(x, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        magnitude = np.where((x != 0) & np.isfinite(x), np.floor(np.log10(np.abs(x))), 0.0)
+    factor = 10.0 ** (digits - 1 - magnitude)
+    return np.where(np.isfinite(x), np.round(x * factor) / factor, x)
+
+
 def _build_group(g: pd.DataFrame, rows: np.ndarray, hidden: np.ndarray, th: Thresholds) -> _Group:
     """The cells and relations of one linked table (``g``: its rows of the working table)."""
     kind = g["_kind"].astype(str).to_numpy()
@@ -224,8 +233,10 @@ def _build_group(g: pd.DataFrame, rows: np.ndarray, hidden: np.ndarray, th: Thre
     est = g["estimate"].to_numpy(dtype=float)
     finite = np.isfinite(est)
     scale = max(float(base.max()) if len(base) else 1.0, 1e-12)
-    base = base / scale
-    value = np.where(finite, est, 0.0) * base
+    # rounded to 11 significant digits so that the choice of cells does not hang on the last
+    # bits of a computation, while the relations still hold within the solver's tolerance
+    base = _significant(base / scale)
+    value = _significant(np.where(finite, est, 0.0)) * base
     mean = kind == "mean"
     low = np.zeros(len(g))
     high = base.copy()
@@ -285,16 +296,17 @@ def _group_relations(
             if top is None or not kids:
                 continue
             rest = base[top] - base[kids].sum()
-            if rest < -1e-9 or (mean[top] and rest > 1e-9):
+            if rest < -_COVERED or (mean[top] and rest > _COVERED):
                 continue
             cells.append(np.array([top, *kids], dtype=np.int64))
             coefs.append(np.array([1.0] + [-1.0] * len(kids)))
             rhs.append(0.0)
-            gap.append(max(rest, 0.0) if rest > 1e-9 else 0.0)
+            gap.append(rest if rest > _COVERED else 0.0)
     return cells, coefs, np.asarray(rhs, dtype=float), np.asarray(gap, dtype=float)
 
 
 _TOL = 1e-7
+_COVERED = 1e-6  # children whose bases add up to their parent's within this (scaled) cover it
 _SECONDARY_SHARE = 0.01  # of the protection level: 0.1 point when it is 10 points
 
 
@@ -341,9 +353,10 @@ class _Prover:
         return failures
 
     def reached(self, c: int, side: str, want_low: np.ndarray, want_high: np.ndarray) -> bool:
+        # the solver's tolerances are relative: so is the check (a mean's total may be large)
         if side == "min":
-            return bool(self.seen_low[c] <= want_low[c] + _TOL)
-        return bool(self.seen_high[c] >= want_high[c] - _TOL)
+            return bool(self.seen_low[c] <= want_low[c] + _TOL * max(1.0, abs(want_low[c])))
+        return bool(self.seen_high[c] >= want_high[c] - _TOL * max(1.0, abs(want_high[c])))
 
     def _programme(self, hidden: np.ndarray) -> tuple[dict[int, int], object] | None:
         """Equality system over the hidden cells (published ones moved to the right side)."""
@@ -597,8 +610,8 @@ def _protect_group(
         failures = prover.check(hidden, pending)
         if not failures:
             break
-        if not repair:
-            failed = sorted({c for c, _ in failures})
+        if not repair:  # a cell hidden for others may be pinned by structure (a 0 % margin)
+            failed = sorted({c for c, _ in failures if group.target[c]})
             break
         repairer = repairer or _Repairer(group)
         want_low, want_high = prover.goals()

@@ -43,6 +43,7 @@ from iaobs.core.typography import plural
 from iaobs.errors import InputError, StatisticsError
 from iaobs.reports.context import Html, ReportContext, esc, load_context
 from iaobs.reports.kinds.caveats import points_word, rank_biserial_text
+from iaobs.reports.kinds.training_cells import distribution, persons_shown
 from iaobs.study.store import Processed
 
 __all__ = [
@@ -609,56 +610,6 @@ def breakdown(
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
 
-def distribution(
-    formation: pd.DataFrame,
-    dictionary: Any,
-    column: str,
-    wave: str,
-    *,
-    min_persons: int = 11,
-    language: str = "fr",
-) -> pd.DataFrame:
-    """Shares of the answers of one wave (``code``, ``label``, ``count``, ``share`` 0–1 of the
-    substantive answers; missing codes such as NSP get ``share`` of all answers, ``missing``
-    True). ``flag`` is ``nd`` for every row when fewer than ``min_persons`` answered."""
-    variable = dictionary[column]
-    waves = formation["vague"].astype("string")
-    answers = formation.loc[waves == wave, column].astype("string").dropna()
-    substantive = answers[answers.isin(list(variable.codes))]
-    total, base = len(answers), len(substantive)
-    rows = []
-    for code, label in variable.codes.items():
-        count = int((substantive == code).sum())
-        share = count / base if base else math.nan
-        rows.append(
-            {
-                "code": code,
-                "label": label.get(language),
-                "count": count,
-                "share": share,
-                "missing": False,
-            }
-        )
-    for code, label in variable.missing.items():
-        count = int((answers == code).sum())
-        share = count / total if total else math.nan
-        rows.append(
-            {
-                "code": code,
-                "label": label.get(language),
-                "count": count,
-                "share": share,
-                "missing": True,
-            }
-        )
-    table = pd.DataFrame(rows)
-    table["base"] = base
-    table["flag"] = "" if base >= min_persons else "nd"
-    if base < min_persons:
-        table["share"] = math.nan
-    return table
-
-
 # --------------------------------------------------------------------------------------------
 # Loading
 
@@ -1084,8 +1035,8 @@ def _yes_no_frame(ctx: TrainingContext) -> _Built:
             f"{diff} – {ctx.t('ci_high')}": table["diff_high"],
             f"{diff} – {ctx.t('n')}": table["n"].astype(int),
             f"{diff} – {ctx.t('flag')}": table["flag"],
-            ctx.pick("Non → oui", "No → yes"): table["gained"].astype(float),
-            ctx.pick("Oui → non", "Yes → no"): table["lost"].astype(float),
+            ctx.pick("Non → oui", "No → yes"): persons_shown(table["gained"], ctx.min_persons),
+            ctx.pick("Oui → non", "Yes → no"): persons_shown(table["lost"], ctx.min_persons),
             ctx.pick("p (McNemar)", "p (McNemar)"): [format_p(p, lang) for p in table["p_value"]],
             ctx.pick("p ajustée (Holm)", "Holm-adjusted p"): [
                 format_p(p, lang) for p in table["p_holm"]
@@ -1159,8 +1110,8 @@ def _distribution_frame(ctx: TrainingContext, column: str, wave: str, title: str
     if len(missing):
         note += "".join(
             ctx.pick(
-                f" ; {m.label} : {plural(m.count, 'réponse')}, hors base",
-                f"; {m.label}: {plural(m.count, 'answer', language='en')}, outside the base",
+                f" ; {m.label} : {_answers(ctx, m.count)}, hors base",
+                f"; {m.label}: {_answers(ctx, m.count)}, outside the base",
             )
             for m in missing.itertuples()
         )
@@ -1169,6 +1120,15 @@ def _distribution_frame(ctx: TrainingContext, column: str, wave: str, title: str
         f"Pilot-training participants who answered at {wave}.",
     )
     return title, frame, _notes(ctx, champ, note=note + "."), kinds
+
+
+def _answers(ctx: TrainingContext, count: int) -> str:
+    """« 12 réponses », « 1 réponse », « moins de 11 réponses » (a count of persons)."""
+    if 0 < count < ctx.min_persons:
+        return ctx.pick(
+            f"moins de {ctx.min_persons} réponses", f"fewer than {ctx.min_persons} answers"
+        )
+    return ctx.pick(plural(count, "réponse"), plural(count, "answer", language="en"))
 
 
 def _recommendation_frame(ctx: TrainingContext) -> _Built:

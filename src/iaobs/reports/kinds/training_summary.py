@@ -139,9 +139,12 @@ def key_figures(ctx: TrainingContext) -> list[KeyFigure]:
             )
         )
     nps = ctx.cached("nps", lambda: _nps(ctx))
-    if nps["n"] >= ctx.min_persons:
-        sat = ctx.cached("satisfaction", lambda: _satisfaction(ctx))
-        satisfied = sat.loc[sat["code"].isin(["plutot_satisfait", "tres_satisfait"]), "share"].sum()
+    sat = ctx.cached("satisfaction", lambda: _satisfaction(ctx))
+    top = sat.loc[sat["code"].isin(["plutot_satisfait", "tres_satisfait"]), "count"].sum()
+    base = int(sat.loc[~sat["missing"], "count"].sum())
+    small = any(0 < k < ctx.min_persons for k in (top, base - top))  # a cell under the threshold
+    if nps["n"] >= ctx.min_persons and base and not small:
+        satisfied = top / base
         out.append(
             KeyFigure(
                 "satisfaction",
