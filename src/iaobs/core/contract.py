@@ -117,7 +117,3 @@ class Thresholds:
     # a domain whose respondents represent a population differing from its own by more than
     # this share (cells without respondent merged into a neighbouring class) is not shown
     max_unrepresented: float = 0.05
-    # secondary secrecy: a hidden share may not be bounded closer than this (0–1: 10 points)
-    # on either side of its value, nor a hidden mean closer than this fraction of it
-    protection_share: float = 0.10
-    protection_mean: float = 0.10
