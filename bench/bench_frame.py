@@ -25,6 +25,7 @@ import zipfile
 from pathlib import Path
 
 from iaobs.frame.sirene import ESTABLISHMENT_COLUMNS, LEGAL_UNIT_COLUMNS
+from iaobs.study.config import HEADCOUNT_BANDS
 
 NAF = [
     "62.01Z",
@@ -43,24 +44,6 @@ NAF = [
     "72.19Z",
     "43.21A",
     "96.02A",
-]
-BANDS = [
-    "NN",
-    "00",
-    "01",
-    "02",
-    "03",
-    "11",
-    "12",
-    "21",
-    "22",
-    "31",
-    "32",
-    "41",
-    "42",
-    "51",
-    "52",
-    "53",
 ]
 DEPS = [f"{d:02d}" for d in range(1, 96) if d != 20] + ["2A", "2B", "971", "972", "974"]
 
@@ -92,7 +75,7 @@ def generate(folder: Path, units: int, memory: str) -> tuple[Path, Path]:
         "etatAdministratifUniteLegale": "CASE WHEN i % 10 < 4 THEN 'C' ELSE 'A' END",
         "activitePrincipaleUniteLegale": _pick(NAF, "i"),
         "nomenclatureActivitePrincipaleUniteLegale": "'NAFRev2'",
-        "trancheEffectifsUniteLegale": _pick(BANDS, "i * 7"),
+        "trancheEffectifsUniteLegale": _pick(list(HEADCOUNT_BANDS), "i * 7"),
         "nicSiegeUniteLegale": "'00011'",
         "denominationUniteLegale": "'SOCIETE ' || CAST(i AS VARCHAR)",
         "categorieJuridiqueUniteLegale": "'5710'",

@@ -17,27 +17,14 @@ import hashlib
 from typing import TYPE_CHECKING
 
 from iaobs.errors import ConfigError
+from iaobs.frame.margins import FRAME_COLUMNS
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["SAMPLE_COLUMNS", "draw_sample"]
 
-SAMPLE_COLUMNS = (
-    "siren",
-    "siret_siege",
-    "denomination",
-    "adresse",
-    "code_postal",
-    "commune",
-    "departement",
-    "secteur",
-    "taille",
-    "statut",
-    "rang",
-    "poids_tirage",
-    "diffusion",
-)
+SAMPLE_COLUMNS = (*FRAME_COLUMNS[:9], "statut", "rang", "poids_tirage", "diffusion")
 
 
 def _stratum_seed(seed: int, secteur: str, taille: str) -> list[int]:
