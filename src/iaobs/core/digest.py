@@ -6,8 +6,8 @@ import functools
 import hashlib
 from pathlib import Path
 
-from iaobs.core.version import __version__
 from iaobs.core.resources import package_path
+from iaobs.core.version import __version__
 
 __all__ = ["file_digest", "library_digest"]
 

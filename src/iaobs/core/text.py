@@ -32,7 +32,6 @@ __all__ = [
     "format_number",
     "format_percent",
     "key_figure_sentence",
-    "plural",
     "suppressed_sentence",
     "translate",
 ]
@@ -334,16 +333,3 @@ def key_figure_sentence(
             text += f", contre {format_percent(comparison, language=language)}"
             text += f" {comparison_label}" if comparison_label else ""
     return text + "."
-
-
-def plural(
-    count: int, singular: str, plural_form: str | None = None, *, language: str = "fr"
-) -> str:
-    """``count`` and its noun agreed with it: ``1 fichier``, ``2 fichiers``, ``0 fichier``.
-
-    French takes the singular for 0 and 1, English for 1 only; ``plural_form`` defaults to
-    ``singular + "s"``.
-    """
-    many = count > 1 if language == "fr" else count != 1
-    noun = (plural_form or singular + "s") if many else singular
-    return f"{format_number(count, language=language)} {noun}"

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from iaobs.core.atomic import atomic_path, write_json
-from iaobs.core.text import plural
+from iaobs.core.typography import plural
 from iaobs.core.version import __version__
 from iaobs.errors import ConfigError, IaobsError, InputError
 from iaobs.ingest.profiles import apply_profile_rejects, map_columns, read_for_profile

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from iaobs.core.atomic import write_text
+from iaobs.core.text import format_number
 from iaobs.core.version import __version__
 from iaobs.render.html import page_css
 
@@ -46,8 +47,8 @@ WORDS = {
         "acteurs": "Acteurs de l'IA",
         "entreprise": "Diffusion restreinte",
         "companies_title": "Rapports individuels des entreprises volontaires",
-        "companies_count": "{n} rapport(s) « Votre entreprise face à son secteur » produit(s)",
-        "companies_failed": "{n} rapport(s) d'entreprise en échec lors de la dernière exécution",
+        "companies_count": "{n} rapport « Votre entreprise face à son secteur » produit|{n} rapports « Votre entreprise face à son secteur » produits",
+        "companies_failed": "{n} rapport d'entreprise en échec lors de la dernière exécution|{n} rapports d'entreprise en échec lors de la dernière exécution",
         "companies_note": (
             "Chaque rapport est adressé à l'entreprise concernée et n'est pas publié ; la liste "
             "des rapports est réservée à l'équipe de l'observatoire."
@@ -79,8 +80,8 @@ WORDS = {
         "acteurs": "AI actors",
         "entreprise": "Restricted",
         "companies_title": "Individual reports for volunteer companies",
-        "companies_count": "{n} “Your company and its sector” report(s) produced",
-        "companies_failed": "{n} company report(s) failed in the last run",
+        "companies_count": "{n} “Your company and its sector” report produced|{n} “Your company and its sector” reports produced",
+        "companies_failed": "{n} company report failed in the last run|{n} company reports failed in the last run",
         "companies_note": (
             "Each report is sent to the company concerned and is not published; the list of "
             "reports is kept by the observatory's staff."
@@ -123,7 +124,14 @@ def _figure(record: Mapping[str, Any], language: str) -> str:
     return f"<li>{sentence}</li>"
 
 
-def _companies_card(companies: Sequence[IndexCard], words: Mapping[str, str]) -> str:
+def _counted(pattern: str, n: int, language: str) -> str:
+    """``singular|plural`` pattern of :data:`WORDS` agreed with ``n`` (French: 0 and 1 singular)."""
+    one, many = pattern.split("|")
+    plural = n > 1 if language == "fr" else n != 1
+    return (many if plural else one).format(n=format_number(n, language=language))
+
+
+def _companies_card(companies: Sequence[IndexCard], words: Mapping[str, str], language: str) -> str:
     """One card for all company reports: counts only, no identifier and no link."""
     esc = html.escape
     produced = sum(1 for c in companies if not c.failed)
@@ -132,11 +140,11 @@ def _companies_card(companies: Sequence[IndexCard], words: Mapping[str, str]) ->
         '<li class="iaobs-card" id="rapports-entreprises">',
         f'<p class="iaobs-meta">{esc(words["entreprise"])}</p>',
         f"<h2>{esc(words['companies_title'])}</h2>",
-        f"<p>{esc(words['companies_count'].format(n=produced))}</p>",
+        f"<p>{esc(_counted(words['companies_count'], produced, language))}</p>",
     ]
     if failed:
         lines.append(
-            f'<p class="iaobs-status">{esc(words["companies_failed"].format(n=failed))}</p>'
+            f'<p class="iaobs-status">{esc(_counted(words["companies_failed"], failed, language))}</p>'
         )
     lines.append(f'<p class="iaobs-meta">{esc(words["companies_note"])}</p>')
     lines.append("</li>")
@@ -175,7 +183,7 @@ def cards_html(cards: Sequence[IndexCard], reports_dir: Path, *, language: str =
         parts.append("</li>")
         items.append("\n".join(parts))
     if companies:
-        items.append(_companies_card(companies, words))
+        items.append(_companies_card(companies, words, language))
     if not items:
         return f"<p>{esc(words['none'])}</p>"
     return '<ul class="iaobs-cards">\n' + "\n".join(items) + "\n</ul>"

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from iaobs.core.typography import plural
 from iaobs.errors import ConfigError
 from iaobs.render import cache as cache_mod
 from iaobs.render.matrix import ReportSpec, build_matrix, find_templates_dir, select_reports
@@ -579,7 +580,7 @@ def _report_file(path: Path) -> bool:
 def _print_summary(summary: RenderSummary) -> None:
     rendered, skipped, failed = summary.rendered, summary.skipped, summary.failed
     print(
-        f"Rapports : {len(rendered)} produit(s), {len(skipped)} inchangé(s), "
+        f"Rapports : {plural(len(rendered), 'produit')}, {plural(len(skipped), 'inchangé')}, "
         f"{len(failed)} en échec ({summary.seconds:.1f} s).",
         flush=True,
     )

@@ -27,7 +27,7 @@ import pandas as pd
 
 from iaobs.core import text as tx
 from iaobs.core.contract import HIDDEN_FLAGS, INDICATOR_COLUMNS
-from iaobs.core.typography import typeset_html
+from iaobs.core.typography import plural, typeset_html
 from iaobs.core.version import __version__
 from iaobs.errors import ConfigError, InputError
 from iaobs.reports import questions
@@ -1167,7 +1167,7 @@ def methodology(ctx: ReportContext, kind: str | None = None) -> Html:
     if facts["margins"]:
         margins_text = ", ".join(facts["margins"])
         n_iter = int(facts["iterations"] or 0)
-        noun = tx.plural(n_iter, ctx.pick("itération", "iteration"), language=ctx.language)
+        noun = plural(n_iter, ctx.pick("itération", "iteration"), language=ctx.language)
         parts.append(
             _p(
                 ctx.pick(

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from iaobs.core import text as tx
+from iaobs.core.typography import plural
 from iaobs.study.store import Processed
 
 __all__ = [
@@ -111,15 +112,15 @@ def counted_text(ctx: Any, files: pd.DataFrame) -> str:
     num = functools.partial(tx.format_number, language=ctx.language)
     if fr:
         text = (
-            f"{tx.plural(n_files, 'fichier reçu', 'fichiers reçus')}, "
-            f"{tx.plural(read, 'ligne lue', 'lignes lues')} : "
+            f"{plural(n_files, 'fichier reçu', 'fichiers reçus')}, "
+            f"{plural(read, 'ligne lue', 'lignes lues')} : "
             f"{num(kept)} retenue{'s' if kept > 1 else ''}, "
             f"{num(rejected)} rejetée{'s' if rejected > 1 else ''}"
         )
         return text + (f", {num(out)} hors champ" if out else "")
     text = (
-        f"{tx.plural(n_files, 'file', language='en')} received, "
-        f"{tx.plural(read, 'row', language='en')} read: {num(kept)} kept, {num(rejected)} rejected"
+        f"{plural(n_files, 'file', language='en')} received, "
+        f"{plural(read, 'row', language='en')} read: {num(kept)} kept, {num(rejected)} rejected"
     )
     return text + (f", {num(out)} out of scope" if out else "")
 

@@ -22,7 +22,6 @@ from typing import Any
 
 import pandas as pd
 
-from iaobs.study.dictionary import Dictionary, normalise_text
 from iaobs.ingest.profiles import MappedTable, register_profile
 from iaobs.ingest.profiles.mapping import (
     PartnerColumn,
@@ -34,6 +33,7 @@ from iaobs.ingest.profiles.mapping import (
 )
 from iaobs.ingest.profiles.template import header_key
 from iaobs.ingest.read import RawTable
+from iaobs.study.dictionary import Dictionary, normalise_text
 
 __all__ = ["PROFILE", "describe_columns", "looks_like", "map_google_forms", "to_iso"]
 

@@ -33,7 +33,6 @@ from pathlib import Path
 
 import numpy as np
 
-from iaobs.study.dictionary import Dictionary
 from iaobs.ingest.profiles import MappedTable, register_profile
 from iaobs.ingest.profiles.mapping import (
     PartnerColumn,
@@ -45,6 +44,7 @@ from iaobs.ingest.profiles.mapping import (
 )
 from iaobs.ingest.profiles.template import header_key
 from iaobs.ingest.read import PROVENANCE_COLUMNS, RawTable
+from iaobs.study.dictionary import Dictionary
 
 __all__ = ["PROFILE", "describe_columns", "looks_like", "map_limesurvey", "split_header"]
 

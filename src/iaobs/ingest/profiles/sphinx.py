@@ -16,10 +16,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from iaobs.study.dictionary import Dictionary
 from iaobs.ingest.profiles import MappedTable, register_profile
 from iaobs.ingest.profiles.mapping import PartnerColumn, assemble, bracket_parts, mapping_for
 from iaobs.ingest.read import PROVENANCE_COLUMNS, RawTable
+from iaobs.study.dictionary import Dictionary
 
 __all__ = ["PROFILE", "describe_columns", "looks_like", "map_sphinx", "split_header"]
 

@@ -21,7 +21,7 @@ import pandas as pd
 import yaml
 
 from iaobs.core.atomic import write_text
-from iaobs.core.text import plural
+from iaobs.core.typography import plural
 from iaobs.ingest.profiles import PROFILE_MODULES, map_columns, read_for_profile
 from iaobs.ingest.profiles.mapping import (
     TO_COMPLETE,

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from iaobs.study.dictionary import Dictionary
 from iaobs.ingest.profiles import MappedTable, register_profile
 from iaobs.ingest.profiles.google_forms import month_first_in, to_iso
 from iaobs.ingest.profiles.mapping import (
@@ -31,6 +30,7 @@ from iaobs.ingest.profiles.mapping import (
 )
 from iaobs.ingest.profiles.template import header_key
 from iaobs.ingest.read import PROVENANCE_COLUMNS, RawTable, read_source
+from iaobs.study.dictionary import Dictionary
 
 __all__ = [
     "PROFILE",

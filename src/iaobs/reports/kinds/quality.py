@@ -11,6 +11,7 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter
 
 from iaobs.core import text as tx
+from iaobs.core.typography import plural
 from iaobs.reports.context import Html, ReportContext, _p
 from iaobs.reports.counts import counted_text, quality_files
 from iaobs.reports.figures import BLUE, OKABE_ITO, WIDTH_IN, _wrap, apply_theme, figure_html
@@ -29,9 +30,9 @@ def quality_summary(ctx: ReportContext) -> Html:
     balanced = files["read"] == files["kept"] + files["rejected"] + files["out_of_scope"]
     text = ctx.pick(
         f"{counted_text(ctx, files)}, "
-        f"{tx.plural(int(files['corrected'].sum()), 'correction automatique', 'corrections automatiques')}.",
+        f"{plural(int(files['corrected'].sum()), 'correction automatique', 'corrections automatiques')}.",
         f"{counted_text(ctx, files)}, "
-        f"{tx.plural(int(files['corrected'].sum()), 'automatic correction', language='en')}.",
+        f"{plural(int(files['corrected'].sum()), 'automatic correction', language='en')}.",
     )
     if balanced.all():
         check = ctx.pick(
