@@ -49,7 +49,7 @@ def test_company_and_training_reports(study) -> None:  # type: ignore[no-untyped
         ["pdfinfo", str(folder / "report.pdf")], capture_output=True, text=True, check=False
     ).stdout
     count = int(next(line.split()[-1] for line in pages.splitlines() if line.startswith("Pages")))
-    assert 2 <= count <= 4
+    assert 2 <= count <= 5  # five pages at most: the secrecy notes of hidden cells take room
     training = Path(study.reports_dir) / "formation-pilote"
     assert (training / "report.pdf").is_file() and (training / "tables.xlsx").is_file()
     text = (training / "report.html").read_text("utf-8")
