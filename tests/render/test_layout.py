@@ -121,8 +121,12 @@ def test_sample_study_main_reports_obey_the_layout_rules(tmp_path: Path, repo_ro
     assert not any(problems.values()), problems
     assert not list(reports.rglob("*.ipynb"))
     allowed = {".html", ".pdf", ".xlsx", ".csv"}
+    # the report folders (the site beside them has its pages and its open data package)
     assert {
-        p.suffix for p in reports.rglob("*") if p.is_file() and p.name != ".cache.json"
+        p.suffix
+        for slug in main_reports
+        for p in (reports / slug).rglob("*")
+        if p.is_file() and p.name != ".cache.json"
     } <= allowed
     data = {slug: (reports / slug / "indicators.csv").read_bytes() for slug in main_reports}
     assert len(set(data.values())) == len(main_reports)  # each report its own figures
