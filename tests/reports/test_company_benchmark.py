@@ -264,4 +264,4 @@ def test_public_index_shows_a_count_and_no_company(tmp_path: Path) -> None:
     assert "eaaa111" not in page.lower() and "ebbb222" not in page.lower()
     assert "index-personnel" not in page
     text = html.unescape(page)
-    assert "1 rapport(s) « Votre" in text and "1 rapport(s) d'entreprise en échec" in text
+    assert "1 rapport « Votre" in text and "1 rapport d'entreprise en échec" in text
