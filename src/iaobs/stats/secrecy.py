@@ -289,7 +289,7 @@ def _group_relations(
     # 3. the children of a partition add up to their parent domain (rest: the uncovered part)
     mean = kind == "mean"
     for parent, children in _relations_of(tuple(pd.unique(dom))):
-        for i, lv in {(a, b) for a, b in zip(ind, lev, strict=True)}:
+        for i, lv in dict.fromkeys(zip(ind, lev, strict=True)):  # in order: reproducible LPs
             top = pos.get((i, lv, parent))
             kids = [pos.get((i, lv, c)) for c in children]
             kids = [c for c in kids if c is not None]
