@@ -138,13 +138,14 @@ _STREETS = (
     ("PL", "DU GENERAL DE GAULLE"),
     ("RTE", "DE PARIS"),
 )
-_PERSONS = (
-    ("MARTIN", "JEAN"),
-    ("LEFEBVRE", "SOPHIE"),
-    ("DUBOIS", "KARIM"),
-    ("DUPONT", "CLAIRE"),
-    ("LEROY", "THOMAS"),
-    ("MOREAU", "NADIA"),
+_PERSONS = (  # sole proprietors: names outside the sample survey's name lists, so that a
+    # public register's name is never taken for a respondent's or participant's
+    ("FOURNIER", "AGATHE"),
+    ("GIRARD", "BASILE"),
+    ("ROUSSEAU", "FLORIAN"),
+    ("VINCENT", "GASPARD"),
+    ("MULLER", "HORTENSE"),
+    ("LECLERC", "IRIS"),
 )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from iaobs.core.atomic import write_text
+from iaobs.render.excel import neutralise_formula
 from iaobs.render.site.data import PUBLISHED_COLUMNS, SiteData, domain_kind
 from iaobs.render.site.layout import WORDS, Page, typography
 from iaobs.study.dictionary import Dictionary
@@ -177,12 +179,21 @@ def _schema(resource: Resource) -> dict[str, Any]:
     return {"fields": fields, "missingValues": [""]}
 
 
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+
+
 def _csv(frame: pd.DataFrame) -> str:
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == bool or column in ("significant", "missing"):
             out[column] = out[column].map(
                 lambda v: "" if pd.isna(v) else ("true" if bool(v) else "false")
+            )
+        elif out[column].dtype == object:  # labels typed by partners: never a formula
+            out[column] = out[column].map(
+                lambda v: (
+                    neutralise_formula(v) if isinstance(v, str) and not _NUMBER.fullmatch(v) else v
+                )
             )
     return out.to_csv(index=False, lineterminator="\n", float_format="%.6g")
 
