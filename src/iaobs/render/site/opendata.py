@@ -189,7 +189,7 @@ def _csv(frame: pd.DataFrame) -> str:
             out[column] = out[column].map(
                 lambda v: "" if pd.isna(v) else ("true" if bool(v) else "false")
             )
-        elif out[column].dtype == object:  # labels typed by partners: never a formula
+        elif not pd.api.types.is_numeric_dtype(out[column]):  # labels typed by partners: no formula
             out[column] = out[column].map(
                 lambda v: (
                     neutralise_formula(v) if isinstance(v, str) and not _NUMBER.fullmatch(v) else v
