@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import pytest
 
+from iaobs.core.contract import INDICATOR_COLUMNS
 from iaobs.render.site.data import domain_kind, publishable_rows
 from iaobs.stats.secrecy import PUBLISHED_COLUMNS
 
@@ -71,20 +72,7 @@ ROWS = [
         "",
     ),
 ]
-COLUMNS = [
-    "indicator",
-    "level",
-    "domain",
-    "statistic",
-    "estimate",
-    "se",
-    "ci_low",
-    "ci_high",
-    "n",
-    "n_eff",
-    "weighted_base",
-    "flag",
-]
+COLUMNS = list(INDICATOR_COLUMNS)
 
 
 @pytest.fixture
