@@ -220,7 +220,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_map_suggest(args: argparse.Namespace) -> int:
-    from iaobs.ingest.profiles.suggest import write_mapping_suggestion  # lazy: pandas
+    from iaobs.tools.suggest import write_mapping_suggestion  # lazy: pandas
 
     dictionary = _study(args.study).dictionary if args.study else load_dictionary("entreprises")
     source = Path(args.file)

@@ -10,11 +10,12 @@ import yaml
 
 from iaobs.cli import main
 from iaobs.errors import ConfigError
-from iaobs.ingest.profiles import apply_profile_rejects, map_columns, read_for_profile
+from iaobs.ingest.profiles import map_columns, read_for_profile
 from iaobs.ingest.profiles.mapping import TO_COMPLETE, load_mapping
-from iaobs.ingest.profiles.suggest import write_mapping_suggestion
 from iaobs.prepare.clean import clean_responses
+from iaobs.prepare.profile_rejects import apply_profile_rejects
 from iaobs.study.dictionary import load_dictionary
+from iaobs.tools.suggest import write_mapping_suggestion
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 import exports

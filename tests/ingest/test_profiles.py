@@ -7,11 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from iaobs.study.dictionary import load_dictionary
 from iaobs.errors import ConfigError
+from iaobs.ingest.headers import header_key, recognise_header
 from iaobs.ingest.profiles import MappedTable, available_profiles, map_columns
-from iaobs.ingest.profiles.template import header_key, recognise_header
-from iaobs.ingest.read import RawTable
+from iaobs.ingest.table import RawTable
+from iaobs.study.dictionary import load_dictionary
 
 
 @pytest.fixture(scope="module")

@@ -8,17 +8,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from iaobs.prepare.clean import clean_responses
-from iaobs.study.dictionary import load_dictionary
 from iaobs.ingest.profiles import (
     PROFILE_REJECT_COLUMN,
     MappedTable,
-    apply_profile_rejects,
+    detect_profile,
     map_columns,
     read_for_profile,
 )
+from iaobs.ingest.profiles.engine import split_multi_cell
 from iaobs.ingest.profiles.google_forms import to_iso
-from iaobs.ingest.profiles.mapping import detect_profile, split_multi_cell
+from iaobs.prepare.clean import clean_responses
+from iaobs.prepare.profile_rejects import apply_profile_rejects
+from iaobs.study.dictionary import load_dictionary
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 import exports

@@ -16,9 +16,10 @@ import xlsxwriter
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from iaobs.study.dictionary import load_dictionary
 from iaobs.errors import InputError
-from iaobs.ingest.read import PROVENANCE_COLUMNS, RawTable, list_sheets, read_source
+from iaobs.ingest.read import list_sheets, read_source
+from iaobs.ingest.table import PROVENANCE_COLUMNS, RawTable
+from iaobs.study.dictionary import load_dictionary
 
 # --------------------------------------------------------------------------------------------
 # Fixture builders

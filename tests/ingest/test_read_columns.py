@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import iaobs.ingest.csvfile as csvfile
 import iaobs.ingest.read as read
 from iaobs.study.dictionary import load_dictionary
 
@@ -40,7 +41,7 @@ CASES = {
 def _read_both(path: Path, monkeypatch: pytest.MonkeyPatch, dictionary: object) -> tuple:
     fast = read.read_source(path, dictionary=dictionary)  # type: ignore[arg-type]
     with monkeypatch.context() as m:
-        m.setattr(read, "_read_csv_columns", lambda *args: None)
+        m.setattr(csvfile, "_read_csv_columns", lambda *args: None)
         slow = read.read_source(path, dictionary=dictionary)  # type: ignore[arg-type]
     return fast, slow
 
@@ -68,7 +69,7 @@ def test_column_path_taken_for_one_line_records(tmp_path: Path) -> None:
     path = tmp_path / "simple.csv"
     path.write_text(CASES["notes"], encoding="utf-8")
     text = path.read_text(encoding="utf-8")
-    table = read._read_csv_columns(path, text, ";", "x", None, None, [])
+    table = csvfile._read_csv_columns(path, text, ";", "x", None, None, [])
     assert table is not None
     assert table.frame["_source_row"].tolist() == [5, 7, 9]
     assert table.blank_rows == 2
@@ -77,4 +78,4 @@ def test_column_path_taken_for_one_line_records(tmp_path: Path) -> None:
 def test_quoted_newline_falls_back(tmp_path: Path) -> None:
     path = tmp_path / "q.csv"
     text = CASES["quoted_newline"]
-    assert read._read_csv_columns(path, text, ",", "x", None, None, []) is None
+    assert csvfile._read_csv_columns(path, text, ",", "x", None, None, []) is None

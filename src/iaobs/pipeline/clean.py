@@ -33,7 +33,7 @@ from iaobs.core.atomic import atomic_path, write_json
 from iaobs.core.typography import plural
 from iaobs.core.version import __version__
 from iaobs.errors import ConfigError, IaobsError, InputError
-from iaobs.ingest.profiles import apply_profile_rejects, map_columns, read_for_profile
+from iaobs.ingest.profiles import map_columns, read_for_profile
 from iaobs.prepare.clean import (
     PROVENANCE,
     CleanResult,
@@ -42,6 +42,7 @@ from iaobs.prepare.clean import (
     resolve_result_duplicates,
 )
 from iaobs.prepare.privacy import mask_personal_data
+from iaobs.prepare.profile_rejects import apply_profile_rejects
 from iaobs.prepare.validate import (
     BLOCKING,
     FINDING_COLUMNS,

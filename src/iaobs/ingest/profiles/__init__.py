@@ -22,27 +22,38 @@ profile                 module
 
 Survey-tool exports are read with :func:`read_for_profile` (generic header detection, both
 header rows for SurveyMonkey). A profile may mark rows to reject (responses never submitted)
-in the :data:`PROFILE_REJECT_COLUMN` column; :func:`apply_profile_rejects` moves them to the
-rejects of a :class:`~iaobs.prepare.clean.CleanResult` with their reason.
+in the :data:`PROFILE_REJECT_COLUMN` column;
+:func:`iaobs.prepare.profile_rejects.apply_profile_rejects` moves them to the rejects of a
+:class:`~iaobs.prepare.clean.CleanResult` with their reason.
 
-A profile is a function ``(raw, dictionary, mapping) -> MappedTable`` registered under its name
-with :func:`register_profile`; profiles listed in :data:`PROFILE_MODULES` are imported on first
-use, so that adding a survey tool (LimeSurvey, Google Forms, KoboToolbox, SurveyMonkey,
-Sphinx, a partner's mapping file) is adding one module and one line here.
+A profile is a function ``(raw, dictionary, mapping) -> MappedTable``. This module is the
+registry: it imports every profile module (which import only :mod:`~iaobs.ingest.profiles.base`,
+the engine and the mapping files, never this module), so that adding a survey tool is adding
+one module and one line in :data:`PROFILE_MODULES`; :func:`register_profile` adds one from
+outside.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from types import ModuleType
 
 from iaobs.errors import ConfigError
-from iaobs.ingest.read import RawTable
+from iaobs.ingest.headers import recognise_header
+from iaobs.ingest.profiles import (
+    google_forms,
+    kobo,
+    limesurvey,
+    sphinx,
+    surveymonkey,
+    template,
+)
+from iaobs.ingest.profiles.base import PROFILE_REJECT_COLUMN, MappedTable, ProfileFunction
+from iaobs.ingest.profiles.engine import assemble, header_columns
+from iaobs.ingest.profiles.mapping import load_mapping
+from iaobs.ingest.read import read_source
+from iaobs.ingest.table import RawTable
 from iaobs.study.dictionary import Dictionary
 
 __all__ = [
@@ -50,65 +61,23 @@ __all__ = [
     "PROFILE_REJECT_COLUMN",
     "MappedTable",
     "ProfileFunction",
-    "apply_profile_rejects",
     "available_profiles",
+    "detect_profile",
     "map_columns",
+    "map_with_file",
     "read_for_profile",
     "register_profile",
 ]
 
-#: Column of a mapped frame holding, per row, the rule code of a row the profile rejects
-#: (e.g. ``reponse_incomplete``), empty otherwise.
-PROFILE_REJECT_COLUMN = "_profile_reject"
-
-
-@dataclass
-class MappedTable:
-    """A raw table whose recognised columns carry dictionary column names.
-
-    Attributes
-    ----------
-    frame
-        The raw frame with recognised columns renamed to dictionary column names
-        (``ia_stade``, ``techno__analyse_texte``, ``techno`` for a multi answered in one cell),
-        unrecognised columns kept under their own names, provenance columns kept.
-    unmapped
-        Columns of ``frame`` that are not dictionary columns (their names as in ``frame``,
-        including ``<column>.doublon`` for a second column mapping to an already mapped one).
-    renamed
-        Original header → dictionary column, for every recognised column.
-    raw
-        The table as read.
-    notes
-        What the mapping decided (duplicates, ambiguous headers), in French.
-    ignored
-        Columns deliberately not analysed: the survey tool's technical columns (kept in
-        ``frame`` for traceability) and columns a mapping file ignores (removed).
-    dropped
-        Personal columns of the export (e-mail, names, IP address) removed from ``frame``.
-    """
-
-    frame: pd.DataFrame
-    unmapped: list[str]
-    renamed: dict[str, str]
-    raw: RawTable
-    notes: list[str] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)
-    dropped: list[str] = field(default_factory=list)
-
-
-ProfileFunction = Callable[[RawTable, Dictionary, "Path | None"], MappedTable]
-
-#: Profile name → module that registers it (imported on first use).
-PROFILE_MODULES: dict[str, str] = {
-    "template": "iaobs.ingest.profiles.template",
-    "tableur": "iaobs.ingest.profiles.template",
-    "limesurvey": "iaobs.ingest.profiles.limesurvey",
-    "google-forms": "iaobs.ingest.profiles.google_forms",
-    "kobo": "iaobs.ingest.profiles.kobo",
-    "surveymonkey": "iaobs.ingest.profiles.surveymonkey",
-    "sphinx": "iaobs.ingest.profiles.sphinx",
-    "mapping": "iaobs.ingest.profiles.mapping",
+#: Profile name → the module that implements it.
+PROFILE_MODULES: dict[str, ModuleType] = {
+    "template": template,
+    "tableur": template,
+    "limesurvey": limesurvey,
+    "google-forms": google_forms,
+    "kobo": kobo,
+    "surveymonkey": surveymonkey,
+    "sphinx": sphinx,
 }
 
 _REGISTRY: dict[str, ProfileFunction] = {}
@@ -126,7 +95,7 @@ def register_profile(name: str) -> Callable[[ProfileFunction], ProfileFunction]:
 
 def available_profiles() -> list[str]:
     """Names of the profiles that can be used, sorted."""
-    return sorted(set(PROFILE_MODULES) | set(_REGISTRY))
+    return sorted(_REGISTRY)
 
 
 def map_columns(
@@ -158,9 +127,6 @@ def map_columns(
         The profile is unknown.
     """
     function = _REGISTRY.get(profile)
-    if function is None and profile in PROFILE_MODULES:
-        importlib.import_module(PROFILE_MODULES[profile])
-        function = _REGISTRY.get(profile)
     if function is None:
         raise ConfigError(
             f"profil d'import inconnu : « {profile} » (profils disponibles : "
@@ -204,11 +170,7 @@ def read_for_profile(
     -------
     RawTable
     """
-    from iaobs.ingest.read import read_source
-
     if profile == "mapping" and mapping is not None:
-        from iaobs.ingest.profiles.mapping import load_mapping
-
         profile = load_mapping(mapping, dictionary).profile
         if profile in ("template", "tableur"):
             profile = "template-generic"
@@ -217,31 +179,63 @@ def read_for_profile(
             path, sheet=sheet, header_row=header_row, dictionary=dictionary, max_file_mb=max_file_mb
         )
     if profile == "surveymonkey":
-        from iaobs.ingest.profiles.surveymonkey import read_surveymonkey
-
-        return read_surveymonkey(path, sheet=sheet, header_row=header_row, max_file_mb=max_file_mb)
+        return surveymonkey.read_surveymonkey(
+            path, sheet=sheet, header_row=header_row, max_file_mb=max_file_mb
+        )
     return read_source(path, sheet=sheet, header_row=header_row, max_file_mb=max_file_mb)
 
 
-def apply_profile_rejects(result: Any, mapped: pd.DataFrame, *, language: str = "fr") -> Any:
-    """Move the rows a profile marked in :data:`PROFILE_REJECT_COLUMN` to the rejects.
+def map_with_file(
+    raw: RawTable, dictionary: Dictionary, mapping: Path | None = None
+) -> MappedTable:
+    """Map an export with a partner's mapping file (the ``mapping`` profile).
 
-    Parameters
-    ----------
-    result
-        The :class:`~iaobs.prepare.clean.CleanResult` of cleaning ``mapped``.
-    mapped
-        The frame given to the cleaner (same provenance columns).
-    language
-        ``fr`` or ``en``: language of the reasons and findings.
-
-    Returns
-    -------
-    CleanResult
-        Rows read = kept + rejected still holds: marked rows leave ``responses`` for
-        ``rejects`` (rule ``reponse_incomplete``, one blocking finding each); a marked row
-        the cleaner already rejected gets the reason added.
+    The file's ``profile`` (the survey tool) does the mapping, with the file's columns and
+    values taking precedence over what the tool's profile recognises on its own.
     """
-    from iaobs.ingest.profiles.mapping import move_profile_rejects
+    if mapping is None:
+        raise ConfigError(
+            "le profil « mapping » demande un fichier de correspondance",
+            hint='dans study.toml, donnez son chemin : profile = "correspondance.yaml"',
+        )
+    spec = load_mapping(mapping, dictionary)
+    if spec.profile in ("template", "tableur"):
+        return assemble(
+            raw, dictionary, raw.frame, header_columns(raw.columns), tool="tableur", spec=spec
+        )
+    return map_columns(raw, dictionary, profile=spec.profile, mapping=mapping)
 
-    return move_profile_rejects(result, mapped, language=language)
+
+def detect_profile(raw: RawTable, dictionary: Dictionary | None = None) -> str:
+    """Guess the survey tool that made an export from its columns.
+
+    KoboToolbox: ``_uuid`` or ``_submission_time``; SurveyMonkey: ``Respondent ID`` or a
+    second header row of ``Response`` / ``Open-Ended Response``; LimeSurvey: its system
+    columns (``Response ID`` with ``Date submitted`` or ``Last page``, in English or French,
+    or their codes ``submitdate``, ``lastpage``); Google Forms: a first column ``Horodateur``
+    or ``Timestamp``; Sphinx: headers numbered ``1. Question``; otherwise ``template`` when
+    at least two headers are dictionary names or labels, else ``tableur`` (a plain table of
+    any tool, read with its own first row as the header).
+    """
+    for module in (kobo, surveymonkey, limesurvey, google_forms, sphinx):
+        if module.looks_like(raw):
+            return module.PROFILE
+    if dictionary is not None:
+        known = sum(1 for c in raw.columns if recognise_header(c, dictionary) is not None)
+        if known < 2:
+            return "tableur"
+    return "template"
+
+
+_REGISTRY.update(
+    {
+        "template": template.map_template,
+        "tableur": template.map_spreadsheet,
+        limesurvey.PROFILE: limesurvey.map_limesurvey,
+        google_forms.PROFILE: google_forms.map_google_forms,
+        kobo.PROFILE: kobo.map_kobo,
+        surveymonkey.PROFILE: surveymonkey.map_surveymonkey,
+        sphinx.PROFILE: sphinx.map_sphinx,
+        "mapping": map_with_file,
+    }
+)

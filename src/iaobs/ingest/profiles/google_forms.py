@@ -22,17 +22,17 @@ from typing import Any
 
 import pandas as pd
 
-from iaobs.ingest.profiles import MappedTable, register_profile
-from iaobs.ingest.profiles.mapping import (
+from iaobs.ingest.headers import header_key
+from iaobs.ingest.profiles.base import MappedTable
+from iaobs.ingest.profiles.engine import (
     PartnerColumn,
     SystemColumns,
     assemble,
     fold_set,
     header_columns,
-    mapping_for,
 )
-from iaobs.ingest.profiles.template import header_key
-from iaobs.ingest.read import RawTable
+from iaobs.ingest.profiles.mapping import mapping_for
+from iaobs.ingest.table import RawTable
 from iaobs.study.dictionary import Dictionary, normalise_text
 
 __all__ = ["PROFILE", "describe_columns", "looks_like", "map_google_forms", "to_iso"]
@@ -126,7 +126,6 @@ def describe_columns(raw: RawTable) -> list[PartnerColumn]:
     return header_columns(c for c in raw.columns if header_key(c) not in skip)
 
 
-@register_profile(PROFILE)
 def map_google_forms(
     raw: RawTable, dictionary: Dictionary, mapping: Path | None = None
 ) -> MappedTable:

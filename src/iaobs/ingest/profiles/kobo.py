@@ -20,9 +20,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from iaobs.ingest.profiles import MappedTable, register_profile
-from iaobs.ingest.profiles.mapping import PartnerColumn, SystemColumns, assemble, mapping_for
-from iaobs.ingest.read import PROVENANCE_COLUMNS, RawTable
+from iaobs.ingest.profiles.base import MappedTable
+from iaobs.ingest.profiles.engine import PartnerColumn, SystemColumns, assemble
+from iaobs.ingest.profiles.mapping import mapping_for
+from iaobs.ingest.table import PROVENANCE_COLUMNS, RawTable
 from iaobs.study.dictionary import Dictionary
 
 __all__ = ["PROFILE", "describe_columns", "looks_like", "map_kobo", "strip_group"]
@@ -120,7 +121,6 @@ def describe_columns(raw: RawTable) -> list[PartnerColumn]:
     return out
 
 
-@register_profile(PROFILE)
 def map_kobo(raw: RawTable, dictionary: Dictionary, mapping: Path | None = None) -> MappedTable:
     """Map a KoboToolbox export (see the module docstring for the rules)."""
     spec = mapping_for(mapping, dictionary)

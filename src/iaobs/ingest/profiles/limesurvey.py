@@ -22,7 +22,7 @@ participant's names and e-mail are personal data: dropped.
 **Incomplete responses** (rule stated in the partners' guide): a response without a submission
 date was never sent (the respondent stopped on the way). It gets ``statut_reponse = partiel``
 and is rejected with the reason ``reponse_incomplete`` (it reaches ``rejects.csv``; see
-:func:`iaobs.ingest.profiles.apply_profile_rejects`), unless the mapping file says
+:func:`iaobs.prepare.profile_rejects.apply_profile_rejects`), unless the mapping file says
 ``reponses_incompletes: garder``, in which case it is kept with the status ``partiel``.
 """
 
@@ -33,17 +33,17 @@ from pathlib import Path
 
 import numpy as np
 
-from iaobs.ingest.profiles import MappedTable, register_profile
-from iaobs.ingest.profiles.mapping import (
+from iaobs.ingest.headers import header_key
+from iaobs.ingest.profiles.base import MappedTable
+from iaobs.ingest.profiles.engine import (
     PartnerColumn,
     SystemColumns,
     assemble,
     bracket_parts,
     fold_set,
-    mapping_for,
 )
-from iaobs.ingest.profiles.template import header_key
-from iaobs.ingest.read import PROVENANCE_COLUMNS, RawTable
+from iaobs.ingest.profiles.mapping import mapping_for
+from iaobs.ingest.table import PROVENANCE_COLUMNS, RawTable
 from iaobs.study.dictionary import Dictionary
 
 __all__ = ["PROFILE", "describe_columns", "looks_like", "map_limesurvey", "split_header"]
@@ -137,7 +137,6 @@ def describe_columns(raw: RawTable) -> list[PartnerColumn]:
     return out
 
 
-@register_profile(PROFILE)
 def map_limesurvey(
     raw: RawTable, dictionary: Dictionary, mapping: Path | None = None
 ) -> MappedTable:

@@ -16,9 +16,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from iaobs.ingest.profiles import MappedTable, register_profile
-from iaobs.ingest.profiles.mapping import PartnerColumn, assemble, bracket_parts, mapping_for
-from iaobs.ingest.read import PROVENANCE_COLUMNS, RawTable
+from iaobs.ingest.profiles.base import MappedTable
+from iaobs.ingest.profiles.engine import PartnerColumn, assemble, bracket_parts
+from iaobs.ingest.profiles.mapping import mapping_for
+from iaobs.ingest.table import PROVENANCE_COLUMNS, RawTable
 from iaobs.study.dictionary import Dictionary
 
 __all__ = ["PROFILE", "describe_columns", "looks_like", "map_sphinx", "split_header"]
@@ -62,7 +63,6 @@ def describe_columns(raw: RawTable) -> list[PartnerColumn]:
     return out
 
 
-@register_profile(PROFILE)
 def map_sphinx(raw: RawTable, dictionary: Dictionary, mapping: Path | None = None) -> MappedTable:
     """Map a Sphinx export (see the module docstring for the rules)."""
     spec = mapping_for(mapping, dictionary)

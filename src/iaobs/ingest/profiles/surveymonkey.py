@@ -19,17 +19,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from iaobs.ingest.profiles import MappedTable, register_profile
-from iaobs.ingest.profiles.google_forms import month_first_in, to_iso
-from iaobs.ingest.profiles.mapping import (
+from iaobs.ingest.headers import header_key
+from iaobs.ingest.profiles.base import MappedTable
+from iaobs.ingest.profiles.engine import (
     PartnerColumn,
     SystemColumns,
     assemble,
+    bracket_parts,
     fold_set,
-    mapping_for,
 )
-from iaobs.ingest.profiles.template import header_key
-from iaobs.ingest.read import PROVENANCE_COLUMNS, RawTable, read_source
+from iaobs.ingest.profiles.google_forms import month_first_in, to_iso
+from iaobs.ingest.profiles.mapping import mapping_for
+from iaobs.ingest.read import read_source
+from iaobs.ingest.table import PROVENANCE_COLUMNS, RawTable
 from iaobs.study.dictionary import Dictionary
 
 __all__ = [
@@ -182,8 +184,6 @@ def looks_like(raw: RawTable) -> bool:
 
 def describe_columns(raw: RawTable) -> list[PartnerColumn]:
     """The question columns of a SurveyMonkey export (merged headers; system columns out)."""
-    from iaobs.ingest.profiles.mapping import bracket_parts
-
     out = []
     for name in raw.columns:
         key = header_key(name)
@@ -193,7 +193,6 @@ def describe_columns(raw: RawTable) -> list[PartnerColumn]:
     return out
 
 
-@register_profile(PROFILE)
 def map_surveymonkey(
     raw: RawTable, dictionary: Dictionary, mapping: Path | None = None
 ) -> MappedTable:

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 
 from iaobs.ingest.profiles import map_columns, read_for_profile
 from iaobs.ingest.profiles.mapping import TO_COMPLETE, load_mapping
-from iaobs.ingest.profiles.suggest import suggest_mapping, write_mapping_suggestion, yaml_key
 from iaobs.ingest.read import read_source
 from iaobs.prepare.clean import clean_responses
 from iaobs.study.dictionary import load_dictionary
+from iaobs.tools.suggest import suggest_mapping, write_mapping_suggestion, yaml_key
 
 DICTIONARY = load_dictionary()
 

@@ -10,7 +10,6 @@ draft always loads, whatever the length or the characters of the headers.
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -22,18 +21,18 @@ import yaml
 
 from iaobs.core.atomic import write_text
 from iaobs.core.typography import plural
-from iaobs.ingest.profiles import PROFILE_MODULES, map_columns, read_for_profile
-from iaobs.ingest.profiles.mapping import (
-    TO_COMPLETE,
+from iaobs.ingest.headers import header_key
+from iaobs.ingest.profiles import PROFILE_MODULES, detect_profile, map_columns, read_for_profile
+from iaobs.ingest.profiles.engine import (
     PartnerColumn,
-    _is_blank,
-    _known_labels,
-    detect_profile,
     header_columns,
+    is_blank,
+    known_labels,
     split_multi_cell,
 )
-from iaobs.ingest.profiles.template import header_key
-from iaobs.ingest.read import RawTable
+from iaobs.ingest.profiles.mapping import TO_COMPLETE
+from iaobs.ingest.table import RawTable
+from iaobs.prepare.values import NONE_WORDS, NSP_WORDS, recode_value
 from iaobs.study.dictionary import Dictionary, Variable, normalise_text
 
 __all__ = ["suggest_mapping", "write_mapping_suggestion", "yaml_key"]
@@ -133,10 +132,8 @@ def _value_suggestions(
     """Partner answer → code for the answers the cleaner would not understand on its own."""
     from rapidfuzz import fuzz, process
 
-    from iaobs.prepare.values import NONE_WORDS, NSP_WORDS, recode_value
-
     codes = var.options if var.type == "multi" else var.all_codes
-    known = _known_labels(var, {}) if var.type == "multi" else {}
+    known = known_labels(var, {}) if var.type == "multi" else {}
     labels = [(normalise_text(t), code) for code, lab in codes.items() for t in (lab.fr, lab.en)]
     out: dict[str, str | None] = {}
     guesses: dict[str, tuple[str, float]] = {}
@@ -189,7 +186,7 @@ def _share_a_word(answer: str, label: str) -> bool:
 
 
 def _distinct_answers(series: pd.Series, limit: int = 60) -> list[str]:
-    values = [str(v).strip() for v in series.dropna().unique() if not _is_blank(v)]
+    values = [str(v).strip() for v in series.dropna().unique() if not is_blank(v)]
     return values[:limit]
 
 
@@ -249,7 +246,7 @@ def _word_target(texts: Iterable[str], dictionary: Dictionary) -> str | None:
 
 
 def _numeric_share(series: pd.Series) -> float:
-    values = [str(v).strip() for v in series.dropna().head(200) if not _is_blank(v)]
+    values = [str(v).strip() for v in series.dropna().head(200) if not is_blank(v)]
     if not values:
         return 0.0
     return sum(bool(re.fullmatch(r"[\d\s.,\u202f\u00a0]+", v)) for v in values) / len(values)
@@ -362,7 +359,7 @@ def _answers_to_map(
             continue
         answers = _distinct_answers(raw.frame[name])
         if var.type == "multi":
-            known = _known_labels(var, {})
+            known = known_labels(var, {})
             tokens: list[str] = []
             for answer in answers:
                 codes = split_multi_cell(answer, known, separators)
@@ -428,7 +425,7 @@ def suggest_mapping(
     """
     profile = profile or detect_profile(raw, dictionary)
     mapped = map_columns(raw, dictionary, profile=profile)
-    module = importlib.import_module(PROFILE_MODULES[profile])
+    module = PROFILE_MODULES[profile]
     describe = getattr(module, "describe_columns", None)
     described: list[PartnerColumn] = (
         describe(raw) if describe is not None else header_columns(raw.columns)
