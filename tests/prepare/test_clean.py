@@ -10,9 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iaobs.prepare.clean import clean_responses, parse_date, parse_naf, parse_number, recode_value
-from iaobs.study.dictionary import load_dictionary
 from iaobs.errors import IaobsError
+from iaobs.prepare.clean import clean_responses
+from iaobs.prepare.values import parse_date, parse_naf, parse_number, recode_value
+from iaobs.study.dictionary import load_dictionary
 
 ENT = load_dictionary("entreprises")
 FORM = load_dictionary("formation")

@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 
 from iaobs.prepare.clean import clean_responses
-from iaobs.study.dictionary import load_dictionary
 from iaobs.prepare.validate import (
     FINDING_COLUMNS,
     RULES,
@@ -15,6 +14,7 @@ from iaobs.prepare.validate import (
     empty_findings,
     findings_summary,
 )
+from iaobs.study.dictionary import load_dictionary
 
 ENT = load_dictionary("entreprises")
 FORM = load_dictionary("formation")

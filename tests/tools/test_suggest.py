@@ -120,7 +120,7 @@ def test_dont_know_in_three_languages_is_nsp_not_no(tmp_path: Path) -> None:
 
 def test_german_yes_no_and_dont_know_are_read() -> None:
     var = DICTIONARY["nouveaux_metiers"]
-    from iaobs.prepare.clean import recode_value
+    from iaobs.prepare.values import recode_value
 
     assert recode_value("Ja", var)[0] == "oui"
     assert recode_value("Nein", var)[0] == "non"

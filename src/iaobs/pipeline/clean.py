@@ -34,15 +34,15 @@ from iaobs.core.typography import plural
 from iaobs.core.version import __version__
 from iaobs.errors import ConfigError, IaobsError, InputError
 from iaobs.ingest.profiles import map_columns, read_for_profile
-from iaobs.prepare.clean import (
+from iaobs.prepare.clean import clean_responses
+from iaobs.prepare.privacy import mask_personal_data
+from iaobs.prepare.profile_rejects import apply_profile_rejects
+from iaobs.prepare.rejects import (
     PROVENANCE,
     CleanResult,
-    clean_responses,
     rejected_counts,
     resolve_result_duplicates,
 )
-from iaobs.prepare.privacy import mask_personal_data
-from iaobs.prepare.profile_rejects import apply_profile_rejects
 from iaobs.prepare.validate import (
     BLOCKING,
     FINDING_COLUMNS,

@@ -141,7 +141,7 @@ def mask_free_text(
 def mask_personal_data(result: Any, dictionary: Dictionary) -> None:
     """Mask personal data typed in free text wherever a cleaning result keeps it.
 
-    ``result`` is a :class:`iaobs.prepare.clean.CleanResult`: its responses, rejects and
+    ``result`` is a :class:`iaobs.prepare.rejects.CleanResult`: its responses, rejects and
     findings (value and message) are masked in place, and ``quality["personal_data_masked"]``
     counts what was found in the responses, by kind.
     """

@@ -15,7 +15,7 @@ import pandas as pd
 from iaobs.ingest.profiles.base import PROFILE_REJECT_COLUMN
 from iaobs.ingest.profiles.engine import is_blank
 from iaobs.ingest.table import PROVENANCE_COLUMNS
-from iaobs.prepare.clean import CleanResult, rejected_counts
+from iaobs.prepare.rejects import CleanResult, rejected_counts
 from iaobs.prepare.validate import BLOCKING, FINDING_COLUMNS, findings_summary
 
 __all__ = ["apply_profile_rejects"]

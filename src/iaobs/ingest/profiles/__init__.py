@@ -24,7 +24,7 @@ Survey-tool exports are read with :func:`read_for_profile` (generic header detec
 header rows for SurveyMonkey). A profile may mark rows to reject (responses never submitted)
 in the :data:`PROFILE_REJECT_COLUMN` column;
 :func:`iaobs.prepare.profile_rejects.apply_profile_rejects` moves them to the rejects of a
-:class:`~iaobs.prepare.clean.CleanResult` with their reason.
+:class:`~iaobs.prepare.rejects.CleanResult` with their reason.
 
 A profile is a function ``(raw, dictionary, mapping) -> MappedTable``. This module is the
 registry: it imports every profile module (which import only :mod:`~iaobs.ingest.profiles.base`,
