@@ -184,70 +184,16 @@ def clean_study(study: Any) -> CleanResult:
             hint='ajoutez une section [[sources]] avec path = "data/raw/…"',
         )
     key = study.pseudonym_key()
-    language = study.language
     results: dict[str, list[CleanResult]] = {"entreprises": [], "formation": []}
     entries: list[dict[str, Any]] = []
     errors: list[IaobsError] = []
     for source in study.sources:
-        questionnaire = source.questionnaire
-        dictionary = (
-            study.dictionary if questionnaire == "entreprises" else study.training_dictionary
-        )
-        name = _relative(Path(source.path), Path(study.root))
-        base = {"file": name, "questionnaire": questionnaire, "profile": source.profile}
-        try:
-            raw, mapped = _read_and_map(
-                Path(source.path),
-                dictionary,
-                sheet=source.sheet,
-                header_row=source.header_row,
-                profile=source.profile,
-                mapping=source.mapping,
-                max_file_mb=study.max_file_mb,
-            )
-            frame = mapped.frame.copy(deep=False)  # copy on write: the columns are shared
-            frame["_source_file"] = name
-            if "_source_sheet" not in frame:
-                frame["_source_sheet"] = getattr(raw, "sheet", None)
-            result = clean_responses(
-                frame,
-                dictionary,
-                stated_sector=source.sector,
-                language=language,
-                key=key,
-                file=name,
-                sheet=getattr(raw, "sheet", None),
-                resolve_duplicates=False,
-            )
-            result = apply_profile_rejects(result, frame, language=language)
-            mask_personal_data(result, dictionary)
-        except (InputError, ConfigError) as exc:
-            errors.append(exc)
-            entries.append(
-                {
-                    **base,
-                    "sheet": source.sheet,
-                    "status": "failed",
-                    "message": str(exc),
-                    "read": 0,
-                    "kept": 0,
-                    "rejected": 0,
-                    "out_of_scope": 0,
-                }
-            )
-            continue
-        entry = {
-            **base,
-            **_file_entry(raw, mapped, name),
-            "status": "ok",
-            "message": None,
-            "read": result.quality["read"],
-            "out_of_scope": result.quality.get("out_of_scope", 0),
-            "corrections": result.quality["corrections"],
-            "personal_data_masked": result.quality.get("personal_data_masked", {}),
-        }
+        entry, result = _clean_source(study, source, key)
         entries.append(entry)
-        results[questionnaire].append(result)
+        if isinstance(result, IaobsError):
+            errors.append(result)
+        else:
+            results[source.questionnaire].append(result)
     if len(errors) == len(study.sources):
         if len(errors) == 1:
             raise errors[0]
@@ -255,7 +201,74 @@ def clean_study(study: Any) -> CleanResult:
             "aucun fichier de l'étude n'a pu être lu : " + " ; ".join(str(e) for e in errors),
             hint="corrigez les fichiers cités puis relancez « iaobs clean »",
         )
+    combined = _combine(study, results)
+    totals = _quality_totals(entries, combined, len(errors))
+    return _write_cleaned(study, combined, entries, totals)
 
+
+def _clean_source(
+    study: Any, source: Any, key: bytes
+) -> tuple[dict[str, Any], CleanResult | IaobsError]:
+    """One source read, mapped and cleaned: its entry of ``quality.json`` and its result, or
+    the error that stopped it (the other sources are still cleaned)."""
+    questionnaire = source.questionnaire
+    language = study.language
+    dictionary = study.dictionary if questionnaire == "entreprises" else study.training_dictionary
+    name = _relative(Path(source.path), Path(study.root))
+    base = {"file": name, "questionnaire": questionnaire, "profile": source.profile}
+    try:
+        raw, mapped = _read_and_map(
+            Path(source.path),
+            dictionary,
+            sheet=source.sheet,
+            header_row=source.header_row,
+            profile=source.profile,
+            mapping=source.mapping,
+            max_file_mb=study.max_file_mb,
+        )
+        frame = mapped.frame.copy(deep=False)  # copy on write: the columns are shared
+        frame["_source_file"] = name
+        if "_source_sheet" not in frame:
+            frame["_source_sheet"] = getattr(raw, "sheet", None)
+        result = clean_responses(
+            frame,
+            dictionary,
+            stated_sector=source.sector,
+            language=language,
+            key=key,
+            file=name,
+            sheet=getattr(raw, "sheet", None),
+            resolve_duplicates=False,
+        )
+        result = apply_profile_rejects(result, frame, language=language)
+        mask_personal_data(result, dictionary)
+    except (InputError, ConfigError) as exc:
+        failed = {
+            **base,
+            "sheet": source.sheet,
+            "status": "failed",
+            "message": str(exc),
+            "read": 0,
+            "kept": 0,
+            "rejected": 0,
+            "out_of_scope": 0,
+        }
+        return failed, exc
+    entry = {
+        **base,
+        **_file_entry(raw, mapped, name),
+        "status": "ok",
+        "message": None,
+        "read": result.quality["read"],
+        "out_of_scope": result.quality.get("out_of_scope", 0),
+        "corrections": result.quality["corrections"],
+        "personal_data_masked": result.quality.get("personal_data_masked", {}),
+    }
+    return entry, result
+
+
+def _combine(study: Any, results: dict[str, list[CleanResult]]) -> dict[str, CleanResult]:
+    """Each questionnaire's files in one result, duplicates resolved across the files."""
     combined: dict[str, CleanResult] = {}
     for questionnaire, parts in results.items():
         if not parts:
@@ -269,13 +282,20 @@ def clean_study(study: Any) -> CleanResult:
             findings=_concat([p.findings for p in parts]),
             quality={},
         )
-        merged = resolve_result_duplicates(merged, dictionary, language=language)
+        merged = resolve_result_duplicates(merged, dictionary, language=study.language)
         if not merged.rejects.empty:
             merged.rejects.insert(0, "questionnaire", questionnaire)
         combined[questionnaire] = merged
+    return combined
 
-    totals = _quality_totals(entries, combined, len(errors))
 
+def _write_cleaned(
+    study: Any,
+    combined: dict[str, CleanResult],
+    entries: list[dict[str, Any]],
+    totals: dict[str, Any],
+) -> CleanResult:
+    """Write the responses, training answers, rejects, findings and ``quality.json``."""
     files = study.store.processed
     outputs = {"responses": files.responses}
     company = _responses_frame(combined.get("entreprises"), study.dictionary)
@@ -552,52 +572,12 @@ def validate_files(
             result = apply_profile_rejects(result, frame, language=language)
             mask_personal_data(result, dictionary)
         except (InputError, ConfigError) as exc:
-            message = str(exc)
-            tables.append(
-                pd.DataFrame(
-                    [
-                        {
-                            "file": name,
-                            "sheet": None,
-                            "row": None,
-                            "column": "",
-                            "value": "",
-                            "rule": "fichier_illisible",
-                            "severity": BLOCKING,
-                            "message": message,
-                        }
-                    ]
-                )
-            )
-            files.append(
-                {
-                    "file": name,
-                    "sheet": None,
-                    "status": "failed",
-                    "message": message,
-                    "read": 0,
-                    "kept": 0,
-                    "rejected": 0,
-                    "blank_rows_skipped": 0,
-                    "unmapped_columns": [],
-                }
-            )
+            finding, entry = _unreadable_file(name, str(exc))
+            tables.append(finding)
+            files.append(entry)
             continue
         tables.append(result.findings)
-        entry = _file_entry(raw, mapped, name)
-        files.append(
-            {
-                **entry,
-                "status": "ok",
-                "message": None,
-                "read": result.quality["read"],
-                "kept": result.quality["kept"],
-                "rejected": result.quality["rejected"],
-                "out_of_scope": result.quality.get("out_of_scope", 0),
-                "rejected_by_rule": result.quality["rejected_by_rule"],
-                "rejected_by_main_rule": result.quality.get("rejected_by_main_rule", {}),
-            }
-        )
+        files.append(_checked_file(raw, mapped, name, result))
         strata = [c for c in ("secteur", "taille") if c in result.responses]
         kept_strata.append(result.responses[strata])
     findings = _concat(tables)
@@ -612,6 +592,51 @@ def validate_files(
         "kept_strata": _concat(kept_strata),
     }
     return findings, summary
+
+
+def _unreadable_file(name: str, message: str) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The blocking finding and the summary entry of a file that could not be checked."""
+    finding = pd.DataFrame(
+        [
+            {
+                "file": name,
+                "sheet": None,
+                "row": None,
+                "column": "",
+                "value": "",
+                "rule": "fichier_illisible",
+                "severity": BLOCKING,
+                "message": message,
+            }
+        ]
+    )
+    entry = {
+        "file": name,
+        "sheet": None,
+        "status": "failed",
+        "message": message,
+        "read": 0,
+        "kept": 0,
+        "rejected": 0,
+        "blank_rows_skipped": 0,
+        "unmapped_columns": [],
+    }
+    return finding, entry
+
+
+def _checked_file(raw: Any, mapped: Any, name: str, result: CleanResult) -> dict[str, Any]:
+    """The summary entry of a file checked: what was read, kept and rejected, and why."""
+    return {
+        **_file_entry(raw, mapped, name),
+        "status": "ok",
+        "message": None,
+        "read": result.quality["read"],
+        "kept": result.quality["kept"],
+        "rejected": result.quality["rejected"],
+        "out_of_scope": result.quality.get("out_of_scope", 0),
+        "rejected_by_rule": result.quality["rejected_by_rule"],
+        "rejected_by_main_rule": result.quality.get("rejected_by_main_rule", {}),
+    }
 
 
 #: The rule of responses a survey tool marks as never submitted (rejected by rule, not a

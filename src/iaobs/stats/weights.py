@@ -363,6 +363,79 @@ def compute_weights(
     dictionary = dictionary or load_dictionary()
     margins = normalise_margins(margins)
     strata_vars = list(weighting.strata)
+    resp, keys = _strata_keys(responses, margins, strata_vars)
+    group_vars = strata_vars[:-1]
+    pop = margins.copy()
+    for v in strata_vars:
+        pop[v] = pop[v].astype(str)
+    respondents = keys.groupby(strata_vars, sort=False).size()
+
+    # --- strata with respondents but no population, or more respondents than firms: all at once
+    problems = strata_problems(margins, keys, strata_vars)
+    if problems:
+        raise StatisticsError(
+            " ; ".join(problem for problem, _fix in problems),
+            hint=" ; ".join(dict.fromkeys(fix for _problem, fix in problems)),
+        )
+
+    # --- collapse within each group (sector) along the size order
+    collapses: list[dict[str, Any]] = []
+    excluded: list[dict[str, Any]] = []
+    notes: list[str] = []
+    strata_table, stratum_of = _collapse_strata(
+        pop, respondents, strata_vars, dictionary, collapses, excluded, notes
+    )
+    stratum, fpc, n_h_rows, base, design = _base_design(resp, keys, stratum_of, strata_table)
+
+    # --- raking
+    margins_used = _raking_margins(
+        resp, pop, excluded, group_vars, weighting, base, dictionary, collapses, notes
+    )
+    cells, targets, names, labels, skipped, raking_unknown = margins_used
+    raking: dict[str, Any] = {
+        "marges": [],
+        "iterations": 0,
+        "ecart_relatif_max": 0.0,
+        "ignorees": skipped,
+        "non_renseignes": raking_unknown,
+    }
+    census = n_h_rows >= fpc.to_numpy()
+    w, cal_totals, bounds, trimming = _calibrate(
+        base, census, cells, targets, names, labels, weighting, raking, notes
+    )
+    raking["ignorees"] = skipped
+    raking["non_renseignes"] = raking_unknown
+    if cells:
+        design = design.calibrated(w, cells, design_weights=base)
+    cal_columns = {
+        calibration_column(name): pd.Series(np.asarray(lab, dtype=object)[c], index=responses.index)
+        for name, lab, c in zip(names, labels, cells, strict=True)
+    }
+    weights = pd.Series(w, index=responses.index, name="poids")
+    return WeightResult(
+        weights=weights,
+        strata=pd.Series(stratum.to_numpy(), index=responses.index, name="strate"),
+        fpc=pd.Series(fpc.to_numpy(), index=responses.index, name="N_h"),
+        rows=np.arange(len(resp)),
+        design=design,
+        strata_table=strata_table,
+        collapses=collapses,
+        raking=raking,
+        trimming=trimming,
+        excluded=excluded,
+        notes=notes,
+        design_weights=pd.Series(base, index=responses.index, name="poids_sondage"),
+        calibration_cells=pd.DataFrame(cal_columns, index=responses.index),
+        calibration_totals=cal_totals,
+        bounds=bounds,
+    )
+
+
+def _strata_keys(
+    responses: pd.DataFrame, margins: pd.DataFrame, strata_vars: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The responses (index reset) and their strata cells as text; every respondent must have
+    one, every strata variable must be in the responses and the margins."""
     if not strata_vars:
         raise ConfigError(
             "[weighting] strata : au moins une variable de stratification est nécessaire"
@@ -385,24 +458,21 @@ def compute_weights(
             hint="complétez la correspondance de ces réponses (secteur, taille, ou le code NAF / l'effectif d'où elles sont déduites) ; ne modifiez pas l'export lui-même",
         )
     keys = keys.astype(str)
+    return resp, keys
+
+
+def _collapse_strata(
+    pop: pd.DataFrame,
+    respondents: pd.Series,
+    strata_vars: list[str],
+    dictionary: Dictionary,
+    collapses: list[dict[str, Any]],
+    excluded: list[dict[str, Any]],
+    notes: list[str],
+) -> tuple[pd.DataFrame, dict[tuple[str, ...], str]]:
+    """The strata after collapsing size classes within each group (sector): their table and
+    the stratum of each (group, class) cell; groups without respondents are excluded."""
     group_vars, class_var = strata_vars[:-1], strata_vars[-1]
-    pop = margins.copy()
-    for v in strata_vars:
-        pop[v] = pop[v].astype(str)
-    respondents = keys.groupby(strata_vars, sort=False).size()
-
-    # --- strata with respondents but no population, or more respondents than firms: all at once
-    problems = strata_problems(margins, keys, strata_vars)
-    if problems:
-        raise StatisticsError(
-            " ; ".join(problem for problem, _fix in problems),
-            hint=" ; ".join(dict.fromkeys(fix for _problem, fix in problems)),
-        )
-
-    # --- collapse within each group (sector) along the size order
-    collapses: list[dict[str, Any]] = []
-    excluded: list[dict[str, Any]] = []
-    notes: list[str] = []
     stratum_of: dict[tuple[str, ...], str] = {}
     rows_table: list[dict[str, Any]] = []
     sector_order = {
@@ -473,7 +543,16 @@ def compute_weights(
                     "poids_de_base": N_h / n_h if n_h else None,
                 }
             )
-    strata_table = pd.DataFrame(rows_table)
+    return pd.DataFrame(rows_table), stratum_of
+
+
+def _base_design(
+    resp: pd.DataFrame,
+    keys: pd.DataFrame,
+    stratum_of: dict[tuple[str, ...], str],
+    strata_table: pd.DataFrame,
+) -> tuple[pd.Series, pd.Series, np.ndarray, np.ndarray, SurveyDesign]:
+    """Each respondent's stratum, N_h and n_h, its base weight N_h / n_h, and the design."""
     row_key, distinct = _row_keys(keys)
     stratum_labels = np.array([stratum_of[k] for k in distinct], dtype=object)
     stratum = pd.Series(stratum_labels[row_key], index=resp.index)
@@ -491,8 +570,22 @@ def compute_weights(
         "lonely_strata",
         tuple(strata_table.loc[(strata_table.n_h == 1) & (strata_table.N_h > 1), "strate"]),
     )
+    return stratum, fpc, n_h_rows, base, design
 
-    # --- raking
+
+def _raking_margins(
+    resp: pd.DataFrame,
+    pop: pd.DataFrame,
+    excluded: list[dict[str, Any]],
+    group_vars: list[str],
+    weighting: Weighting,
+    base: np.ndarray,
+    dictionary: Dictionary,
+    collapses: list[dict[str, Any]],
+    notes: list[str],
+) -> tuple[list[Any], list[Any], list[str], list[Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The raking margins on the field's population: each respondent's cell, the cells'
+    targets, names and labels; the margins left out and the respondents without a value."""
     excluded_mask = np.zeros(len(pop), dtype=bool)
     for ex in excluded:
         m = np.ones(len(pop), dtype=bool)
@@ -554,43 +647,7 @@ def compute_weights(
         targets.append(target)
         names.append(name)
         labels.append(cell_label)
-    raking: dict[str, Any] = {
-        "marges": [],
-        "iterations": 0,
-        "ecart_relatif_max": 0.0,
-        "ignorees": skipped,
-        "non_renseignes": raking_unknown,
-    }
-    census = n_h_rows >= fpc.to_numpy()
-    w, cal_totals, bounds, trimming = _calibrate(
-        base, census, cells, targets, names, labels, weighting, raking, notes
-    )
-    raking["ignorees"] = skipped
-    raking["non_renseignes"] = raking_unknown
-    if cells:
-        design = design.calibrated(w, cells, design_weights=base)
-    cal_columns = {
-        calibration_column(name): pd.Series(np.asarray(lab, dtype=object)[c], index=responses.index)
-        for name, lab, c in zip(names, labels, cells, strict=True)
-    }
-    weights = pd.Series(w, index=responses.index, name="poids")
-    return WeightResult(
-        weights=weights,
-        strata=pd.Series(stratum.to_numpy(), index=responses.index, name="strate"),
-        fpc=pd.Series(fpc.to_numpy(), index=responses.index, name="N_h"),
-        rows=np.arange(len(resp)),
-        design=design,
-        strata_table=strata_table,
-        collapses=collapses,
-        raking=raking,
-        trimming=trimming,
-        excluded=excluded,
-        notes=notes,
-        design_weights=pd.Series(base, index=responses.index, name="poids_sondage"),
-        calibration_cells=pd.DataFrame(cal_columns, index=responses.index),
-        calibration_totals=cal_totals,
-        bounds=bounds,
-    )
+    return cells, targets, names, labels, skipped, raking_unknown
 
 
 def _rows_hint(resp: pd.DataFrame, mask: np.ndarray) -> str:

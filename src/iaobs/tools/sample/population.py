@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -230,7 +231,11 @@ def _headcounts(rng: np.random.Generator, size: np.ndarray) -> np.ndarray:
 def _population_answers(
     rng: np.random.Generator, cells: pd.DataFrame, dictionary: Dictionary
 ) -> pd.DataFrame:
-    """Every firm of the population with its answers (codes, 0/1, NaN/None when not asked)."""
+    """Every firm of the population with its answers (codes, 0/1, NaN/None when not asked).
+
+    The answers are drawn in a fixed order (the sections below, one after the other) so that
+    a seed gives the same population.
+    """
     sectors = list(dictionary.sectors)
     sizes = list(dictionary.size_classes)
     counts = cells["n_entreprises"].to_numpy()
@@ -264,27 +269,56 @@ def _population_answers(
         + np.array([shift[size].value for size in sizes])[t]
     )
     adopt = rng.random(n) < _expit(log_odds)
-    a = adopt.astype(float)
-    big = (t >= 2).astype(float)
-    soft = is_["logiciel"].astype(float)
-    nsp_rate = ANSWER_MODEL["nsp_rate"].value
-    everyone = np.ones(n, dtype=bool)
+    firms = _Firms(rng, dictionary, cols, s, t, adopt, sectors, is_)
+    _identification(firms)
+    _adoption(firms)
+    _jobs(firms)
+    _skills(firms)
+    _training_needs(firms)
+    _attitudes(firms)
+    return pd.DataFrame(cols)
 
-    def codes_of(name: str) -> list[str]:
-        return list(dictionary[name].codes)
 
-    def coded(name: str, idx: np.ndarray, nsp: float | None = None, code: str = "nsp") -> None:
-        values = np.array(codes_of(name), dtype=object)[idx]
-        rate_ = nsp_rate if nsp is None else nsp
+@dataclass
+class _Firms:
+    """The population being drawn: its strata, adoption and the answers so far (``cols``)."""
+
+    rng: np.random.Generator
+    dictionary: Dictionary
+    cols: dict[str, Any]
+    s: np.ndarray
+    t: np.ndarray
+    adopt: np.ndarray
+    sectors: list[str]
+    is_: dict[str, np.ndarray]
+
+    def __post_init__(self) -> None:
+        self.n = len(self.s)
+        self.a = self.adopt.astype(float)
+        self.big = (self.t >= 2).astype(float)
+        self.soft = self.is_["logiciel"].astype(float)
+        self.everyone = np.ones(self.n, dtype=bool)
+
+    def codes_of(self, name: str) -> list[str]:
+        return list(self.dictionary[name].codes)
+
+    def coded(
+        self, name: str, idx: np.ndarray, nsp: float | None = None, code: str = "nsp"
+    ) -> None:
+        values = np.array(self.codes_of(name), dtype=object)[idx]
+        rate_ = ANSWER_MODEL["nsp_rate"].value if nsp is None else nsp
         if rate_ > 0:
-            values[rng.random(n) < rate_] = code
-        cols[name] = values
+            values[self.rng.random(self.n) < rate_] = code
+        self.cols[name] = values
 
-    def accord(latent: np.ndarray) -> np.ndarray:
+    def accord(self, latent: np.ndarray) -> np.ndarray:
         # codes run from tout_a_fait (agree most) to pas_du_tout: reverse the ordered index
-        return 4 - _ordered(rng, latent, (-2.2, -0.9, 0.3, 1.6))
+        return 4 - _ordered(self.rng, latent, (-2.2, -0.9, 0.3, 1.6))
 
-    # identification
+
+def _identification(f: _Firms) -> None:
+    """Who answers: the firm's group and the respondent's role."""
+    rng, t, coded = f.rng, f.t, f.coded
     group_p = np.array(
         [[0.90, 0.08, 0.02], [0.65, 0.25, 0.10], [0.25, 0.45, 0.30], [0.05, 0.55, 0.40]]
     )
@@ -299,7 +333,24 @@ def _population_answers(
     )
     coded("fonction_repondant", _pick(rng, role_p[t]), nsp=0)
 
-    # AI adoption
+
+def _adoption(f: _Firms) -> None:
+    """AI adoption: technologies, stage, uses, generative AI, acquisition, budget, horizon."""
+    rng, n, s, t, a, adopt, big, soft, cols, dictionary, everyone, sectors, coded = (
+        f.rng,
+        f.n,
+        f.s,
+        f.t,
+        f.a,
+        f.adopt,
+        f.big,
+        f.soft,
+        f.cols,
+        f.dictionary,
+        f.everyone,
+        f.sectors,
+        f.coded,
+    )
     options = list(dictionary["techno"].options)
     tech_model = ANSWER_MODEL["techno_given_adoption"].value
     tech_p = np.array([tech_model.get(name, tech_model["default"]) for name in sectors])[s]
@@ -345,7 +396,22 @@ def _population_answers(
     )
     coded("projet_horizon", _pick(rng, horizon_p), nsp=0.06)
 
-    # impact on jobs
+
+def _jobs(f: _Firms) -> None:
+    """Impact on jobs: headcount, job families, automatable tasks, new jobs, hires."""
+    rng, n, t, a, adopt, soft, is_, cols, dictionary, coded, codes_of = (
+        f.rng,
+        f.n,
+        f.t,
+        f.a,
+        f.adopt,
+        f.soft,
+        f.is_,
+        f.cols,
+        f.dictionary,
+        f.coded,
+        f.codes_of,
+    )
     impact = list(dictionary["impact_effectifs"].codes)
     impact_p = np.where(
         adopt[:, None], [0.03, 0.17, 0.62, 0.15, 0.03], [0.01, 0.06, 0.83, 0.08, 0.02]
@@ -383,7 +449,21 @@ def _population_answers(
     difficulty[(hires == 0) & (rng.random(n) < 0.85)] = "sans_objet"
     cols["difficulte_recrutement"] = difficulty
 
-    # skills
+
+def _skills(f: _Firms) -> None:
+    """Skills needed, the priority skill and data maturity."""
+    rng, n, t, a, soft, is_, cols, dictionary, coded, accord = (
+        f.rng,
+        f.n,
+        f.t,
+        f.a,
+        f.soft,
+        f.is_,
+        f.cols,
+        f.dictionary,
+        f.coded,
+        f.accord,
+    )
     need = ANSWER_MODEL["skills_need"].value
     firm_need = (
         need["adoption_effect"] * a + need["size_effect"] * t + rng.normal(0, need["firm_sd"], n)
@@ -410,7 +490,22 @@ def _population_answers(
     ]
     coded("maturite_donnees", accord(0.5 * a + 0.2 * t), nsp=0.06)
 
-    # training
+
+def _training_needs(f: _Firms) -> None:
+    """Training: share trained, audiences, formats, funding, duration."""
+    rng, n, t, a, big, soft, is_, cols, dictionary, everyone, coded = (
+        f.rng,
+        f.n,
+        f.t,
+        f.a,
+        f.big,
+        f.soft,
+        f.is_,
+        f.cols,
+        f.dictionary,
+        f.everyone,
+        f.coded,
+    )
     coded("part_formes_ia", _ordered(rng, 2.0 * a + 0.3 * t + 0.8 * soft, (1.2, 2.6, 3.8, 5.0)))
     pub_p = np.column_stack(
         [
@@ -444,7 +539,24 @@ def _population_answers(
             cols[f"{name}__{option}"] = flags[:, k]
     coded("duree_formation", _ordered(rng, 0.5 * a + 0.2 * t, (-1.0, 1.0, 2.8)), nsp=0.10)
 
-    # barriers and attitudes
+
+def _attitudes(f: _Firms) -> None:
+    """Barriers and attitudes: freins, opinions, social dialogue, charter, support."""
+    rng, n, t, a, adopt, big, soft, is_, cols, dictionary, everyone, coded, accord = (
+        f.rng,
+        f.n,
+        f.t,
+        f.a,
+        f.adopt,
+        f.big,
+        f.soft,
+        f.is_,
+        f.cols,
+        f.dictionary,
+        f.everyone,
+        f.coded,
+        f.accord,
+    )
     freins_model = ANSWER_MODEL["freins"].value
     freins_p = np.where(adopt[:, None], freins_model["adopters"], freins_model["non_adopters"])
     freins = _flags(rng, freins_p, everyone)
@@ -466,7 +578,6 @@ def _population_answers(
     coded("charte_ia", _pick(rng, np.clip(charte_p, 0.01, None)), nsp=0.04)
     # about 6 % of firms ask to be supported (the 2019 programme supported a few dozen firms)
     coded("volontaire_accompagnement", (rng.random(n) >= 0.05 + 0.04 * a).astype(int))
-    return pd.DataFrame(cols)
 
 
 # --------------------------------------------------------------------------------------------
