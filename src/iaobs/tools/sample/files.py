@@ -186,87 +186,68 @@ class FileStyle:
     band_rate: float = 0.04
 
 
+#: How each branch writes its file: the settings every file states, one row per branch.
+# fmt: off
+_STYLE_TABLE: tuple[tuple[Any, ...], ...] = (
+    # sector, prefix, header, multi, flags (checked, unchecked),
+    #     value forms (label, code, variant), date forms (datetime, serial, iso, fr), optional
+    ("banque", "BQ", "names", "columns", (1, 0),
+        (0.30, 0.60, 0.10), (0.8, 0.1, 0.1, 0.0), ("secteur", "commentaire")),
+    ("assurance", "AS", "labels", "columns", ("x", ""),
+        (0.80, 0.05, 0.15), (0.0, 0.0, 0.1, 0.9), ("taille",)),
+    ("transport_logistique", "TL", "names", "cell", ("Oui", "Non"),
+        (0.85, 0.0, 0.15), (0.0, 0.4, 0.6, 0.0), ("commentaire",)),
+    ("logiciel", "LOG", "labels", "cell", ("1", "0"),
+        (0.70, 0.20, 0.10), (0.6, 0.0, 0.4, 0.0), ("commentaire",)),
+    ("industrie", "IND", "mixed", "columns", ("Oui", "Non"),
+        (0.70, 0.15, 0.15), (0.4, 0.3, 0.0, 0.3), ("secteur", "taille")),
+    ("expertise_comptable", "EC", "labels", "cell", ("1", "0"),
+        (0.80, 0.05, 0.15), (0.0, 0.0, 0.0, 1.0), ("secteur", "commentaire")),
+)
+# fmt: on
+
+#: What sets a branch's file apart beyond the table: notes, sheets, footer, format.
+_STYLE_EXTRAS: dict[str, dict[str, Any]] = {
+    "banque": {
+        "notes_above": (
+            "Enquête IA et compétences — branche bancaire",
+            "Extraction du 12/07/2019",
+        ),
+    },
+    "assurance": {"dep_forms": (0.4, 0.1, 0.4, 0.1), "notes_sheet": "Notes"},
+    "transport_logistique": {
+        "notes_above": (
+            "Observatoire régional de l'IA — réponses de la branche transport et logistique",
+            "Fichier transmis par la délégation régionale",
+            "Ne pas modifier les en-têtes",
+        ),
+        "footer": True,
+    },
+    "logiciel": {"notes_sheet": "Lisez-moi", "notes_first": True},
+    "industrie": {
+        "notes_above": ("Enquête régionale IA et compétences 2019 — industrie",),
+        "notes_sheet": "Notes",
+        "band_rate": 0.12,
+    },
+    "expertise_comptable": {"kind": "csv", "dep_forms": (0.5, 0.3, 0.0, 0.2)},
+}
+
+
 def _file_styles() -> list[FileStyle]:
+    """One :class:`FileStyle` per branch, in the order the files are written."""
     return [
         FileStyle(
-            "banque",
-            prefix="BQ",
-            header="names",
-            multi="columns",
-            flag_values=(1, 0),
-            value_forms=(0.30, 0.60, 0.10),
-            date_forms=(0.8, 0.1, 0.1, 0.0),
-            notes_above=(
-                "Enquête IA et compétences — branche bancaire",
-                "Extraction du 12/07/2019",
-            ),
-            optional=("secteur", "commentaire"),
-        ),
-        FileStyle(
-            "assurance",
-            prefix="AS",
-            header="labels",
-            multi="columns",
-            flag_values=("x", ""),
-            value_forms=(0.80, 0.05, 0.15),
-            date_forms=(0.0, 0.0, 0.1, 0.9),
-            dep_forms=(0.4, 0.1, 0.4, 0.1),
-            notes_sheet="Notes",
-            optional=("taille",),
-        ),
-        FileStyle(
-            "transport_logistique",
-            prefix="TL",
-            header="names",
-            multi="cell",
-            flag_values=("Oui", "Non"),
-            value_forms=(0.85, 0.0, 0.15),
-            date_forms=(0.0, 0.4, 0.6, 0.0),
-            notes_above=(
-                "Observatoire régional de l'IA — réponses de la branche transport et logistique",
-                "Fichier transmis par la délégation régionale",
-                "Ne pas modifier les en-têtes",
-            ),
-            footer=True,
-            optional=("commentaire",),
-        ),
-        FileStyle(
-            "logiciel",
-            prefix="LOG",
-            header="labels",
-            multi="cell",
-            flag_values=("1", "0"),
-            value_forms=(0.70, 0.20, 0.10),
-            date_forms=(0.6, 0.0, 0.4, 0.0),
-            notes_sheet="Lisez-moi",
-            notes_first=True,
-            optional=("commentaire",),
-        ),
-        FileStyle(
-            "industrie",
-            prefix="IND",
-            header="mixed",
-            multi="columns",
-            flag_values=("Oui", "Non"),
-            value_forms=(0.70, 0.15, 0.15),
-            date_forms=(0.4, 0.3, 0.0, 0.3),
-            notes_above=("Enquête régionale IA et compétences 2019 — industrie",),
-            notes_sheet="Notes",
-            optional=("secteur", "taille"),
-            band_rate=0.12,
-        ),
-        FileStyle(
-            "expertise_comptable",
-            kind="csv",
-            prefix="EC",
-            header="labels",
-            multi="cell",
-            flag_values=("1", "0"),
-            value_forms=(0.80, 0.05, 0.15),
-            date_forms=(0.0, 0.0, 0.0, 1.0),
-            dep_forms=(0.5, 0.3, 0.0, 0.2),
-            optional=("secteur", "commentaire"),
-        ),
+            sector,
+            prefix=prefix,
+            header=header,
+            multi=multi,
+            flag_values=flags,
+            value_forms=value_forms,
+            date_forms=date_forms,
+            optional=optional,
+            **_STYLE_EXTRAS.get(sector, {}),
+        )
+        for sector, prefix, header, multi, flags, value_forms, date_forms, optional in _STYLE_TABLE
     ]
 
 

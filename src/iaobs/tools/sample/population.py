@@ -318,11 +318,10 @@ class _Firms:
 
 def _identification(f: _Firms) -> None:
     """Who answers: the firm's group and the respondent's role."""
-    rng, t, coded = f.rng, f.t, f.coded
     group_p = np.array(
         [[0.90, 0.08, 0.02], [0.65, 0.25, 0.10], [0.25, 0.45, 0.30], [0.05, 0.55, 0.40]]
     )
-    coded("groupe", _pick(rng, group_p[t]), nsp=0.02)
+    f.coded("groupe", _pick(f.rng, group_p[f.t]), nsp=0.02)
     role_p = np.array(
         [
             [0.80, 0.05, 0.03, 0.05, 0.05, 0.02],
@@ -331,96 +330,68 @@ def _identification(f: _Firms) -> None:
             [0.05, 0.40, 0.30, 0.10, 0.12, 0.03],
         ]
     )
-    coded("fonction_repondant", _pick(rng, role_p[t]), nsp=0)
+    f.coded("fonction_repondant", _pick(f.rng, role_p[f.t]), nsp=0)
 
 
 def _adoption(f: _Firms) -> None:
     """AI adoption: technologies, stage, uses, generative AI, acquisition, budget, horizon."""
-    rng, n, s, t, a, adopt, big, soft, cols, dictionary, everyone, sectors, coded = (
-        f.rng,
-        f.n,
-        f.s,
-        f.t,
-        f.a,
-        f.adopt,
-        f.big,
-        f.soft,
-        f.cols,
-        f.dictionary,
-        f.everyone,
-        f.sectors,
-        f.coded,
-    )
-    options = list(dictionary["techno"].options)
+    options = list(f.dictionary["techno"].options)
     tech_model = ANSWER_MODEL["techno_given_adoption"].value
-    tech_p = np.array([tech_model.get(name, tech_model["default"]) for name in sectors])[s]
-    techno = _flags(rng, tech_p, everyone) * a[:, None]
+    tech_p = np.array([tech_model.get(name, tech_model["default"]) for name in f.sectors])[f.s]
+    techno = _flags(f.rng, tech_p, f.everyone) * f.a[:, None]
     for k, option in enumerate(options):
-        cols[f"techno__{option}"] = techno[:, k]
-    cols["ia_usage"] = a
+        f.cols[f"techno__{option}"] = techno[:, k]
+    f.cols["ia_usage"] = f.a
     stage_adopt = np.where(
-        big[:, None] > 0, [0.0, 0.0, 0.25, 0.45, 0.30], [0.0, 0.0, 0.40, 0.42, 0.18]
+        f.big[:, None] > 0, [0.0, 0.0, 0.25, 0.45, 0.30], [0.0, 0.0, 0.40, 0.42, 0.18]
     )
-    p_watch = np.clip(0.30 + 0.10 * t + 0.25 * soft, 0, 0.9)
-    stage_non = np.column_stack([1 - p_watch, p_watch, np.zeros((n, 3))])
-    coded("ia_stade", _pick(rng, np.where(adopt[:, None], stage_adopt, stage_non)), nsp=0.03)
+    p_watch = np.clip(0.30 + 0.10 * f.t + 0.25 * f.soft, 0, 0.9)
+    stage_non = np.column_stack([1 - p_watch, p_watch, np.zeros((f.n, 3))])
+    f.coded("ia_stade", _pick(f.rng, np.where(f.adopt[:, None], stage_adopt, stage_non)), nsp=0.03)
     usage_model = ANSWER_MODEL["usages_given_adoption"].value
-    usage_p = np.array([usage_model.get(name, usage_model["default"]) for name in sectors])[s]
-    usages = _flags(rng, usage_p, adopt)
-    for k, option in enumerate(dictionary["usages"].options):
-        cols[f"usages__{option}"] = usages[:, k]
-    gen_p = np.where(adopt[:, None], [0.15, 0.30, 0.25, 0.30], [0.60, 0.33, 0.04, 0.03])
-    coded("ia_generative", _pick(rng, gen_p), nsp=0.04)
+    usage_p = np.array([usage_model.get(name, usage_model["default"]) for name in f.sectors])[f.s]
+    usages = _flags(f.rng, usage_p, f.adopt)
+    for k, option in enumerate(f.dictionary["usages"].options):
+        f.cols[f"usages__{option}"] = usages[:, k]
+    gen_p = np.where(f.adopt[:, None], [0.15, 0.30, 0.25, 0.30], [0.60, 0.33, 0.04, 0.03])
+    f.coded("ia_generative", _pick(f.rng, gen_p), nsp=0.04)
     acq_p = np.column_stack(
         [
-            0.15 + 0.35 * soft + 0.1 * big,
-            np.full(n, 0.35),
-            np.full(n, 0.15) + 0.15 * soft,
-            np.full(n, 0.45),
-            np.full(n, 0.30),
+            0.15 + 0.35 * f.soft + 0.1 * f.big,
+            np.full(f.n, 0.35),
+            np.full(f.n, 0.15) + 0.15 * f.soft,
+            np.full(f.n, 0.45),
+            np.full(f.n, 0.30),
         ]
     )
-    acq = _flags(rng, acq_p, adopt)
-    for k, option in enumerate(dictionary["mode_acquisition"].options):
-        cols[f"mode_acquisition__{option}"] = acq[:, k]
-    coded(
+    acq = _flags(f.rng, acq_p, f.adopt)
+    for k, option in enumerate(f.dictionary["mode_acquisition"].options):
+        f.cols[f"mode_acquisition__{option}"] = acq[:, k]
+    f.coded(
         "budget_ia",
-        _ordered(rng, 2.2 * a + 0.9 * t + 0.5 * soft, (0.8, 2.3, 3.4, 4.6, 6.0)),
+        _ordered(f.rng, 2.2 * f.a + 0.9 * f.t + 0.5 * f.soft, (0.8, 2.3, 3.4, 4.6, 6.0)),
         nsp=0.10,
     )
-    watching = np.asarray(cols["ia_stade"] == "veille")
+    watching = np.asarray(f.cols["ia_stade"] == "veille")
     horizon_p = np.where(
-        adopt[:, None],
+        f.adopt[:, None],
         [0.45, 0.30, 0.25],
         np.where(watching[:, None], [0.15, 0.30, 0.55], [0.03, 0.07, 0.90]),
     )
-    coded("projet_horizon", _pick(rng, horizon_p), nsp=0.06)
+    f.coded("projet_horizon", _pick(f.rng, horizon_p), nsp=0.06)
 
 
 def _jobs(f: _Firms) -> None:
     """Impact on jobs: headcount, job families, automatable tasks, new jobs, hires."""
-    rng, n, t, a, adopt, soft, is_, cols, dictionary, coded, codes_of = (
-        f.rng,
-        f.n,
-        f.t,
-        f.a,
-        f.adopt,
-        f.soft,
-        f.is_,
-        f.cols,
-        f.dictionary,
-        f.coded,
-        f.codes_of,
-    )
-    impact = list(dictionary["impact_effectifs"].codes)
+    impact = list(f.dictionary["impact_effectifs"].codes)
     impact_p = np.where(
-        adopt[:, None], [0.03, 0.17, 0.62, 0.15, 0.03], [0.01, 0.06, 0.83, 0.08, 0.02]
+        f.adopt[:, None], [0.03, 0.17, 0.62, 0.15, 0.03], [0.01, 0.06, 0.83, 0.08, 0.02]
     )
-    values = np.array(impact, dtype=object)[_pick(rng, impact_p)]
-    u = rng.random(n)
+    values = np.array(impact, dtype=object)[_pick(f.rng, impact_p)]
+    u = f.rng.random(f.n)
     values[u < 0.08] = "nsp"
-    values[(u >= 0.08) & (u < 0.08 + 0.08 * (1 - a) * (t == 0))] = "non_concerne"
-    cols["impact_effectifs"] = values
+    values[(u >= 0.08) & (u < 0.08 + 0.08 * (1 - f.a) * (f.t == 0))] = "non_concerne"
+    f.cols["impact_effectifs"] = values
     item_shift = {
         "production": -0.2,
         "administratif": -0.6,
@@ -429,155 +400,122 @@ def _jobs(f: _Firms) -> None:
         "encadrement": 0.1,
     }
     for item, shift_ in item_shift.items():
-        latent = shift_ * (1 + a) - 0.3 * is_["industrie"] * (item == "production")
-        values = np.array(impact, dtype=object)[_ordered(rng, latent, (-3.0, -1.3, 1.5, 3.2))]
-        u = rng.random(n)
+        latent = shift_ * (1 + f.a) - 0.3 * f.is_["industrie"] * (item == "production")
+        values = np.array(impact, dtype=object)[_ordered(f.rng, latent, (-3.0, -1.3, 1.5, 3.2))]
+        u = f.rng.random(f.n)
         values[u < 0.07] = "nsp"
         values[(u >= 0.07) & (u < 0.10)] = "non_concerne"
-        cols[f"impact_famille__{item}"] = values
-    exposure = 0.6 * is_["expertise_comptable"] + 0.4 * (is_["banque"] | is_["assurance"])
-    coded("taches_automatisables", _ordered(rng, 0.8 * a + exposure, (0.3, 1.8, 3.5)), nsp=0.12)
-    coded(
-        "nouveaux_metiers",
-        (rng.random(n) >= _expit(-3.2 + 1.8 * a + 0.8 * t + 0.8 * soft)).astype(int),
+        f.cols[f"impact_famille__{item}"] = values
+    exposure = 0.6 * f.is_["expertise_comptable"] + 0.4 * (f.is_["banque"] | f.is_["assurance"])
+    f.coded(
+        "taches_automatisables", _ordered(f.rng, 0.8 * f.a + exposure, (0.3, 1.8, 3.5)), nsp=0.12
     )
-    hires = rng.poisson(np.exp(-3.5 + 1.3 * a + 1.1 * t + 1.0 * soft))
-    cols["recrutements_ia_12m"] = hires
-    difficulty = np.array(codes_of("difficulte_recrutement"), dtype=object)[
-        _pick(rng, np.tile([0.15, 0.40, 0.30, 0.15], (n, 1)))
+    f.coded(
+        "nouveaux_metiers",
+        (f.rng.random(f.n) >= _expit(-3.2 + 1.8 * f.a + 0.8 * f.t + 0.8 * f.soft)).astype(int),
+    )
+    hires = f.rng.poisson(np.exp(-3.5 + 1.3 * f.a + 1.1 * f.t + 1.0 * f.soft))
+    f.cols["recrutements_ia_12m"] = hires
+    difficulty = np.array(f.codes_of("difficulte_recrutement"), dtype=object)[
+        _pick(f.rng, np.tile([0.15, 0.40, 0.30, 0.15], (f.n, 1)))
     ]
-    difficulty[(hires == 0) & (rng.random(n) < 0.85)] = "sans_objet"
-    cols["difficulte_recrutement"] = difficulty
+    difficulty[(hires == 0) & (f.rng.random(f.n) < 0.85)] = "sans_objet"
+    f.cols["difficulte_recrutement"] = difficulty
 
 
 def _skills(f: _Firms) -> None:
     """Skills needed, the priority skill and data maturity."""
-    rng, n, t, a, soft, is_, cols, dictionary, coded, accord = (
-        f.rng,
-        f.n,
-        f.t,
-        f.a,
-        f.soft,
-        f.is_,
-        f.cols,
-        f.dictionary,
-        f.coded,
-        f.accord,
-    )
     need = ANSWER_MODEL["skills_need"].value
     firm_need = (
-        need["adoption_effect"] * a + need["size_effect"] * t + rng.normal(0, need["firm_sd"], n)
+        need["adoption_effect"] * f.a
+        + need["size_effect"] * f.t
+        + f.rng.normal(0, need["firm_sd"], f.n)
     )
     skill_shift = {
-        "tech_ia": -0.6 + 0.8 * soft,
-        "donnees": np.full(n, 0.3),
-        "usage_metier_ia": np.full(n, 0.4),
-        "cyber_conformite": 0.2 + 0.4 * (is_["banque"] | is_["assurance"]),
-        "transverses": np.full(n, 0.5),
-        "relationnelles": np.full(n, 0.2),
-        "conduite_changement": np.full(n, 0.1),
+        "tech_ia": -0.6 + 0.8 * f.soft,
+        "donnees": np.full(f.n, 0.3),
+        "usage_metier_ia": np.full(f.n, 0.4),
+        "cyber_conformite": 0.2 + 0.4 * (f.is_["banque"] | f.is_["assurance"]),
+        "transverses": np.full(f.n, 0.5),
+        "relationnelles": np.full(f.n, 0.2),
+        "conduite_changement": np.full(f.n, 0.1),
     }
-    besoin = list(dictionary["besoin_comp"].codes)
+    besoin = list(f.dictionary["besoin_comp"].codes)
     latents = []
     for item, shift_arr in skill_shift.items():
-        latent = firm_need + shift_arr + rng.logistic(size=n)
+        latent = firm_need + shift_arr + f.rng.logistic(size=f.n)
         latents.append(latent)
         values = np.array(besoin, dtype=object)[np.searchsorted([-1.5, -0.4, 0.6, 1.7], latent)]
-        values[rng.random(n) < 0.05] = "nsp"
-        cols[f"besoin_comp__{item}"] = values
-    cols["competence_prioritaire"] = np.array(list(skill_shift), dtype=object)[
+        values[f.rng.random(f.n) < 0.05] = "nsp"
+        f.cols[f"besoin_comp__{item}"] = values
+    f.cols["competence_prioritaire"] = np.array(list(skill_shift), dtype=object)[
         np.argmax(np.column_stack(latents), axis=1)
     ]
-    coded("maturite_donnees", accord(0.5 * a + 0.2 * t), nsp=0.06)
+    f.coded("maturite_donnees", f.accord(0.5 * f.a + 0.2 * f.t), nsp=0.06)
 
 
 def _training_needs(f: _Firms) -> None:
     """Training: share trained, audiences, formats, funding, duration."""
-    rng, n, t, a, big, soft, is_, cols, dictionary, everyone, coded = (
-        f.rng,
-        f.n,
-        f.t,
-        f.a,
-        f.big,
-        f.soft,
-        f.is_,
-        f.cols,
-        f.dictionary,
-        f.everyone,
-        f.coded,
+    f.coded(
+        "part_formes_ia",
+        _ordered(f.rng, 2.0 * f.a + 0.3 * f.t + 0.8 * f.soft, (1.2, 2.6, 3.8, 5.0)),
     )
-    coded("part_formes_ia", _ordered(rng, 2.0 * a + 0.3 * t + 0.8 * soft, (1.2, 2.6, 3.8, 5.0)))
     pub_p = np.column_stack(
         [
-            np.full(n, 0.35),
-            np.full(n, 0.45),
-            np.full(n, 0.40),
-            np.full(n, 0.30),
-            0.25 + 0.20 * (is_["industrie"] | is_["transport_logistique"]),
-            0.25 + 0.20 * soft,
+            np.full(f.n, 0.35),
+            np.full(f.n, 0.45),
+            np.full(f.n, 0.40),
+            np.full(f.n, 0.30),
+            0.25 + 0.20 * (f.is_["industrie"] | f.is_["transport_logistique"]),
+            0.25 + 0.20 * f.soft,
         ]
     )
     for name, probs in (
         ("publics_prioritaires", pub_p),
-        ("formats_formation", np.tile([0.40, 0.35, 0.30, 0.20, 0.35, 0.15], (n, 1))),
+        ("formats_formation", np.tile([0.40, 0.35, 0.30, 0.20, 0.35, 0.15], (f.n, 1))),
         (
             "financement",
             np.column_stack(
                 [
-                    np.full(n, 0.45),
-                    0.45 + 0.2 * (t == 0),
-                    np.full(n, 0.20),
-                    np.full(n, 0.10),
-                    np.full(n, 0.15),
-                    0.20 + 0.15 * big,
+                    np.full(f.n, 0.45),
+                    0.45 + 0.2 * (f.t == 0),
+                    np.full(f.n, 0.20),
+                    np.full(f.n, 0.10),
+                    np.full(f.n, 0.15),
+                    0.20 + 0.15 * f.big,
                 ]
             ),
         ),
     ):
-        flags = _flags(rng, probs, everyone)
-        for k, option in enumerate(dictionary[name].options):
-            cols[f"{name}__{option}"] = flags[:, k]
-    coded("duree_formation", _ordered(rng, 0.5 * a + 0.2 * t, (-1.0, 1.0, 2.8)), nsp=0.10)
+        flags = _flags(f.rng, probs, f.everyone)
+        for k, option in enumerate(f.dictionary[name].options):
+            f.cols[f"{name}__{option}"] = flags[:, k]
+    f.coded("duree_formation", _ordered(f.rng, 0.5 * f.a + 0.2 * f.t, (-1.0, 1.0, 2.8)), nsp=0.10)
 
 
 def _attitudes(f: _Firms) -> None:
     """Barriers and attitudes: freins, opinions, social dialogue, charter, support."""
-    rng, n, t, a, adopt, big, soft, is_, cols, dictionary, everyone, coded, accord = (
-        f.rng,
-        f.n,
-        f.t,
-        f.a,
-        f.adopt,
-        f.big,
-        f.soft,
-        f.is_,
-        f.cols,
-        f.dictionary,
-        f.everyone,
-        f.coded,
-        f.accord,
-    )
     freins_model = ANSWER_MODEL["freins"].value
-    freins_p = np.where(adopt[:, None], freins_model["adopters"], freins_model["non_adopters"])
-    freins = _flags(rng, freins_p, everyone)
-    for k, option in enumerate(dictionary["freins"].options):
-        cols[f"freins__{option}"] = freins[:, k]
-    coded(
+    freins_p = np.where(f.adopt[:, None], freins_model["adopters"], freins_model["non_adopters"])
+    freins = _flags(f.rng, freins_p, f.everyone)
+    for k, option in enumerate(f.dictionary["freins"].options):
+        f.cols[f"freins__{option}"] = freins[:, k]
+    f.coded(
         "opinion_opportunite",
-        accord(1.2 * a + 0.2 * t + 0.6 * soft - 0.2 * is_["transport_logistique"]),
+        f.accord(1.2 * f.a + 0.2 * f.t + 0.6 * f.soft - 0.2 * f.is_["transport_logistique"]),
     )
-    exposed = is_["banque"] | is_["assurance"] | is_["expertise_comptable"]
-    coded("opinion_menace_emploi", accord(0.3 * a + 0.4 * exposed - 0.8), nsp=0.06)
-    cse = np.asarray(cols["effectif"]) >= 11
-    p_yes = np.clip(0.10 + 0.25 * a + 0.10 * t, 0, 0.9)
-    dialogue = _pick(rng, np.column_stack([p_yes, 1 - p_yes, np.zeros(n)]))
-    dialogue[~cse & (rng.random(n) < 0.85)] = 2
-    coded("dialogue_social", dialogue)
-    charte_p = np.where(adopt[:, None], [0.25, 0.30, 0.45], [0.03, 0.07, 0.90])
-    charte_p = charte_p + big[:, None] * np.array([0.10, 0.05, -0.15]) * (charte_p[:, 2:3] > 0.5)
-    coded("charte_ia", _pick(rng, np.clip(charte_p, 0.01, None)), nsp=0.04)
-    # about 6 % of firms ask to be supported (the 2019 programme supported a few dozen firms)
-    coded("volontaire_accompagnement", (rng.random(n) >= 0.05 + 0.04 * a).astype(int))
+    exposed = f.is_["banque"] | f.is_["assurance"] | f.is_["expertise_comptable"]
+    f.coded("opinion_menace_emploi", f.accord(0.3 * f.a + 0.4 * exposed - 0.8), nsp=0.06)
+    cse = np.asarray(f.cols["effectif"]) >= 11
+    p_yes = np.clip(0.10 + 0.25 * f.a + 0.10 * f.t, 0, 0.9)
+    dialogue = _pick(f.rng, np.column_stack([p_yes, 1 - p_yes, np.zeros(f.n)]))
+    dialogue[~cse & (f.rng.random(f.n) < 0.85)] = 2
+    f.coded("dialogue_social", dialogue)
+    charte_p = np.where(f.adopt[:, None], [0.25, 0.30, 0.45], [0.03, 0.07, 0.90])
+    charte_p = charte_p + f.big[:, None] * np.array([0.10, 0.05, -0.15]) * (charte_p[:, 2:3] > 0.5)
+    f.coded("charte_ia", _pick(f.rng, np.clip(charte_p, 0.01, None)), nsp=0.04)
+    # about 6 % of firms ask to be supported (the 2019 programme supported f.a few dozen firms)
+    f.coded("volontaire_accompagnement", (f.rng.random(f.n) >= 0.05 + 0.04 * f.a).astype(int))
 
 
 # --------------------------------------------------------------------------------------------
