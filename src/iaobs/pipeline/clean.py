@@ -610,7 +610,7 @@ def _unreadable_file(name: str, message: str) -> tuple[pd.DataFrame, dict[str, A
             }
         ]
     )
-    entry = {
+    entry: dict[str, Any] = {
         "file": name,
         "sheet": None,
         "status": "failed",

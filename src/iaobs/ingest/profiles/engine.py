@@ -447,13 +447,13 @@ def _claim_system_columns(
 ) -> None:
     """The tool's own columns: those filling a dictionary column, those kept as provenance,
     and those the mapping file names explicitly."""
-    for name, target in system.targets.items():
+    for name, system_target in system.targets.items():
         if name not in frame.columns:
             continue
-        if target in plan.taken or target not in dictionary:
+        if system_target in plan.taken or system_target not in dictionary:
             plan.ignored.append(name)
             continue
-        plan.claim(name, target)
+        plan.claim(name, system_target)
     for name in system.kept:
         if name in frame.columns and name not in plan.renamed:
             plan.ignored.append(name)
