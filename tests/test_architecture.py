@@ -41,17 +41,14 @@ DEBT_MODULES: dict[str, int] = {
     "ingest/profiles/mapping.py": 960,
     "ingest/read.py": 1125,
     "prepare/clean.py": 1154,
-    "reports/context.py": 1506,
     "reports/kinds/company.py": 912,
     "reports/kinds/training.py": 1773,
-    "reports/tables.py": 1036,
 }
 DEBT_FUNCTIONS: dict[str, int] = {
     "ingest/profiles/mapping.py:assemble": 175,
     "pipeline/clean.py:clean_study": 185,
     "pipeline/clean.py:validate_files": 129,
     "prepare/clean.py:clean_responses": 150,
-    "reports/context.py:methodology": 225,
     "reports/kinds/company.py:_svg_stacked": 131,
     "stats/weights.py:compute_weights": 314,
     "tools/sample/population.py:_population_answers": 240,
@@ -73,8 +70,6 @@ DEBT_IMPORTS: frozenset[tuple[str, str]] = frozenset(
         ("iaobs.ingest.profiles.suggest", "iaobs.prepare.values"),  # moved from mapping
         ("iaobs.ingest.profiles.surveymonkey", "iaobs.ingest.profiles.mapping"),
         ("iaobs.ingest.read", "iaobs.ingest.profiles.template"),
-        ("iaobs.render.index", "iaobs.core.text"),
-        ("iaobs.render.index", "iaobs.reports.context"),
         ("iaobs.render.matrix", "iaobs.core.atomic"),
         ("iaobs.render.pdf", "iaobs.render.html"),
         ("iaobs.render.runner", "iaobs.render.content"),
@@ -87,14 +82,8 @@ DEBT_IMPORTS: frozenset[tuple[str, str]] = frozenset(
         ("iaobs.render.worker", "iaobs.render.pdf"),
         ("iaobs.render.worker", "iaobs.reports.figures"),
         ("iaobs.render.worker", "iaobs.reports.kinds.company"),
-        ("iaobs.reports.context", "iaobs.reports.tables"),
-        ("iaobs.reports.context", "iaobs.study.dictionary"),
-        ("iaobs.reports.figures", "iaobs.reports.context"),
-        ("iaobs.reports.figures", "iaobs.reports.tables"),
-        ("iaobs.reports.kinds.company", "iaobs.reports.tables"),
         ("iaobs.reports.kinds.training", "iaobs.reports.figures"),
         ("iaobs.reports.kinds.training", "iaobs.reports.tables"),
-        ("iaobs.reports.tables", "iaobs.reports.context"),
     }
 )
 

@@ -2,7 +2,7 @@
 
 Each report kind gives its content from the same context as its notebook: the tables of
 :func:`iaobs.reports.tables.report_tables` (the same tables as the report) and the key figures
-of :func:`iaobs.reports.context.key_figures`.
+of :func:`iaobs.reports.keyfigures.key_figures`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from iaobs.reports.context import key_figures, load_context
+from iaobs.reports.context import load_context
+from iaobs.reports.keyfigures import key_figures
 from iaobs.reports.kinds import actors, training, training_summary
 from iaobs.reports.kinds import company as benchmark
 from iaobs.reports.tables import report_tables

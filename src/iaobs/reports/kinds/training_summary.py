@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 
-from iaobs.reports.context import Html, KeyFigure, cover_html, esc
+from iaobs.reports.blocks import cover_html
+from iaobs.reports.context import Html, KeyFigure, esc
 from iaobs.reports.kinds.caveats import no_causal_claim, points_word
 from iaobs.reports.kinds.training import (
     TrainingContext,
