@@ -13,7 +13,7 @@ from typing import Any
 
 from iaobs.reports.context import load_context
 from iaobs.reports.keyfigures import key_figures
-from iaobs.reports.kinds import actors, training, training_summary
+from iaobs.reports.kinds import actors, training, training_summary, training_tables
 from iaobs.reports.kinds import company as benchmark
 from iaobs.reports.tables import report_tables
 
@@ -47,7 +47,7 @@ def report_content(
             parameters["study_dir"], language=str(parameters.get("language", ""))
         )
         return ReportContent(
-            sections=list(training.training_tables(tctx)) if tables else [],
+            sections=list(training_tables.training_tables(tctx)) if tables else [],
             key_figures=list(training_summary.key_figures(tctx)),
         )
     if kind == "acteurs":
