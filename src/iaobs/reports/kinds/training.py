@@ -33,6 +33,7 @@ import pandas as pd
 
 from iaobs.core import text as tx
 from iaobs.reports.context import Html, ReportContext, esc, load_context
+from iaobs.reports.kinds import training_questions as questions
 from iaobs.reports.kinds.training_cells import distribution
 from iaobs.reports.kinds.training_results import (
     WAVES,
@@ -120,8 +121,21 @@ class TrainingContext(ReportContext):
     def min_persons(self) -> int:
         return int(self.study.thresholds.secret_min_persons)
 
+    # -- questions asked (see iaobs.reports.kinds.training_questions) -----------------------
+    def is_asked(self, *names: str) -> bool:
+        """Whether any of ``names`` (questions of the training questionnaire) was asked."""
+        return questions.is_asked(self, *names)
+
+    def shows(self, key: str, *, section: bool = False) -> bool:
+        """Whether the part ``key`` (a table, a chart, or with ``section`` a section) has a
+        question that was asked."""
+        return questions.shows(self, key, section=section)
+
     def heading(self, level: int, key: str) -> Html:
-        """A numbered heading of the training report (keys of :data:`TRAINING_SECTIONS`)."""
+        """A numbered heading of the training report (keys of :data:`TRAINING_SECTIONS`);
+        nothing, and no number, for a part whose questions were not asked."""
+        if not self.shows(key, section=True):
+            return Html("")
         fr, en = TRAINING_SECTIONS[key]
         title = en if self.language == "en" else fr
         if key == "annexe":
@@ -141,12 +155,18 @@ class TrainingContext(ReportContext):
         return self.results[key]
 
     def paired(self, before: str, after: str) -> pd.DataFrame:
-        return self.cached(
-            f"paired:{before}:{after}",
-            lambda: paired_table(
-                self.formation, self.training, before, after, min_persons=self.min_persons
-            ),
+        """The paired tests between two waves, without the answers to questions not asked
+        (they have no pair, hence no p-value: the Holm family is the same)."""
+        return self.cached(f"paired:{before}:{after}", lambda: self._asked_rows(before, after))
+
+    def _asked_rows(self, before: str, after: str) -> pd.DataFrame:
+        table = paired_table(
+            self.formation, self.training, before, after, min_persons=self.min_persons
         )
+        if table.empty:
+            return table
+        keep = [self.is_asked(column) for column in table["column"]]
+        return table.loc[keep].reset_index(drop=True)
 
     def column_label(self, column: str) -> str:
         if column == "auto_eval_moyenne":
@@ -184,9 +204,15 @@ def load_training(study_dir: str | Path, *, language: str = "") -> TrainingConte
         When ``formation.parquet`` is missing or unreadable.
     """
     base = load_context(study_dir, language=language, require_indicators=False)
+    training = base.study.training_dictionary
     formation = load_formation(base.processed_dir)
+    # a question the pilot did not ask may have no column: it gets an empty one (not asked)
+    absent = [c for c in training.columns() if c not in formation.columns]
+    if absent:
+        empty = pd.DataFrame(pd.NA, index=formation.index, columns=absent, dtype="object")
+        formation = pd.concat([formation, empty], axis=1)
     values = {f: getattr(base, f) for f in base.__dataclass_fields__}
-    return TrainingContext(**values, formation=formation, training=base.study.training_dictionary)
+    return TrainingContext(**values, formation=formation, training=training)
 
 
 def present_counts(ctx: TrainingContext) -> dict[str, int]:
@@ -247,7 +273,8 @@ def attrition_text(ctx: TrainingContext) -> Html:
     at_t2 = set(frame.loc[waves == "T2", "id_participant"].astype("string"))
     stayed = t0["id_participant"].astype("string").isin(at_t2)
     quiz = pd.to_numeric(t0["score_quiz"], errors="coerce")
-    if stayed.sum() >= ctx.min_persons and (~stayed).sum() >= ctx.min_persons:
+    enough = stayed.sum() >= ctx.min_persons and (~stayed).sum() >= ctx.min_persons
+    if ctx.is_asked("score_quiz") and enough:
         parts.append(
             ctx.pick(
                 f"Avant la formation, les participants perdus à T2 avaient un score moyen au "
@@ -357,5 +384,8 @@ def methodology(ctx: TrainingContext) -> Html:
             "individual answer and no name appears in this report.",
         ),
     ]
+    not_asked = questions.not_asked_sentence(ctx)
+    if not_asked:
+        paragraphs.append(not_asked)
     body = "".join(f"<p>{esc(p)}</p>" for p in paragraphs)
     return Html(f'<section class="iaobs-annexe">{ctx.heading(2, "annexe")}{body}</section>')

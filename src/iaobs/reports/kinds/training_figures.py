@@ -26,7 +26,10 @@ __all__ = ["chart_confidence", "chart_quiz", "chart_satisfaction"]
 
 
 def chart_confidence(ctx: TrainingContext) -> Html:
-    """Mean self-assessed confidence per item at T0, T1 and T2 (participants of all three)."""
+    """Mean self-assessed confidence per item at T0, T1 and T2 (participants of all three);
+    nothing when the pilot did not ask it."""
+    if not ctx.shows("chart_confidence"):
+        return Html("")
     figures.apply_theme()
     frame = ctx.formation
     waves = frame["vague"].astype("string")
@@ -107,7 +110,10 @@ def chart_confidence(ctx: TrainingContext) -> Html:
 
 
 def chart_quiz(ctx: TrainingContext) -> Html:
-    """Mean knowledge-test score at each wave (participants of each comparison), with CIs."""
+    """Mean knowledge-test score at each wave (participants of each comparison), with CIs;
+    nothing when the pilot did not ask it."""
+    if not ctx.shows("chart_quiz"):
+        return Html("")
     figures.apply_theme()
     rows = []
     for before, after in (("T0", "T1"), ("T0", "T2")):
@@ -180,7 +186,9 @@ def chart_quiz(ctx: TrainingContext) -> Html:
 
 
 def chart_satisfaction(ctx: TrainingContext) -> Html:
-    """Shares of the satisfaction answers at T1 (bars)."""
+    """Shares of the satisfaction answers at T1 (bars); nothing when the pilot did not ask it."""
+    if not ctx.shows("chart_satisfaction"):
+        return Html("")
     sat = ctx.cached("satisfaction", lambda: satisfaction_shares(ctx))
     data = sat[~sat["missing"]].assign(
         estimate=lambda d: d["share"], ci_low=math.nan, ci_high=math.nan

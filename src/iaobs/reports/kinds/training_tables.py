@@ -39,7 +39,13 @@ from iaobs.reports.table import (
 from iaobs.reports.tablehtml import table_html
 from iaobs.stats.paired import EXACT_MCNEMAR_BELOW
 
-__all__ = ["TRAINING_LAYOUT", "build_training_table", "show", "training_tables"]
+__all__ = [
+    "TRAINING_LAYOUT",
+    "build_training_table",
+    "show",
+    "training_layout",
+    "training_tables",
+]
 
 #: section -> table keys, in the order the report shows them (their numbers)
 TRAINING_LAYOUT: list[tuple[str, list[str]]] = [
@@ -209,11 +215,17 @@ def _paired_frame(ctx: TrainingContext, before: str, after: str) -> Built:
     )
 
 
+def _yes_no_results(ctx: TrainingContext) -> pd.DataFrame:
+    """The McNemar tests, without the answers to questions not asked (no pair, no p-value:
+    the Holm family is the same)."""
+    table = mcnemar_table(ctx.formation, ctx.training, min_persons=ctx.min_persons)
+    if table.empty:
+        return table
+    return table.loc[[ctx.is_asked(c) for c in table["column"]]].reset_index(drop=True)
+
+
 def _yes_no_frame(ctx: TrainingContext) -> Built:
-    table = ctx.cached(
-        "mcnemar",
-        lambda: mcnemar_table(ctx.formation, ctx.training, min_persons=ctx.min_persons),
-    )
+    table = ctx.cached("mcnemar", lambda: _yes_no_results(ctx))
     lang = ctx.language
     label = ctx.t("item")
     diff = ctx.pick("Écart (points)", "Change (points)")
@@ -388,6 +400,8 @@ def _profile_frame(ctx: TrainingContext, by: str) -> Built:
             ("score_quiz", ctx.pick("test", "test")),
             ("auto_eval_moyenne", ctx.pick("aisance", "confidence")),
         ):
+            if not ctx.is_asked(column):
+                continue
             blocks.append(
                 (before, after, column, f"{ctx.pick('Écart', 'Change')} {short} {before} → {after}")
             )
@@ -479,20 +493,34 @@ _TRAINING_BUILDERS: dict[str, Any] = {
 }
 
 
+def training_layout(ctx: TrainingContext) -> list[tuple[str, list[str]]]:
+    """The sections and tables of the report: :data:`TRAINING_LAYOUT` without the tables of
+    questions the pilot did not ask, and without the sections left with none."""
+    sections = [(s, [k for k in keys if ctx.shows(k)]) for s, keys in TRAINING_LAYOUT]
+    return [(s, keys) for s, keys in sections if keys]
+
+
 def build_training_table(ctx: TrainingContext, key: str) -> ReportTable:
-    """One numbered table of the training report."""
+    """One numbered table of the training report (numbered as the workbook numbers it)."""
     return table_from_layout(
-        TRAINING_LAYOUT, _TRAINING_BUILDERS, ctx, key, report="rapport de formation"
+        training_layout(ctx), _TRAINING_BUILDERS, ctx, key, report="rapport de formation"
     )
 
 
 def show(ctx: TrainingContext, key: str) -> Html:
-    """A table of the training report as HTML (what a notebook cell displays)."""
+    """A table of the training report as HTML (what a notebook cell displays); nothing for a
+    table of questions the pilot did not ask."""
+    if not ctx.shows(key):
+        return Html("")
     return table_html(build_training_table(ctx, key), ctx)
 
 
 def training_tables(ctx: TrainingContext) -> list[TableSection]:
     """Every table of the training report, by section (one Excel sheet per section)."""
     return sections_from_layout(
-        TRAINING_LAYOUT, _TRAINING_BUILDERS, ctx, TRAINING_SECTIONS, report="rapport de formation"
+        training_layout(ctx),
+        _TRAINING_BUILDERS,
+        ctx,
+        TRAINING_SECTIONS,
+        report="rapport de formation",
     )
