@@ -9,13 +9,12 @@ import pandas as pd
 import pytest
 
 from fake_study import make_fake_study
-from iaobs.pipeline.waves import compute_evolution
-from iaobs.reports import figures
-from iaobs.reports import context as report
-from iaobs.reports import tables
 from iaobs.cli import main
-from iaobs.study.config import load_study
 from iaobs.errors import ConfigError
+from iaobs.pipeline.waves import compute_evolution
+from iaobs.reports import context as report
+from iaobs.reports import evolution, figures, tables
+from iaobs.study.config import load_study
 
 BASE = """\
 [study]
@@ -123,10 +122,10 @@ def test_compute_evolution_and_report_section(tmp_path: Path) -> None:
     assert table["significant"].astype("boolean").fillna(False).any()
 
     ctx = report.load_context(root, sector="banque")
-    assert report.has_evolution(ctx)
-    rows = report.evolution_rows(ctx)
+    assert evolution.has_evolution(ctx)
+    rows = evolution.evolution_rows(ctx)
     assert list(rows["wave"].unique()) == ["2019", "2020"]
-    summary = str(report.evolution_summary(ctx))
+    summary = str(evolution.evolution_summary(ctx))
     assert "2019, 2020" in summary and "indépendants" in summary
     html = str(figures.chart_evolution(ctx))
     assert "<figure" in html and "enquêtes 2019, 2020" in html
@@ -135,8 +134,8 @@ def test_compute_evolution_and_report_section(tmp_path: Path) -> None:
     # the section sits before the annex, whose tables are numbered after it
     sections = tables.report_tables(ctx)
     titles = [s.title for s in sections]
-    evolution = titles.index(report.SECTIONS["evolution"][0])
-    assert titles[evolution + 1] == report.SECTIONS["annexe"][0]
+    at = titles.index(report.SECTIONS["evolution"][0])
+    assert titles[at + 1] == report.SECTIONS["annexe"][0]
     numbers = [t.number for s in sections for t in s.tables]
     assert numbers == list(range(1, len(numbers) + 1))
 
@@ -144,9 +143,9 @@ def test_compute_evolution_and_report_section(tmp_path: Path) -> None:
 def test_single_wave_report_has_no_evolution(tmp_path: Path) -> None:
     root = make_fake_study(tmp_path)
     ctx = report.load_context(root)
-    assert not report.has_evolution(ctx)
+    assert not evolution.has_evolution(ctx)
     assert str(figures.chart_evolution(ctx)) == ""
-    assert str(report.evolution_summary(ctx)) == ""
+    assert str(evolution.evolution_summary(ctx)) == ""
     assert "evolution" not in [k for s in tables.layout(ctx, "synthese") for k in s[1]]
     assert compute_evolution(load_study(root)) is None
 
@@ -157,7 +156,7 @@ def test_english_evolution(tmp_path: Path) -> None:
     toml.write_text(toml.read_text("utf-8").replace('language = "fr"', 'language = "en"'), "utf-8")
     compute_evolution(load_study(root))
     ctx = report.load_context(root)
-    text = str(report.evolution_summary(ctx)) + str(tables.show(ctx, "evolution"))
+    text = str(evolution.evolution_summary(ctx)) + str(tables.show(ctx, "evolution"))
     text = text.replace(report.esc(ctx.study.title), "")  # a proper noun
     assert "Change 2019–2020" in text and "independent samples" in text
     for french in (" des ", "entreprises", "Lecture", "Champ"):

@@ -9,7 +9,7 @@ import pytest
 from fake_study import make_fake_study
 from iaobs.core.contract import CONTRAST_COLUMNS
 from iaobs.core.typography import typography_faults
-from iaobs.reports import commentary
+from iaobs.reports import commentary, keyfigures
 from iaobs.reports import context as report
 
 
@@ -61,7 +61,7 @@ def test_a_significant_contrast_is_written_with_its_gap_in_points(ctx) -> None: 
     assert (
         "significativement plus élevé que dans le reste de la région (+9\u202fpoints)" in sentence
     )
-    figures = report.key_figures(ctx)
+    figures = keyfigures.key_figures(ctx)
     assert "significativement plus élevé" in figures[0].sentence
 
 

@@ -20,8 +20,8 @@ import pytest
 from fake_study import make_fake_study
 from iaobs.cli import main
 from iaobs.core import text as tx
+from iaobs.reports import blocks, figures, tables
 from iaobs.reports import context as report
-from iaobs.reports import figures, tables
 
 #: French words that must not appear in English outputs (proper nouns aside)
 FRENCH = re.compile(
@@ -94,16 +94,16 @@ def test_weighting_notes_are_translated() -> None:
 
 def test_sector_report_blocks_are_english(tmp_path: Path) -> None:
     ctx = _english_context(tmp_path)
-    blocks = [
-        report.cover(ctx, "secteur"),
-        report.essentiel(ctx),
-        report.definitions(ctx),
+    parts = [
+        blocks.cover(ctx, "secteur"),
+        blocks.essentiel(ctx),
+        blocks.definitions(ctx),
         figures.chart_items(ctx, "ia_stade"),
         figures.chart_by_size(ctx, "ia_usage"),
-        report.methodology(ctx),
+        blocks.methodology(ctx),
     ]
-    blocks += [tables.table_html(t, ctx) for s in tables.report_tables(ctx) for t in s.tables]
-    text = _strip_proper_nouns(" ".join(str(b) for b in blocks), ctx.study.title)
+    parts += [tables.table_html(t, ctx) for s in tables.report_tables(ctx) for t in s.tables]
+    text = _strip_proper_nouns(" ".join(str(b) for b in parts), ctx.study.title)
     text = re.sub(r'src="data:image/png;base64,[^"]+"', "", text)
     found = sorted(set(FRENCH.findall(text)))
     assert not found, found

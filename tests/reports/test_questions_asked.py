@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from fake_study import make_fake_study
+from iaobs.reports import blocks, figures, keyfigures, tables
 from iaobs.reports import context as report
-from iaobs.reports import figures, tables
 
 NOT_ASKED = (
     "impact_famille",
@@ -66,10 +66,10 @@ def test_numbering_skips_nothing_and_tables_follow_the_questions(ctx) -> None:
 
 
 def test_key_figures_and_annex_say_nothing_of_an_unasked_question(ctx) -> None:
-    sentences = " ".join(f.sentence for f in report.key_figures(ctx))
+    sentences = " ".join(f.sentence for f in keyfigures.key_figures(ctx))
     assert "n = 0" not in sentences
     assert "frein" not in sentences
-    annex = str(report.methodology(ctx))
+    annex = str(blocks.methodology(ctx))
     assert "pas posées" in annex
     for name in NOT_ASKED:
         assert html.escape(ctx.label(name)) in annex

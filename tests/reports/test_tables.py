@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from fake_study import make_fake_study
-from iaobs.reports import context as report
-from iaobs.reports import tables
 from iaobs.errors import ConfigError, InputError
+from iaobs.reports import context as report
+from iaobs.reports import keyfigures, tables
 
 KINDS = {"label", "text", "percent", "mean", "ci_low", "ci_high", "count", "flag"}
 
@@ -133,7 +133,7 @@ def test_unknown_sector_and_missing_indicators(study, tmp_path):
 
 
 def test_key_figures(ctx):
-    figures = report.key_figures(ctx)
+    figures = keyfigures.key_figures(ctx)
     assert 4 <= len(figures) <= 6
     first = figures[0]
     assert first.indicator == "ia_usage" and first.value is not None

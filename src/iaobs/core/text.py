@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -26,11 +27,13 @@ from iaobs.core.contract import Thresholds
 __all__ = [
     "MISSING",
     "NNBSP",
+    "english_date",
     "flag_reason",
     "format_decimal",
     "format_interval",
     "format_number",
     "format_percent",
+    "french_date",
     "key_figure_sentence",
     "suppressed_sentence",
     "translate",
@@ -127,6 +130,28 @@ def format_interval(
     lo = format_percent(low, decimals=decimals, language=language, sign=sign)
     hi = format_percent(high, decimals=decimals, language=language, sign=sign)
     return f"{lo}–{hi}" if language == "en" else f"{lo} – {hi}"
+
+
+_MONTHS_FR = (
+    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+    "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+_MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+
+
+def english_date(date: dt.date) -> str:
+    """``25 November 2026``, whatever the machine's locale."""
+    return f"{date.day} {_MONTHS_EN[date.month - 1]} {date.year}"
+
+
+def french_date(date: dt.date) -> str:
+    """``25 novembre 2026``, whatever the machine's locale."""
+    return f"{date.day} {_MONTHS_FR[date.month - 1]} {date.year}"
 
 
 # --------------------------------------------------------------------------------------------

@@ -20,6 +20,8 @@ data_version: str = ""  # digest of formation.parquet (part of the cache key onl
 from IPython.display import display
 
 from iaobs.reports.kinds import caveats, training, training_summary
+from iaobs.reports.kinds import training_figures as charts
+from iaobs.reports.kinds import training_tables as tables
 
 ctx = training.load_training(study_dir, language=language)
 
@@ -30,39 +32,39 @@ display(training_summary.essentiel(ctx))
 # %%
 display(ctx.heading(2, "participation"))
 display(training.attrition_text(ctx))
-display(training.show(ctx, "attrition"))
-display(training.show(ctx, "attrition_famille"))
-display(training.show(ctx, "attrition_secteur"))
+display(tables.show(ctx, "attrition"))
+display(tables.show(ctx, "attrition_famille"))
+display(tables.show(ctx, "attrition_secteur"))
 
 # %%
 display(ctx.heading(2, "progres"))
 display(caveats.caveat(ctx))
 display(ctx.heading(3, "aisance"))
-display(training.chart_confidence(ctx))
-display(training.chart_quiz(ctx))
-display(training.show(ctx, "apparie_t1"))
-display(training.show(ctx, "apparie_t2"))
+display(charts.chart_confidence(ctx))
+display(charts.chart_quiz(ctx))
+display(tables.show(ctx, "apparie_t1"))
+display(tables.show(ctx, "apparie_t2"))
 
 # %%
 display(ctx.heading(3, "usages"))
-display(training.show(ctx, "oui_non"))
+display(tables.show(ctx, "oui_non"))
 
 # %%
 display(ctx.heading(2, "satisfaction"))
-display(training.chart_satisfaction(ctx))
-display(training.show(ctx, "satisfaction"))
-display(training.show(ctx, "intention"))
-display(training.show(ctx, "recommandation"))
+display(charts.chart_satisfaction(ctx))
+display(tables.show(ctx, "satisfaction"))
+display(tables.show(ctx, "intention"))
+display(tables.show(ctx, "recommandation"))
 
 # %%
 display(ctx.heading(2, "trois_mois"))
-display(training.show(ctx, "temps_gagne"))
+display(tables.show(ctx, "temps_gagne"))
 
 # %%
 display(ctx.heading(2, "profils"))
-display(training.show(ctx, "profil_secteur"))
-display(training.show(ctx, "profil_famille_metier"))
-display(training.show(ctx, "profil_statut"))
+display(tables.show(ctx, "profil_secteur"))
+display(tables.show(ctx, "profil_famille_metier"))
+display(tables.show(ctx, "profil_statut"))
 
 # %%
 display(training.methodology(ctx))

@@ -18,14 +18,14 @@ language: str = ""  # fr or en; empty: the study's language
 # %%
 from IPython.display import display
 
+from iaobs.reports import blocks, tables
 from iaobs.reports import context as report
-from iaobs.reports import tables
 from iaobs.reports.kinds import quality
 
 ctx = report.load_context(study_dir, language=language, require_indicators=False)
 
 # %%
-display(report.cover(ctx, "qualite"))
+display(blocks.cover(ctx, "qualite"))
 display(quality.quality_summary(ctx))
 
 # %%

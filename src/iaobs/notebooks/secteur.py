@@ -19,13 +19,13 @@ language: str = ""  # fr or en; empty: the study's language
 # %%
 from IPython.display import display
 
-from iaobs.reports import commentary, figures, tables
+from iaobs.reports import blocks, commentary, evolution, figures, tables
 from iaobs.reports import context as report
 
 ctx = report.load_context(study_dir, sector=sector, language=language)
 
 # %%
-display(report.cover(ctx, "secteur"))
+display(blocks.cover(ctx, "secteur"))
 display(commentary.essentiel_prose(ctx))
 
 # %%
@@ -83,12 +83,12 @@ display(figures.chart_ranking(ctx, "ia_usage"))
 display(tables.show(ctx, "comparaison"))
 
 # %%
-if report.has_evolution(ctx):  # studies with two waves or more
+if evolution.has_evolution(ctx):  # studies with two waves or more
     display(ctx.heading(2, "evolution"))
-    display(report.evolution_summary(ctx))
+    display(evolution.evolution_summary(ctx))
     display(figures.chart_evolution(ctx))
     display(tables.show(ctx, "evolution"))
 
 # %%
-display(report.definitions(ctx))
-display(report.methodology(ctx))
+display(blocks.definitions(ctx))
+display(blocks.methodology(ctx))

@@ -17,18 +17,18 @@ language: str = ""  # fr or en; empty: the study's language
 # %%
 from IPython.display import display
 
+from iaobs.reports import blocks, evolution, figures, tables, territory
 from iaobs.reports import context as report
-from iaobs.reports import figures, tables, territory
 
 ctx = report.load_context(study_dir, language=language)
 
 # %%
-display(report.cover(ctx, "synthese"))
-display(report.essentiel(ctx))
+display(blocks.cover(ctx, "synthese"))
+display(blocks.essentiel(ctx))
 
 # %%
 display(ctx.heading(2, "carte"))
-display(report.definitions(ctx))
+display(blocks.definitions(ctx))
 display(figures.chart_sector_heatmap(ctx))
 display(tables.show(ctx, "secteurs"))
 
@@ -57,11 +57,11 @@ display(figures.chart_ranking(ctx, "part_formes_ia", "aucun"))
 display(tables.show(ctx, "classement_formes"))
 
 # %%
-if report.has_evolution(ctx):  # studies with two waves or more
+if evolution.has_evolution(ctx):  # studies with two waves or more
     display(ctx.heading(2, "evolution"))
-    display(report.evolution_summary(ctx))
+    display(evolution.evolution_summary(ctx))
     display(figures.chart_evolution(ctx))
     display(tables.show(ctx, "evolution"))
 
 # %%
-display(report.methodology(ctx))
+display(blocks.methodology(ctx))

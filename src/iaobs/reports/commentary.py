@@ -24,7 +24,9 @@ import pandas as pd
 
 from iaobs.core import text as tx
 from iaobs.core.typography import format_points
-from iaobs.reports.context import Html, ReportContext, esc, evolution_rows, key_figures
+from iaobs.reports.context import Html, ReportContext, esc
+from iaobs.reports.evolution import evolution_rows
+from iaobs.reports.keyfigures import key_figures
 from iaobs.reports.wording import base_clause
 from iaobs.stats.contrast import contrast_phrase
 

@@ -2,7 +2,7 @@
 
 Each report kind gives its content from the same context as its notebook: the tables of
 :func:`iaobs.reports.tables.report_tables` (the same tables as the report) and the key figures
-of :func:`iaobs.reports.context.key_figures`.
+of :func:`iaobs.reports.keyfigures.key_figures`.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from iaobs.reports.context import key_figures, load_context
-from iaobs.reports.kinds import actors, training, training_summary
+from iaobs.reports.context import load_context
+from iaobs.reports.keyfigures import key_figures
+from iaobs.reports.kinds import actors, training, training_summary, training_tables
 from iaobs.reports.kinds import company as benchmark
 from iaobs.reports.tables import report_tables
 
@@ -46,7 +47,7 @@ def report_content(
             parameters["study_dir"], language=str(parameters.get("language", ""))
         )
         return ReportContent(
-            sections=list(training.training_tables(tctx)) if tables else [],
+            sections=list(training_tables.training_tables(tctx)) if tables else [],
             key_figures=list(training_summary.key_figures(tctx)),
         )
     if kind == "acteurs":

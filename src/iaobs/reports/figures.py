@@ -28,6 +28,8 @@ from matplotlib.figure import Figure
 from iaobs.core import text as tx
 from iaobs.errors import ReportError
 from iaobs.reports.context import POINT_COLUMNS, Html, ReportContext, esc, point, reference_value
+from iaobs.reports.evolution import evolution_rows
+from iaobs.reports.keyfigures import key_indicator_specs
 from iaobs.reports.plots import (  # noqa: F401 - the plotting API, also reached through this module
     _REFERENCE_LABEL,
     BLUE,
@@ -652,8 +654,6 @@ def chart_ranking(
 
 def chart_comparison(ctx: ReportContext) -> Html:
     """Key indicators of the sector (bars, intervals) against all sectors (diamonds)."""
-    from iaobs.reports.tables import key_indicator_specs
-
     specs = key_indicator_specs(ctx)
     rows, refs = [], []
     for label, indicator, level in specs:
@@ -698,8 +698,6 @@ def chart_comparison(ctx: ReportContext) -> Html:
 
 def chart_sector_heatmap(ctx: ReportContext) -> Html:
     """Sector × key indicator heatmap of the regional overview."""
-    from iaobs.reports.tables import key_indicator_specs
-
     specs = key_indicator_specs(ctx)
     sectors = ctx.sectors()
     index = [ctx.sector_label(s) for s in sectors] + [ctx.t("all_sectors")]
@@ -757,8 +755,6 @@ def chart_evolution(ctx: ReportContext) -> Html:
 
     Empty when the study has a single wave or no evolution table.
     """
-    from iaobs.reports.context import evolution_rows
-
     data = evolution_rows(ctx)
     if data.empty:
         return Html("")

@@ -1,8 +1,10 @@
-"""The numbered tables of the reports, shared by the HTML reports and the Excel export.
+"""The numbered tables of the sector, overview and quality reports, shared by the HTML reports
+and the Excel export: what each table holds (its builder) and where it stands (:data:`LAYOUTS`).
 
-A :class:`ReportTable` holds a tidy frame whose estimates are floats (proportions 0–1, means
-in their unit), with the base ``n`` and a flag column beside each estimate; formatting happens
-at display (:func:`table_html`) or export time. ``kinds`` maps every column to one of:
+A :class:`~iaobs.reports.table.ReportTable` (the model: :mod:`iaobs.reports.table`) holds a
+tidy frame whose estimates are floats (proportions 0–1, means in their unit), with the base
+``n`` and a flag column beside each estimate; formatting happens at display (:func:`table_html`)
+or export time. ``kinds`` maps every column to one of:
 
 ==========  ==================================================================================
 kind        column content
@@ -20,32 +22,36 @@ flag        ``''``, ``'prudence'``, ``'nd'`` or ``'s'`` for the preceding estima
 Companion columns (``ci_low``, ``ci_high``, ``count``, ``flag``) follow their estimate and are
 named ``"<estimate column> – IC bas"`` and so on. Table numbers are the tables' positions in
 the report's layout (:data:`LAYOUTS`), so that :func:`report_tables` and a notebook that shows
-the tables one by one give them the same numbers.
+the tables one by one give them the same numbers. Their HTML is :mod:`iaobs.reports.tablehtml`.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from iaobs.core import text as tx
-from iaobs.reports.context import (
-    SECTIONS,
-    Html,
-    ReportContext,
-    esc,
-    weighting_facts,
-)
+from iaobs.reports.catalogue import KEY_INDICATORS, SECTIONS
+from iaobs.reports.context import ReportContext
 from iaobs.reports.counts import (
     findings_by_rule,
     quality_counts,
     quality_files,
     rejects_by_reason,
 )
+from iaobs.reports.evolution import change_text, evolution_rows, has_evolution, significance_text
+from iaobs.reports.keyfigures import key_indicator_specs
+from iaobs.reports.markup import Html
+from iaobs.reports.table import (
+    Built,
+    ReportTable,
+    TableSection,
+)
+from iaobs.reports.tablehtml import table_html
+from iaobs.reports.weighting import weighting_facts
 from iaobs.reports.wording import rule_label
 
 __all__ = [
@@ -53,75 +59,12 @@ __all__ = [
     "ReportTable",
     "TableSection",
     "build_table",
+    "layout",
+    "report_kind",
     "report_tables",
     "show",
     "table_html",
 ]
-
-
-@dataclass
-class ReportTable:
-    """One numbered table: title, tidy frame, notes (full lines) and column kinds."""
-
-    number: int
-    title: str
-    frame: pd.DataFrame
-    notes: list[str]
-    kinds: dict[str, str]
-    key: str = ""
-
-
-@dataclass
-class TableSection:
-    """The tables of one report section (one Excel sheet)."""
-
-    title: str
-    tables: list[ReportTable] = field(default_factory=list)
-
-
-_Built = tuple[str, pd.DataFrame, list[str], dict[str, str]]
-
-
-def table_from_layout(
-    layout: Any, builders: dict[str, Callable[[Any], _Built]], ctx: Any, key: str, *, report: str
-) -> ReportTable:
-    """Build table ``key`` of a report whose tables are numbered by their rank in ``layout``.
-
-    ``layout`` is ``((section key, (table key, …)), …)`` and ``builders`` maps a table key to
-    a function of the context returning (title, frame, notes, column kinds).
-
-    The same number is given whether the table is shown alone (a notebook cell) or with every
-    other (the Excel export). ``report`` names the report in the error for an unknown key.
-    """
-    number = 0
-    for _, keys in layout:
-        for k in keys:
-            number += 1
-            if k == key:
-                title, frame, notes, kinds = builders[key](ctx)
-                return ReportTable(number, title, frame, notes, kinds, key=key)
-    raise KeyError(f"tableau inconnu du {report} : {key!r}")
-
-
-def sections_from_layout(
-    layout: Any,
-    builders: dict[str, Callable[[Any], _Built]],
-    ctx: Any,
-    titles: dict[str, tuple[str, str]],
-    *,
-    report: str,
-) -> list[TableSection]:
-    """Every table of such a report, by section (one Excel sheet per section).
-
-    ``titles`` maps a section key to its (French, English) title.
-    """
-    return [
-        TableSection(
-            ctx.pick(*titles[section]),
-            [table_from_layout(layout, builders, ctx, k, report=report) for k in keys],
-        )
-        for section, keys in layout
-    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -247,7 +190,7 @@ def _items_table(
     level: str | None = None,
     sort: bool | None = None,
     title: str | None = None,
-) -> _Built:
+) -> Built:
     """Answers of one question: the report's domain, and all sectors for a sector report."""
     var = ctx.dictionary[variable]
     items = ctx.items(variable, level=level)
@@ -284,7 +227,7 @@ def _items_table(
 
 def _indicator_list_table(
     ctx: ReportContext, specs: list[tuple[str, str, str]], title: str
-) -> _Built:
+) -> Built:
     """Rows = (label, indicator, level); groups = the report's domain (and all sectors)."""
     head = ctx.t("indicator")
     columns: dict[str, list[Any]] = {head: [s[0] for s in specs]}
@@ -303,7 +246,7 @@ def _indicator_list_table(
     return title, _frame(columns), _notes(ctx, lecture=lecture), kinds
 
 
-def _wide_scale_table(ctx: ReportContext, indicators: list[str], title: str) -> _Built:
+def _wide_scale_table(ctx: ReportContext, indicators: list[str], title: str) -> Built:
     """Rows = items of one scale; columns = each level's share (and flag), answers apart, n."""
     name0 = indicators[0].split("__", 1)[0]
     var = ctx.dictionary[name0]
@@ -339,7 +282,7 @@ def _wide_scale_table(ctx: ReportContext, indicators: list[str], title: str) -> 
     return title, _frame(columns), _notes(ctx, note=note), kinds
 
 
-def _skills_by_size(ctx: ReportContext) -> _Built:
+def _skills_by_size(ctx: ReportContext) -> Built:
     var = ctx.dictionary["besoin_comp"]
     head = ctx.t("item")
     columns: dict[str, list[Any]] = {head: [lab.get(ctx.language) for lab in var.items.values()]}
@@ -355,7 +298,7 @@ def _skills_by_size(ctx: ReportContext) -> _Built:
     return title, _frame(columns), _notes(ctx), kinds
 
 
-def _usage_by_size(ctx: ReportContext) -> _Built:
+def _usage_by_size(ctx: ReportContext) -> Built:
     head = ctx.t("size")
     sizes = ctx.sizes()
     columns: dict[str, list[Any]] = {head: [ctx.size_label(s) for s in sizes]}
@@ -372,49 +315,7 @@ def _usage_by_size(ctx: ReportContext) -> _Built:
     return title, _frame(columns), _notes(ctx), kinds
 
 
-# Key indicators compared across sectors: (indicator, level, short label fr, short label en)
-KEY_INDICATORS: tuple[tuple[str, str, str, str], ...] = (
-    ("ia_usage", "", "Utilise au moins une technologie d'IA", "Uses at least one AI technology"),
-    (
-        "ia_generative",
-        "outil_entreprise",
-        "Outil d'IA générative déployé",
-        "Generative AI tool deployed",
-    ),
-    (
-        "opinion_opportunite",
-        "top2",
-        "L'IA est une opportunité (d'accord)",
-        "AI is an opportunity (agree)",
-    ),
-    (
-        "opinion_menace_emploi",
-        "top2",
-        "L'IA menace des emplois (d'accord)",
-        "AI threatens jobs (agree)",
-    ),
-    ("nouveaux_metiers", "oui", "A créé des postes liés à l'IA", "Created AI-related jobs"),
-    ("part_formes_ia", "aucun", "Aucun salarié formé à l'IA", "No staff trained in AI"),
-    ("charte_ia", "oui", "Dispose d'une charte d'usage de l'IA", "Has an AI use policy"),
-    (
-        "maturite_donnees",
-        "top2",
-        "Données accessibles et de qualité (d'accord)",
-        "Data accessible and good (agree)",
-    ),
-)
-
-
-def key_indicator_specs(ctx: ReportContext) -> list[tuple[str, str, str]]:
-    """(label, indicator, level) of the key indicators present in the indicators table."""
-    out = []
-    for indicator, level, fr, en in KEY_INDICATORS:
-        if ctx.row(indicator, level, "all") is not None and ctx.is_asked(indicator):
-            out.append((ctx.pick(fr, en), indicator, level))
-    return out
-
-
-def _comparison(ctx: ReportContext) -> _Built:
+def _comparison(ctx: ReportContext) -> Built:
     title = ctx.pick(
         "Indicateurs clés du secteur et de l'ensemble des secteurs (en %)",
         "Key indicators of the sector and of all sectors (%)",
@@ -422,7 +323,7 @@ def _comparison(ctx: ReportContext) -> _Built:
     return _indicator_list_table(ctx, key_indicator_specs(ctx), title)
 
 
-def _opinions(ctx: ReportContext) -> _Built:
+def _opinions(ctx: ReportContext) -> Built:
     specs = [
         (ctx.label(v), v, "top2")
         for v in ("opinion_opportunite", "opinion_menace_emploi", "maturite_donnees")
@@ -435,7 +336,7 @@ def _opinions(ctx: ReportContext) -> _Built:
     return _indicator_list_table(ctx, specs, title)
 
 
-def _sectors_table(ctx: ReportContext) -> _Built:
+def _sectors_table(ctx: ReportContext) -> Built:
     sectors = ctx.sectors()
     head = ctx.t("sector")
     columns: dict[str, list[Any]] = {
@@ -456,7 +357,7 @@ def _sectors_table(ctx: ReportContext) -> _Built:
     return title, _frame(columns), _notes(ctx, domain="all"), kinds
 
 
-def _departements_table(ctx: ReportContext) -> _Built:
+def _departements_table(ctx: ReportContext) -> Built:
     codes = [c for c in ctx.dictionary.departements if ctx.row("ia_usage", "", f"departement={c}")]
     head = ctx.pick("Département", "Département")
     columns: dict[str, list[Any]] = {
@@ -474,7 +375,7 @@ def _departements_table(ctx: ReportContext) -> _Built:
     return title, _frame(columns), _notes(ctx, domain="all"), kinds
 
 
-def _ranking(ctx: ReportContext, indicator: str, level: str) -> _Built:
+def _ranking(ctx: ReportContext, indicator: str, level: str) -> Built:
     sectors = ctx.sectors()
     rows = [(s, ctx.row(indicator, level, f"secteur={s}")) for s in sectors]
     rows.sort(
@@ -502,7 +403,7 @@ def _ranking(ctx: ReportContext, indicator: str, level: str) -> _Built:
     return title, _frame(columns), _notes(ctx, domain="all"), kinds
 
 
-def _sample(ctx: ReportContext) -> _Built:
+def _sample(ctx: ReportContext) -> Built:
     strata = weighting_facts(ctx)["strata"]
     resp_col = ctx.t("respondents")
     pop_col = ctx.pick("Entreprises de la population", "Companies in the population")
@@ -537,7 +438,7 @@ def _sample(ctx: ReportContext) -> _Built:
     return title, _frame(columns), _notes(ctx), kinds
 
 
-def _files(ctx: ReportContext) -> _Built:
+def _files(ctx: ReportContext) -> Built:
     files = quality_files(ctx)
     cols = {
         ctx.pick("Fichier", "File"): ("label", files["file"].tolist()),
@@ -579,7 +480,7 @@ def _files(ctx: ReportContext) -> _Built:
     )
 
 
-def _rule_counts(ctx: ReportContext, counts: pd.DataFrame, title: str, rule_head: str) -> _Built:
+def _rule_counts(ctx: ReportContext, counts: pd.DataFrame, title: str, rule_head: str) -> Built:
     counts = counts.assign(rule=[rule_label(ctx, str(r)) for r in counts["rule"]])
     file_col, rule_col, count_col = (
         ctx.pick("Fichier", "File"),
@@ -597,7 +498,7 @@ def _rule_counts(ctx: ReportContext, counts: pd.DataFrame, title: str, rule_head
     return title, _frame(columns), [f"{ctx.t('source')}{sep}{ctx.source_line}"], kinds
 
 
-def _corrections(ctx: ReportContext) -> _Built:
+def _corrections(ctx: ReportContext) -> Built:
     return _rule_counts(
         ctx,
         quality_counts(ctx, "corrections"),
@@ -609,7 +510,7 @@ def _corrections(ctx: ReportContext) -> _Built:
     )
 
 
-def _rejects(ctx: ReportContext) -> _Built:
+def _rejects(ctx: ReportContext) -> Built:
     return _rule_counts(
         ctx,
         rejects_by_reason(ctx),
@@ -621,7 +522,7 @@ def _rejects(ctx: ReportContext) -> _Built:
     )
 
 
-def _findings(ctx: ReportContext) -> _Built:
+def _findings(ctx: ReportContext) -> Built:
     counts = findings_by_rule(ctx)
     severity = {
         "error": ctx.pick("bloquant", "blocking"),
@@ -641,10 +542,8 @@ def _findings(ctx: ReportContext) -> _Built:
     )
 
 
-def _evolution(ctx: ReportContext) -> _Built:
+def _evolution(ctx: ReportContext) -> Built:
     """Key indicators at each wave, and the change since the previous wave with its test."""
-    from iaobs.reports.context import change_text, evolution_rows, significance_text
-
     data = evolution_rows(ctx)
     labels = list(dict.fromkeys(data["label"]))
     waves = list(dict.fromkeys(data["wave"]))
@@ -689,7 +588,7 @@ def _evolution(ctx: ReportContext) -> _Built:
 # --------------------------------------------------------------------------------------------
 # Layouts: which tables each report shows, in order (their numbers are their positions)
 
-_BUILDERS: dict[str, Callable[[ReportContext], _Built]] = {
+_BUILDERS: dict[str, Callable[[ReportContext], Built]] = {
     "stade": lambda c: _items_table(c, "ia_stade"),
     "technologies": lambda c: _items_table(c, "techno"),
     "fonctions": lambda c: _items_table(c, "usages"),
@@ -779,7 +678,8 @@ LAYOUTS: dict[str, list[tuple[str, list[str]]]] = {
 SHOWN_SECTIONS = ("comparaison", "evolution", "annexe")
 
 
-def _kind(ctx: ReportContext, kind: str | None) -> str:
+def report_kind(ctx: ReportContext, kind: str | None) -> str:
+    """The kind of a report: ``kind``, else ``secteur`` with a sector, ``synthese`` without."""
     return kind or ("secteur" if ctx.sector else "synthese")
 
 
@@ -788,8 +688,6 @@ def layout(ctx: ReportContext, kind: str) -> list[tuple[str, list[str]]]:
     (before the annex) when the study has two waves or more."""
     sections = list(LAYOUTS[kind])
     if kind in ("secteur", "synthese"):
-        from iaobs.reports.context import has_evolution
-
         if has_evolution(ctx):
             at = next((i for i, (s, _) in enumerate(sections) if s == "annexe"), len(sections))
             sections.insert(at, ("evolution", ["evolution"]))
@@ -822,7 +720,7 @@ def build_table(ctx: ReportContext, key: str, *, kind: str | None = None) -> Rep
     ``kind`` is ``secteur``, ``synthese`` or ``qualite`` (default: ``secteur`` when the
     context has a sector, else ``synthese``).
     """
-    kind = _kind(ctx, kind)
+    kind = report_kind(ctx, kind)
     title, frame, notes, kinds = _BUILDERS[key](ctx)
     return ReportTable(_number(kind, key, ctx), title, frame, notes, kinds, key=key)
 
@@ -832,7 +730,7 @@ def report_tables(ctx: ReportContext, *, kind: str | None = None) -> list[TableS
 
     The tables are the ones the report shows, with the same numbers and titles.
     """
-    kind = _kind(ctx, kind)
+    kind = report_kind(ctx, kind)
     sections = []
     for section, keys in layout(ctx, kind):
         fr, en = SECTIONS[section]
@@ -840,148 +738,6 @@ def report_tables(ctx: ReportContext, *, kind: str | None = None) -> list[TableS
             TableSection(ctx.pick(fr, en), [build_table(ctx, key, kind=kind) for key in keys])
         )
     return sections
-
-
-# --------------------------------------------------------------------------------------------
-# HTML
-
-
-def _groups(table: ReportTable) -> list[dict[str, str]]:
-    groups: list[dict[str, str]] = []
-    for column in table.frame.columns:
-        kind = table.kinds.get(column, "text")
-        last = groups[-1] if groups else None
-        if kind in ("percent", "mean"):
-            groups.append({"name": column, "est": column, "kind": kind})
-        elif kind in ("ci_low", "ci_high", "flag") and last is not None and "est" in last:
-            last[kind] = column
-        elif kind == "count" and last is not None and "est" in last and "count" not in last:
-            last["count"] = column
-        else:
-            groups.append({"name": column, "plain": column, "kind": kind})
-    return groups
-
-
-def _subcolumns(ctx: ReportContext, group: dict[str, str]) -> list[str]:
-    if "est" not in group:
-        return []
-    subs = ["%" if group["kind"] == "percent" else ctx.pick("Moyenne", "Mean")]
-    if "ci_low" in group and "ci_high" in group:
-        subs.append(ctx.t("ci95"))
-    if "count" in group:
-        subs.append(ctx.t("n"))
-    return subs
-
-
-def _estimate_text(ctx: ReportContext, value: Any, kind: str, flag: str) -> str:
-    if flag in ("s", "nd"):
-        return flag
-    if kind == "percent":
-        text = tx.format_percent(value, language=ctx.language)
-    else:
-        text = tx.format_decimal(value, decimals=1, language=ctx.language)
-    if flag == "prudence" and text != tx.MISSING:
-        text += " (*)"
-    return text
-
-
-def table_html(table: ReportTable, ctx: ReportContext) -> Html:
-    """A table as ``<table class="iaobs-table">`` with its caption and notes.
-
-    Hidden cells show ``s`` or ``nd`` (with the legend under the table), prudence cells an
-    asterisk and the note "(*) à interpréter avec prudence". Every text is escaped.
-    """
-    lang = ctx.language
-    groups = _groups(table)
-    subs = [_subcolumns(ctx, g) for g in groups]
-    two_rows = any(len(s) > 1 for s in subs)
-    head1: list[str] = []
-    head2: list[str] = []
-    for group, sub in zip(groups, subs, strict=True):
-        name = esc(group["name"])
-        if two_rows and len(sub) > 1:
-            head1.append(f'<th scope="colgroup" colspan="{len(sub)}">{name}</th>')
-            head2.extend(f'<th scope="col">{esc(s)}</th>' for s in sub)
-        elif two_rows:
-            head1.append(f'<th scope="col" rowspan="2">{name}</th>')
-        else:
-            head1.append(f'<th scope="col">{name}</th>')
-    thead = f"<tr>{''.join(head1)}</tr>" + (f"<tr>{''.join(head2)}</tr>" if two_rows else "")
-    flags_seen: set[str] = set()
-    body = []
-    frame = table.frame
-    for i in range(len(frame)):
-        cells = []
-        for gi, group in enumerate(groups):
-            if "plain" in group:
-                value = frame[group["plain"]].iloc[i]
-                kind = group["kind"]
-                if kind == "count":
-                    text = tx.format_number(value, language=lang)
-                    cls = ' class="num"'
-                else:
-                    text = "" if value is None or value != value else str(value)
-                    cls = ""
-                if kind == "label" and gi == 0:
-                    cells.append(f'<th scope="row">{esc(text)}</th>')
-                else:
-                    cells.append(f"<td{cls}>{esc(text)}</td>")
-                continue
-            flag = str(frame[group["flag"]].iloc[i]) if "flag" in group else ""
-            flags_seen.add(flag)
-            hidden = flag in ("s", "nd")
-            est = _estimate_text(ctx, frame[group["est"]].iloc[i], group["kind"], flag)
-            cls = ' class="num flag"' if hidden else ' class="num"'
-            cells.append(f"<td{cls}>{esc(est)}</td>")
-            if "ci_low" in group and "ci_high" in group:
-                lo, hi = frame[group["ci_low"]].iloc[i], frame[group["ci_high"]].iloc[i]
-                if hidden:
-                    ci = ""
-                elif group["kind"] == "percent":
-                    ci = tx.format_interval(lo, hi, language=lang, sign=False)
-                else:
-                    ci = (
-                        f"{tx.format_decimal(lo, language=lang)} – "
-                        f"{tx.format_decimal(hi, language=lang)}"
-                    )
-                cells.append(f'<td class="num ci">{esc(ci)}</td>')
-            if "count" in group:
-                cells.append(
-                    f'<td class="num">{esc(tx.format_number(frame[group["count"]].iloc[i], language=lang))}</td>'
-                )
-        body.append(f"<tr>{''.join(cells)}</tr>")
-    caption = f"{ctx.t('table')} {table.number} – {table.title}"
-    notes = list(table.notes)
-    legend = []
-    if "s" in flags_seen:
-        legend.append(ctx.t("legend_s"))
-    if "nd" in flags_seen:
-        legend.append(ctx.t("legend_nd"))
-    if legend:
-        notes.append(" ; ".join(legend) + "." if lang == "fr" else "; ".join(legend) + ".")
-    if "prudence" in flags_seen:
-        notes.append(ctx.t("prudence_note"))
-    anchor = f"tableau-{table.number}"
-    return Html(
-        f'<div class="iaobs-table-block"><table class="iaobs-table" id="{anchor}">'
-        f"<caption>{esc(caption)}</caption>"
-        f"<thead>{thead}</thead><tbody>{''.join(body)}</tbody></table>"
-        + notes_html(notes, ctx)
-        + "</div>"
-    )
-
-
-def notes_html(lines: list[str], ctx: ReportContext) -> str:
-    """Notes under a figure or table, the leading "Lecture :", "Champ :"… in bold."""
-    labels = [ctx.t(k) for k in ("lecture", "champ", "source", "note")]
-    out = []
-    for line in lines:
-        head, sep, rest = line.partition(" : " if ctx.language == "fr" else ": ")
-        if sep and head in labels:
-            out.append(f"<p><strong>{esc(head)}{esc(sep.rstrip())}</strong> {esc(rest)}</p>")
-        else:
-            out.append(f"<p>{esc(line)}</p>")
-    return f'<div class="iaobs-notes">{"".join(out)}</div>'
 
 
 def show(ctx: ReportContext, key: str, *, kind: str | None = None) -> Html:

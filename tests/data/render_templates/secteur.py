@@ -6,12 +6,12 @@ language: str = "fr"  # fr or en
 # %%
 from IPython.display import HTML, display
 
+from iaobs.reports import blocks, tables
 from iaobs.reports import context as report
-from iaobs.reports import tables
 
 ctx = report.load_context(study_dir, sector=sector, language=language)
-display(HTML(report.cover(ctx, "secteur")))
-display(HTML(report.essentiel(ctx)))
+display(HTML(blocks.cover(ctx, "secteur")))
+display(HTML(blocks.essentiel(ctx)))
 
 # %%
 display(HTML(ctx.heading(2, "adoption")))
@@ -24,5 +24,5 @@ for key in ["besoins", "besoins_taille", "prioritaire"]:
     display(HTML(tables.show(ctx, key)))
 
 # %%
-display(HTML(report.definitions(ctx)))
-display(HTML(report.methodology(ctx)))
+display(HTML(blocks.definitions(ctx)))
+display(HTML(blocks.methodology(ctx)))

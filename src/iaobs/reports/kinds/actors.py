@@ -26,15 +26,15 @@ from iaobs.core import geo
 from iaobs.core import text as tx
 from iaobs.core.atomic import write_text
 from iaobs.errors import InputError
-from iaobs.reports.context import Html, KeyFigure, ReportContext, cover_html, esc, load_context
-from iaobs.reports.tables import (
+from iaobs.reports.blocks import cover_html
+from iaobs.reports.context import Html, KeyFigure, ReportContext, esc, load_context
+from iaobs.reports.table import (
     ReportTable,
     TableSection,
-    notes_html,
     sections_from_layout,
     table_from_layout,
-    table_html,
 )
+from iaobs.reports.tablehtml import notes_html, table_html
 from iaobs.study.store import Processed
 
 __all__ = [

@@ -34,6 +34,8 @@ from iaobs.core import text as tx
 from iaobs.core.typography import plural
 from iaobs.errors import ConfigError, InputError
 from iaobs.reports.context import HIDDEN_FLAGS, Html, KeyFigure, ReportContext, esc, load_context
+from iaobs.reports.table import sections_from_layout, table_from_layout
+from iaobs.reports.tablehtml import table_html
 from iaobs.study.store import Processed
 
 __all__ = [
@@ -832,8 +834,6 @@ _COMPANY_BUILDERS: dict[str, Any] = {
 
 def build_company_table(ctx: CompanyContext, key: str) -> Any:
     """One numbered table of the company report (:class:`iaobs.reports.tables.ReportTable`)."""
-    from iaobs.reports.tables import table_from_layout
-
     return table_from_layout(
         COMPANY_LAYOUT, _COMPANY_BUILDERS, ctx, key, report="rapport d'entreprise"
     )
@@ -841,15 +841,11 @@ def build_company_table(ctx: CompanyContext, key: str) -> Any:
 
 def show(ctx: CompanyContext, key: str) -> Html:
     """A table of the company report as HTML."""
-    from iaobs.reports.tables import table_html
-
     return table_html(build_company_table(ctx, key), ctx)
 
 
 def company_tables(ctx: CompanyContext) -> list[Any]:
     """The tables of the company report by section (for ``tables.xlsx``)."""
-    from iaobs.reports.tables import sections_from_layout
-
     return sections_from_layout(
         COMPANY_LAYOUT, _COMPANY_BUILDERS, ctx, COMPANY_SECTIONS, report="rapport d'entreprise"
     )

@@ -16,27 +16,20 @@ import pandas as pd
 from iaobs.core.text import MISSING, format_interval, format_number, format_percent
 from iaobs.errors import ConfigError, InputError
 from iaobs.reports import figures
+from iaobs.reports.blocks import cover_html
+from iaobs.reports.catalogue import KEY_INDICATORS, SECTIONS
 from iaobs.reports.content import ReportContent
 from iaobs.reports.context import (
-    SECTIONS,
     Html,
     ReportContext,
     _report_date,
-    change_text,
-    cover_html,
     esc,
     read_indicators,
-    significance_text,
 )
-from iaobs.reports.tables import (
-    KEY_INDICATORS,
-    ReportTable,
-    TableSection,
-    _add_group,
-    _frame,
-    _notes,
-    table_html,
-)
+from iaobs.reports.evolution import change_text, significance_text
+from iaobs.reports.table import ReportTable, TableSection
+from iaobs.reports.tablehtml import table_html
+from iaobs.reports.tables import _add_group, _frame, _notes
 from iaobs.stats.comparison import Comparison, compare_studies
 from iaobs.study.config import Study, load_study
 

@@ -12,9 +12,10 @@ from matplotlib.ticker import FuncFormatter
 
 from iaobs.core import text as tx
 from iaobs.core.typography import plural
-from iaobs.reports.context import Html, ReportContext, _p
+from iaobs.reports.context import Html, ReportContext
 from iaobs.reports.counts import counted_text, quality_files
 from iaobs.reports.figures import BLUE, OKABE_ITO, WIDTH_IN, _wrap, apply_theme, figure_html
+from iaobs.reports.markup import paragraph
 
 __all__ = ["chart_quality", "quality_summary"]
 
@@ -25,7 +26,9 @@ def quality_summary(ctx: ReportContext) -> Html:
     files = quality_files(ctx)
     if files.empty:
         return Html(
-            _p(ctx.pick("Aucun fichier n'a encore été traité.", "No file has been processed yet."))
+            paragraph(
+                ctx.pick("Aucun fichier n'a encore été traité.", "No file has been processed yet.")
+            )
         )
     balanced = files["read"] == files["kept"] + files["rejected"] + files["out_of_scope"]
     text = ctx.pick(
@@ -52,7 +55,7 @@ def quality_summary(ctx: ReportContext) -> Html:
         "confidentielle ni aucune réponse en texte libre.",
         "This report gives counts by rule; it shows no confidential value and no free-text answer.",
     )
-    return Html(_p(text) + _p(check) + _p(privacy) + _secrecy_paragraph(ctx))
+    return Html(paragraph(text) + paragraph(check) + paragraph(privacy) + _secrecy_paragraph(ctx))
 
 
 def _secrecy_paragraph(ctx: ReportContext) -> str:
@@ -96,7 +99,7 @@ def _secrecy_paragraph(ctx: ReportContext) -> str:
                 ),
             )
         )
-    return "".join(_p(x) for x in parts)
+    return "".join(paragraph(x) for x in parts)
 
 
 def chart_quality(ctx: ReportContext) -> Html:

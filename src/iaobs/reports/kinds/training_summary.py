@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import math
 
-from iaobs.reports.context import Html, KeyFigure, cover_html, esc
+from iaobs.reports.blocks import cover_html
+from iaobs.reports.context import Html, KeyFigure, esc
 from iaobs.reports.kinds.caveats import no_causal_claim, points_word
 from iaobs.reports.kinds.training import (
     TrainingContext,
-    _fmt,
-    _nps,
-    _num,
-    _pct,
-    _present,
-    _row,
-    _satisfaction,
+    fmt_decimal,
+    fmt_number,
+    fmt_percent,
+    nps_result,
+    present_counts,
+    result_row,
+    satisfaction_shares,
 )
 
 __all__ = ["cover", "essentiel", "key_figures"]
@@ -27,7 +28,7 @@ __all__ = ["cover", "essentiel", "key_figures"]
 
 def cover(ctx: TrainingContext) -> Html:
     """Cover of the training report: observatory, title (the only ``h1``), participants."""
-    present = _present(ctx)
+    present = present_counts(ctx)
     rows = [
         (ctx.t("region"), ctx.study.region),
         (
@@ -38,8 +39,8 @@ def cover(ctx: TrainingContext) -> Html:
         (ctx.t("date"), ctx.date_text),
         (
             ctx.pick("Participants", "Participants"),
-            f"T0 : {_num(ctx, present['T0'])} · T1 : {_num(ctx, present['T1'])} · "
-            f"T2 : {_num(ctx, present['T2'])}",
+            f"T0 : {fmt_number(ctx, present['T0'])} · T1 : {fmt_number(ctx, present['T1'])} · "
+            f"T2 : {fmt_number(ctx, present['T2'])}",
         ),
     ]
     return cover_html(
@@ -56,7 +57,7 @@ def cover(ctx: TrainingContext) -> Html:
 def key_figures(ctx: TrainingContext) -> list[KeyFigure]:
     """Four to six key figures of the training, each a full sentence (plain text)."""
     out: list[KeyFigure] = []
-    present = _present(ctx)
+    present = present_counts(ctx)
     retention = present["T2"] / present["T0"] if present["T0"] else math.nan
     out.append(
         KeyFigure(
@@ -69,20 +70,20 @@ def key_figures(ctx: TrainingContext) -> list[KeyFigure]:
             present["T0"],
             "",
             ctx.pick(
-                f"{_num(ctx, present['T0'])} salariés ont commencé la formation ; "
-                f"{_num(ctx, present['T1'])} ont répondu en fin de formation (T1) et "
-                f"{_num(ctx, present['T2'])} trois mois après (T2), soit "
-                f"{_pct(ctx, retention)} des participants de départ.",
-                f"{_num(ctx, present['T0'])} employees started the training; "
-                f"{_num(ctx, present['T1'])} answered at its end (T1) and "
-                f"{_num(ctx, present['T2'])} three months later (T2), i.e. "
-                f"{_pct(ctx, retention)} of those who started.",
+                f"{fmt_number(ctx, present['T0'])} salariés ont commencé la formation ; "
+                f"{fmt_number(ctx, present['T1'])} ont répondu en fin de formation (T1) et "
+                f"{fmt_number(ctx, present['T2'])} trois mois après (T2), soit "
+                f"{fmt_percent(ctx, retention)} des participants de départ.",
+                f"{fmt_number(ctx, present['T0'])} employees started the training; "
+                f"{fmt_number(ctx, present['T1'])} answered at its end (T1) and "
+                f"{fmt_number(ctx, present['T2'])} three months later (T2), i.e. "
+                f"{fmt_percent(ctx, retention)} of those who started.",
             ),
         )
     )
     for before, after in (("T0", "T1"), ("T0", "T2")):
         table = ctx.paired(before, after)
-        quiz = _row(table, "score_quiz")
+        quiz = result_row(table, "score_quiz")
         if quiz and quiz["flag"] != "nd":
             out.append(
                 KeyFigure(
@@ -96,22 +97,22 @@ def key_figures(ctx: TrainingContext) -> list[KeyFigure]:
                     "",
                     ctx.pick(
                         f"Le score moyen au test de connaissances passe de "
-                        f"{_fmt(ctx, quiz['mean_before'])} à {_fmt(ctx, quiz['mean_after'])} "
+                        f"{fmt_decimal(ctx, quiz['mean_before'])} à {fmt_decimal(ctx, quiz['mean_after'])} "
                         f"sur 20 entre {before} et {after}, soit "
-                        f"{_fmt(ctx, quiz['mean_diff'])} {points_word(quiz['mean_diff'])} "
+                        f"{fmt_decimal(ctx, quiz['mean_diff'])} {points_word(quiz['mean_diff'])} "
                         "de plus [IC 95 % : "
-                        f"{_fmt(ctx, quiz['diff_low'])} ; {_fmt(ctx, quiz['diff_high'])}] "
-                        f"({_num(ctx, quiz['n'])} participants présents aux deux vagues).",
+                        f"{fmt_decimal(ctx, quiz['diff_low'])} ; {fmt_decimal(ctx, quiz['diff_high'])}] "
+                        f"({fmt_number(ctx, quiz['n'])} participants présents aux deux vagues).",
                         f"The mean knowledge-test score goes from "
-                        f"{_fmt(ctx, quiz['mean_before'], 1)} to "
-                        f"{_fmt(ctx, quiz['mean_after'])} out of 20 between {before} and "
-                        f"{after}, {_fmt(ctx, quiz['mean_diff'])} points more [95% CI: "
-                        f"{_fmt(ctx, quiz['diff_low'])}; {_fmt(ctx, quiz['diff_high'])}] "
-                        f"({_num(ctx, quiz['n'])} participants present at both waves).",
+                        f"{fmt_decimal(ctx, quiz['mean_before'], 1)} to "
+                        f"{fmt_decimal(ctx, quiz['mean_after'])} out of 20 between {before} and "
+                        f"{after}, {fmt_decimal(ctx, quiz['mean_diff'])} points more [95% CI: "
+                        f"{fmt_decimal(ctx, quiz['diff_low'])}; {fmt_decimal(ctx, quiz['diff_high'])}] "
+                        f"({fmt_number(ctx, quiz['n'])} participants present at both waves).",
                     ),
                 )
             )
-    conf = _row(ctx.paired("T0", "T2"), "auto_eval_moyenne")
+    conf = result_row(ctx.paired("T0", "T2"), "auto_eval_moyenne")
     if conf and conf["flag"] != "nd":
         share_up = conf["increased"] / conf["n"] if conf["n"] else math.nan
         out.append(
@@ -126,20 +127,20 @@ def key_figures(ctx: TrainingContext) -> list[KeyFigure]:
                 "",
                 ctx.pick(
                     f"Trois mois après, l'aisance déclarée avec l'IA (moyenne de cinq questions, "
-                    f"de 1 à 5) est plus élevée qu'avant la formation pour {_pct(ctx, share_up)} "
-                    f"des {_num(ctx, conf['n'])} participants présents aux deux vagues ; sa "
-                    f"moyenne passe de {_fmt(ctx, conf['mean_before'])} à "
-                    f"{_fmt(ctx, conf['mean_after'])} (tableau de la partie 2).",
+                    f"de 1 à 5) est plus élevée qu'avant la formation pour {fmt_percent(ctx, share_up)} "
+                    f"des {fmt_number(ctx, conf['n'])} participants présents aux deux vagues ; sa "
+                    f"moyenne passe de {fmt_decimal(ctx, conf['mean_before'])} à "
+                    f"{fmt_decimal(ctx, conf['mean_after'])} (tableau de la partie 2).",
                     f"Three months later, self-assessed confidence with AI (mean of five "
                     f"questions, 1 to 5) is higher than before the training for "
-                    f"{_pct(ctx, share_up)} of the {_num(ctx, conf['n'])} participants present "
-                    f"at both waves; its mean goes from {_fmt(ctx, conf['mean_before'])} to "
-                    f"{_fmt(ctx, conf['mean_after'])} (table of part 2).",
+                    f"{fmt_percent(ctx, share_up)} of the {fmt_number(ctx, conf['n'])} participants present "
+                    f"at both waves; its mean goes from {fmt_decimal(ctx, conf['mean_before'])} to "
+                    f"{fmt_decimal(ctx, conf['mean_after'])} (table of part 2).",
                 ),
             )
         )
-    nps = ctx.cached("nps", lambda: _nps(ctx))
-    sat = ctx.cached("satisfaction", lambda: _satisfaction(ctx))
+    nps = ctx.cached("nps", lambda: nps_result(ctx))
+    sat = ctx.cached("satisfaction", lambda: satisfaction_shares(ctx))
     top = sat.loc[sat["code"].isin(["plutot_satisfait", "tres_satisfait"]), "count"].sum()
     base = int(sat.loc[~sat["missing"], "count"].sum())
     small = any(0 < k < ctx.min_persons for k in (top, base - top))  # a cell under the threshold
@@ -156,14 +157,14 @@ def key_figures(ctx: TrainingContext) -> list[KeyFigure]:
                 int(nps["n"]),
                 "",
                 ctx.pick(
-                    f"En fin de formation, {_pct(ctx, satisfied)} des participants s'en disent "
+                    f"En fin de formation, {fmt_percent(ctx, satisfied)} des participants s'en disent "
                     f"satisfaits ; le score de recommandation net (NPS) est de "
-                    f"{_fmt(ctx, nps['nps'] * 100, 0)} [IC 95 % : {_fmt(ctx, nps['nps_low'] * 100, 0)}"
-                    f" ; {_fmt(ctx, nps['nps_high'] * 100, 0)}].",
-                    f"At the end of the training, {_pct(ctx, satisfied)} of participants are "
-                    f"satisfied; the net promoter score is {_fmt(ctx, nps['nps'] * 100, 0)} "
-                    f"[95% CI: {_fmt(ctx, nps['nps_low'] * 100, 0)}; "
-                    f"{_fmt(ctx, nps['nps_high'] * 100, 0)}].",
+                    f"{fmt_decimal(ctx, nps['nps'] * 100, 0)} [IC 95 % : {fmt_decimal(ctx, nps['nps_low'] * 100, 0)}"
+                    f" ; {fmt_decimal(ctx, nps['nps_high'] * 100, 0)}].",
+                    f"At the end of the training, {fmt_percent(ctx, satisfied)} of participants are "
+                    f"satisfied; the net promoter score is {fmt_decimal(ctx, nps['nps'] * 100, 0)} "
+                    f"[95% CI: {fmt_decimal(ctx, nps['nps_low'] * 100, 0)}; "
+                    f"{fmt_decimal(ctx, nps['nps_high'] * 100, 0)}].",
                 ),
             )
         )

@@ -1,0 +1,115 @@
+"""The training report shows only the questions the pilot asked: a question nobody answered
+gets no section, chart, table or sentence, and the annex lists it."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from fake_study import make_fake_study
+from iaobs.reports.kinds import training, training_figures, training_summary, training_tables
+from iaobs.study.dictionary import load_dictionary
+
+DICT = load_dictionary("formation")
+
+
+def _formation(n: int = 30) -> pd.DataFrame:
+    """``n`` participants at T0, T1 and T2 answering every question of the questionnaire."""
+    rng = np.random.default_rng(11)
+    rows = []
+    for i in range(n):
+        for wave, gain in (("T0", 0), ("T1", 4), ("T2", 3)):
+            row = {
+                "id_participant": f"P{i:03d}",
+                "vague": wave,
+                "secteur": "banque" if i % 2 else "industrie",
+                "famille_metier": "production" if i % 2 else "administratif",
+                "statut": "cadre" if i % 2 else "employe",
+                "score_quiz": int(min(20, 6 + gain + rng.integers(0, 4))),
+                "freq_usage_ia": ["jamais", "mensuel", "hebdomadaire"][(i + gain) % 3],
+                "opinion_confiance": "plutot",
+                "opinion_inquietude": "neutre",
+                "opinion_utilite": "tout_a_fait",
+            }
+            for item in DICT["auto_eval"].items:
+                row[f"auto_eval__{item}"] = str(min(5, 2 + (gain > 0) + i % 2))
+            if wave == "T1":
+                row["recommandation"] = 6 + i % 5
+                row["satisfaction"] = "tres_satisfait" if i % 3 else "plutot_satisfait"
+                row["intention_application"] = "plutot"
+            if wave in ("T1", "T2"):
+                row["certification"] = "oui" if i % 4 == 0 else "non"
+            if wave == "T2":
+                row["temps_gagne_hebdo"] = "moins_30min"
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _context(tmp_path: Path, formation: pd.DataFrame) -> training.TrainingContext:
+    study = make_fake_study(tmp_path)
+    formation.to_parquet(study / "data" / "processed" / "formation.parquet", index=False)
+    return training.load_training(study)
+
+
+@pytest.fixture(scope="module")
+def partial(tmp_path_factory: pytest.TempPathFactory) -> training.TrainingContext:
+    """A pilot that asked neither the knowledge test (no column) nor anything at the end of
+    the training (satisfaction, recommendation, intention: empty columns)."""
+    formation = _formation().drop(columns=["score_quiz"])
+    for column in ("satisfaction", "recommandation", "intention_application"):
+        formation[column] = pd.NA
+    return _context(tmp_path_factory.mktemp("partial"), formation)
+
+
+def test_a_question_not_asked_has_no_section_chart_table_or_sentence(partial) -> None:
+    ctx = partial
+    assert not ctx.is_asked("score_quiz") and not ctx.is_asked("satisfaction")
+    assert ctx.is_asked("auto_eval__comprendre_ia") or ctx.is_asked("auto_eval")
+    assert str(ctx.heading(2, "satisfaction")) == ""
+    assert str(training_figures.chart_quiz(ctx)) == ""
+    assert str(training_figures.chart_satisfaction(ctx)) == ""
+    for key in ("satisfaction", "intention", "recommandation"):
+        assert str(training_tables.show(ctx, key)) == ""
+    shown = [k for _, keys in training_tables.training_layout(ctx) for k in keys]
+    assert "satisfaction" not in shown and "apparie_t1" in shown
+    # the paired tables keep the questions asked only
+    assert "score_quiz" not in set(ctx.paired("T0", "T1")["column"])
+    assert "auto_eval_moyenne" in set(ctx.paired("T0", "T1")["column"])
+    # the profiles compare the confidence only
+    profile = training_tables.build_training_table(ctx, "profil_secteur")
+    assert not any("test" in str(c) for c in profile.frame.columns)
+    # L'essentiel says nothing of the test nor of satisfaction
+    sentences = " ".join(f.sentence for f in training_summary.key_figures(ctx))
+    assert "test" not in sentences and "satisf" not in sentences
+    assert "test" not in str(training.attrition_text(ctx))
+
+
+def test_tables_keep_consecutive_numbers_in_the_report_and_the_workbook(partial) -> None:
+    ctx = partial
+    workbook = [t for s in training_tables.training_tables(ctx) for t in s.tables]
+    assert [t.number for t in workbook] == list(range(1, len(workbook) + 1))
+    assert all(s.tables for s in training_tables.training_tables(ctx))
+    for table in workbook:
+        shown = str(training_tables.show(ctx, table.key))
+        assert re.search(rf"Tableau\s{table.number} ", shown)
+
+
+def test_the_annex_lists_the_questions_not_asked(partial) -> None:
+    annex = html.unescape(str(training.methodology(partial)))
+    assert "n'a pas posées" in annex
+    for name in ("score_quiz", "satisfaction", "recommandation", "intention_application"):
+        assert DICT[name].label.get("fr") in annex
+    assert DICT["auto_eval"].label.get("fr") not in annex
+
+
+def test_a_pilot_that_asked_everything_shows_everything(tmp_path: Path) -> None:
+    ctx = _context(tmp_path, _formation())
+    assert "n'a pas posées" not in html.unescape(str(training.methodology(ctx)))
+    shown = [k for _, keys in training_tables.training_layout(ctx) for k in keys]
+    assert shown == [k for _, keys in training_tables.TRAINING_LAYOUT for k in keys]
+    assert str(ctx.heading(2, "satisfaction")) != ""
