@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from iaobs.core.atomic import write_text
-from iaobs.core.text import format_number
+from iaobs.core.text import format_number, format_percent
 from iaobs.core.version import __version__
 from iaobs.render.html import page_css
 
@@ -113,8 +113,6 @@ class IndexCard:
 
 
 def _figure(record: Mapping[str, Any], language: str) -> str:
-    from iaobs.core.text import format_percent
-
     sentence = html.escape(str(record.get("sentence") or ""))
     value = record.get("value")
     flag = str(record.get("flag") or "")
@@ -208,7 +206,7 @@ def index_html(
     if lang == "fr":
         stamp = date.strftime("%d/%m/%Y")
     else:
-        from iaobs.reports.context import english_date
+        from iaobs.reports.context import english_date  # lazy: pandas (rerun path)
 
         stamp = english_date(date)
     css = page_css(language=lang, cache_dir=cache_dir)

@@ -21,6 +21,7 @@ from typing import Any
 
 from iaobs.core.atomic import write_bytes
 from iaobs.errors import ReportError
+from iaobs.render.html import ASSETS, page_rule, print_styles
 
 __all__ = ["long_tables", "mark_tables", "overflowing_tables", "pdf_bytes", "warm_up", "write_pdf"]
 
@@ -170,8 +171,6 @@ def warm_up() -> None:
     """Print a typical report page with the shared report styles, so that WeasyPrint's fonts,
     text layout caches and font subsetting are ready (the report server does it once before
     forking the report processes, which then do not pay it: about 0.05 s per report)."""
-    from iaobs.render.html import ASSETS, page_rule, print_styles
-
     page = (ASSETS / "warmup.html").read_text("utf-8")
     pdf_bytes(
         page,
