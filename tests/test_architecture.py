@@ -45,18 +45,6 @@ DEBT_FUNCTIONS: dict[str, int] = {
 }
 DEBT_IMPORTS: frozenset[tuple[str, str]] = frozenset(
     {
-        ("iaobs.render.matrix", "iaobs.core.atomic"),
-        ("iaobs.render.pdf", "iaobs.render.html"),
-        ("iaobs.render.runner", "iaobs.render.content"),
-        ("iaobs.render.runner", "iaobs.render.index"),
-        ("iaobs.render.runner", "iaobs.render.worker"),
-        ("iaobs.render.worker", "iaobs.render.content"),
-        ("iaobs.render.worker", "iaobs.render.engine"),
-        ("iaobs.render.worker", "iaobs.render.excel"),
-        ("iaobs.render.worker", "iaobs.render.html"),
-        ("iaobs.render.worker", "iaobs.render.pdf"),
-        ("iaobs.render.worker", "iaobs.reports.figures"),
-        ("iaobs.render.worker", "iaobs.reports.kinds.company"),
     }
 )
 

@@ -483,3 +483,25 @@ def test_study_like_object_is_enough_for_specs() -> None:
         "sector": "transport_logistique",
         "language": "fr",
     }
+
+
+def test_longest_reports_are_started_first(tmp_path: Path) -> None:
+    from iaobs.render.runner import longest_first
+
+    manifest = cache.Manifest(tmp_path / "manifest.json")
+    tasks = [
+        {"slug": "entreprise-a", "kind": "entreprise"},
+        {"slug": "qualite-donnees", "kind": "qualite"},
+        {"slug": "banque", "kind": "secteur"},
+        {"slug": "synthese-regionale", "kind": "synthese"},
+        {"slug": "assurance", "kind": "secteur"},
+    ]
+    # never rendered: by kind, publication order kept among equals
+    assert [t["slug"] for t in longest_first(tasks, manifest)] == [
+        "synthese-regionale", "banque", "assurance", "qualite-donnees", "entreprise-a",
+    ]  # fmt: skip
+    # the times of the last rendering come first
+    manifest.reports["assurance"] = {"seconds": 40.0}
+    manifest.reports["entreprise-a"] = {"seconds": 0.5}
+    order = [t["slug"] for t in longest_first(tasks, manifest)]
+    assert order[0] == "assurance" and order[-1] == "entreprise-a"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 
@@ -10,8 +11,8 @@ import pandas as pd
 import pytest
 
 from fake_study import make_fake_study
-from iaobs.reports import figures
 from iaobs.reports import context as report
+from iaobs.reports import figures
 
 
 @pytest.fixture(scope="module")
@@ -140,3 +141,29 @@ def test_ranking_alt_text_follows_the_language(study):
     )
     assert re.search(r"Tous secteurs : \d", fr)
     assert re.search(r"All sectors: \d", en) and not re.search(r"All sectors : ", en)
+
+
+@pytest.mark.parametrize("columns", [7, 10])
+def test_heatmap_column_labels_never_overlap(columns: int) -> None:
+    names = [
+        "Expertise comptable", "Banque", "Assurance et prévoyance", "Transport et logistique",
+        "Logiciel et numérique", "Industrie", "Tous secteurs", "Commerce de gros",
+        "Hébergement et restauration", "Construction",
+    ][:columns]  # fmt: skip
+    rows = ["Utilise au moins une technologie d'IA", "Données accessibles et de qualité (d'accord)"]
+    values = pd.DataFrame(0.3, index=rows, columns=names)
+    fig = figures.plot_heatmap(values)
+    try:
+        renderer = fig.canvas.get_renderer()
+        fig.draw(renderer)
+        ax = fig.axes[0]
+        labels = [t for t in ax.get_xticklabels() if t.get_text()]
+        assert len(labels) == columns
+        if labels[0].get_rotation():  # slanted: parallel single lines
+            assert all("\n" not in t.get_text() for t in labels)
+            return
+        boxes = [t.get_window_extent(renderer) for t in labels]
+        for left, right in itertools.pairwise(boxes):
+            assert left.x1 <= right.x0, "column labels overlap"
+    finally:
+        plt.close(fig)

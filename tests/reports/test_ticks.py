@@ -78,3 +78,20 @@ def test_bar_charts_of_any_range_have_sound_ticks(high: float) -> None:
     fig = figures.plot_bars(data)
     assert tick_faults(settle_ticks(fig)) == []
     plt.close(fig)
+
+
+def test_default_numeric_ticks_follow_french_typography() -> None:
+    fig, ax = plt.subplots()
+    try:
+        ax.plot([-1.5, 0, 2500], [0.5, 1.5, 2.5])
+        settle_ticks(fig, language="fr")
+        fig.canvas.draw()
+        xs = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+        ys = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+        assert any("\u202f" in x for x in xs)  # 1 000, 2 000: grouped thousands
+        assert any(x.startswith("\u2212") for x in xs)  # a true minus
+        assert not any("-" in x for x in xs)
+        assert any("," in y for y in ys) and not any("." in y for y in ys)  # 0,5
+        assert tick_faults(fig) == []
+    finally:
+        plt.close(fig)

@@ -12,11 +12,10 @@ import importlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from iaobs.render.matrix import DEFAULT_PROVIDER
 from iaobs.reports.content import ReportContent
 
 __all__ = ["DEFAULT_PROVIDER", "ReportContent", "key_figure_record", "load_provider"]
-
-DEFAULT_PROVIDER = "iaobs.reports.content:report_content"
 
 
 def load_provider(spec: str) -> Callable[..., ReportContent]:

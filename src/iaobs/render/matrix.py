@@ -19,6 +19,7 @@ This module imports nothing heavy: the unchanged-rerun path goes through it.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -30,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from iaobs.core.atomic import write_json, write_text
 from iaobs.core.resources import templates_dir
 from iaobs.errors import ConfigError
 from iaobs.study.store import Processed
@@ -53,6 +55,9 @@ __all__ = [
     "write_staff_index",
 ]
 
+#: The ``module:function`` giving a report's tables and key figures when the study names none
+#: (:mod:`iaobs.render.content` loads it in the report processes).
+DEFAULT_PROVIDER = "iaobs.reports.content:report_content"
 OVERVIEW_SLUG = "synthese-regionale"
 QUALITY_SLUG = "qualite-donnees"
 TRAINING_SLUG = "formation-pilote"
@@ -337,7 +342,7 @@ def volunteer_companies(study: Any) -> list[dict[str, Any]]:
             return list(cached["companies"])
     except (OSError, ValueError, AttributeError):
         pass
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # lazy: pyarrow, read only when the company list changed
 
     try:
         table = pq.read_table(path)
@@ -365,12 +370,8 @@ def volunteer_companies(study: Any) -> list[dict[str, Any]]:
                     ).hexdigest(),
                 }
             )
-    try:
-        from iaobs.core.atomic import write_json
-
+    with contextlib.suppress(Exception):  # the cache is an optimisation only
         write_json(cache, {"sha256": digest, "companies": companies})
-    except Exception:  # the cache is an optimisation only
-        pass
     return companies
 
 
@@ -425,8 +426,6 @@ def write_staff_index(
     the company in the raw files, which alone hold its identity). Rewritten only when its
     content changes. Never linked from the public index page.
     """
-    from iaobs.core.atomic import write_text
-
     english = language == "en"
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")

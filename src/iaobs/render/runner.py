@@ -43,8 +43,15 @@ from typing import IO, Any
 from iaobs.core.typography import plural
 from iaobs.errors import ConfigError
 from iaobs.render import cache as cache_mod
-from iaobs.render.matrix import ReportSpec, build_matrix, find_templates_dir, select_reports
-from iaobs.render.worker import ALWAYS, OPEN_DATA, OUTPUT_FILES
+from iaobs.render.index import IndexCard, index_html, write_index
+from iaobs.render.matrix import (
+    DEFAULT_PROVIDER,
+    ReportSpec,
+    build_matrix,
+    find_templates_dir,
+    select_reports,
+)
+from iaobs.render.worker import ALWAYS, ENGINES, OPEN_DATA, OUTPUT_FILES
 from iaobs.study.store import Processed
 
 __all__ = ["FORMATS", "RenderSummary", "ReportResult", "render_study", "report_date"]
@@ -250,7 +257,7 @@ def render_study(
         tasks.append(_task(study, spec, formats, date, cache_dir, content, timeout, engine))
 
     if tasks:
-        _execute(tasks, specs, results, jobs, progress, study)
+        _execute(longest_first(tasks, manifest), specs, results, jobs, progress, study)
         with contextlib.suppress(OSError):
             (reports_dir / STAGING).rmdir()  # only when empty (another run may be using it)
 
@@ -297,6 +304,7 @@ def _record(
             "title": spec.title,
             "kind": spec.kind,
             "rendered": date.isoformat(),
+            "seconds": round(result.seconds, 2),
             "key_figures": result.key_figures,
         }
         manifest.data.setdefault("failed", {}).pop(spec.slug, None)
@@ -310,6 +318,32 @@ def _record(
     manifest.data.setdefault("failed", {})[spec.slug] = result.describe_failure()
 
 
+#: Relative cost of a report kind never rendered before (a sector report is about a dozen
+#: company benchmarks): the order of :func:`longest_first` when no earlier time is known.
+KIND_COST = {"synthese": 30.0, "secteur": 25.0, "formation": 22.0, "qualite": 8.0}
+
+
+def longest_first(
+    tasks: list[dict[str, Any]], manifest: cache_mod.Manifest
+) -> list[dict[str, Any]]:
+    """The tasks in decreasing order of expected time: the time each report took when last
+    rendered (recorded in the manifest), else its kind's cost (:data:`KIND_COST`).
+
+    With ``jobs`` report processes, starting the longest reports first keeps every core busy
+    to the end: a long report started last would run alone while the other cores wait (the
+    overview last, after eight reports, made the run about a quarter longer on 2 cores).
+    Publication order is kept among equals (the sort is stable)."""
+
+    def cost(task: Mapping[str, Any]) -> float:
+        entry = manifest.reports.get(str(task["slug"])) or {}
+        seconds = entry.get("seconds") if isinstance(entry, Mapping) else None
+        if isinstance(seconds, int | float) and seconds > 0:
+            return float(seconds)
+        return KIND_COST.get(str(task["kind"]), 1.0)
+
+    return sorted(tasks, key=cost, reverse=True)
+
+
 def _task(
     study: Any,
     spec: ReportSpec,
@@ -320,8 +354,6 @@ def _task(
     timeout: int | None,
     engine: str,
 ) -> dict[str, Any]:
-    from iaobs.render.content import DEFAULT_PROVIDER
-
     reports_dir = Path(study.reports_dir)
     survey = "survey" if study.language == "en" else "enquête"
     return {
@@ -355,8 +387,6 @@ def _task(
 
 
 def _engine(engine: str | None) -> str:
-    from iaobs.render.worker import ENGINES
-
     chosen = (engine or os.environ.get(ENGINE_ENV) or ENGINES[0]).strip().lower()
     if chosen not in ENGINES:
         raise ConfigError(
@@ -430,7 +460,7 @@ def _execute(
     study: Any,
 ) -> None:
     """Render ``tasks`` in forked report processes, ``jobs`` at once; fill ``results``."""
-    from tqdm import tqdm
+    from tqdm import tqdm  # lazy: tqdm, only when reports are rendered
 
     by_slug = {spec.slug: spec for spec in specs}
     count = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
@@ -504,8 +534,6 @@ def _write_index(
     date: dt.datetime,
     cache_dir: Path,
 ) -> Path:
-    from iaobs.render.index import IndexCard
-
     failed = manifest.data.get("failed", {})
     cards = []
     for spec in specs:
@@ -541,8 +569,6 @@ def _write_index(
     try:
         destination = _build_site(study, specs, cards, stamp, cache_dir)
     except Exception as exc:  # the reports are written: the index must still list them
-        from iaobs.render.index import index_html, write_index
-
         print(
             f"  ÉCHEC site — {type(exc).__name__} : {exc} ; page d'accueil réduite à la liste "
             "des rapports",

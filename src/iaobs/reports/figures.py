@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib
 
@@ -86,8 +87,44 @@ def _png(fig: Figure, language: str = "fr") -> bytes:
     if faults:
         raise ReportError("graduations trompeuses : " + " ; ".join(faults))
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white")
+    fig.savefig(
+        buffer,
+        format="png",
+        dpi=DPI,
+        metadata={"Software": None},
+        facecolor="white",
+        pil_kwargs={"format": _OPAQUE_PNG},
+    )
     return buffer.getvalue()
+
+
+#: Pillow's name for an opaque PNG: the chart without its alpha channel (an RGB image).
+_OPAQUE_PNG = "IAOBS-OPAQUE-PNG"
+
+
+def _save_opaque_png(image: Any, fp: Any, filename: Any) -> None:
+    """Pillow save handler: the RGBA image matplotlib drew, flattened on white and written
+    as an RGB PNG. A chart on a white background is opaque, so its pixels are unchanged; the
+    PNG is a quarter smaller and quicker to write, and the PDF printer can embed it as it
+    is instead of splitting colour and alpha into two new images."""
+    from PIL import Image, PngImagePlugin
+
+    if image.mode == "RGBA" and image.getextrema()[3][0] < 255:
+        white = Image.new("RGBA", image.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(white, image)
+    rgb = image.convert("RGB")
+    rgb.encoderinfo = image.encoderinfo
+    rgb.encoderconfig = getattr(image, "encoderconfig", ())
+    PngImagePlugin._save(rgb, fp, filename)
+
+
+def _register_opaque_png() -> None:
+    from PIL import Image
+
+    Image.register_save(_OPAQUE_PNG, _save_opaque_png)
+
+
+_register_opaque_png()
 
 
 def figure_html(

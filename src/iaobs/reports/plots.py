@@ -103,8 +103,32 @@ def _percent_axis(ax: Any, language: str, axis: str = "x") -> None:
     (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(formatter)
 
 
-def _wrap(label: str, width: int = 38) -> str:
-    return "\n".join(textwrap.wrap(str(label), width)) or str(label)
+def _wrap(label: str, width: int = 38, *, whole_words: bool = False) -> str:
+    lines = textwrap.wrap(str(label), width, break_long_words=not whole_words)
+    return "\n".join(lines) or str(label)
+
+
+#: Average advance of a character of Open Sans, in em (a little generous: capitals and digits are
+#: wider than the lower case).
+_EM_PER_CHAR = 0.52
+
+
+def _column_labels(columns: Sequence[Any], rows: Sequence[str]) -> tuple[float, int]:
+    """Font size (pt) and wrapping width (characters) of a heatmap's column labels, so that
+    neighbouring labels never overlap: each column gets the width the row labels leave, and
+    the type shrinks (down to 6 pt) until the longest word of a label fits its column. A width
+    of 0: even then a word would not fit, and the labels are slanted instead."""
+    row_chars = max((len(line) for r in rows for line in r.splitlines()), default=0)
+    row_pt = row_chars * 8.5 * _EM_PER_CHAR + 12  # the row labels and their padding
+    # a tenth of each column is left between neighbouring labels
+    column_pt = 0.9 * max(WIDTH_IN * 72 - row_pt, 72.0) / max(len(columns), 1)
+    longest = max((len(w) for c in columns for w in str(c).split()), default=1)
+    size = 7.5
+    while size > 6.0 and longest * size * _EM_PER_CHAR > column_pt:
+        size -= 0.5
+    if longest * size * _EM_PER_CHAR > column_pt:
+        return 7.5, 0
+    return size, max(int(column_pt / (size * _EM_PER_CHAR)), longest, 1)
 
 
 #: the diamonds of a sector's charts: every sector of the study, this one included
@@ -436,7 +460,12 @@ def plot_heatmap(
     hidden = flags.isin(["s", "nd"]).to_numpy() | ~np.isfinite(data)
     masked = np.ma.masked_array(data, mask=hidden)
     nrow, ncol = data.shape
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.8 + 0.4 * nrow), layout="constrained")
+    rows = [_wrap(str(r), 40) for r in values.index]
+    size, width = _column_labels(values.columns, rows)
+    slant = 0.0  # inches the slanted column labels take above the cells
+    if not width:
+        slant = max(len(str(c)) for c in values.columns) * size * _EM_PER_CHAR * 0.71 / 72
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.8 + 0.4 * nrow + slant), layout="constrained")
     vmax = max(float(np.nanmax(np.where(hidden, np.nan, data))) if (~hidden).any() else 1.0, 0.1)
     ax.imshow(masked, cmap=SEQUENTIAL, vmin=0, vmax=vmax, aspect="auto")
     for i in range(nrow):
@@ -480,10 +509,15 @@ def plot_heatmap(
                 fontsize=7.5,
                 color="white" if luminance < 0.45 else INK,
             )
-    wrap_width = max(9, int(90 / max(ncol, 1)))
-    ax.set_xticks(range(ncol), [_wrap(str(c), wrap_width) for c in values.columns], fontsize=7.5)
-    ax.set_yticks(range(nrow), [_wrap(str(r), 40) for r in values.index])
+    if width:
+        labels = [_wrap(str(c), width, whole_words=True) for c in values.columns]
+        ax.set_xticks(range(ncol), labels, fontsize=size)
+    else:  # too many columns for upright labels: one slanted line each
+        ax.set_xticks(range(ncol), [str(c) for c in values.columns], fontsize=size)
+    ax.set_yticks(range(nrow), rows)
     ax.xaxis.tick_top()
+    if not width:
+        plt.setp(ax.get_xticklabels(), rotation=45, ha="left", rotation_mode="anchor")
     ax.tick_params(length=0)
     ax.grid(False)
     for spine in ax.spines.values():

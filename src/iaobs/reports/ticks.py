@@ -16,11 +16,11 @@ import re
 from typing import Any
 
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator, ScalarFormatter
 
 from iaobs.core import text as tx
 
-__all__ = ["settle_ticks", "tick_faults"]
+__all__ = ["TypesetFormatter", "settle_ticks", "tick_faults", "typeset_tick"]
 
 _NUMBER = re.compile(r"^[+\-\u2212]?\d[\d\u202f\u00a0 ,.]*\s*[%\u202f]*$")
 
@@ -100,10 +100,56 @@ def _decimals_formatter(old: Any, decimals: int, language: str) -> FuncFormatter
     return FuncFormatter(fmt)
 
 
+_PLAIN = re.compile(r"^-?\d+(?:\.(\d+))?$")
+MINUS = "\u2212"
+
+
+def typeset_tick(label: str, language: str) -> str:
+    """A plain number written by matplotlib (``1250``, ``-0.5``) in the report's typography:
+    grouped thousands, decimal comma in French, a true minus sign. Other labels unchanged."""
+    text = label.replace(MINUS, "-")
+    match = _PLAIN.match(text)
+    if match is None:
+        return label
+    decimals = len(match.group(1) or "")
+    typeset = tx.format_decimal(float(text), decimals=decimals, language=language)
+    return MINUS + typeset[1:] if typeset.startswith("-") else typeset
+
+
+class TypesetFormatter(ScalarFormatter):
+    """matplotlib's default tick formatter (same ticks, same decimals, same offset) whose plain
+    numbers are written by :func:`typeset_tick`."""
+
+    def __init__(self, language: str = "fr", **options: Any) -> None:
+        super().__init__(**options)
+        self.language = language
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return typeset_tick(super().__call__(x, pos), self.language)
+
+
+def _typeset_axes(fig: Figure, language: str) -> None:
+    """Numeric axes left to matplotlib's default formatter get the report's typography."""
+    for ax in fig.get_axes():
+        for axis in (ax.xaxis, ax.yaxis):
+            old = axis.get_major_formatter()
+            if type(old) is ScalarFormatter and axis.get_scale() == "linear":
+                axis.set_major_formatter(
+                    TypesetFormatter(
+                        language,
+                        useOffset=old.get_useOffset(),
+                        useMathText=old.get_useMathText(),
+                        useLocale=old.get_useLocale(),
+                    )
+                )
+
+
 def settle_ticks(fig: Figure, *, language: str = "fr") -> Figure:
-    """Repair misleading numeric ticks: whole steps where the labels are whole numbers, else
-    one or two more decimals. Returns the figure (faults that remain are left for
-    :func:`tick_faults` to report)."""
+    """Write numeric ticks in the report's typography (:func:`typeset_tick`), then repair
+    misleading ones: whole steps where the labels are whole numbers, else one or two more
+    decimals. Returns the figure (faults that remain are left for :func:`tick_faults` to
+    report)."""
+    _typeset_axes(fig, language)
     for ax in fig.get_axes():
         for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
             if not _axis_faults(name, axis):
