@@ -42,7 +42,6 @@ DEBT_MODULES: dict[str, int] = {
     "ingest/read.py": 1125,
     "prepare/clean.py": 1154,
     "reports/context.py": 1506,
-    "reports/kinds/company.py": 912,
     "reports/kinds/training.py": 1773,
     "reports/tables.py": 1036,
 }
@@ -52,7 +51,6 @@ DEBT_FUNCTIONS: dict[str, int] = {
     "pipeline/clean.py:validate_files": 129,
     "prepare/clean.py:clean_responses": 150,
     "reports/context.py:methodology": 225,
-    "reports/kinds/company.py:_svg_stacked": 131,
     "stats/weights.py:compute_weights": 314,
     "tools/sample/population.py:_population_answers": 240,
     "tools/sample/training.py:_training": 200,
@@ -91,7 +89,6 @@ DEBT_IMPORTS: frozenset[tuple[str, str]] = frozenset(
         ("iaobs.reports.context", "iaobs.study.dictionary"),
         ("iaobs.reports.figures", "iaobs.reports.context"),
         ("iaobs.reports.figures", "iaobs.reports.tables"),
-        ("iaobs.reports.kinds.company", "iaobs.reports.tables"),
         ("iaobs.reports.kinds.training", "iaobs.reports.figures"),
         ("iaobs.reports.kinds.training", "iaobs.reports.tables"),
         ("iaobs.reports.tables", "iaobs.reports.context"),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from iaobs.reports.context import key_figures, load_context
-from iaobs.reports.kinds import actors, training, training_summary
+from iaobs.reports.kinds import actors, company_tables, training, training_summary
 from iaobs.reports.kinds import company as benchmark
 from iaobs.reports.tables import report_tables
 
@@ -64,7 +64,7 @@ def report_content(
             language=str(parameters.get("language", "")),
         )
         # no key figure: nothing about a company may reach the public index page
-        return ReportContent(sections=list(benchmark.company_tables(cctx)) if tables else [])
+        return ReportContent(sections=list(company_tables.company_tables(cctx)) if tables else [])
     ctx = load_context(
         parameters["study_dir"],
         sector=parameters.get("sector") or None,
