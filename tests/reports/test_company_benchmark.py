@@ -12,14 +12,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from iaobs.reports.kinds import company as bm
-from iaobs.reports.kinds import company_chart as charts
-from iaobs.reports.kinds import company_tables as tables
-from iaobs.study.config import load_study
 from iaobs.errors import ConfigError
 from iaobs.render.index import IndexCard, index_html
 from iaobs.render.matrix import STAFF_INDEX, company_slug, write_staff_index
 from iaobs.reports.context import INDICATOR_COLUMNS
+from iaobs.reports.kinds import company as bm
+from iaobs.reports.kinds import company_chart as charts
+from iaobs.reports.kinds import company_tables as tables
+from iaobs.study.config import load_study
 
 STAGES = ["aucun", "veille", "experimentation", "deploiement_partiel", "deploiement_generalise"]
 
@@ -146,7 +146,9 @@ def test_secret_lower_level_gives_a_partial_position(tmp_path: Path, repo_root: 
     assert size_row == ["Votre taille (PME)", "50\u202f%", "10\u202f%", "15\u202f%", "s"]
     assert f'fill="{charts.SECRET_GREY}"' in figure and ">s</text>" in figure
     assert "regroupées en gris" in figure and "s : secret statistique" in figure
-    grey = re.search(rf'<rect x="([\d.]+)" y="32" width="([\d.]+)" [^>]*{charts.SECRET_GREY}', figure)
+    grey = re.search(
+        rf'<rect x="([\d.]+)" y="32" width="([\d.]+)" [^>]*{charts.SECRET_GREY}', figure
+    )
     assert grey is not None and float(grey.group(2)) == pytest.approx(0.25 * charts.SPAN, abs=0.3)
     # the title above the chart
     assert figure.index("<figcaption>") < figure.index("<svg")
@@ -269,3 +271,24 @@ def test_public_index_shows_a_count_and_no_company(tmp_path: Path) -> None:
     assert "index-personnel" not in page
     text = html.unescape(page)
     assert "1 rapport « Votre" in text and "1 rapport d'entreprise en échec" in text
+
+
+def test_only_questions_asked_are_shown(tmp_path: Path, repo_root: Path) -> None:
+    """The indicators hold only the adoption stage and one technology: no section, chart,
+    table or row speaks of a question nobody answered, and the tables are numbered on."""
+    ctx = _context(tmp_path, repo_root)
+    for section in ("emploi", "competences", "formation", "freins"):
+        assert str(ctx.heading(2, section)) == ""
+    assert str(ctx.heading(2, "adoption")).startswith("<h2>1. ")
+    assert str(charts.chart_position(ctx, "impact_effectifs", title="Emploi")) == ""
+    assert str(charts.chart_position(ctx, "part_formes_ia", title="Formés")) == ""
+    assert str(tables.show(ctx, "freins")) == "" and str(tables.show(ctx, "besoins")) == ""
+    technologies = tables.build_company_table(ctx, "technologies")
+    assert technologies is not None and technologies.number == 2  # after the position table
+    assert len(technologies.frame) == 1  # only the technology somebody answered about
+    sheets = [t.key for s in tables.company_tables(ctx) for t in s.tables]
+    assert sheets == ["position", "technologies"]
+    page = "".join(str(f.sentence) for f in bm.key_figures(ctx))
+    assert "effectifs" not in page and "formé" not in page
+    with pytest.raises(KeyError):
+        tables.build_company_table(ctx, "inconnu")

@@ -238,7 +238,7 @@ def action_block(ctx: CompanyContext) -> Html:
                 f"Offer {rule.offer} (not in the catalogue provided).",
             )
         else:
-            details = " · ".join(p for p in (offer.provider, offer.duration, offer.mode) if p)
+            details = ", ".join(p for p in (offer.provider, offer.duration) if p)
             where = ctx.pick(
                 f"Offre : « {offer.title} » ({offer.code})",
                 f"Offer: “{offer.title}” ({offer.code})",

@@ -36,6 +36,8 @@ from iaobs.core import text as tx
 from iaobs.core.typography import plural
 from iaobs.errors import ConfigError, InputError
 from iaobs.reports.context import HIDDEN_FLAGS, Html, KeyFigure, ReportContext, esc, load_context
+from iaobs.reports.notes import champ_source
+from iaobs.reports.tables import notes_html
 from iaobs.study.store import Processed
 
 __all__ = [
@@ -351,17 +353,15 @@ def _group_words(ctx: CompanyContext, domain: str) -> str:
 
 
 def hidden_reason(ctx: CompanyContext, domain: str) -> str:
-    """Why a comparison with a domain is not shown (a needed share is not published)."""
-    th = ctx.thresholds
+    """Why a comparison with a domain is not shown (a needed share is not published: ``s``
+    or ``nd``, defined in « À propos de ce document »)."""
     return ctx.pick(
         f"La comparaison avec l'ensemble {_group_words(ctx, domain)} ne peut pas être "
-        f"montrée : une des parts nécessaires repose sur trop peu de réponses (moins de "
-        f"{th.nd_below} répondants, ou moins de {th.secret_min_firms} entreprises) et n'est "
-        "pas diffusée, afin de protéger les réponses des autres entreprises.",
-        f"The comparison with companies {_group_words(ctx, domain)} cannot be shown: one of "
-        f"the shares it needs rests on too few answers (fewer than {th.nd_below} respondents "
-        f"or {th.secret_min_firms} companies) and is not published, to protect other "
-        "companies' answers.",
+        "montrée : une part nécessaire n'est pas diffusée (s ou nd, voir « À propos »), "
+        "afin de protéger les réponses des autres entreprises.",
+        f"The comparison with companies {_group_words(ctx, domain)} cannot be shown: a share "
+        "it needs is not published (s or nd, see “About”), to protect other companies' "
+        "answers.",
     )
 
 
@@ -464,12 +464,25 @@ def header(ctx: CompanyContext) -> Html:
         "reveals no other company's answer.",
     )
     title = ctx.pick("Votre entreprise face à son secteur", "Your company and its sector")
+    scope = notes_html(champ_source(ctx, champ_line(ctx)), ctx)
     return Html(
         '<section class="iaobs-company-head">'
         f'<p class="iaobs-company-kicker">{esc(ctx.study.title)}</p>'
         f"<h1>{esc(title)}</h1>"
         f'<ul class="iaobs-company-facts">{facts}</ul>'
-        f"<p>{esc(intro)}</p></section>"
+        f"<p>{esc(intro)}</p>"
+        f"{scope}</section>"
+    )
+
+
+def champ_line(ctx: CompanyContext) -> str:
+    """The Champ of every figure and table of the report (stated once, under the header)."""
+    return ctx.pick(
+        f"toutes les figures et tous les tableaux portent sur les entreprises de la région "
+        f"{ctx.study.region} ayant répondu à la question, de votre secteur et de votre taille "
+        "(tous secteurs confondus).",
+        f"every figure and table covers the companies of the {ctx.study.region} region that "
+        "answered the question, of your sector and of your size (all sectors).",
     )
 
 
@@ -567,37 +580,33 @@ def generative_sentence(ctx: CompanyContext) -> Html:
 
 
 def about(ctx: CompanyContext) -> Html:
-    """How to read the report, what ``s`` and ``nd`` mean, what protects other companies."""
+    """How to read the report, what ``s`` and ``nd`` mean, what protects other companies: one
+    closing paragraph in small type (no heading that could be left alone at a page's foot)."""
     th = ctx.thresholds
     dominance = tx.format_percent(th.secret_dominance, language=ctx.language)
     paragraphs = [
         ctx.pick(
             "Les résultats de votre secteur et de votre taille sont des estimations pondérées "
-            "(chaque réponse compte pour les entreprises qu'elle représente), reprises des "
-            "rapports publiés par l'observatoire, où figurent leurs intervalles de confiance et "
-            "la méthode.",
-            "Results for your sector and size are weighted estimates (each answer counts for "
-            "the companies it represents), taken from the observatory's published reports, "
-            "where their confidence intervals and the method are given.",
-        ),
-        ctx.pick(
+            "(chaque réponse compte pour les entreprises qu'elle représente) ; leurs intervalles "
+            "de confiance et la méthode figurent dans les rapports publiés par l'observatoire. "
             f"s (secret statistique) : part reposant sur moins de {th.secret_min_firms} "
             f"entreprises, ou dont une entreprise pèse plus de {dominance} ; nd (non diffusé) : "
-            f"moins de {th.nd_below} répondants. Ces parts ne sont montrées nulle part, afin de "
-            "protéger les réponses des autres entreprises. Ce document ne contient ni le nom, "
-            "ni le SIREN, ni les commentaires libres de votre entreprise, identifiée par un "
-            "code pseudonyme.",
-            f"s (statistical confidentiality): a share resting on fewer than "
-            f"{th.secret_min_firms} companies, or in which one company weighs more than "
-            f"{dominance}; nd (not published): fewer than {th.nd_below} respondents. These "
-            "shares are shown nowhere, to protect other companies' answers. This document "
-            "holds neither your company's name, nor its SIREN, nor its free comments; it is "
-            "identified by a pseudonymous code.",
+            f"moins de {th.nd_below} répondants. Ces parts ne sont montrées nulle part. Ce "
+            "document ne contient ni le nom, ni le SIREN, ni les commentaires libres de votre "
+            "entreprise, identifiée par un code pseudonyme.",
+            "Results for your sector and size are weighted estimates (each answer counts for "
+            "the companies it represents); their confidence intervals and the method are in "
+            "the observatory's published reports. s (statistical confidentiality): a share "
+            f"resting on fewer than {th.secret_min_firms} companies, or in which one company "
+            f"weighs more than {dominance}; nd (not published): fewer than {th.nd_below} "
+            "respondents. These shares are shown nowhere. This document holds neither your "
+            "company's name, nor its SIREN, nor its free comments; it is identified by a "
+            "pseudonymous code.",
         ),
     ]
+    title = ctx.pick(*COMPANY_SECTIONS["apropos"])
     return Html(
         '<section class="iaobs-company-about">'
-        f"{ctx.heading(2, 'apropos')}"
-        + "".join(f"<p>{esc(p)}</p>" for p in paragraphs)
+        + "".join(f"<p><strong>{esc(title)}.</strong> {esc(p)}</p>" for p in paragraphs)
         + "</section>"
     )

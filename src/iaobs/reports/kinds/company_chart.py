@@ -23,6 +23,8 @@ from iaobs.reports.kinds.company import (
     position_sentence,
     shares,
 )
+from iaobs.reports.notes import note_lines
+from iaobs.reports.tables import notes_html
 
 __all__ = ["chart_position"]
 
@@ -181,20 +183,14 @@ def svg_stacked(
 
 def chart_position(ctx: CompanyContext, variable: str, *, title: str) -> Html:
     """A numbered figure, its title above: the distribution of an ordinal question in the
-    company's sector and size class, its own answer outlined, with Lecture, Champ, Source and
-    Note below. Nothing when the study did not ask the question."""
+    company's sector and size class, its own answer outlined, with its Lecture and Note below
+    (the report states its Champ and Source once). Nothing when the question was not asked."""
     if variable not in ctx.dictionary or not ctx.is_asked(variable):
         return Html("")
     domains = [d for d, on in ((ctx.sector_domain, ctx.sector), (ctx.size_domain, ctx.size)) if on]
     svg, hidden_notes = svg_stacked(ctx, variable, domains)
     number = ctx.next_figure()
-    lines = []
-    if domains:
-        lecture = position_sentence(ctx, variable, domains[0])
-        lines.append((ctx.t("lecture"), lecture))
-        hidden_notes = [n for n in hidden_notes if n != lecture]
-    lines.append((ctx.t("champ"), champ_line(ctx)))
-    lines.append((ctx.t("source"), ctx.source_line))
+    lecture = position_sentence(ctx, variable, domains[0]) if domains else None
     note = ctx.pick(
         "parts pondérées des réponses (NSP exclus) ; cadre orange : votre réponse.",
         "weighted shares of answers (don't know excluded); orange outline: your answer.",
@@ -202,24 +198,12 @@ def chart_position(ctx: CompanyContext, variable: str, *, title: str) -> Html:
     bases = base_counts(ctx, variable, domains)
     if bases:
         note += ctx.pick(" Bases : ", " Bases: ") + bases + "."
-    lines.append((ctx.t("note"), " ".join([note, *dict.fromkeys(hidden_notes)])))
-    sep = ctx.pick(" :", ":")
-    notes = "".join(f"<p><strong>{esc(k)}{sep}</strong> {esc(v)}</p>" for k, v in lines)
+    note = " ".join([note, *dict.fromkeys(n for n in hidden_notes if n != lecture)])
     caption = f"{ctx.t('figure')} {number} – {title}"
     return Html(
         f'<figure class="iaobs-figure" id="figure-{number}">'
         f"<figcaption>{esc(caption)}</figcaption>{svg}</figure>"
-        f'<div class="iaobs-notes">{notes}</div>'
-    )
-
-
-def champ_line(ctx: CompanyContext) -> str:
-    """The Champ line of every figure and table of the report."""
-    return ctx.pick(
-        f"entreprises de la région {ctx.study.region} ayant répondu à la question, de votre "
-        "secteur et de votre taille (tous secteurs).",
-        f"companies of the {ctx.study.region} region that answered the question, of your "
-        "sector and of your size (all sectors).",
+        + notes_html(note_lines(ctx, None, lecture=lecture, note=note), ctx)
     )
 
 

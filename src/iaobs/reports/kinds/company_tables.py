@@ -18,7 +18,6 @@ from iaobs.core import text as tx
 from iaobs.reports.context import Html
 from iaobs.reports.kinds import actions
 from iaobs.reports.kinds.company import COMPANY_SECTIONS, CompanyContext, domain_label
-from iaobs.reports.kinds.company_chart import champ_line
 from iaobs.reports.notes import note_lines
 from iaobs.reports.tables import (
     ReportTable,
@@ -96,7 +95,7 @@ def _comparison_table(ctx: CompanyContext, variable: str, title: str) -> tuple:
         )
     )
     note = what + ctx.pick(" ; bases : ", "; bases: ") + ", ".join(bases) + "."
-    return title, pd.DataFrame(columns), note_lines(ctx, champ_line(ctx), note=note), kinds
+    return title, pd.DataFrame(columns), note_lines(ctx, None, note=note), kinds
 
 
 def _position_table(ctx: CompanyContext) -> tuple:
@@ -120,7 +119,7 @@ def _position_table(ctx: CompanyContext) -> tuple:
     title = ctx.pick(
         "Position de votre entreprise (centile)", "Your company's position (percentile)"
     )
-    return title, pd.DataFrame(columns), note_lines(ctx, champ_line(ctx), lecture=lecture), kinds
+    return title, pd.DataFrame(columns), note_lines(ctx, None, lecture=lecture), kinds
 
 
 def _groups(ctx: CompanyContext) -> list[tuple[str, str | None]]:
