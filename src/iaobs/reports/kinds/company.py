@@ -94,22 +94,17 @@ class CompanyContext(ReportContext):
     answers: Mapping[str, Any] = field(default_factory=dict)
 
     def heading(self, level: int, key: str) -> Html:
-        """A numbered heading; no ``id`` so that this short report gets no table of contents.
-        Nothing for a section whose questions the study did not ask."""
-        if not self.is_asked(*SECTION_QUESTIONS.get(key, ())) and key in SECTION_QUESTIONS:
+        """A section heading (``<h2>``, numbered but for « Pistes d'action »); no ``id``, so
+        that this short report gets no table of contents. ``level`` is accepted for the
+        templates' sake: the report has no subsection. Nothing for a section whose questions
+        the study did not ask."""
+        if key in SECTION_QUESTIONS and not self.is_asked(*SECTION_QUESTIONS[key]):
             return Html("")
-        fr, en = COMPANY_SECTIONS[key]
-        title = en if self.language == "en" else fr
+        title = self.pick(*COMPANY_SECTIONS[key])
         if key in ("apropos", "pistes"):  # unnumbered
             return Html(f"<h2>{esc(title)}</h2>")
-        if level == 2:
-            self.section_count += 1
-            self.subsection_count = 0
-            number = f"{self.section_count}."
-        else:
-            self.subsection_count += 1
-            number = f"{self.section_count}.{self.subsection_count}"
-        return Html(f"<h{level}>{number} {esc(title)}</h{level}>")
+        self.section_count += 1
+        return Html(f"<h2>{self.section_count}. {esc(title)}</h2>")
 
     @property
     def sector_domain(self) -> str:
@@ -503,6 +498,10 @@ def key_figures(ctx: CompanyContext) -> list[KeyFigure]:
             continue
         sentence = position_sentence(ctx, variable, ctx.sector_domain)
         pos = stage_position(ctx, variable, ctx.sector_domain)
+        if pos["status"] in ("hidden", "absent"):  # a sentence that does not name its question
+            sentence = (
+                f"{ctx.label(variable)}{ctx.pick(' : ', ': ')}{sentence[0].lower()}{sentence[1:]}"
+            )
         out.append(
             KeyFigure(
                 variable,
