@@ -19,11 +19,11 @@ import pandas as pd
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from iaobs.prepare.clean import clean_responses
-from iaobs.study.dictionary import load_dictionary
 from iaobs.errors import IaobsError
 from iaobs.ingest.profiles import map_columns, read_for_profile
 from iaobs.ingest.read import read_source
+from iaobs.prepare.clean import clean_responses
+from iaobs.study.dictionary import load_dictionary
 
 DICTIONARY = load_dictionary("entreprises")
 NAMES = [c for var in DICTIONARY for c in var.columns()][:60]

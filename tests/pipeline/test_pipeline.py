@@ -8,8 +8,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-
-from iaobs.study.config import load_study
 from iaobs.errors import InputError
 from iaobs.pipeline.clean import (
     clean_study,
@@ -17,6 +15,7 @@ from iaobs.pipeline.clean import (
     print_validation,
     validate_files,
 )
+from iaobs.study.config import load_study
 
 VALID = "552100554"
 HEADER = [
@@ -232,6 +231,7 @@ def test_validate_clean_file_is_not_blocking(
 @pytest.mark.slow
 def test_sample_study_cleans_sensibly(tmp_path: Path) -> None:
     from iaobs.tools import sample
+
     sample.write_sample_study(tmp_path, n_companies=300)
     study = load_study(tmp_path)
     result = clean_study(study)

@@ -505,3 +505,35 @@ def test_longest_reports_are_started_first(tmp_path: Path) -> None:
     manifest.reports["entreprise-a"] = {"seconds": 0.5}
     order = [t["slug"] for t in longest_first(tasks, manifest)]
     assert order[0] == "assurance" and order[-1] == "entreprise-a"
+
+
+def test_company_reports_key_covers_their_rules_and_catalogue(tmp_path: Path) -> None:
+    """A changed training catalogue or rules file changes the company reports' data digest,
+    and no other report's."""
+    from iaobs.study.store import Store
+
+    store = Store(tmp_path, "2019")
+    store.reference_dir.mkdir(parents=True)
+    store.training_catalogue.write_text("code,intitule\nIA-1,Découvrir l'IA\n", "utf-8")
+    processed = tmp_path / "processed"
+    processed.mkdir()
+
+    def digests() -> dict[str, str]:
+        manifest = cache.Manifest(tmp_path / cache.MANIFEST_NAME)
+        found = cache.fingerprint_data(
+            processed, tmp_path / "study.toml", manifest, store.company_report_inputs
+        )
+        sectors = ["banque", "assurance"]
+        return {
+            kind: found.data_digest(kind, "banque", sectors)
+            for kind in ("entreprise", "secteur", "chiffres_cles", "synthese", "qualite")
+        }
+
+    before = digests()
+    assert store.company_report_inputs[0] == Store.shipped_action_rules()  # no rules of its own
+    store.training_catalogue.write_text("code,intitule\nIA-1,Découvrir l'IA en 7 h\n", "utf-8")
+    after_catalogue = digests()
+    assert {k for k in before if before[k] != after_catalogue[k]} == {"entreprise"}
+    store.action_rules.write_text("pistes: []\n", "utf-8")  # the study's own rules
+    after_rules = digests()
+    assert {k for k in before if after_catalogue[k] != after_rules[k]} == {"entreprise"}

@@ -80,7 +80,7 @@ def test_shipped_rules_and_catalogue_give_three_actions(tmp_path: Path, repo_roo
     )
     html = str(actions.action_block(ctx))
     assert html.count("<li>") == 3 and "Pistes d&#x27;action" in html
-    assert "Offre du catalogue" in html and "IA-DECOUV-02" in html
+    assert "Offre :" in html and "IA-DECOUV-02" in html
 
 
 def test_a_rule_without_its_offer_is_refused(tmp_path: Path) -> None:
@@ -90,6 +90,9 @@ def test_a_rule_without_its_offer_is_refused(tmp_path: Path) -> None:
         actions.load_action_rules(path)
 
 
-def test_position_block_names_both_groups(tmp_path: Path, repo_root: Path) -> None:
-    html = str(actions.position_block(_context(tmp_path, repo_root)))
+def test_position_table_names_both_groups(tmp_path: Path, repo_root: Path) -> None:
+    from iaobs.reports.kinds import company_tables
+
+    html = str(company_tables.show(_context(tmp_path, repo_root), "position"))
+    assert "Tableau 1 – Position" in html
     assert "Votre secteur" in html and "Votre taille" in html and "78e centile" in html

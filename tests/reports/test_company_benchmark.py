@@ -12,12 +12,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from iaobs.reports.kinds import company as bm
-from iaobs.study.config import load_study
 from iaobs.errors import ConfigError
 from iaobs.render.index import IndexCard, index_html
 from iaobs.render.matrix import STAFF_INDEX, company_slug, write_staff_index
 from iaobs.reports.context import INDICATOR_COLUMNS
+from iaobs.reports.kinds import company as bm
+from iaobs.reports.kinds import company_chart as charts
+from iaobs.reports.kinds import company_tables as tables
+from iaobs.study.config import load_study
 
 STAGES = ["aucun", "veille", "experimentation", "deploiement_partiel", "deploiement_generalise"]
 
@@ -133,27 +135,31 @@ def test_secret_lower_level_gives_a_partial_position(tmp_path: Path, repo_root: 
     assert pos["below"] != pos["below"] and pos["above"] != pos["above"]  # NaN: not derivable
     sentence = bm.position_sentence(ctx, "ia_stade", "taille=pme")
     assert "comme 10\u202f%" in sentence and "pas entièrement diffusée" in sentence
-    figure = bm.chart_position(ctx, "ia_stade", title="Stade")
+    figure = charts.chart_position(ctx, "ia_stade", title="Stade")
     # the published levels are drawn, the secret ones only as one grey block marked s
     size_alt = figure.split("Votre taille (PME) : ")[1].split(".")[0]
     for shown in ("Aucun usage ni projet 50\u202f%", "(test, POC) 10\u202f%", "partiel 15\u202f%"):
         assert shown in size_alt
     assert "Veille, réflexion non diffusé" in size_alt
     assert "Déploiement généralisé non diffusé" in size_alt
-    size_row = re.findall(r'<text x="[\d.]+" y="61.4"[^>]*>([^<]*)</text>', figure)
+    size_row = re.findall(r'<text x="[\d.]+" y="44.6"[^>]*>([^<]*)</text>', figure)
     assert size_row == ["Votre taille (PME)", "50\u202f%", "10\u202f%", "15\u202f%", "s"]
-    assert f'fill="{bm._SECRET_GREY}"' in figure and ">s</text>" in figure
-    assert "regroupées en gris" in figure
-    grey = re.search(rf'<rect x="([\d.]+)" y="46" width="([\d.]+)" [^>]*{bm._SECRET_GREY}', figure)
-    assert grey is not None and float(grey.group(2)) == pytest.approx(0.25 * 480, abs=0.3)
+    assert f'fill="{charts.SECRET_GREY}"' in figure and ">s</text>" in figure
+    assert "regroupées en gris" in figure and "s : secret statistique" in figure
+    grey = re.search(
+        rf'<rect x="([\d.]+)" y="32" width="([\d.]+)" [^>]*{charts.SECRET_GREY}', figure
+    )
+    assert grey is not None and float(grey.group(2)) == pytest.approx(0.25 * charts.SPAN, abs=0.3)
+    # the title above the chart
+    assert figure.index("<figcaption>") < figure.index("<svg")
 
 
 def test_domain_without_published_level_is_left_out(tmp_path: Path, repo_root: Path) -> None:
     ctx = _context(tmp_path, repo_root, size_flags=["nd"] * 5)
-    figure = bm.chart_position(ctx, "ia_stade", title="Stade")
-    assert "non diffusé (trop peu de réponses)" in figure and "ne peut pas être" in figure
+    figure = charts.chart_position(ctx, "ia_stade", title="Stade")
+    assert "non diffusé (trop peu de réponses)" in figure
     # the sector's bar is still drawn
-    assert "40\u202f%" in figure and f'fill="{bm._SECRET_GREY}"' not in figure
+    assert "40\u202f%" in figure and f'fill="{charts.SECRET_GREY}"' not in figure
 
 
 def test_no_other_domain_and_no_secret_value(tmp_path: Path, repo_root: Path) -> None:
@@ -162,12 +168,12 @@ def test_no_other_domain_and_no_secret_value(tmp_path: Path, repo_root: Path) ->
         [
             bm.header(ctx),
             bm.essentiel(ctx),
-            bm.chart_position(ctx, "ia_stade", title="Stade"),
-            bm.show(ctx, "technologies"),
+            charts.chart_position(ctx, "ia_stade", title="Stade"),
+            tables.show(ctx, "technologies"),
         ]
     )
     assert "96\u202f%" not in page  # another sector's figure
-    table = bm.build_company_table(ctx, "technologies").frame
+    table = tables.build_company_table(ctx, "technologies").frame
     size_col = next(c for c in table.columns if c.startswith("Votre taille") and "–" not in c)
     assert table[size_col].isna().iloc[0]  # the secret cell stays empty…
     assert re.search(r"<td class=\"num flag\">s</td>", page)  # …and is shown as s
@@ -265,3 +271,24 @@ def test_public_index_shows_a_count_and_no_company(tmp_path: Path) -> None:
     assert "index-personnel" not in page
     text = html.unescape(page)
     assert "1 rapport « Votre" in text and "1 rapport d'entreprise en échec" in text
+
+
+def test_only_questions_asked_are_shown(tmp_path: Path, repo_root: Path) -> None:
+    """The indicators hold only the adoption stage and one technology: no section, chart,
+    table or row speaks of a question nobody answered, and the tables are numbered on."""
+    ctx = _context(tmp_path, repo_root)
+    for section in ("emploi", "competences", "formation", "freins"):
+        assert str(ctx.heading(2, section)) == ""
+    assert str(ctx.heading(2, "adoption")).startswith("<h2>1. ")
+    assert str(charts.chart_position(ctx, "impact_effectifs", title="Emploi")) == ""
+    assert str(charts.chart_position(ctx, "part_formes_ia", title="Formés")) == ""
+    assert str(tables.show(ctx, "freins")) == "" and str(tables.show(ctx, "besoins")) == ""
+    technologies = tables.build_company_table(ctx, "technologies")
+    assert technologies is not None and technologies.number == 2  # after the position table
+    assert len(technologies.frame) == 1  # only the technology somebody answered about
+    sheets = [t.key for s in tables.company_tables(ctx) for t in s.tables]
+    assert sheets == ["position", "technologies"]
+    page = "".join(str(f.sentence) for f in bm.key_figures(ctx))
+    assert "effectifs" not in page and "formé" not in page
+    with pytest.raises(KeyError):
+        tables.build_company_table(ctx, "inconnu")

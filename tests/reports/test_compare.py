@@ -13,12 +13,12 @@ import pytest
 from scipy import stats
 
 from fake_study import make_fake_study
-from iaobs.reports.kinds import comparison as compare_report
-from iaobs.render.comparison import render_comparison
-from iaobs.stats.evolution import EVOLUTION_COLUMNS, evolution_table
-from iaobs.stats.tests import difference_test, holm_adjust
 from iaobs.cli import main
 from iaobs.errors import ConfigError, InputError
+from iaobs.render.comparison import render_comparison
+from iaobs.reports.kinds import comparison as compare_report
+from iaobs.stats.evolution import EVOLUTION_COLUMNS, evolution_table
+from iaobs.stats.tests import difference_test, holm_adjust
 
 
 def test_difference_test_matches_the_formula() -> None:

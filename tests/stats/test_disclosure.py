@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from iaobs.study.config import Thresholds
 from iaobs.stats.disclosure import apply_disclosure
+from iaobs.study.config import Thresholds
 
 
 def _row(indicator, level, domain, est, n, count, kind="level", statistic="proportion", **kw):

@@ -6,17 +6,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from iaobs.study.config import Thresholds, Weighting
 from iaobs.stats.design import SurveyDesign
-from iaobs.study.dictionary import load_dictionary
 from iaobs.stats.estimate import (
     CONTRACT_COLUMNS,
     estimate_indicators,
     estimate_ratios,
     proportion_interval,
 )
-from iaobs.tools.sample import random_responses
 from iaobs.stats.weights import compute_weights
+from iaobs.study.config import Thresholds, Weighting
+from iaobs.study.dictionary import load_dictionary
+from iaobs.tools.sample import random_responses
 
 OPEN = Thresholds(
     secret_min_firms=0,
@@ -212,9 +212,9 @@ def test_sample_study_truth_inside_published_intervals(tmp_path) -> None:
     import shutil
     from pathlib import Path
 
-    from iaobs.study.config import load_study
-    from iaobs.pipeline.estimate import compute_study_indicators
     from iaobs.pipeline.clean import clean_study
+    from iaobs.pipeline.estimate import compute_study_indicators
+    from iaobs.study.config import load_study
 
     root = Path(__file__).resolve().parents[2]
     if not (root / "data" / "raw" / "sample_truth.json").exists():

@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 
 import iaobs.stats.estimate as estimate
+from iaobs.stats.weights import compute_weights
 from iaobs.study.config import Weighting
 from iaobs.study.dictionary import load_dictionary
 from iaobs.tools.sample import random_responses
-from iaobs.stats.weights import compute_weights
 
 
 def _responses(n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:

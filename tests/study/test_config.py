@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from iaobs.study.config import load_study
 from iaobs.errors import ConfigError
+from iaobs.study.config import load_study
 
 BASE = """
 [study]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from iaobs.study.dictionary import Label, Sector, load_dictionary, normalise_text
 from iaobs.errors import ConfigError
+from iaobs.study.dictionary import Label, Sector, load_dictionary, normalise_text
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,9 @@ A report is rendered again only when its key changes. The key is the SHA-256 of:
   (``secteur=banque``, ``secteur=banque;taille=pme``…) and of the all-sectors domain ``all``,
   plus ``quality.json`` and ``weighting.json`` without the parts that name another sector;
   a company benchmark: the same for its sector, plus the domains of no sector (``taille=…``),
-  plus its own answers (a digest passed as its ``data_version`` parameter);
+  plus its own answers (a digest passed as its ``data_version`` parameter), plus the
+  reference files its « pistes d'action » read (the rules in use and the training catalogue,
+  :attr:`iaobs.study.store.Store.company_report_inputs`);
   the regional overview: every indicator, ``quality.json`` and ``weighting.json``; the quality
   report: ``quality.json``, ``rejects.csv`` and ``findings.csv``;
 * ``study.toml`` (titles, labels, thresholds);
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,6 +156,7 @@ class DataFingerprint:
     study_toml: str
     quality: Any = None
     weighting: Any = None
+    references: str = "absent"  # digest of the company reports' reference files
     _projections: dict[str, str] = field(default_factory=dict)
 
     def data_digest(self, kind: str, sector: str | None, all_sectors: Iterable[str]) -> str:
@@ -170,8 +173,8 @@ class DataFingerprint:
                     }
                 )
                 self._projections[sector] = cached
-            if kind == "entreprise":  # also its size class (taille=…), a domain of no sector
-                return _digest([cached, self.sector_groups.get(_ALL)])
+            if kind == "entreprise":  # also its size class (a domain of no sector), its rules
+                return _digest([cached, self.sector_groups.get(_ALL), self.references])
             return cached
         if kind == "qualite":
             return _digest([self.files[QUALITY], self.files[REJECTS], self.files[FINDINGS]])
@@ -185,8 +188,16 @@ def _read_json(path: Path) -> Any:
         return None
 
 
-def fingerprint_data(processed: Path, study_toml: Path, manifest: Manifest) -> DataFingerprint:
-    """Hash the processed files; reuses the manifest's per-sector digests when possible."""
+def fingerprint_data(
+    processed: Path,
+    study_toml: Path,
+    manifest: Manifest,
+    references: Sequence[Path] = (),
+) -> DataFingerprint:
+    """Hash the processed files; reuses the manifest's per-sector digests when possible.
+
+    ``references``: the reference files the company reports read (their bytes, not their
+    place, count)."""
     files = {
         name: file_digest(processed / name)
         for name in (INDICATORS, QUALITY, WEIGHTING, REJECTS, FINDINGS)
@@ -211,6 +222,7 @@ def fingerprint_data(processed: Path, study_toml: Path, manifest: Manifest) -> D
         study_toml=file_digest(study_toml),
         quality=_read_json(processed / QUALITY),
         weighting=_read_json(processed / WEIGHTING),
+        references=_digest([file_digest(p) for p in references]),
     )
 
 

@@ -217,7 +217,9 @@ def render_study(
             hint="lancez d'abord « iaobs run » (ou « iaobs clean » puis « iaobs estimate »)",
         )
     manifest = cache_mod.Manifest.load(reports_dir)
-    fingerprint = cache_mod.fingerprint_data(processed, Path(study.root) / "study.toml", manifest)
+    fingerprint = cache_mod.fingerprint_data(
+        processed, Path(study.root) / "study.toml", manifest, study.store.company_report_inputs
+    )
     templates = find_templates_dir(Path(study.root), templates_dir)
     specs = build_matrix(study, fingerprint.sectors_with_data, templates)
     selected = select_reports(specs, only)

@@ -13,7 +13,7 @@ from typing import Any
 
 from iaobs.reports.context import load_context
 from iaobs.reports.keyfigures import key_figures
-from iaobs.reports.kinds import actors, training, training_summary, training_tables
+from iaobs.reports.kinds import actors, company_tables, training, training_summary, training_tables
 from iaobs.reports.kinds import company as benchmark
 from iaobs.reports.tables import report_tables
 
@@ -65,7 +65,7 @@ def report_content(
             language=str(parameters.get("language", "")),
         )
         # no key figure: nothing about a company may reach the public index page
-        return ReportContent(sections=list(benchmark.company_tables(cctx)) if tables else [])
+        return ReportContent(sections=list(company_tables.company_tables(cctx)) if tables else [])
     ctx = load_context(
         parameters["study_dir"],
         sector=parameters.get("sector") or None,

@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from iaobs.core.resources import package_path
+
 __all__ = ["CACHE_DIRNAME", "Processed", "Store"]
 
 CACHE_DIRNAME = ".iaobs-cache"
@@ -133,6 +135,22 @@ class Store:
     def training_catalogue(self) -> Path:
         """The training fund's catalogue of offers the « pistes d'action » point to (CSV)."""
         return self.reference_dir / "catalogue_formations.csv"
+
+    @staticmethod
+    def shipped_action_rules() -> Path:
+        """The « pistes d'action » rules shipped with iaobs (a model for a study's own)."""
+        return package_path("data", "pistes_action.yaml")
+
+    @property
+    def action_rules_in_use(self) -> Path:
+        """The rules the company reports apply: the study's file, else the shipped ones."""
+        return self.action_rules if self.action_rules.is_file() else self.shipped_action_rules()
+
+    @property
+    def company_report_inputs(self) -> tuple[Path, ...]:
+        """The reference files a company report reads besides the processed data: the rules
+        in use and the study's training catalogue (part of the company reports' cache key)."""
+        return (self.action_rules_in_use, self.training_catalogue)
 
     @property
     def private_dir(self) -> Path:

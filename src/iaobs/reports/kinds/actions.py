@@ -40,20 +40,20 @@ from typing import Any
 import yaml
 
 from iaobs.core import text as tx
-from iaobs.core.resources import package_path
 from iaobs.errors import ConfigError, InputError
 from iaobs.reports.context import Html, esc
 from iaobs.reports.kinds.company import CompanyContext, stage_position
+from iaobs.study.store import Store
 
 __all__ = [
     "ActionRule",
     "Offer",
     "action_block",
+    "centile_words",
     "chosen_actions",
     "load_action_rules",
     "load_catalogue",
     "percentile",
-    "position_block",
 ]
 
 MAX_ACTIONS = 3
@@ -100,48 +100,12 @@ def percentile(ctx: CompanyContext, variable: str, domain: str) -> float | None:
     return 100 * (pos["below"] + pos["same"] / 2)
 
 
-def _centile_words(ctx: CompanyContext, value: float | None) -> str:
+def centile_words(ctx: CompanyContext, value: float | None) -> str:
+    """« 78e centile », or why there is none."""
     if value is None:
-        return ctx.pick("non calculable (cellule non diffusée ou sans réponse)", "not available")
+        return ctx.pick("non calculable (part non diffusée ou sans réponse)", "not available")
     rank = max(1, min(99, math.floor(value + 0.5 + 1e-9)))
     return ctx.pick(f"{rank}e centile", f"{rank}th percentile")
-
-
-def position_block(ctx: CompanyContext) -> Html:
-    """A small table: the company's percentile in its sector and in its size class."""
-    groups = []
-    if ctx.sector:
-        groups.append((ctx.sector_domain, ctx.pick("Votre secteur", "Your sector")))
-    if ctx.size:
-        groups.append((ctx.size_domain, ctx.pick("Votre taille (tous secteurs)", "Your size")))
-    if not groups:
-        return Html("")
-    head = "".join(f'<th scope="col">{esc(label)}</th>' for _, label in groups)
-    rows = []
-    for variable in PERCENTILE_QUESTIONS:
-        if variable not in ctx.dictionary:
-            continue
-        cells = "".join(
-            f"<td>{esc(_centile_words(ctx, percentile(ctx, variable, d)))}</td>" for d, _ in groups
-        )
-        rows.append(f'<tr><th scope="row">{esc(ctx.label(variable))}</th>{cells}</tr>')
-    caption = ctx.pick(
-        "Position de votre entreprise (centile)", "Your company's position (percentile)"
-    )
-    lecture = ctx.pick(
-        "Être au 70e centile signifie que 70 % des entreprises du groupe sont moins avancées "
-        "que la vôtre sur cette question (la moitié de celles qui ont donné la même réponse "
-        "étant comptée de chaque côté).",
-        "Being at the 70th percentile means 70% of the group's companies are less advanced than "
-        "yours on this question (half of those giving the same answer counted on each side).",
-    )
-    return Html(
-        f'<table class="iaobs-table"><caption>{esc(caption)}</caption><thead><tr>'
-        f'<th scope="col">{esc(ctx.pick("Question", "Question"))}</th>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
-        f'<div class="iaobs-notes"><p><strong>{esc(ctx.t("lecture"))} :</strong> '
-        f"{esc(lecture)}</p></div>"
-    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -162,9 +126,7 @@ def load_action_rules(path: Path | None) -> list[ActionRule]:
     ConfigError
         A file that is not the expected YAML, or a rule without ``id``, ``titre`` or ``offre``.
     """
-    source = (
-        path if path is not None and path.is_file() else package_path("data", "pistes_action.yaml")
-    )
+    source = path if path is not None and path.is_file() else Store.shipped_action_rules()
     try:
         raw = yaml.safe_load(source.read_text("utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
@@ -256,7 +218,7 @@ def chosen_actions(ctx: CompanyContext, rules: list[ActionRule]) -> list[ActionR
 def action_block(ctx: CompanyContext) -> Html:
     """Three « pistes d'action », each with the catalogue offer it points to."""
     store = ctx.study.store
-    rules = load_action_rules(store.action_rules)
+    rules = load_action_rules(store.action_rules_in_use)
     catalogue = load_catalogue(store.training_catalogue)
     chosen = chosen_actions(ctx, rules)
     heading = ctx.heading(2, "pistes")
@@ -276,19 +238,18 @@ def action_block(ctx: CompanyContext) -> Html:
                 f"Offer {rule.offer} (not in the catalogue provided).",
             )
         else:
-            details = " · ".join(p for p in (offer.provider, offer.duration, offer.mode) if p)
+            details = ", ".join(p for p in (offer.provider, offer.duration) if p)
             where = ctx.pick(
-                f"Offre du catalogue : « {offer.title} » ({offer.code})",
-                f"Catalogue offer: “{offer.title}” ({offer.code})",
+                f"Offre : « {offer.title} » ({offer.code})",
+                f"Offer: “{offer.title}” ({offer.code})",
             ) + (f" – {details}." if details else ".")
         items.append(
             f"<li><p><strong>{esc(rule.title)}</strong></p><p>{esc(rule.text)}</p>"
             f'<p class="iaobs-notes">{esc(where)}</p></li>'
         )
     intro = ctx.pick(
-        "Ces pistes sont choisies à partir de vos réponses par des règles que l'observatoire "
-        "publie ; chacune renvoie à une offre du catalogue de formations de l'opérateur de "
-        "compétences.",
+        "Choisies d'après vos réponses par les règles de l'observatoire, chacune renvoie à "
+        "une offre du catalogue de formations.",
         "These suggestions are chosen from your answers by rules the observatory publishes; "
         "each points to an offer of the training fund's catalogue.",
     )

@@ -28,6 +28,7 @@ from iaobs.core.atomic import write_text
 from iaobs.errors import InputError
 from iaobs.reports.blocks import cover_html
 from iaobs.reports.context import Html, KeyFigure, ReportContext, esc, load_context
+from iaobs.reports.notes import note_lines
 from iaobs.reports.table import (
     ReportTable,
     TableSection,
@@ -372,20 +373,6 @@ def counts_text(ctx: ActorsContext) -> Html:
 _Built = tuple[str, pd.DataFrame, list[str], dict[str, str]]
 
 
-def _notes(
-    ctx: ActorsContext, champ: str, *, lecture: str | None = None, note: str | None = None
-) -> list[str]:
-    sep = " : " if ctx.language == "fr" else ": "
-    lines = []
-    if lecture:
-        lines.append(f"{ctx.t('lecture')}{sep}{lecture}")
-    lines.append(f"{ctx.t('champ')}{sep}{champ}")
-    lines.append(f"{ctx.t('source')}{sep}{ctx.source_line}")
-    if note:
-        lines.append(f"{ctx.t('note')}{sep}{note}")
-    return lines
-
-
 def _champ(ctx: ActorsContext) -> str:
     return ctx.pick(
         f"Acteurs de l'IA recensés en {ctx.study.region} (établissements actifs de l'offre "
@@ -437,7 +424,7 @@ def _by_type(ctx: ActorsContext) -> _Built:
     title = ctx.pick(
         "Acteurs de l'IA par type et par département", "AI actors by type and département"
     )
-    return title, frame, _notes(ctx, _champ(ctx), lecture=lecture), kinds
+    return title, frame, note_lines(ctx, _champ(ctx), lecture=lecture), kinds
 
 
 def _by_activity(ctx: ActorsContext) -> _Built:
@@ -463,7 +450,7 @@ def _by_activity(ctx: ActorsContext) -> _Built:
         "n'en a pas.",
         "Main activity registered in SIRENE; an actor of the list without a SIRET has none.",
     )
-    return title, frame, _notes(ctx, _champ(ctx), note=note), kinds
+    return title, frame, note_lines(ctx, _champ(ctx), note=note), kinds
 
 
 def _evolution(ctx: ActorsContext) -> _Built:
@@ -481,7 +468,7 @@ def _evolution(ctx: ActorsContext) -> _Built:
         return (
             title,
             frame,
-            _notes(ctx, _champ(ctx), note=note),
+            note_lines(ctx, _champ(ctx), note=note),
             {head: "label", ctx.study.wave: "count"},
         )
     before = ctx.previous["type"].value_counts()
@@ -506,7 +493,7 @@ def _evolution(ctx: ActorsContext) -> _Built:
         "updates; non-diffusible units not followed).",
     )
     kinds = {head: "label", prev: "count", cur: "count", diff: "label"}
-    return title, frame, _notes(ctx, _champ(ctx), note=note), kinds
+    return title, frame, note_lines(ctx, _champ(ctx), note=note), kinds
 
 
 _BUILDERS = {"par_type": _by_type, "par_activite": _by_activity, "evolution": _evolution}
@@ -533,7 +520,7 @@ def actors_tables(ctx: ActorsContext) -> list[Any]:
         number,
         ctx.pick("Annuaire des acteurs de l'IA", "Directory of AI actors"),
         frame,
-        _notes(ctx, ctx.pick("Acteurs diffusibles.", "Diffusible actors.")),
+        note_lines(ctx, ctx.pick("Acteurs diffusibles.", "Diffusible actors.")),
         {c: "label" for c in frame.columns},
         key="annuaire",
     )
@@ -594,7 +581,7 @@ def directory_html(ctx: ActorsContext) -> Html:
     n = len(public)
     label = ctx.pick("Rechercher dans l'annuaire", "Search the directory")
     count = ctx.pick(f"{_num(ctx, n)} acteurs", f"{_num(ctx, n)} actors")
-    notes = _notes(
+    notes = note_lines(
         ctx,
         ctx.pick("Acteurs diffusibles de l'annuaire.", "Diffusible actors of the directory."),
         note=ctx.pick(

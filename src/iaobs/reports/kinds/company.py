@@ -17,13 +17,15 @@ share of the sector's companies whose adoption stage is lower than the company's
 of the published shares of the lower stages (base: companies that gave a stage, NSP excluded).
 If one of those shares is hidden, the sentence is replaced by an explanation.
 
-Charts are small inline SVG drawings (no matplotlib): hundreds of these reports are rendered.
+The report's charts are in :mod:`iaobs.reports.kinds.company_chart`, its tables in
+:mod:`iaobs.reports.kinds.company_tables`, its « pistes d'action » in
+:mod:`iaobs.reports.kinds.actions`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,16 +36,20 @@ from iaobs.core import text as tx
 from iaobs.core.typography import plural
 from iaobs.errors import ConfigError, InputError
 from iaobs.reports.context import HIDDEN_FLAGS, Html, KeyFigure, ReportContext, esc, load_context
-from iaobs.reports.table import sections_from_layout, table_from_layout
-from iaobs.reports.tablehtml import table_html
+from iaobs.reports.notes import champ_source
+from iaobs.reports.tablehtml import notes_html
 from iaobs.study.store import Processed
 
 __all__ = [
     "COMPANY_SECTIONS",
     "CompanyContext",
     "company_answers",
-    "company_tables",
+    "domain_label",
+    "hidden_reason",
     "load_company",
+    "pct",
+    "position_sentence",
+    "shares",
     "stage_position",
 ]
 
@@ -52,6 +58,7 @@ VOLUNTEER_COLUMN, ID_COLUMN = "volontaire_accompagnement", "id_repondant"
 _NEVER_READ = frozenset({"commentaire", "siren", "raison_sociale", "email_contact"})
 
 COMPANY_SECTIONS: dict[str, tuple[str, str]] = {
+    "position": ("Votre position", "Your position"),
     "adoption": ("Adoption de l'IA", "AI adoption"),
     "emploi": ("Effet attendu sur l'emploi", "Expected effect on jobs"),
     "competences": ("Besoins de compétences", "Skills needs"),
@@ -61,18 +68,17 @@ COMPANY_SECTIONS: dict[str, tuple[str, str]] = {
     "apropos": ("À propos de ce document", "About this document"),
 }
 
-#: section -> table keys in the order the report shows them
-COMPANY_LAYOUT: list[tuple[str, list[str]]] = [
-    ("adoption", ["technologies"]),
-    ("competences", ["besoins"]),
-    ("freins", ["freins"]),
-]
+#: the questions behind each section: a section none of them was asked in is left out
+SECTION_QUESTIONS: dict[str, tuple[str, ...]] = {
+    "adoption": ("ia_stade", "ia_generative", "techno"),
+    "emploi": ("impact_effectifs",),
+    "competences": ("besoin_comp",),
+    "formation": ("part_formes_ia",),
+    "freins": ("freins",),
+}
 
 #: ordinal questions shown as "your answer / distribution of your sector and size class"
 ORDINAL_QUESTIONS = ("ia_stade", "impact_effectifs", "part_formes_ia")
-
-_PALETTE = ("#DCE9F5", "#A6CBE3", "#5DA5DA", "#0072B2", "#004C7A")
-_SECRET_GREY, _MARK = "#BDBDBD", "#D55E00"  # secret levels (grouped at the end), own answer
 
 
 @dataclass
@@ -88,19 +94,17 @@ class CompanyContext(ReportContext):
     answers: Mapping[str, Any] = field(default_factory=dict)
 
     def heading(self, level: int, key: str) -> Html:
-        """A numbered heading; no ``id`` so that this short report gets no table of contents."""
-        fr, en = COMPANY_SECTIONS[key]
-        title = en if self.language == "en" else fr
+        """A section heading (``<h2>``, numbered but for « Pistes d'action »); no ``id``, so
+        that this short report gets no table of contents. ``level`` is accepted for the
+        templates' sake: the report has no subsection. Nothing for a section whose questions
+        the study did not ask."""
+        if key in SECTION_QUESTIONS and not self.is_asked(*SECTION_QUESTIONS[key]):
+            return Html("")
+        title = self.pick(*COMPANY_SECTIONS[key])
         if key in ("apropos", "pistes"):  # unnumbered
             return Html(f"<h2>{esc(title)}</h2>")
-        if level == 2:
-            self.section_count += 1
-            self.subsection_count = 0
-            number = f"{self.section_count}."
-        else:
-            self.subsection_count += 1
-            number = f"{self.section_count}.{self.subsection_count}"
-        return Html(f"<h{level}>{number} {esc(title)}</h{level}>")
+        self.section_count += 1
+        return Html(f"<h2>{self.section_count}. {esc(title)}</h2>")
 
     @property
     def sector_domain(self) -> str:
@@ -266,8 +270,17 @@ def load_company(study_dir: str | Path, company: str, *, language: str = "") -> 
 # Comparisons
 
 
-def _shares(ctx: CompanyContext, variable: str, domain: str) -> pd.DataFrame:
+def shares(ctx: CompanyContext, variable: str, domain: str) -> pd.DataFrame:
+    """The published rows of an ordinal question in one domain (one row per answer)."""
     return ctx.items(variable, domain=domain)
+
+
+def domain_label(ctx: CompanyContext, domain: str) -> str:
+    """« Votre secteur » or « Votre taille (PME) »: a group the company is compared with."""
+    if domain.startswith("secteur="):
+        return ctx.pick("Votre secteur", "Your sector")
+    size = ctx.size_label(ctx.size or "", short=True)
+    return ctx.pick(f"Votre taille ({size})", f"Your size ({size})")
 
 
 def stage_position(ctx: CompanyContext, variable: str, domain: str) -> dict[str, Any]:
@@ -286,7 +299,7 @@ def stage_position(ctx: CompanyContext, variable: str, domain: str) -> dict[str,
     """
     var = ctx.dictionary[variable]
     code = ctx.answer(variable)
-    data = _shares(ctx, variable, domain)
+    data = shares(ctx, variable, domain)
     out: dict[str, Any] = {
         "code": code if code in var.codes else "",
         "below": math.nan,
@@ -303,22 +316,22 @@ def stage_position(ctx: CompanyContext, variable: str, domain: str) -> dict[str,
         return out
     order = list(var.codes)
     position = order.index(code)
-    shares = dict(zip(data["code"], data["estimate"], strict=True))
+    values = dict(zip(data["code"], data["estimate"], strict=True))
     flags = dict(zip(data["code"], data["flag"], strict=True))
     below_codes = order[:position]
 
     def hidden(c: str) -> bool:
-        return flags.get(c, "nd") in HIDDEN_FLAGS or bool(pd.isna(shares.get(c)))
+        return flags.get(c, "nd") in HIDDEN_FLAGS or bool(pd.isna(values.get(c)))
 
     if hidden(code):
         out["status"] = "hidden"
         return out
-    same = float(shares[code])
+    same = float(values[code])
     out["same"] = same
     if any(hidden(c) for c in below_codes):
         out["status"] = "partial"
         return out
-    below = float(sum(shares[c] for c in below_codes))
+    below = float(sum(values[c] for c in below_codes))
     out["below"] = below
     out["above"] = max(0.0, 1.0 - below - same)
     return out
@@ -334,17 +347,16 @@ def _group_words(ctx: CompanyContext, domain: str) -> str:
     )
 
 
-def _hidden_reason(ctx: CompanyContext, domain: str) -> str:
-    th = ctx.thresholds
+def hidden_reason(ctx: CompanyContext, domain: str) -> str:
+    """Why a comparison with a domain is not shown (a needed share is not published: ``s``
+    or ``nd``, defined in « À propos de ce document »)."""
     return ctx.pick(
         f"La comparaison avec l'ensemble {_group_words(ctx, domain)} ne peut pas être "
-        f"montrée : une des parts nécessaires repose sur trop peu de réponses (moins de "
-        f"{th.nd_below} répondants, ou moins de {th.secret_min_firms} entreprises) et n'est "
-        "pas diffusée, afin de protéger les réponses des autres entreprises.",
-        f"The comparison with companies {_group_words(ctx, domain)} cannot be shown: one of "
-        f"the shares it needs rests on too few answers (fewer than {th.nd_below} respondents "
-        f"or {th.secret_min_firms} companies) and is not published, to protect other "
-        "companies' answers.",
+        "montrée : une part nécessaire n'est pas diffusée (s ou nd, voir « À propos »), "
+        "afin de protéger les réponses des autres entreprises.",
+        f"The comparison with companies {_group_words(ctx, domain)} cannot be shown: a share "
+        "it needs is not published (s or nd, see “About”), to protect other companies' "
+        "answers.",
     )
 
 
@@ -360,24 +372,24 @@ def position_sentence(ctx: CompanyContext, variable: str, domain: str) -> str:
             "cannot be placed.",
         )
     if pos["status"] in ("hidden", "absent"):
-        return _hidden_reason(ctx, domain)
+        return hidden_reason(ctx, domain)
     label = ctx.code_label(variable, pos["code"])
     if pos["status"] == "partial":
-        same = _pct(ctx, pos["same"])
+        same = pct(ctx, pos["same"])
         others_fr, others_en = {
             "ia_stade": ("des autres stades", "of the other stages"),
             "part_formes_ia": ("des autres tranches", "of the other bands"),
         }.get(variable, ("des autres réponses", "of the other answers"))
         return ctx.pick(
             f"Vous avez répondu « {label} », comme {same} {group} ; la répartition "
-            f"{others_fr} n'est pas entièrement diffusée (secret statistique) : votre position "
-            "ne peut pas être précisée davantage.",
+            f"{others_fr} n'étant pas entièrement diffusée, votre position n'est pas "
+            "précisée davantage.",
             f"You answered “{label}”, like {same} {group}; the distribution {others_en} is "
             "not fully published (statistical confidentiality), so your position cannot be "
             "stated more precisely.",
         )
-    below, same = _pct(ctx, pos["below"]), _pct(ctx, pos["same"])
-    above = _pct(ctx, pos["above"])
+    below, same = pct(ctx, pos["below"]), pct(ctx, pos["same"])
+    above = pct(ctx, pos["above"])
     first = pos["code"] == next(iter(ctx.dictionary[variable].codes))
     if variable == "ia_stade":
         if first:
@@ -415,198 +427,9 @@ def position_sentence(ctx: CompanyContext, variable: str, domain: str) -> str:
     )
 
 
-def _pct(ctx: ReportContext, value: Any) -> str:
+def pct(ctx: ReportContext, value: Any) -> str:
+    """A share as a percentage in the report's language."""
     return tx.format_percent(value, language=ctx.language)
-
-
-# --------------------------------------------------------------------------------------------
-# Inline SVG charts
-
-
-def _svg_stacked(
-    ctx: CompanyContext, variable: str, domains: Sequence[str]
-) -> tuple[str, list[str]]:
-    """Stacked 100 % bars of an ordinal question, one per domain, with the company's level
-    outlined. Secret levels are never drawn one by one: the published levels keep their place
-    and the secret ones share one grey block at the end of the bar (its width is what the
-    published levels leave, as a reader of the published tables can work out); a domain with
-    no published level is left out. What was hidden is said in the returned notes."""
-    var = ctx.dictionary[variable]
-    codes = list(var.codes)
-    width, left, bar_h, gap = 640, 150, 22, 16
-    span = width - left - 10
-    rows_svg: list[str] = []
-    alt_parts: list[str] = []
-    notes: list[str] = []
-    mine = ctx.answer(variable)
-    not_published = ctx.pick("non diffusé", "not published")
-    grey_used = False
-    y = 8
-    for domain in domains:
-        data = _shares(ctx, variable, domain).set_index("code")
-        label = (
-            ctx.pick("Votre secteur", "Your sector")
-            if domain.startswith("secteur=")
-            else ctx.pick(
-                f"Votre taille ({ctx.size_label(ctx.size or '', short=True)})",
-                f"Your size ({ctx.size_label(ctx.size or '', short=True)})",
-            )
-        )
-        published = [
-            c
-            for c in codes
-            if c in data.index
-            and data["flag"].get(c, "nd") not in HIDDEN_FLAGS
-            and not pd.isna(data["estimate"].get(c))
-        ]
-        rows_svg.append(
-            f'<text x="{left - 8}" y="{y + bar_h * 0.7:.1f}" text-anchor="end" '
-            f'font-size="11">{esc(label)}</text>'
-        )
-        if not published:
-            rows_svg.append(
-                f'<text x="{left}" y="{y + bar_h * 0.7:.1f}" font-size="10" fill="#5A5A5A">'
-                f"{esc(ctx.pick('non diffusé (trop peu de réponses)', 'not published (too few answers)'))}"
-                "</text>"
-            )
-            notes.append(_hidden_reason(ctx, domain))
-            y += bar_h + gap
-            continue
-        partial = len(published) < len(codes)
-        # shares sum to 1 over the levels; without secret levels, spread the rounding
-        total = 1.0 if partial else float(sum(float(data["estimate"][c]) for c in codes)) or 1.0
-        x = float(left)
-        parts = []
-        for i, code in enumerate(codes):
-            if code not in published:
-                parts.append(f"{ctx.code_label(variable, code)} {not_published}")
-                continue
-            share = float(data["estimate"][code]) / total
-            w = share * span
-            color = _PALETTE[min(i, len(_PALETTE) - 1)]
-            stroke = f' stroke="{_MARK}" stroke-width="3"' if code == mine else ""
-            rows_svg.append(
-                f'<rect x="{x:.1f}" y="{y}" width="{max(w, 0):.1f}" height="{bar_h}" '
-                f'fill="{color}"{stroke}/>'
-            )
-            if w > 26:
-                ink = "#FFFFFF" if i >= 3 else "#1A1A1A"
-                rows_svg.append(
-                    f'<text x="{x + w / 2:.1f}" y="{y + bar_h * 0.7:.1f}" text-anchor="middle" '
-                    f'font-size="10" fill="{ink}">'
-                    f"{esc(tx.format_percent(share, language=ctx.language))}</text>"
-                )
-            parts.append(f"{ctx.code_label(variable, code)} {_pct(ctx, share)}")
-            x += w
-        if partial:
-            grey_used = True
-            w = max(0.0, float(left + span) - x)
-            rows_svg.append(
-                f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" '
-                f'fill="{_SECRET_GREY}"/>'
-            )
-            if w > 12:
-                rows_svg.append(
-                    f'<text x="{x + w / 2:.1f}" y="{y + bar_h * 0.7:.1f}" text-anchor="middle" '
-                    'font-size="10" font-style="italic" fill="#1A1A1A">s</text>'
-                )
-        alt_parts.append(f"{label} : " + ", ".join(parts))
-        y += bar_h + gap
-    # legend
-    lx, ly = float(left), y + 2
-    legend = []
-    keys = [
-        (ctx.code_label(variable, code), _PALETTE[min(i, len(_PALETTE) - 1)], code == mine)
-        for i, code in enumerate(codes)
-    ]
-    if grey_used:
-        keys.append((ctx.pick("s : non diffusé", "s: not published"), _SECRET_GREY, False))
-    for i, (text, color, marked) in enumerate(keys):
-        legend.append(
-            f'<rect x="{lx:.1f}" y="{ly}" width="10" height="10" fill="{color}"'
-            + (f' stroke="{_MARK}" stroke-width="2"' if marked else "")
-            + "/>"
-            f'<text x="{lx + 14:.1f}" y="{ly + 9}" font-size="9.5">{esc(text)}</text>'
-        )
-        lx += 14 + 5.6 * len(text) + 14
-        if lx > width - 90 and i < len(keys) - 1:
-            lx, ly = float(left), ly + 15
-    height = ly + 18
-    alt = "; ".join(alt_parts) or ctx.pick("Distribution non diffusée", "Distribution not shown")
-    if mine in var.codes:
-        alt += ctx.pick(
-            f". Cadre orange : votre réponse, « {ctx.code_label(variable, mine)} ».",
-            f". Orange outline: your answer, “{ctx.code_label(variable, mine)}”.",
-        )
-    if grey_used:
-        notes.insert(
-            0,
-            ctx.pick(
-                "s : parts non diffusées (secret statistique), regroupées en gris en fin de barre.",
-                "s: shares not published (statistical confidentiality), grouped in grey at the "
-                "end of the bar.",
-            ),
-        )
-    svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="100%" '
-        f'viewBox="0 0 {width} {height:.0f}" aria-label="{esc(alt)}" '
-        'font-family="Open Sans, DejaVu Sans, sans-serif">'
-        f"<title>{esc(alt)}</title>" + "".join(rows_svg) + "".join(legend) + "</svg>"
-    )
-    return svg, notes
-
-
-def chart_position(ctx: CompanyContext, variable: str, *, title: str) -> Html:
-    """A numbered figure: the distribution of an ordinal question in the company's sector and
-    size class, the company's own answer outlined, with the Lecture/Champ/Source notes."""
-    domains = [
-        d
-        for d in (ctx.sector_domain if ctx.sector else None, ctx.size_domain if ctx.size else None)
-        if d
-    ]
-    svg, hidden_notes = _svg_stacked(ctx, variable, domains)
-    number = ctx.next_figure()
-    sep = " :" if ctx.language == "fr" else ":"
-    lines = []
-    if domains:
-        lines.append((ctx.t("lecture"), position_sentence(ctx, variable, domains[0])))
-    champ = ctx.pick(
-        f"Entreprises implantées en région {ctx.study.region} ayant répondu à la question : "
-        "celles de votre secteur, et celles de votre taille tous secteurs confondus.",
-        f"Companies located in the {ctx.study.region} region that answered the question: those "
-        "of your sector, and those of your size in all sectors.",
-    )
-    lines.append((ctx.t("champ"), champ))
-    lines.append((ctx.t("source"), ctx.source_line))
-    bases = []
-    for d in domains:
-        data = _shares(ctx, variable, d)
-        if len(data):
-            count = tx.format_number(data["n"].max(), language=ctx.language)
-            bases.append(f"{count} {_group_label(ctx, d)}")
-    note = ctx.pick(
-        "Parts pondérées des réponses (NSP exclus). Cadre orange : votre réponse.",
-        "Weighted shares of answers (don't know excluded). Orange outline: your answer.",
-    )
-    if bases:
-        note += ctx.pick(" Bases : ", " Bases: ") + ", ".join(bases) + "."
-    if hidden_notes:
-        note += " " + " ".join(dict.fromkeys(hidden_notes))
-    lines.append((ctx.t("note"), note))
-    notes = "".join(f"<p><strong>{esc(k)}{sep}</strong> {esc(v)}</p>" for k, v in lines)
-    caption = f"{ctx.t('figure')} {number} – {title}"
-    return Html(
-        f'<figure class="iaobs-figure" id="figure-{number}">'
-        f"<figcaption>{esc(caption)}</figcaption>{svg}</figure>"
-        f'<div class="iaobs-notes">{notes}</div>'
-    )
-
-
-def _group_label(ctx: CompanyContext, domain: str) -> str:
-    """« entreprises (secteur) » or « entreprises (taille) », after a base count."""
-    if domain.startswith("secteur="):
-        return ctx.pick("entreprises (secteur)", "companies (sector)")
-    return ctx.pick("entreprises (taille)", "companies (size)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -614,42 +437,47 @@ def _group_label(ctx: CompanyContext, domain: str) -> str:
 
 
 def header(ctx: CompanyContext) -> Html:
-    """The first lines of the report (no full-page cover: the report is 2 to 4 pages)."""
+    """The first lines of the report (no full-page cover: the report is two or three pages)."""
+    restricted = ctx.pick("restreinte à l'entreprise", "restricted to the company")
     rows = [
-        (ctx.pick("Entreprise (identifiant)", "Company (identifier)"), ctx.company.lower()),
+        (ctx.pick("Entreprise", "Company"), ctx.company.lower()),
         (ctx.t("sector"), ctx.sector_label() if ctx.sector else "–"),
         (ctx.t("size"), ctx.size_label(ctx.size) if ctx.size else "–"),
-        (ctx.t("wave"), ctx.study.wave),
-        (ctx.t("date"), ctx.date_text),
+        (ctx.pick("Enquête", "Survey"), ctx.study.wave),
+        (ctx.pick("Édition", "Issued"), ctx.date_text),
+        (ctx.pick("Diffusion", "Circulation"), restricted),
     ]
-    facts = "".join(
-        f'<dt style="font-weight:600">{esc(k)}</dt><dd style="margin:0">{esc(v)}</dd>'
-        for k, v in rows
-    )
+    sep = ctx.pick(" : ", ": ")
+    facts = "".join(f"<li><strong>{esc(k)}{esc(sep)}</strong>{esc(v)}</li>" for k, v in rows)
     intro = ctx.pick(
-        "Ce document situe les réponses de votre entreprise à l'enquête par rapport à celles "
-        f"des entreprises de votre secteur et de votre taille, en région {ctx.study.region}. Il "
-        "ne contient que vos propres réponses et des résultats d'ensemble pondérés, déjà "
-        "publiés dans les rapports de l'observatoire : il ne révèle la réponse d'aucune autre "
-        "entreprise.",
-        "This document places your company's answers to the survey against those of the "
-        f"companies of your sector and size in the {ctx.study.region} region. It contains only "
-        "your own answers and weighted overall results already published in the observatory's "
-        "reports: it reveals no other company's answer.",
+        "Vos réponses à l'enquête face aux entreprises de votre secteur et de votre taille en "
+        f"région {ctx.study.region} : vos seules réponses et des résultats d'ensemble déjà "
+        "publiés par l'observatoire, sans la réponse d'aucune autre entreprise.",
+        "This document places your company's answers to the survey against the companies of "
+        f"your sector and size in the {ctx.study.region} region. It contains only your own "
+        "answers and weighted overall results already published by the observatory: it "
+        "reveals no other company's answer.",
     )
+    title = ctx.pick("Votre entreprise face à son secteur", "Your company and its sector")
+    scope = notes_html(champ_source(ctx, champ_line(ctx)), ctx)
     return Html(
-        '<section class="iaobs-company-head" style="border-top:8px solid #0072B2;'
-        'padding:0.8rem 0 0.4rem;margin-bottom:1rem">'
-        f'<p style="margin:0;font-weight:600;color:#004C7A">{esc(ctx.study.title)}</p>'
-        f'<p style="margin:0.2rem 0;color:#5A5A5A">'
-        f"{esc(ctx.pick('Diffusion restreinte à l’entreprise', 'Restricted to the company'))}"
-        "</p>"
-        f'<h1 style="margin:0.3rem 0 0.6rem">'
-        f"{esc(ctx.pick('Votre entreprise face à son secteur', 'Your company and its sector'))}"
-        "</h1>"
-        '<dl style="display:grid;grid-template-columns:max-content 1fr;gap:0.15rem 1.2rem;'
-        f'margin:0 0 0.6rem">{facts}</dl>'
-        f"<p>{esc(intro)}</p></section>"
+        '<section class="iaobs-company-head">'
+        f'<p class="iaobs-company-kicker">{esc(ctx.study.title)}</p>'
+        f"<h1>{esc(title)}</h1>"
+        f'<ul class="iaobs-company-facts">{facts}</ul>'
+        f"<p>{esc(intro)}</p>"
+        f"{scope}</section>"
+    )
+
+
+def champ_line(ctx: CompanyContext) -> str:
+    """The Champ of every figure and table of the report (stated once, under the header)."""
+    return ctx.pick(
+        f"toutes les figures et tous les tableaux portent sur les entreprises de la région "
+        f"{ctx.study.region} ayant répondu à la question, de votre secteur et de votre taille "
+        "(tous secteurs confondus).",
+        f"every figure and table covers the companies of the {ctx.study.region} region that "
+        "answered the question, of your sector and of your size (all sectors).",
     )
 
 
@@ -666,10 +494,14 @@ def key_figures(ctx: CompanyContext) -> list[KeyFigure]:
     """The sentences of L'essentiel (never used on the public index page)."""
     out = []
     for variable in ORDINAL_QUESTIONS:
-        if variable not in ctx.dictionary or not ctx.sector:
+        if variable not in ctx.dictionary or not ctx.sector or not ctx.is_asked(variable):
             continue
         sentence = position_sentence(ctx, variable, ctx.sector_domain)
         pos = stage_position(ctx, variable, ctx.sector_domain)
+        if pos["status"] in ("hidden", "absent"):  # a sentence that does not name its question
+            sentence = (
+                f"{ctx.label(variable)}{ctx.pick(' : ', ': ')}{sentence[0].lower()}{sentence[1:]}"
+            )
         out.append(
             KeyFigure(
                 variable,
@@ -683,7 +515,7 @@ def key_figures(ctx: CompanyContext) -> list[KeyFigure]:
                 sentence,
             )
         )
-    tech = _multi_summary(ctx, "techno")
+    tech = _multi_summary(ctx, "techno") if ctx.is_asked("techno") else ""
     if tech:
         out.append(KeyFigure("techno", "", ctx.sector_domain, None, None, None, 0, "", tech))
     return out
@@ -699,7 +531,7 @@ def _multi_summary(ctx: CompanyContext, variable: str) -> str:
             "Votre entreprise ne déclare aucune technologie d'IA.",
             "Your company reports no AI technology.",
         )
-    data = _shares(ctx, variable, ctx.sector_domain).set_index("code")
+    data = shares(ctx, variable, ctx.sector_domain).set_index("code")
     rare = [
         o
         for o in chosen
@@ -722,139 +554,10 @@ def _multi_summary(ctx: CompanyContext, variable: str) -> str:
     return text
 
 
-# --------------------------------------------------------------------------------------------
-# Tables (shown in the report and written to tables.xlsx)
-
-
-def _mine_text(ctx: CompanyContext, column: str, *, multi: bool) -> str:
-    value = ctx.answer(column)
-    if multi:
-        if value in ("1", "1.0", "True"):
-            return ctx.pick("Oui", "Yes")
-        if value in ("0", "0.0", "False"):
-            return ctx.pick("Non", "No")
-        return tx.MISSING
-    variable = column.split("__", 1)[0]
-    if not value:
-        return tx.MISSING
-    return (
-        ctx.code_label(column, value)
-        if "__" not in column
-        else ctx.dictionary.code_label(variable, value, ctx.language)
-    )
-
-
-def _comparison_table(ctx: CompanyContext, variable: str, title: str) -> tuple:
-    var = ctx.dictionary[variable]
-    multi = var.type == "multi"
-    codes = list(var.options if multi else var.items)
-    labels = [(var.options if multi else var.items)[c].get(ctx.language) for c in codes]
-    level = "" if multi else "top2"
-    yours = ctx.pick("Votre réponse", "Your answer")
-    sector_col = ctx.pick("Votre secteur", "Your sector")
-    size_col = ctx.pick(
-        f"Votre taille ({ctx.size_label(ctx.size or '', short=True)})",
-        f"Your size ({ctx.size_label(ctx.size or '', short=True)})",
-    )
-    columns: dict[str, list[Any]] = {
-        ctx.t("item"): labels,
-        yours: [_mine_text(ctx, f"{variable}__{c}", multi=multi) for c in codes],
-    }
-    kinds = {ctx.t("item"): "label", yours: "text"}
-    bases: list[int] = []
-    for name, domain in ((sector_col, ctx.sector_domain), (size_col, ctx.size_domain)):
-        rows = [ctx.row(f"{variable}__{c}", level, domain) for c in codes]
-        columns[name] = [float(r["estimate"]) if r else math.nan for r in rows]
-        columns[f"{name} – {ctx.t('flag')}"] = [str(r["flag"]) if r else "nd" for r in rows]
-        kinds[name] = "percent"
-        kinds[f"{name} – {ctx.t('flag')}"] = "flag"
-        bases.append(max((int(r["n"]) for r in rows if r), default=0))
-    frame = pd.DataFrame(columns)
-    sep = " : " if ctx.language == "fr" else ": "
-    what = (
-        ctx.pick(
-            "part des entreprises qui citent chaque élément", "share of companies citing each item"
-        )
-        if multi
-        else ctx.pick(
-            "part des entreprises déclarant un besoin fort ou très fort",
-            "share of companies reporting a high or very high need",
-        )
-    )
-    notes = [
-        f"{ctx.t('champ')}{sep}"
-        + ctx.pick(
-            f"entreprises implantées en région {ctx.study.region} ayant répondu à la question "
-            "(votre secteur ; votre taille, tous secteurs).",
-            f"companies located in the {ctx.study.region} region that answered the question "
-            "(your sector; your size, all sectors).",
-        ),
-        f"{ctx.t('source')}{sep}{ctx.source_line}",
-        f"{ctx.t('note')}{sep}"
-        + ctx.pick(
-            f"{what}, pondérée ; bases : {tx.format_number(bases[0])} entreprises (secteur), "
-            f"{tx.format_number(bases[1])} (taille). Les intervalles de confiance figurent dans "
-            "le rapport de votre secteur.",
-            f"{what}, weighted; bases: {tx.format_number(bases[0], language='en')} companies "
-            f"(sector), {tx.format_number(bases[1], language='en')} (size). Confidence "
-            "intervals are in your sector's report.",
-        ),
-    ]
-    return title, frame, notes, kinds
-
-
-_COMPANY_BUILDERS: dict[str, Any] = {
-    "technologies": lambda c: _comparison_table(
-        c,
-        "techno",
-        c.pick(
-            "Technologies d'IA : vos réponses et celles des autres entreprises",
-            "AI technologies: your answers and other companies'",
-        ),
-    ),
-    "besoins": lambda c: _comparison_table(
-        c,
-        "besoin_comp",
-        c.pick(
-            "Besoins de compétences : votre niveau de besoin et la part "
-            "des entreprises qui déclarent un besoin fort",
-            "Skills needs: your level and the share of companies reporting a high need",
-        ),
-    ),
-    "freins": lambda c: _comparison_table(
-        c,
-        "freins",
-        c.pick(
-            "Freins à l'usage de l'IA : vos réponses et celles des autres entreprises",
-            "Barriers to AI: your answers and other companies'",
-        ),
-    ),
-}
-
-
-def build_company_table(ctx: CompanyContext, key: str) -> Any:
-    """One numbered table of the company report (:class:`iaobs.reports.tables.ReportTable`)."""
-    return table_from_layout(
-        COMPANY_LAYOUT, _COMPANY_BUILDERS, ctx, key, report="rapport d'entreprise"
-    )
-
-
-def show(ctx: CompanyContext, key: str) -> Html:
-    """A table of the company report as HTML."""
-    return table_html(build_company_table(ctx, key), ctx)
-
-
-def company_tables(ctx: CompanyContext) -> list[Any]:
-    """The tables of the company report by section (for ``tables.xlsx``)."""
-    return sections_from_layout(
-        COMPANY_LAYOUT, _COMPANY_BUILDERS, ctx, COMPANY_SECTIONS, report="rapport d'entreprise"
-    )
-
-
 def generative_sentence(ctx: CompanyContext) -> Html:
     """The company's answer on generative AI, with the share of its sector giving it."""
     code = ctx.answer("ia_generative")
-    if "ia_generative" not in ctx.dictionary or not code:
+    if "ia_generative" not in ctx.dictionary or not code or not ctx.is_asked("ia_generative"):
         return Html("")
     label = ctx.code_label("ia_generative", code)
     row = ctx.row("ia_generative", code, ctx.sector_domain) if ctx.sector else None
@@ -868,41 +571,41 @@ def generative_sentence(ctx: CompanyContext) -> Html:
     else:
         text = ctx.pick(
             f"IA générative : vous avez répondu « {label} », comme "
-            f"{_pct(ctx, row['estimate'])} des entreprises de votre secteur.",
-            f"Generative AI: you answered “{label}”, as did {_pct(ctx, row['estimate'])} of "
+            f"{pct(ctx, row['estimate'])} des entreprises de votre secteur.",
+            f"Generative AI: you answered “{label}”, as did {pct(ctx, row['estimate'])} of "
             "the companies in your sector.",
         )
     return Html(f"<p>{esc(text)}</p>")
 
 
 def about(ctx: CompanyContext) -> Html:
-    """How to read the report, and what protects other companies (short)."""
+    """How to read the report, what ``s`` and ``nd`` mean, what protects other companies: one
+    closing paragraph in small type (no heading that could be left alone at a page's foot)."""
     th = ctx.thresholds
+    dominance = tx.format_percent(th.secret_dominance, language=ctx.language)
     paragraphs = [
         ctx.pick(
-            "Les résultats de votre secteur et de votre taille sont des estimations pondérées : "
-            "chaque réponse compte pour le nombre d'entreprises qu'elle représente. Ils sont "
-            "repris des rapports publiés par l'observatoire, où figurent leurs intervalles de "
-            "confiance et la méthode.",
-            "Results for your sector and size are weighted estimates: each answer counts for "
-            "the number of companies it represents. They come from the observatory's published "
-            "reports, where their confidence intervals and the method are given.",
-        ),
-        ctx.pick(
-            f"Protection des autres entreprises : une part qui repose sur moins de "
-            f"{th.nd_below} répondants, ou sur moins de {th.secret_min_firms} entreprises, n'est "
-            "pas diffusée et n'apparaît pas ici. Ce document ne contient ni le nom ni le SIREN "
-            "de votre entreprise, ni ses commentaires libres ; il est identifié par un code "
-            "pseudonyme.",
-            f"Protection of other companies: a share resting on fewer than {th.nd_below} "
-            f"respondents or {th.secret_min_firms} companies is not published and does not "
-            "appear here. This document contains neither your company's name nor its SIREN, "
-            "nor its free comments; it is identified by a pseudonymous code.",
+            "Les résultats de votre secteur et de votre taille sont des estimations pondérées "
+            "(chaque réponse compte pour les entreprises qu'elle représente) ; leurs intervalles "
+            "de confiance et la méthode figurent dans les rapports publiés par l'observatoire. "
+            f"s (secret statistique) : part reposant sur moins de {th.secret_min_firms} "
+            f"entreprises, ou dont une entreprise pèse plus de {dominance} ; nd (non diffusé) : "
+            f"moins de {th.nd_below} répondants. Ces parts ne sont montrées nulle part. Ce "
+            "document ne contient ni le nom, ni le SIREN, ni les commentaires libres de votre "
+            "entreprise, identifiée par un code pseudonyme.",
+            "Results for your sector and size are weighted estimates (each answer counts for "
+            "the companies it represents); their confidence intervals and the method are in "
+            "the observatory's published reports. s (statistical confidentiality): a share "
+            f"resting on fewer than {th.secret_min_firms} companies, or in which one company "
+            f"weighs more than {dominance}; nd (not published): fewer than {th.nd_below} "
+            "respondents. These shares are shown nowhere. This document holds neither your "
+            "company's name, nor its SIREN, nor its free comments; it is identified by a "
+            "pseudonymous code.",
         ),
     ]
+    title = ctx.pick(*COMPANY_SECTIONS["apropos"])
     return Html(
-        f'<section class="iaobs-company-about" style="font-size:0.85rem">'
-        f"{ctx.heading(2, 'apropos')}"
-        + "".join(f"<p>{esc(p)}</p>" for p in paragraphs)
+        '<section class="iaobs-company-about">'
+        + "".join(f"<p><strong>{esc(title)}.</strong> {esc(p)}</p>" for p in paragraphs)
         + "</section>"
     )
