@@ -19,6 +19,7 @@ says of its sector and size class is part of what it can combine with the public
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,12 +27,22 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from iaobs.core.atomic import write_json
 from iaobs.core.contract import HIDDEN_FLAGS, Thresholds
 from iaobs.errors import StatisticsError
 from iaobs.pipeline.published import CELL_KEYS, Release, read_release
+from iaobs.pipeline.stages import refresh_outputs
 from iaobs.stats.secrecy import audit_linked
+from iaobs.study.config import Study
 
-__all__ = ["ReleaseAudit", "attack_release", "audit_release_folder", "require_release_protected"]
+__all__ = [
+    "ReleaseAudit",
+    "attack_release",
+    "audit_release_folder",
+    "record_release",
+    "release_stage",
+    "require_release_protected",
+]
 
 
 @dataclass
@@ -225,3 +236,62 @@ def require_release_protected(audit: ReleaseAudit) -> None:
             f"à moins de ±{audit.protection_share * 100:g} points près à partir des fichiers publiés",
             hint="masquez d'autres cellules liées ou relevez les seuils de [thresholds]",
         )
+
+
+def _stamp(folder: Path) -> str:
+    """Sizes and times of every file of a release: unchanged, the audit need not run again."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(folder)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+_VOLATILE = ("secondes",)
+
+
+def release_stage(study: Study) -> tuple[ReleaseAudit | None, bool]:
+    """Attack the wave's release unless its files are unchanged since the last clean audit.
+
+    Writes the summary to ``weighting.json`` (``audit_diffusion``) when it changed, and stops
+    (:class:`~iaobs.errors.StatisticsError`, exit 1) naming the file and the cell when a hidden
+    cell is published or bounded too tightly. Returns the audit (``None`` when skipped) and
+    whether the summary changed (the quality report, which states it, is then rendered again).
+    """
+    store, processed = study.store, study.store.processed
+    folder = store.reports_dir
+    if not processed.secret_cells.is_file() or not folder.is_dir():
+        return None, False
+    state = store.stage_state("release")
+    stamp = _stamp(folder)
+    try:
+        if json.loads(state.read_text(encoding="utf-8")).get("stamp") == stamp:
+            return None, False
+    except (OSError, ValueError):
+        pass
+    audit = audit_release_folder(
+        folder, processed.secret_cells, study.thresholds, wave=str(study.wave)
+    )
+    summary = audit.to_dict()
+    weighting = json.loads(processed.weighting.read_text(encoding="utf-8"))
+    before = {k: v for k, v in (weighting.get("audit_diffusion") or {}).items()}
+    changed = _stable(before) != _stable(summary)
+    if changed:
+        weighting["audit_diffusion"] = summary
+        write_json(processed.weighting, weighting)
+        refresh_outputs(store, "estimate", [processed.weighting])
+    require_release_protected(audit)
+    return audit, changed
+
+
+def record_release(study: Study) -> None:
+    """Remember the release as audited (its files' sizes and times)."""
+    state = study.store.stage_state("release")
+    state.parent.mkdir(parents=True, exist_ok=True)
+    write_json(state, {"stamp": _stamp(study.store.reports_dir)})
+
+
+def _stable(summary: dict[str, object]) -> dict[str, object]:
+    return {k: v for k, v in summary.items() if k not in _VOLATILE}
