@@ -36,6 +36,7 @@ __all__ = [
     "RunSummary",
     "StageResult",
     "actors_stage",
+    "audit_release",
     "clean_stage",
     "estimate_stage",
     "evolution_stage",
@@ -244,11 +245,13 @@ def run_study(
         study, only=only, formats=tuple(formats), jobs=jobs, force=force, progress=progress
     )
     if not only and not int(getattr(reports, "exit_code", 0) or 0):
-        _audit_release(study, formats, jobs)
+        audit_release(study, formats=formats, jobs=jobs)
     return RunSummary(stages=stages, reports=reports)
 
 
-def _audit_release(study: Study, formats: Sequence[str], jobs: int | None) -> None:
+def audit_release(
+    study: Study, *, formats: Sequence[str] = ("html", "pdf", "xlsx"), jobs: int | None = None
+) -> None:
     """The release audit on every file written (exit 1 when a hidden cell can be recovered);
     the quality report rendered again when the audit's summary, which it states, changed."""
     from iaobs.pipeline.release import record_release, release_stage  # lazy: pandas, SciPy
