@@ -185,7 +185,7 @@ def _tested(table: pd.DataFrame, indicators: pd.DataFrame | None, alpha: float) 
             [table["indicator"], table["level"], np.full(len(table), "all")]
         )
         region_hidden = flags.reindex(region).fillna("").isin(HIDDEN_FLAGS).to_numpy()
-        table.loc[region_hidden & (table["flag"] == "").to_numpy(), "flag"] = "s"
+        table.loc[region_hidden & ~table["flag"].isin(HIDDEN_FLAGS).to_numpy(), "flag"] = "s"
     hidden = table["flag"].isin(HIDDEN_FLAGS).to_numpy()
     for col in ("estimate", "rest", "difference", "se", "ci_low", "ci_high", "t", "p_value"):
         table.loc[hidden, col] = np.nan
