@@ -299,9 +299,9 @@ def test_exports_neutralise_formula_injection(hostile_run: Path) -> None:
 
 
 def _browser():  # type: ignore[no-untyped-def]
-    from test_browser import ARGS, CHROMIUM, _browser_or_skip
+    from browser import ARGS, CHROMIUM, sync_playwright_or_skip
 
-    return _browser_or_skip(), CHROMIUM, ARGS
+    return sync_playwright_or_skip(), CHROMIUM, ARGS
 
 
 @pytest.mark.slow

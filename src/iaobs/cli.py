@@ -364,6 +364,20 @@ def _add(sub: Any, name: str, help_: str, example: str) -> argparse.ArgumentPars
     return parser
 
 
+def _add_study_command(
+    sub: Any, name: str, help_: str, example: str, func: Any, *, formats: str | None = None
+) -> argparse.ArgumentParser:
+    """A subcommand working on one study folder (the current one by default)."""
+    parser = _add(sub, name, help_, example)
+    parser.add_argument("study", nargs="?", default=".", help="dossier de l'étude")
+    if formats is not None:
+        parser.add_argument(
+            "--format", default=formats, help=f"{formats.replace(',', ', ')} (défaut : {formats})"
+        )
+    parser.set_defaults(func=func)
+    return parser
+
+
 def _parser_run(sub: Any) -> None:
     p = _add(
         sub,
@@ -439,32 +453,34 @@ def _parser_validate(sub: Any) -> None:
 
 
 def _parser_clean(sub: Any) -> None:
-    p = _add(
+    _add_study_command(
         sub,
         "clean",
         "données brutes → données traitées, rejets et rapport de qualité",
         "iaobs clean",
+        cmd_clean,
     )
-    p.add_argument("study", nargs="?", default=".", help="dossier de l'étude")
-    p.set_defaults(func=cmd_clean)
 
 
 def _parser_estimate(sub: Any) -> None:
-    p = _add(sub, "estimate", "pondérer et calculer la table des indicateurs", "iaobs estimate")
-    p.add_argument("study", nargs="?", default=".", help="dossier de l'étude")
-    p.set_defaults(func=cmd_estimate)
+    _add_study_command(
+        sub,
+        "estimate",
+        "pondérer et calculer la table des indicateurs",
+        "iaobs estimate",
+        cmd_estimate,
+    )
 
 
 def _parser_report(sub: Any) -> None:
-    p = _add(
+    p = _add_study_command(
         sub,
         "report",
         "produire les rapports à partir des données traitées",
         "iaobs report --only banque --format html,pdf",
+        cmd_report,
     )
-    p.add_argument("study", nargs="?", default=".", help="dossier de l'étude")
     _add_report_options(p)
-    p.set_defaults(func=cmd_report)
 
 
 def _parser_compare(sub: Any) -> None:
@@ -561,24 +577,24 @@ def _parser_map(sub: Any) -> None:
 
 
 def _parser_frame(sub: Any) -> None:
-    p = _add(
+    _add_study_command(
         sub,
         "frame",
         "base de sondage et marges de population à partir des fichiers Sirene de l'INSEE",
         "iaobs frame",
+        cmd_frame,
     )
-    p.add_argument("study", nargs="?", default=".", help="dossier de l'étude")
-    p.set_defaults(func=cmd_frame)
 
 
 def _parser_plan(sub: Any) -> None:
-    p = _add(
+    p = _add_study_command(
         sub,
         "plan",
         "plan de sondage : combien d'entreprises interroger par strate, et la précision attendue",
         "iaobs plan --precision 0.05 --response-rate 0.3",
+        cmd_plan,
+        formats="html,pdf",
     )
-    p.add_argument("study", nargs="?", default=".", help="dossier de l'étude")
     p.add_argument(
         "--precision",
         type=float,
@@ -591,32 +607,28 @@ def _parser_plan(sub: Any) -> None:
         default=None,
         help="taux de réponse attendu (défaut : [plan] response_rate)",
     )
-    p.add_argument("--format", default="html,pdf", help="html, pdf (défaut : html,pdf)")
-    p.set_defaults(func=cmd_plan)
 
 
 def _parser_draw(sub: Any) -> None:
-    p = _add(
+    p = _add_study_command(
         sub,
         "draw",
         "tirer l'échantillon du plan (aléatoire simple stratifié, avec réserve)",
         "iaobs draw --seed 2025",
+        cmd_draw,
     )
-    p.add_argument("study", nargs="?", default=".", help="dossier de l'étude")
     p.add_argument("--seed", type=int, required=True, help="graine (le même tirage à chaque fois)")
-    p.set_defaults(func=cmd_draw)
 
 
 def _parser_suivi(sub: Any) -> None:
-    p = _add(
+    _add_study_command(
         sub,
         "suivi",
         "suivi du terrain : taux de réponse par strate, représentativité, strates à relancer",
         "iaobs suivi",
+        cmd_suivi,
+        formats="html,pdf",
     )
-    p.add_argument("study", nargs="?", default=".", help="dossier de l'étude")
-    p.add_argument("--format", default="html,pdf", help="html, pdf (défaut : html,pdf)")
-    p.set_defaults(func=cmd_suivi)
 
 
 def build_parser() -> argparse.ArgumentParser:

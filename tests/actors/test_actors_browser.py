@@ -3,44 +3,22 @@ directory searched and sorted by its script, no request but file: and data:."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from frictionless import Package
 
+from browser import ARGS, CHROMIUM, sync_playwright_or_skip
 from iaobs.core.contract import INDICATOR_COLUMNS
 from iaobs.render import render_study
 from iaobs.study.config import load_study
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
-
-def _playwright():  # type: ignore[no-untyped-def]
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    if sync_playwright is None or not (Path(CHROMIUM).is_file() or shutil.which("chromium")):
-        if os.environ.get("CI"):
-            pytest.fail("Chromium (/usr/bin/chromium) or playwright missing: required under CI")
-        pytest.skip("Chromium or playwright not installed")
-    return sync_playwright
 
 
 def test_report_rendered_and_used_in_chromium(actors_study: Path, tmp_path: Path) -> None:
-    sync_playwright = _playwright()
+    sync_playwright = sync_playwright_or_skip()
     study = load_study(actors_study)
     # a study of actors alone: an empty indicators table stands for the survey's
     pd.DataFrame(columns=list(INDICATOR_COLUMNS)).to_parquet(study.store.processed.indicators)

@@ -7,6 +7,7 @@ import pytest
 
 from iaobs.errors import ConfigError
 from iaobs.frame.draw import SAMPLE_COLUMNS, draw_sample
+from iaobs.frame.margins import FRAME_COLUMNS
 from iaobs.frame.plan import allocate
 from iaobs.study.config import PlanSettings
 
@@ -32,23 +33,7 @@ def _frame() -> pd.DataFrame:
                 "O",
             )
         )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "siren",
-            "siret_siege",
-            "denomination",
-            "adresse",
-            "code_postal",
-            "commune",
-            "departement",
-            "secteur",
-            "taille",
-            "naf",
-            "tranche_effectifs",
-            "diffusion",
-        ],
-    )
+    return pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
 
 
 def _plan(frame: pd.DataFrame) -> pd.DataFrame:

@@ -8,8 +8,6 @@ must run: a missing Chromium is a failure, not a skip.
 from __future__ import annotations
 
 import io
-import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -20,35 +18,15 @@ from iaobs.study.config import load_study
 
 HERE = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(HERE))
+from browser import ARGS, CHROMIUM, sync_playwright_or_skip  # noqa: E402
 from fake_study import make_fake_study  # noqa: E402
 from render_samples import CONTENT, OTHER, SECTEUR  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
-
-def _browser_or_skip():  # type: ignore[no-untyped-def]
-    available = Path(CHROMIUM).is_file() or shutil.which("chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    if not available or sync_playwright is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium (/usr/bin/chromium) or playwright missing: required under CI")
-        pytest.skip("Chromium or playwright not installed")
-    return sync_playwright
 
 
 def test_pages_in_headless_chromium(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    sync_playwright = _browser_or_skip()
+    sync_playwright = sync_playwright_or_skip()
     from PIL import Image, ImageStat
 
     root = make_fake_study(tmp_path)

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
+from iaobs.core.contract import INDICATOR_COLUMNS
 from iaobs.errors import ConfigError
 from iaobs.render import cache
 from iaobs.render.excel import (
@@ -405,20 +406,7 @@ def test_indicators_csv(tmp_path: Path) -> None:
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     lines = raw.decode("utf-8-sig").splitlines()
-    assert lines[0].split(";") == [
-        "indicator",
-        "level",
-        "domain",
-        "statistic",
-        "estimate",
-        "se",
-        "ci_low",
-        "ci_high",
-        "n",
-        "n_eff",
-        "weighted_base",
-        "flag",
-    ]
+    assert lines[0].split(";") == list(INDICATOR_COLUMNS)
     assert "0,425" in lines[1]
     secret = lines[2].split(";")
     assert secret[0] == "'=cmd" and secret[1] == "'-x"

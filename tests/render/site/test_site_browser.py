@@ -5,23 +5,14 @@ any page type. Under CI a missing Chromium is a failure, not a skip.
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from browser import ARGS, CHROMIUM, sync_playwright_or_skip
+
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 PAGE_TYPES = [
     "index.html",
     "explorer.html",
@@ -33,15 +24,7 @@ PAGE_TYPES = [
 
 @pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
-    available = Path(CHROMIUM).is_file() or shutil.which("chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    if not available or sync_playwright is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium (/usr/bin/chromium) or playwright missing: required under CI")
-        pytest.skip("Chromium or playwright not installed")
+    sync_playwright = sync_playwright_or_skip()
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield chromium
