@@ -150,3 +150,46 @@ def test_the_rest_of_the_region_gives_a_hidden_sector_back(tmp_path: Path) -> No
     assert audit.unprotected and audit.unprotected[0].startswith("x = a (secteur=s1)")
     with pytest.raises(StatisticsError, match="secteur=s1"):
         require_release_protected(audit)
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _small_study(root: Path) -> Path:
+    from iaobs.tools.sample import write_sample_study
+
+    write_sample_study(root, n_companies=150)  # few respondents per cell
+    toml = root / "study.toml"
+    text = toml.read_text("utf-8")
+    toml.write_text(text[: text.index("[frame]")] + text[text.index("[[sources]]") :], "utf-8")
+    return root
+
+
+def _repository_study(root: Path) -> Path:
+    import shutil
+
+    shutil.copy(REPO / "study.toml", root / "study.toml")
+    for part in ("raw", "reference"):
+        shutil.copytree(REPO / "data" / part, root / "data" / part)
+    return root
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("make", [_small_study, _repository_study], ids=["small", "sample"])
+def test_nothing_is_recovered_from_every_published_file(tmp_path: Path, make) -> None:
+    """Every file of the release read back and attacked: no hidden cell recovered or bounded
+    more tightly than its protection level, and the quality report says so."""
+    from iaobs.pipeline.run import run_study
+
+    root = make(tmp_path)
+    summary = run_study(root, formats=("html",), jobs=2)
+    assert summary.exit_code == 0
+    weighting = json.loads((root / "data" / "processed" / "weighting.json").read_text("utf-8"))
+    audit = weighting["audit_diffusion"]
+    assert audit["conforme"], audit
+    assert audit["fichiers_lus"] > 10 and audit["nombres_lus"] > 1000
+    assert audit["intervalle_le_plus_etroit_points"] is None or (
+        audit["intervalle_le_plus_etroit_points"] >= 10
+    )
+    quality = next((root / "reports").glob("*/qualite-donnees/report.html"))
+    assert "Audit de la diffusion" in quality.read_text("utf-8")
