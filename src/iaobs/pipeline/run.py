@@ -260,5 +260,13 @@ def audit_release(
 
     _, changed = release_stage(study)
     if changed and (study.store.reports_dir / QUALITY_SLUG).is_dir():
-        render_study(study, only=[QUALITY_SLUG], formats=tuple(formats), jobs=jobs, progress=False)
+        # forced: the quality report's cache key does not follow weighting.json
+        render_study(
+            study,
+            only=[QUALITY_SLUG],
+            formats=tuple(formats),
+            jobs=jobs,
+            force=True,
+            progress=False,
+        )
     record_release(study)
