@@ -16,6 +16,8 @@ Usage::
 
     .venv/bin/python bench/bench_secrecy.py                  # both workloads
     .venv/bin/python bench/bench_secrecy.py --rows 20000     # random responses only, smaller
+    .venv/bin/python bench/bench_secrecy.py --release STUDY  # also the attack on a run study's
+                                                             # reports/<wave>/ (every file)
 """
 
 from __future__ import annotations
@@ -120,12 +122,36 @@ def measure(name: str, table: pd.DataFrame) -> dict[str, object]:
     return result
 
 
+def measure_release(folder: Path) -> dict[str, object]:
+    """The release audit on every published file of a run study: reading, then the attack."""
+    from iaobs.pipeline.published import read_release
+    from iaobs.pipeline.release import attack_release
+
+    study = load_study(folder)
+    start = time.perf_counter()
+    release = read_release(study.store.reports_dir)
+    read = time.perf_counter() - start
+    truth = pd.read_parquet(study.store.processed.secret_cells)
+    audit = attack_release(release, truth, study.thresholds, wave=str(study.wave))
+    out = {"workload": "release audit", "read_s": round(read, 2)} | audit.to_dict()
+    print(
+        f"release audit: {audit.files} files, {audit.numbers} numbers read in {read:.1f} s; "
+        f"{audit.attacked} hidden cells attacked in {audit.seconds:.1f} s "
+        f"({audit.programmes} programmes); narrowest interval {audit.narrowest:.1f} points; "
+        f"{'conforme' if audit.ok else 'NON CONFORME'}"
+    )
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--skip-sample", action="store_true")
+    parser.add_argument("--release", type=Path, help="a study folder whose reports were run")
     args = parser.parse_args()
     results = []
+    if args.release is not None:
+        results.append(measure_release(args.release))
     if not args.skip_sample:
         results.append(measure("sample study", _sample_table()))
     results.append(measure(f"{args.rows} random responses", _random_table(args.rows)))

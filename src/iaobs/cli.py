@@ -22,6 +22,7 @@ from iaobs.pipeline.frame import describe_frame, frame_stage
 from iaobs.pipeline.run import (
     StageResult,
     actors_stage,
+    audit_release,
     clean_stage,
     estimate_stage,
     evolution_stage,
@@ -168,14 +169,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def _render(study: Study, args: argparse.Namespace) -> int:
     from iaobs.render import render_study  # lazy: the report runner
 
+    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     summary = render_study(
         study,
         only=args.only or None,
-        formats=tuple(f.strip() for f in args.format.split(",") if f.strip()),
+        formats=formats,
         jobs=args.jobs,
         force=args.force,
         progress=not args.quiet,
     )
+    if not args.only and not summary.exit_code:  # the release audit on every published file
+        audit_release(study, formats=formats, jobs=args.jobs)
     return summary.exit_code
 
 

@@ -61,6 +61,20 @@ def test_contrasts_table_columns_flags_and_test(raked) -> None:
     np.testing.assert_allclose(shown["estimate"], shown["estimate_i"], rtol=1e-10)
 
 
+def test_no_contrast_where_the_region_is_hidden(raked) -> None:
+    """The domain plus the rest of the region gives the region: a hidden region cell hides
+    every comparison of that indicator and level."""
+    responses, weighting = raked
+    d = load_dictionary()
+    indicators = estimate_indicators(responses, weighting, d)
+    region = (indicators["domain"] == "all") & (indicators["indicator"] == "ia_usage")
+    indicators.loc[region, "flag"] = "s"
+    table = estimate_contrasts(responses, weighting, d, indicators)
+    mine = table[table["indicator"] == "ia_usage"]
+    assert len(mine) and mine["flag"].isin(["s", "nd"]).all()
+    assert mine["rest"].isna().all() and mine["difference"].isna().all()
+
+
 def test_load_contrasts_and_phrases(tmp_path, raked) -> None:
     responses, weighting = raked
     d = load_dictionary()

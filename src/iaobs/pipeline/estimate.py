@@ -74,6 +74,11 @@ def compute_study_indicators(study: Study) -> Path:
         for spec in domains
     ]
     write_microdata(study, responses, weighting, partitions)
+    representation = domain_representation(
+        responses, weighting.weights.to_numpy(), margins, [p for p in partitions if p]
+    )
+    limit = study.thresholds.max_unrepresented
+    not_shown = representation.loc[representation["gap"].abs() > limit, "domain"]
     indicators = estimate_indicators(
         responses,
         weighting.design,
@@ -82,10 +87,9 @@ def compute_study_indicators(study: Study) -> Path:
         thresholds=study.thresholds,
         ci_method=study.weighting.ci_method,
         confidence=study.weighting.confidence,
+        not_shown=tuple(not_shown.astype(str)),
     )
-    representation = domain_representation(
-        responses, weighting.weights.to_numpy(), margins, [p for p in partitions if p]
-    )
+    cells = indicators.attrs.pop("secret_cells", None)
     indicators, unrepresented = flag_unrepresented(indicators, representation, study.thresholds)
     report = weighting.to_dict(responses, domains=domains)
     report["hors_champ"] = out_of_field
@@ -109,6 +113,9 @@ def compute_study_indicators(study: Study) -> Path:
         indicators.to_parquet(tmp, index=False)
     with atomic_path(study.store.processed.contrasts) as tmp:
         contrasts.to_parquet(tmp, index=False)
+    if cells is not None:  # the release audit's private table (true values of hidden cells)
+        with atomic_path(study.store.processed.secret_cells) as tmp:
+            cells.to_parquet(tmp, index=False)
     write_json(
         study.store.processed.weighting,
         json.loads(json.dumps(report, default=_json_default)),

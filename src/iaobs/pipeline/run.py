@@ -36,6 +36,7 @@ __all__ = [
     "RunSummary",
     "StageResult",
     "actors_stage",
+    "audit_release",
     "clean_stage",
     "estimate_stage",
     "evolution_stage",
@@ -243,4 +244,29 @@ def run_study(
     reports = render_study(
         study, only=only, formats=tuple(formats), jobs=jobs, force=force, progress=progress
     )
+    if not only and not int(getattr(reports, "exit_code", 0) or 0):
+        audit_release(study, formats=formats, jobs=jobs)
     return RunSummary(stages=stages, reports=reports)
+
+
+def audit_release(
+    study: Study, *, formats: Sequence[str] = ("html", "pdf", "xlsx"), jobs: int | None = None
+) -> None:
+    """The release audit on every file written (exit 1 when a hidden cell can be recovered);
+    the quality report rendered again when the audit's summary, which it states, changed."""
+    from iaobs.pipeline.release import record_release, release_stage  # lazy: pandas, SciPy
+    from iaobs.render import render_study  # lazy: the report runner
+    from iaobs.render.matrix import QUALITY_SLUG  # lazy: with the runner
+
+    _, changed = release_stage(study)
+    if changed and (study.store.reports_dir / QUALITY_SLUG).is_dir():
+        # forced: the quality report's cache key does not follow weighting.json
+        render_study(
+            study,
+            only=[QUALITY_SLUG],
+            formats=tuple(formats),
+            jobs=jobs,
+            force=True,
+            progress=False,
+        )
+    record_release(study)

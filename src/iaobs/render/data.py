@@ -26,7 +26,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from iaobs.core.contract import HIDDEN_FLAGS, INDICATOR_COLUMNS
+from iaobs.core.contract import INDICATOR_COLUMNS
 
 __all__ = [
     "ESTIMATE_COLUMNS",
@@ -147,22 +147,15 @@ def _missing(value: Any) -> bool:
 
 
 def publishable_rows(frame: Any) -> Any:
-    """The rows of ``frame`` as they may be published: a row flagged ``s`` or ``nd`` keeps
-    its base and flag but loses every estimate column. The one gate of every CSV and Excel
-    row of the reports' data."""
-    import pandas as pd
+    """The rows of ``frame`` as they may be published: the decision is
+    :func:`iaobs.stats.secrecy.publishable` (a row flagged ``s`` or ``nd`` keeps its base and
+    flag but loses every figure; no standard error, effective size or weighted base). The one
+    gate of every CSV and Excel row of the reports' data."""
+    from iaobs.stats.secrecy import publishable  # lazy: numpy and pandas
 
-    out = frame.copy()
-    if "flag" not in out.columns:
-        return out
-    flags = out["flag"].astype("string").fillna("").str.strip()
-    hidden = flags.isin(HIDDEN_FLAGS).to_numpy()
-    for column in ESTIMATE_COLUMNS:
-        if column in out.columns:
-            values = pd.to_numeric(out[column], errors="coerce").astype("Float64")
-            values[hidden] = pd.NA
-            out[column] = values
-    return out
+    if "flag" not in frame.columns:
+        return frame.copy()
+    return publishable(frame)
 
 
 def _domain_label(domain: str, dictionary: Any, language: str) -> str:

@@ -12,7 +12,9 @@ compared with a total that contains it. The test is a Student t on the design's 
 freedom (respondents of the base minus strata); ``significant`` at 1 − the confidence level.
 
 The table has the columns of :data:`iaobs.core.contract.CONTRAST_COLUMNS`; a domain hidden in
-the indicators table (``s``, ``nd``) keeps its flag and counts but no estimate nor test.
+the indicators table (``s``, ``nd``) keeps its flag and counts but no estimate nor test, and so
+does a domain whose region cell is hidden (the rest of the region plus the domain would give
+the region back): ``s``.
 Reports read it with :func:`load_contrasts` and phrase a row with :func:`contrast_phrase`.
 """
 
@@ -178,6 +180,12 @@ def _tested(table: pd.DataFrame, indicators: pd.DataFrame | None, alpha: float) 
         flags = indicators.set_index(["indicator", "level", "domain"])["flag"]
         keys = pd.MultiIndex.from_frame(table[["indicator", "level", "domain"]])
         table["flag"] = flags.reindex(keys).fillna("").to_numpy()
+        # the rest of the region is the region minus the domain: hidden with the region
+        region = pd.MultiIndex.from_arrays(
+            [table["indicator"], table["level"], np.full(len(table), "all")]
+        )
+        region_hidden = flags.reindex(region).fillna("").isin(HIDDEN_FLAGS).to_numpy()
+        table.loc[region_hidden & ~table["flag"].isin(HIDDEN_FLAGS).to_numpy(), "flag"] = "s"
     hidden = table["flag"].isin(HIDDEN_FLAGS).to_numpy()
     for col in ("estimate", "rest", "difference", "se", "ci_low", "ci_high", "t", "p_value"):
         table.loc[hidden, col] = np.nan

@@ -29,6 +29,8 @@ flag stay.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -36,7 +38,7 @@ from iaobs.core.contract import FLAGS, INDICATOR_COLUMNS
 from iaobs.stats.secrecy import audit_linked, protect_linked, require_protected
 from iaobs.study.config import Thresholds
 
-__all__ = ["FLAGS", "apply_disclosure"]
+__all__ = ["FLAGS", "SECRET_CELL_COLUMNS", "apply_disclosure", "secret_cells"]
 
 _CONTRACT = list(INDICATOR_COLUMNS)
 
@@ -216,7 +218,11 @@ def _secondary(
 
 
 def apply_disclosure(
-    indicators: pd.DataFrame, thresholds: Thresholds | None = None, *, unit: str = "firms"
+    indicators: pd.DataFrame,
+    thresholds: Thresholds | None = None,
+    *,
+    unit: str = "firms",
+    not_shown: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Flag ``s`` / ``nd`` / ``prudence`` and blank the estimates that may not be shown.
 
@@ -230,11 +236,18 @@ def apply_disclosure(
         Secrecy and precision thresholds of the study.
     unit
         ``firms`` or ``persons`` (pilot training: ``secret_min_persons`` in the base).
+    not_shown
+        Domains not published at all (``nd``: their respondents do not represent their
+        population, :mod:`iaobs.stats.coverage`); hidden before the secondary suppression, so
+        that the linked tables protect them too.
 
     Returns
     -------
     The table with exactly the contract columns; ``estimate``, ``se``, ``ci_low``,
-    ``ci_high`` are NaN where the flag is ``s`` or ``nd``.
+    ``ci_high`` are NaN where the flag is ``s`` or ``nd``. ``attrs["secret"]``: the audit's
+    summary; ``attrs["secret_cells"]``: what the release audit needs (the true estimates,
+    weighted bases, kinds and relations of every cell, and which were hidden by a primary
+    rule) — never published.
     """
     thresholds = thresholds or Thresholds()
     if len(indicators) == 0:
@@ -242,6 +255,8 @@ def apply_disclosure(
     t = _with_defaults(indicators.reset_index(drop=True))
     flag = _precision(t, thresholds)
     flag[_primary(t, thresholds, unit)] = "s"
+    if not_shown:
+        flag[t["domain"].isin(set(not_shown)).to_numpy()] = "nd"
     primary = np.isin(flag, ["s", "nd"])
     if "weighted_base" in t and t["weighted_base"].notna().any():
         flag, audit = protect_linked(t, flag, thresholds, protect=primary)
@@ -261,4 +276,31 @@ def apply_disclosure(
         out[col] = out[col].astype(float).where(~hide)
     out["n"] = out["n"].astype(np.int64)
     out.attrs["secret"] = secrecy
+    if secrecy:
+        out.attrs["secret_cells"] = secret_cells(t, flag, primary)
     return out
+
+
+#: The columns of the release audit's private table of cells (:func:`secret_cells`).
+SECRET_CELL_COLUMNS = (
+    "indicator",
+    "level",
+    "domain",
+    "statistic",
+    "estimate",
+    "weighted_base",
+    "flag",
+    "primary",
+    "_kind",
+    "_parts",
+)
+
+
+def secret_cells(t: pd.DataFrame, flag: np.ndarray, primary: np.ndarray) -> pd.DataFrame:
+    """The cells as the release audit needs them: true values, bases, kinds, final flags."""
+    out = t.reindex(columns=list(SECRET_CELL_COLUMNS)).copy()
+    out["flag"] = np.asarray(flag, dtype=object).astype(str)
+    out["primary"] = np.asarray(primary, dtype=bool)
+    for col in ("indicator", "level", "domain", "statistic", "_kind", "_parts"):
+        out[col] = out[col].astype("object").where(out[col].notna(), "").astype(str)
+    return out.reset_index(drop=True)

@@ -3,10 +3,8 @@
 Every estimate is a ratio ``Σ w·y / Σ w`` over the units of a domain that answered the question
 (the *base*), with its linearised standard error on the full design (:mod:`iaobs.stats.design`).
 Intervals:
-
-* proportions: Korn–Graubard (``beta``, default), ``logit`` or ``wilson``; a proportion of 0 or
-  1 gets a one-sided Clopper–Pearson interval on the effective sample size, never a Wald one;
-* means: Student t interval on the design degrees of freedom.
+proportions Korn–Graubard (``beta``, default), ``logit`` or ``wilson``, one-sided
+Clopper–Pearson at 0 or 1 (never Wald); means Student t on the design degrees of freedom.
 
 :func:`estimate_indicators` builds the tidy table of DESIGN.md (one row per indicator × level ×
 domain) and applies the secrecy and precision rules of :mod:`iaobs.stats.disclosure`;
@@ -587,16 +585,16 @@ def estimate_indicators(
     confidence: float = 0.95,
     derived: Sequence[DerivedIndicator] = DEFAULT_DERIVED,
     unit: str = "firms",
+    not_shown: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Every indicator of the dictionary × every domain, with intervals and secrecy flags.
 
     Parameters
     ----------
     responses
-        Cleaned responses (storage of ``iaobs.study.dictionary``), row ``i`` being unit ``i`` of the
-        design.
+        Cleaned responses (``iaobs.study.dictionary``), row ``i`` being unit ``i`` of the design.
     design
-        A :class:`~iaobs.stats.design.SurveyDesign` or a :class:`~iaobs.stats.weights.WeightResult`.
+        A :class:`~iaobs.stats.design.SurveyDesign` or :class:`~iaobs.stats.weights.WeightResult`.
     dictionary
         The questionnaire; id, text, date, confidential and free-text variables are skipped.
     domains
@@ -611,6 +609,8 @@ def estimate_indicators(
         Named derived indicators (``ia_adoption`` by default).
     unit
         ``firms`` (company survey) or ``persons`` (pilot training): which secrecy threshold.
+    not_shown
+        Domains published as ``nd`` whatever their size (protected by the secondary secrecy).
 
     Returns
     -------
@@ -631,7 +631,7 @@ def estimate_indicators(
         )
     responses = responses.reset_index(drop=True)
     table = _estimate_table(responses, d, dictionary, domains, ci_method, confidence, derived)
-    return apply_disclosure(table, thresholds or Thresholds(), unit=unit)
+    return apply_disclosure(table, thresholds or Thresholds(), unit=unit, not_shown=not_shown)
 
 
 def _fine_cells(

@@ -41,8 +41,10 @@ from iaobs.core.contract import HIDDEN_FLAGS, Thresholds
 from iaobs.errors import StatisticsError
 
 __all__ = [
+    "CELL_VALUES",
     "PUBLISHED_COLUMNS",
     "PUBLISHED_DIGITS",
+    "WITHHELD",
     "SecrecyAudit",
     "audit_linked",
     "protect_linked",
@@ -104,6 +106,8 @@ def publishable(indicators: pd.DataFrame) -> pd.DataFrame:
     hidden cell only when it is the base of its distribution (a hidden « ne sait pas » row has
     a larger base, and the difference would be its count of firms), as a nullable integer.
     """
+    if not {"indicator", "domain"} <= set(indicators.columns):
+        return _publishable_cells(indicators)
     if len(indicators) == 0:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in PUBLISHED_COLUMNS})
     t = indicators.reset_index(drop=True)
@@ -116,6 +120,32 @@ def publishable(indicators: pd.DataFrame) -> pd.DataFrame:
     base = n.groupby([t["indicator"], t["domain"]], sort=False).transform("min")
     out["n"] = n.where(~hidden | (n == base)).astype("Int64")
     out["flag"] = t["flag"].fillna("").astype(str)
+    return out
+
+
+#: Columns of a table of cells that carry a figure (blank when the cell is hidden).
+CELL_VALUES: tuple[str, ...] = ("estimate", "value", "ci_low", "ci_high", "rest", "difference")
+#: Columns never published: they would turn shares into weighted totals.
+WITHHELD: tuple[str, ...] = ("se", "n_eff", "weighted_base", "se_difference")
+
+
+def _publishable_cells(table: pd.DataFrame) -> pd.DataFrame:
+    """A table of cells that are not indicators rows (a report's table cells): every column
+    but :data:`WITHHELD`; a cell flagged ``s`` or ``nd`` keeps its base and flag, loses every
+    figure; shares rounded like estimates when the table says which rows are proportions."""
+    out = table.drop(columns=[c for c in WITHHELD if c in table.columns]).reset_index(drop=True)
+    if "flag" in out:
+        flags = out["flag"].astype("string").fillna("").str.strip()
+        hidden = flags.isin(HIDDEN_FLAGS).to_numpy()
+    else:
+        hidden = np.zeros(len(out), dtype=bool)
+    for column in CELL_VALUES:
+        if column in out.columns:
+            values = pd.to_numeric(out[column], errors="coerce").astype("Float64")
+            values[hidden] = pd.NA
+            out[column] = values
+    if "statistic" in out:
+        out = round_published(out)
     return out
 
 
@@ -133,7 +163,7 @@ class SecrecyAudit:
     seconds: float = 0.0
     protection_share: float = 0.10
     protection_mean: float = 0.10
-    narrowest: float = float("inf")  # smallest half-width reached, in protection levels
+    narrowest: float = float("inf")  # narrowest proven interval of a protected share, points
     unprotected: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
@@ -147,6 +177,9 @@ class SecrecyAudit:
             "secondes": round(self.seconds, 3),
             "niveau_protection_part": self.protection_share,
             "niveau_protection_moyenne": self.protection_mean,
+            "intervalle_le_plus_etroit_points": (
+                round(self.narrowest, 1) if np.isfinite(self.narrowest) else None
+            ),
             "cellules_non_protegees": list(self.unprotected),
             "conforme": not self.unprotected,
         }
@@ -189,6 +222,22 @@ def _group_keys(t: pd.DataFrame) -> np.ndarray:
     missing = kind == "missing"
     if missing.any():
         key[missing] = key[missing] + "|" + t.loc[missing, "level"].astype(str).to_numpy()
+    rest = kind == "rest"
+    if rest.any():  # the rest of the region beside a domain: in its source row's group
+        where = {
+            (i, lv, d): k
+            for i, lv, d, k in zip(
+                t["indicator"].astype(str),
+                t["level"].astype(str),
+                t["domain"].astype(str),
+                key,
+                strict=True,
+            )
+        }
+        for r in np.flatnonzero(rest):
+            of = str(t["_parts"].iat[r]).split(":", 1)[-1]
+            source = (str(t["indicator"].iat[r]), str(t["level"].iat[r]), of)
+            key[r] = where.get(source, key[r])
     return key
 
 
@@ -231,6 +280,8 @@ def _build_group(g: pd.DataFrame, rows: np.ndarray, hidden: np.ndarray, th: Thre
     kind = g["_kind"].astype(str).to_numpy()
     base = np.nan_to_num(g["weighted_base"].to_numpy(dtype=float))
     est = g["estimate"].to_numpy(dtype=float)
+    if "statistic" in g:  # the rest of the region beside a mean is a mean
+        kind = np.where((kind == "rest") & (g["statistic"].astype(str) == "mean"), "mean", kind)
     finite = np.isfinite(est)
     scale = max(float(base.max()) if len(base) else 1.0, 1e-12)
     # rounded to 11 significant digits so that the choice of cells does not hang on the last
@@ -288,7 +339,18 @@ def _group_relations(
         gap.append(0.0)
     # 3. the children of a partition add up to their parent domain (rest: the uncovered part)
     mean = kind == "mean"
-    for parent, children in _relations_of(tuple(pd.unique(dom))):
+    rest = kind == "rest"
+    for k in np.flatnonzero(rest):  # a domain and the rest of the region make the region
+        of = str(g["_parts"].iat[k]).split(":", 1)[-1]
+        top, part = pos.get((ind[k], lev[k], "all")), pos.get((ind[k], lev[k], of))
+        if top is None or part is None:
+            continue
+        cells.append(np.array([top, part, k], dtype=np.int64))
+        coefs.append(np.array([1.0, -1.0, -1.0]))
+        rhs.append(0.0)
+        uncovered = base[top] - base[part] - base[k]
+        gap.append(uncovered if uncovered > _COVERED else 0.0)
+    for parent, children in _relations_of(tuple(pd.unique(dom[~rest]))):
         for i, lv in dict.fromkeys(zip(ind, lev, strict=True)):  # in order: reproducible LPs
             top = pos.get((i, lv, parent))
             kids = [pos.get((i, lv, c)) for c in children]
@@ -603,7 +665,7 @@ def _protect_group(
     hidden = hidden.copy()
     prover = _Prover(group)
     repairer: _Repairer | None = None
-    pending = np.flatnonzero(hidden & (group.high > 0))
+    pending = np.flatnonzero(hidden & (group.high > 0) & (group.target | repair))
     given_up: set[int] = set()  # cells hidden for others that no suppression can free
     failed: list[int] = []
     for _ in range(200):
@@ -635,6 +697,10 @@ def _protect_group(
             break
         pending = np.setdiff1d(np.union1d([c for c, _ in failures], pending), list(given_up))
     audit.programmes += prover.programmes
+    share = group.target & hidden & np.isfinite(group.high) & (group.high > 0)
+    if share.any():  # the proven width of each protected share's interval (a lower bound)
+        width = (prover.seen_high[share] - prover.seen_low[share]) / group.high[share] * 100
+        audit.narrowest = min(audit.narrowest, float(width.min()))
     return hidden, [int(group.rows[c]) for c in failed]
 
 

@@ -80,6 +80,12 @@ class Processed:
         return self.folder / "contrasts.parquet"
 
     @property
+    def secret_cells(self) -> Path:
+        """Every cell's true value, base and relations for the release audit (parquet; never
+        published)."""
+        return self.folder / "secret-cellules.parquet"
+
+    @property
     def actors(self) -> Path:
         """The directory of the region's AI actors at this wave, non-diffusible units without
         name or place (parquet)."""

@@ -99,7 +99,44 @@ def _secrecy_paragraph(ctx: ReportContext) -> str:
                 ),
             )
         )
+    parts.extend(_release_sentence(ctx))
     return "".join(paragraph(x) for x in parts)
+
+
+def _release_sentence(ctx: ReportContext) -> list[str]:
+    """The release audit's verdict (``weighting.json``, ``audit_diffusion``): every file
+    published for the wave attacked as an intruder would."""
+    audit = ctx.weighting.get("audit_diffusion") or {}
+    if not audit:
+        return []
+    fmt = ctx.language
+    files = tx.format_number(int(audit.get("fichiers_lus", 0)), language=fmt)
+    numbers = tx.format_number(int(audit.get("nombres_lus", 0)), language=fmt)
+    cells = tx.format_number(int(audit.get("cellules_attaquees", 0)), language=fmt)
+    narrow = audit.get("intervalle_le_plus_etroit_points")
+    width = tx.format_number(float(narrow), language=fmt) if narrow is not None else ""
+    ok = bool(audit.get("conforme", False))
+    fr = (
+        f"Audit de la diffusion : {files} fichiers publiés relus ({numbers} nombres), "
+        f"{cells} cases masquées attaquées par soustraction et programmation linéaire ; "
+        + (
+            "aucune n'est retrouvée"
+            + (f", l'intervalle le plus étroit couvre {width} points." if width else ".")
+            if ok
+            else "des cases masquées peuvent être retrouvées."
+        )
+    )
+    en = (
+        f"Release audit: {files} published files read back ({numbers} numbers), {cells} "
+        "hidden cells attacked by subtraction and linear programming; "
+        + (
+            "none is recovered"
+            + (f", the narrowest interval spans {width} points." if width else ".")
+            if ok
+            else "some hidden cells can be recovered."
+        )
+    )
+    return [ctx.pick(fr, en)]
 
 
 def chart_quality(ctx: ReportContext) -> Html:

@@ -1,0 +1,297 @@
+"""The release audit: an intruder's attack on everything a wave publishes.
+
+After the reports and the site are written, every file of ``reports/<wave>/`` is read back as
+an outsider would (:mod:`iaobs.pipeline.published`) and every number mapped to the cell it
+describes. Then, on the union of what all the files publish:
+
+* a hidden cell (``s``, ``nd``) for which a file gives a number is recovered outright;
+* otherwise the linked tables of each indicator (levels adding up to their base, domains to
+  their parent, the top-two box and derived indicators to their levels, and a domain plus the
+  rest of the region giving the region, from the comparisons) are attacked by linear
+  programming (:func:`iaobs.stats.secrecy.audit_linked`, SciPy's HiGHS): each hidden cell's
+  feasibility interval must stay at least as wide as its protection level.
+
+The true values of hidden cells come from the private table the estimate stage writes
+(``secret-cellules.parquet``); what counts as published is only what the files show. Company
+reports (``entreprise-*``) are read too: a company knows its own answers, and what its report
+says of its sector and size class is part of what it can combine with the public release.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from iaobs.core.atomic import write_json
+from iaobs.core.contract import HIDDEN_FLAGS, Thresholds
+from iaobs.errors import StatisticsError
+from iaobs.pipeline.published import CELL_KEYS, Release, read_release
+from iaobs.pipeline.stages import refresh_outputs
+from iaobs.stats.secrecy import audit_linked
+from iaobs.study.config import Study
+
+__all__ = [
+    "ReleaseAudit",
+    "attack_release",
+    "audit_release_folder",
+    "record_release",
+    "release_stage",
+    "require_release_protected",
+]
+
+
+@dataclass
+class ReleaseAudit:
+    """What the attack on a release found (``weighting.json`` and ``quality.json``,
+    rubrique ``audit_diffusion``)."""
+
+    files: int = 0
+    numbers: int = 0
+    cells_published: int = 0
+    rests: int = 0
+    attacked: int = 0
+    programmes: int = 0
+    seconds: float = 0.0
+    narrowest: float = float("inf")
+    protection_share: float = 0.10
+    leaks: list[str] = field(default_factory=list)  # « file : cell »
+    unprotected: list[str] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.leaks and not self.unprotected
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready summary (French keys)."""
+        return {
+            "moteur": "programmation linéaire (SciPy, HiGHS) sur tous les fichiers publiés",
+            "fichiers_lus": self.files,
+            "nombres_lus": self.numbers,
+            "cellules_publiees": self.cells_published,
+            "comparaisons_reste_region": self.rests,
+            "cellules_attaquees": self.attacked,
+            "programmes_resolus": self.programmes,
+            "intervalle_le_plus_etroit_points": (
+                round(self.narrowest, 1) if np.isfinite(self.narrowest) else None
+            ),
+            "niveau_protection_part": self.protection_share,
+            "secondes": round(self.seconds, 3),
+            "cellules_publiees_masquees": list(self.leaks),
+            "cellules_non_protegees": list(self.unprotected),
+            "fichiers_illisibles": list(self.unread),
+            "conforme": self.ok,
+        }
+
+
+def _key(frame: pd.DataFrame) -> pd.Series:
+    return (
+        frame["indicator"].astype(str)
+        + "\x1f"
+        + frame["level"].astype(str)
+        + "\x1f"
+        + (frame["domain"].astype(str))
+    )
+
+
+def _cell_name(indicator: str, level: str, domain: str) -> str:
+    return f"{indicator}{f' = {level}' if level else ''} ({domain})"
+
+
+def _current(read: pd.DataFrame, wave: str) -> pd.DataFrame:
+    """Rows of the current wave (an evolution row of another wave is a previous value)."""
+    if "wave" not in read or not wave:
+        return read
+    waves = read["wave"].astype(str)
+    return read[(waves == "") | (waves == wave)]
+
+
+def _rest_rows(read: pd.DataFrame, truth: pd.DataFrame, published: set[str]) -> pd.DataFrame:
+    """The rest of the region beside each domain a comparison publishes, as cells."""
+    if "rest" not in read and "difference" not in read:
+        return truth.iloc[0:0]
+    rest = read["rest"] if "rest" in read else pd.Series(np.nan, index=read.index)
+    if "difference" in read and "previous_wave" not in read:
+        rest = rest.where(rest.notna(), read["estimate"] - read["difference"])
+    shown = read[rest.notna().to_numpy() & (read["domain"] != "all").to_numpy()]
+    shown = shown.drop_duplicates(list(CELL_KEYS))
+    if shown.empty:
+        return truth.iloc[0:0]
+    t = truth.set_index(list(CELL_KEYS))
+    rows = []
+    for indicator, level, domain in shown[list(CELL_KEYS)].itertuples(index=False, name=None):
+        top, part = (indicator, level, "all"), (indicator, level, domain)
+        if top not in t.index or part not in t.index:
+            continue
+        a, d = t.loc[top], t.loc[part]
+        base = float(a["weighted_base"]) - float(d["weighted_base"])
+        if not base > 0:
+            continue
+        total = float(a["estimate"]) * float(a["weighted_base"]) - float(d["estimate"]) * float(
+            d["weighted_base"]
+        )
+        row = a.to_dict() | {"estimate": total / base, "weighted_base": base}
+        row |= {"flag": "", "primary": False, "_kind": "rest", "_parts": f"rest:{domain}"}
+        rows.append({"indicator": indicator, "level": level, "domain": f"≠{domain}", **row})
+        published.add(f"{indicator}\x1f{level}\x1f≠{domain}")
+    return pd.DataFrame(rows, columns=truth.columns) if rows else truth.iloc[0:0]
+
+
+def attack_release(
+    release: Release,
+    truth: pd.DataFrame,
+    thresholds: Thresholds | None = None,
+    *,
+    wave: str = "",
+) -> ReleaseAudit:
+    """Attack ``release`` with ``truth`` (the estimate stage's private table of cells).
+
+    Returns the summary; its ``leaks`` name each hidden cell a file gives a number for, its
+    ``unprotected`` each hidden cell the published numbers bound too tightly.
+    """
+    th = thresholds or Thresholds()
+    start = time.perf_counter()
+    audit = ReleaseAudit(files=release.files, numbers=release.numbers, unread=release.unread)
+    audit.protection_share = th.protection_share
+    truth = truth.reset_index(drop=True)
+    read = _current(release.cell_frame(), wave)
+    shows = read["estimate"].notna() if "estimate" in read else pd.Series(False, index=read.index)
+    shown = read[shows.to_numpy()]
+    hidden_truth = truth["flag"].isin(HIDDEN_FLAGS).to_numpy()
+    keys = _key(truth)
+    secret = set(keys[hidden_truth])
+    shown_keys = _key(shown) if len(shown) else pd.Series(dtype=str)
+    for file, key in zip(shown["file"], shown_keys, strict=True):
+        if key in secret:
+            audit.leaks.append(f"{file} : {_cell_name(*key.split(chr(31)))}")
+    audit.leaks.extend(_table_leaks(release.table_frame()))
+    published = set(shown_keys) - secret
+    rests = _rest_rows(read, truth, published)
+    audit.rests = len(rests)
+    table = pd.concat([truth, rests], ignore_index=True) if len(rests) else truth
+    is_published = _key(table).isin(published).to_numpy()
+    audit.cells_published = int(is_published[: len(truth)].sum())
+    flag = np.where(
+        is_published, "", np.where(table["flag"].isin(HIDDEN_FLAGS), table["flag"], "s")
+    )
+    primary = table["primary"].fillna(False).astype(bool).to_numpy() & ~is_published
+    attacked = audit_linked(table.assign(flag=flag), th, protect=primary)
+    audit.attacked, audit.programmes = attacked.hidden, attacked.programmes
+    audit.narrowest = attacked.narrowest
+    audit.unprotected = [_with_files(name, read) for name in attacked.unprotected]
+    audit.seconds = time.perf_counter() - start
+    return audit
+
+
+def _table_leaks(tables: pd.DataFrame) -> list[str]:
+    """Table cells flagged ``s`` or ``nd`` that still show a number."""
+    if tables.empty or "flag" not in tables:
+        return []
+    value = tables["value"] if "value" in tables else pd.Series(np.nan, index=tables.index)
+    bad = tables[tables["flag"].isin(HIDDEN_FLAGS) & value.notna()]
+    return [
+        f"{f} : tableau {t}, ligne « {r} », colonne « {c} »"
+        for f, t, r, c in bad[["file", "table", "row", "column"]].itertuples(index=False)
+    ]
+
+
+def _with_files(name: str, read: pd.DataFrame) -> str:
+    """The cell's name and the files that publish its indicator's linked cells."""
+    indicator = name.split(" ", 1)[0]
+    files = read.loc[read["indicator"] == indicator, "file"].drop_duplicates().head(3).tolist()
+    return f"{name} — d'après {', '.join(files)}" if files else name
+
+
+def audit_release_folder(
+    folder: Path, truth_path: Path, thresholds: Thresholds | None = None, *, wave: str = ""
+) -> ReleaseAudit:
+    """Read every file under ``folder`` and attack it with the private table ``truth_path``."""
+    start = time.perf_counter()
+    release = read_release(folder)
+    truth = pd.read_parquet(truth_path)
+    audit = attack_release(release, truth, thresholds, wave=wave)
+    audit.seconds = time.perf_counter() - start
+    return audit
+
+
+def require_release_protected(audit: ReleaseAudit) -> None:
+    """Stop (exit 1) when a file publishes a hidden cell or the release narrows one too much."""
+    if audit.leaks:
+        more = len(audit.leaks) - 1
+        also = f" (et {more} autre{'s' if more > 1 else ''})" if more > 0 else ""
+        raise StatisticsError(
+            f"secret statistique : {audit.leaks[0]} est une cellule masquée publiée{also}",
+            hint="retirez ce chiffre du fichier publié, puis relancez",
+        )
+    if audit.unprotected:
+        more = len(audit.unprotected) - 1
+        also = f" (et {more} autre{'s' if more > 1 else ''})" if more > 0 else ""
+        raise StatisticsError(
+            f"secret statistique : la cellule {audit.unprotected[0]}{also} peut être encadrée "
+            f"à moins de ±{audit.protection_share * 100:g} points près à partir des fichiers publiés",
+            hint="masquez d'autres cellules liées ou relevez les seuils de [thresholds]",
+        )
+
+
+def _stamp(folder: Path) -> str:
+    """Sizes and times of every file of a release: unchanged, the audit need not run again."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(folder)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+_VOLATILE = ("secondes",)
+
+
+def release_stage(study: Study) -> tuple[ReleaseAudit | None, bool]:
+    """Attack the wave's release unless its files are unchanged since the last clean audit.
+
+    Writes the summary to ``weighting.json`` (``audit_diffusion``) when it changed, and stops
+    (:class:`~iaobs.errors.StatisticsError`, exit 1) naming the file and the cell when a hidden
+    cell is published or bounded too tightly. Returns the audit (``None`` when skipped) and
+    whether the summary changed (the quality report, which states it, is then rendered again).
+    """
+    store, processed = study.store, study.store.processed
+    folder = store.reports_dir
+    if not processed.secret_cells.is_file() or not folder.is_dir():
+        return None, False
+    state = store.stage_state("release")
+    stamp = _stamp(folder)
+    try:
+        if json.loads(state.read_text(encoding="utf-8")).get("stamp") == stamp:
+            return None, False
+    except (OSError, ValueError):
+        pass
+    audit = audit_release_folder(
+        folder, processed.secret_cells, study.thresholds, wave=str(study.wave)
+    )
+    summary = audit.to_dict()
+    weighting = json.loads(processed.weighting.read_text(encoding="utf-8"))
+    before = {k: v for k, v in (weighting.get("audit_diffusion") or {}).items()}
+    changed = _stable(before) != _stable(summary)
+    if changed:
+        weighting["audit_diffusion"] = summary
+        write_json(processed.weighting, weighting)
+        refresh_outputs(store, "estimate", [processed.weighting])
+    require_release_protected(audit)
+    return audit, changed
+
+
+def record_release(study: Study) -> None:
+    """Remember the release as audited (its files' sizes and times)."""
+    state = study.store.stage_state("release")
+    state.parent.mkdir(parents=True, exist_ok=True)
+    write_json(state, {"stamp": _stamp(study.store.reports_dir)})
+
+
+def _stable(summary: dict[str, object]) -> dict[str, object]:
+    return {k: v for k, v in summary.items() if k not in _VOLATILE}

@@ -1,0 +1,195 @@
+"""The release audit: published files read back, and the attack on their union."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from iaobs.errors import StatisticsError
+from iaobs.pipeline.published import read_csv_numbers, read_json_rows, read_release
+from iaobs.pipeline.release import attack_release, audit_release_folder, require_release_protected
+
+
+def _truth() -> pd.DataFrame:
+    """One question (levels a, b) in two sectors: the small sector hidden, the other too (as
+    the secondary secrecy leaves it), the region published."""
+    rows = []
+    cells = {
+        "all": (100.0, 0.5, "", False),
+        "secteur=s1": (10.0, 0.1, "s", True),
+        "secteur=s2": (90.0, 49 / 90, "s", False),
+    }
+    for domain, (base, share, flag, primary) in cells.items():
+        for level, value in (("a", share), ("b", 1 - share)):
+            rows.append(
+                {
+                    "indicator": "x",
+                    "level": level,
+                    "domain": domain,
+                    "statistic": "proportion",
+                    "estimate": value,
+                    "weighted_base": base,
+                    "flag": flag,
+                    "primary": primary,
+                    "_kind": "level",
+                    "_parts": "",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _write_csv(path: Path, rows: list[dict[str, object]], *, french: bool = True) -> None:
+    frame = pd.DataFrame(rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sep, decimal = (";", ",") if french else (",", ".")
+    text = frame.to_csv(index=False, sep=sep, decimal=decimal)
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+
+
+def _published_region(folder: Path) -> None:
+    rows = [
+        {"indicator": "x", "level": lv, "domain": "all", "statistic": "proportion",
+         "estimate": v, "n": 100, "flag": ""}
+        for lv, v in (("a", 0.5), ("b", 0.5))
+    ]  # fmt: skip
+    rows += [
+        {"indicator": "x", "level": lv, "domain": d, "statistic": "proportion",
+         "estimate": None, "n": 5, "flag": "s"}
+        for lv in ("a", "b") for d in ("secteur=s1", "secteur=s2")
+    ]  # fmt: skip
+    _write_csv(folder / "banque" / "indicators.csv", rows)
+
+
+def test_csv_reader_french_and_english() -> None:
+    french = "\ufeffindicator;level;domain;estimate\nx;a;all;0,125\n".encode()
+    english = b"indicator,level,domain,estimate\nx,a,all,0.125\n"
+    for data in (french, english):
+        frame = read_csv_numbers(data)
+        assert list(frame.columns) == ["indicator", "level", "domain", "estimate"]
+    release = read_release_of({"a.csv": french, "b.csv": english})
+    cells = release.cell_frame()
+    assert cells["estimate"].tolist() == [0.125, 0.125]
+    assert release.numbers == 2 and release.files == 2
+
+
+def read_release_of(files: dict[str, bytes]):
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp())
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return read_release(folder)
+
+
+def test_json_reader_reads_the_explorer_rows() -> None:
+    payload = {"rows": {"x|a": [["all", 0.5, 0.4, 0.6, 100, "", "="]]}, "indicators": []}
+    page = f'<script type="application/json" id="iaobs-data">{json.dumps(payload)}</script>'
+    frame = read_json_rows(f"<html><body>{page}</body></html>")
+    assert frame[["indicator", "level", "domain"]].iloc[0].tolist() == ["x", "a", "all"]
+    assert frame["estimate"].iloc[0] == 0.5
+
+
+def test_workbook_reader_finds_the_data_sheet(tmp_path: Path) -> None:
+    with pd.ExcelWriter(tmp_path / "tables.xlsx") as writer:
+        pd.DataFrame({"titre": ["Rapport"]}).to_excel(writer, sheet_name="info", index=False)
+        pd.DataFrame(
+            {"indicator": ["x"], "level": ["a"], "domain": ["all"], "estimate": [0.5]}
+        ).to_excel(writer, sheet_name="data", index=False, startrow=2)
+    release = read_release(tmp_path)
+    cells = release.cell_frame()
+    assert cells["file"].tolist() == ["tables.xlsx [data]"]
+    assert cells["estimate"].tolist() == [0.5]
+
+
+def test_a_protected_release_passes(tmp_path: Path) -> None:
+    _published_region(tmp_path)
+    truth = tmp_path / "truth.parquet"
+    _truth().to_parquet(truth)
+    audit = audit_release_folder(tmp_path, truth)
+    assert audit.ok, audit.to_dict()
+    assert audit.attacked == 2 and audit.files == 1
+    assert audit.narrowest >= 10
+    require_release_protected(audit)
+
+
+def test_a_hidden_cell_written_in_a_csv_is_caught(tmp_path: Path) -> None:
+    _published_region(tmp_path)
+    leak = [{"indicator": "x", "level": "a", "domain": "secteur=s1", "estimate": 0.1}]
+    _write_csv(tmp_path / "site" / "donnees" / "fuite.csv", leak, french=False)
+    truth = _truth()
+    audit = attack_release(read_release(tmp_path), truth)
+    assert not audit.ok
+    assert audit.leaks == ["site/donnees/fuite.csv : x = a (secteur=s1)"]
+    with pytest.raises(StatisticsError, match=r"fuite\.csv") as raised:
+        require_release_protected(audit)
+    assert raised.value.exit_code == 1
+
+
+def test_a_hidden_table_cell_with_a_value_is_caught(tmp_path: Path) -> None:
+    rows = [{"table": 1, "row": "PME", "column": "part", "value": 0.25, "n": 4, "flag": "s"}]
+    _write_csv(tmp_path / "formation-pilote" / "indicators.csv", rows)
+    audit = attack_release(read_release(tmp_path), _truth())
+    assert audit.leaks and "formation-pilote/indicators.csv" in audit.leaks[0]
+
+
+def test_the_rest_of_the_region_gives_a_hidden_sector_back(tmp_path: Path) -> None:
+    """A comparison of a hidden sector with the rest of the region (the rest being the other
+    sector's value) lets the region minus the rest give the hidden sector."""
+    _published_region(tmp_path)
+    rows = [
+        {"indicator": "x", "level": lv, "domain": "secteur=s1", "statistic": "proportion",
+         "estimate": None, "rest": r, "flag": ""}
+        for lv, r in (("a", 49 / 90), ("b", 41 / 90))
+    ]  # fmt: skip
+    _write_csv(tmp_path / "donnees" / "comparaisons.csv", rows, french=False)
+    audit = attack_release(read_release(tmp_path), _truth())
+    assert audit.rests == 2
+    assert audit.unprotected and audit.unprotected[0].startswith("x = a (secteur=s1)")
+    with pytest.raises(StatisticsError, match="secteur=s1"):
+        require_release_protected(audit)
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _small_study(root: Path) -> Path:
+    from iaobs.tools.sample import write_sample_study
+
+    write_sample_study(root, n_companies=150)  # few respondents per cell
+    toml = root / "study.toml"
+    text = toml.read_text("utf-8")
+    toml.write_text(text[: text.index("[frame]")] + text[text.index("[[sources]]") :], "utf-8")
+    return root
+
+
+def _repository_study(root: Path) -> Path:
+    import shutil
+
+    shutil.copy(REPO / "study.toml", root / "study.toml")
+    for part in ("raw", "reference"):
+        shutil.copytree(REPO / "data" / part, root / "data" / part)
+    return root
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("make", [_small_study, _repository_study], ids=["small", "sample"])
+def test_nothing_is_recovered_from_every_published_file(tmp_path: Path, make) -> None:
+    """Every file of the release read back and attacked: no hidden cell recovered or bounded
+    more tightly than its protection level, and the quality report says so."""
+    from iaobs.pipeline.run import run_study
+
+    root = make(tmp_path)
+    summary = run_study(root, formats=("html",), jobs=2)
+    assert summary.exit_code == 0
+    weighting = json.loads((root / "data" / "processed" / "weighting.json").read_text("utf-8"))
+    audit = weighting["audit_diffusion"]
+    assert audit["conforme"], audit
+    assert audit["fichiers_lus"] > 10 and audit["nombres_lus"] > 1000
+    assert audit["intervalle_le_plus_etroit_points"] is None or (
+        audit["intervalle_le_plus_etroit_points"] >= 10
+    )
+    quality = next((root / "reports").glob("*/qualite-donnees/report.html"))
+    assert "Audit de la diffusion" in quality.read_text("utf-8")
