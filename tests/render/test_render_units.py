@@ -13,7 +13,6 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from iaobs.core.contract import INDICATOR_COLUMNS
 from iaobs.errors import ConfigError
 from iaobs.render import cache
 from iaobs.render.excel import (
@@ -31,6 +30,7 @@ from iaobs.render.matrix import (
     select_reports,
     validate_slug,
 )
+from iaobs.stats.secrecy import PUBLISHED_COLUMNS
 from render_samples import sample_sections
 
 # --------------------------------------------------------------------------------------------
@@ -406,11 +406,12 @@ def test_indicators_csv(tmp_path: Path) -> None:
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     lines = raw.decode("utf-8-sig").splitlines()
-    assert lines[0].split(";") == list(INDICATOR_COLUMNS)
+    # what a reader needs, not what helps an intruder (no se, n_eff, weighted_base)
+    assert lines[0].split(";") == list(PUBLISHED_COLUMNS)
     assert "0,425" in lines[1]
     secret = lines[2].split(";")
     assert secret[0] == "'=cmd" and secret[1] == "'-x"
-    assert secret[4:8] == ["", "", "", ""] and secret[8] == "4" and secret[11] == "s"
+    assert secret[4:7] == ["", "", ""] and secret[7] == "4" and secret[8] == "s"
     english = write_indicators_csv(frame, tmp_path / "en.csv", language="en").read_text("utf-8-sig")
     assert english.splitlines()[1].split(",")[4] == "0.425"
 
