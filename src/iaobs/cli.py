@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from iaobs.core.atomic import remove_temporaries, study_lock
+from iaobs.core.contract import SURVEY_TOOLS
 from iaobs.core.text import format_decimal, format_number, format_percent
 from iaobs.core.version import __version__
 from iaobs.errors import ConfigError, IaobsError
@@ -560,15 +561,7 @@ def _parser_map(sub: Any) -> None:
     p.add_argument(
         "--profile",
         default=None,
-        choices=(
-            "template",
-            "tableur",
-            "limesurvey",
-            "google-forms",
-            "kobo",
-            "surveymonkey",
-            "sphinx",
-        ),
+        choices=SURVEY_TOOLS,
         help="outil d'enquête (défaut : détecté d'après les colonnes)",
     )
     p.add_argument("--sheet", default=None, help="feuille à lire (défaut : détectée)")

@@ -22,10 +22,22 @@ __all__ = [
     "OUT_OF_SCOPE",
     "STRATUM",
     "STRATUM_POPULATION",
+    "SURVEY_TOOLS",
     "WEIGHT",
     "Thresholds",
     "calibration_column",
 ]
+
+#: The survey tools whose exports a study may declare (``profile = …``) or a mapping file name.
+SURVEY_TOOLS: tuple[str, ...] = (
+    "template",
+    "tableur",
+    "limesurvey",
+    "google-forms",
+    "kobo",
+    "surveymonkey",
+    "sphinx",
+)
 
 INDICATOR_COLUMNS: tuple[str, ...] = (
     "indicator",

@@ -35,12 +35,22 @@ __all__ = [
     "format_percent",
     "french_date",
     "key_figure_sentence",
+    "number_or_none",
     "suppressed_sentence",
     "translate",
 ]
 
 NNBSP = "\u202f"  # narrow no-break space
 MISSING = "–"  # shown where a number does not exist (never for a hidden cell: s / nd)
+
+
+def number_or_none(value: Any) -> float | None:
+    """``value`` as a float, or ``None`` when it is empty, not a number or NaN."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
 
 
 def _is_missing(value: Any) -> bool:

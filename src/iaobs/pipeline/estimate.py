@@ -100,7 +100,9 @@ def compute_study_indicators(study: Study) -> Path:
         "methode_intervalle": study.weighting.ci_method,
         "niveau_confiance": study.weighting.confidence,
     }
-    report["secret"] = dict(indicators.attrs.get("secret") or {})
+    # the audit's summary goes to weighting.json, not into the parquet (its timing would change
+    # the file's bytes at every run)
+    report["secret"] = dict(indicators.attrs.pop("secret", None) or {})
     contrasts = estimate_contrasts(
         responses,
         weighting.design,

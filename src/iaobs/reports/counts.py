@@ -8,13 +8,13 @@ and the report tables; the functions take a report context (anything with ``qual
 from __future__ import annotations
 
 import functools
-import math
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from iaobs.core import text as tx
+from iaobs.core.text import number_or_none
 from iaobs.core.typography import plural
 from iaobs.study.store import Processed
 
@@ -131,7 +131,9 @@ def excluded_sentence(ctx: Any, excluded: list[Any]) -> str:
     for group in excluded:
         if not isinstance(group, dict) or "secteur" not in group:
             continue
-        firms = tx.format_number(_num(group.get("population")) or 0, language=ctx.language)
+        firms = tx.format_number(
+            number_or_none(group.get("population")) or 0, language=ctx.language
+        )
         noun = (
             ctx.pick("entreprise", "company")
             if firms in ("0", "1")
@@ -203,11 +205,3 @@ def findings_by_rule(ctx: Any) -> pd.DataFrame:
     counts = quality_counts(ctx, "findings")
     counts["severity"] = ""
     return counts.loc[:, ["file", "rule", "severity", "count"]]
-
-
-def _num(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number

@@ -4,11 +4,10 @@ a report compares across sectors, read from the indicators table of a :class:`Re
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from typing import Any
 
 from iaobs.core import text as tx
+from iaobs.core.text import number_or_none
 from iaobs.reports.catalogue import KEY_INDICATORS
 from iaobs.reports.context import KeyFigure, ReportContext
 from iaobs.stats.contrast import contrast_phrase
@@ -72,14 +71,6 @@ _KEY_SPECS = (
 )
 
 
-def _num(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
-
-
 def key_figures(ctx: ReportContext) -> list[KeyFigure]:
     """Four to six key figures of the report's domain, each a full sentence.
 
@@ -109,7 +100,7 @@ def key_figures(ctx: ReportContext) -> list[KeyFigure]:
         comparison = None
         if ctx.sector:  # kept for the index page; the sentence quotes no untested gap
             all_row = ctx.row(indicator, spec.level, "all")
-            comparison = _num(all_row["estimate"]) if all_row is not None else None
+            comparison = number_or_none(all_row["estimate"]) if all_row is not None else None
         sentence = tx.key_figure_sentence(
             predicate,  # type: ignore[arg-type]
             estimate=row["estimate"],
@@ -130,9 +121,9 @@ def key_figures(ctx: ReportContext) -> list[KeyFigure]:
                 indicator=indicator,
                 level=spec.level,
                 domain=ctx.domain,
-                value=_num(row["estimate"]),
-                ci_low=_num(row["ci_low"]),
-                ci_high=_num(row["ci_high"]),
+                value=number_or_none(row["estimate"]),
+                ci_low=number_or_none(row["ci_low"]),
+                ci_high=number_or_none(row["ci_high"]),
                 n=int(row["n"]),
                 flag=str(row["flag"]),
                 sentence=sentence,

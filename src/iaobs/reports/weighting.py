@@ -5,10 +5,10 @@ sees them (plurals agreeing with their counts, English translations of the known
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
+from iaobs.core.text import number_or_none
 from iaobs.core.typography import plural
 from iaobs.reports.counts import excluded_sentence
 
@@ -26,14 +26,6 @@ DESIGN_VARIABLES = {
     "taille": ("taille", "size"),
     "departement": ("département", "département"),
 }
-
-
-def _num(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -57,8 +49,8 @@ def weighting_facts(ctx: Any) -> dict[str, Any]:
                 {
                     "secteur": str(st["secteur"]),
                     "taille": str(st["taille"]),
-                    "N": _num(st.get("N_h", st.get("N", st.get("population")))),
-                    "n": _num(st.get("n_h", st.get("n", st.get("repondants")))),
+                    "N": number_or_none(st.get("N_h", st.get("N", st.get("population")))),
+                    "n": number_or_none(st.get("n_h", st.get("n", st.get("repondants")))),
                 }
             )
     collapsed = []
@@ -94,22 +86,22 @@ def weighting_facts(ctx: Any) -> dict[str, Any]:
     trimming = w.get("ecretement", w.get("trimming")) or {}
     trim_ratio = trimmed = None
     if isinstance(trimming, dict) and trimming:
-        trim_ratio = _num(trimming.get("ratio"))
+        trim_ratio = number_or_none(trimming.get("ratio"))
         trimmed = trimming.get("poids_ecretes", trimming.get("trimmed", 0))
     deff = neff = None
     for d in _as_list(w.get("domaines")):
         if isinstance(d, dict) and d.get("domain") == ctx.domain:
-            deff, neff = _num(d.get("deff")), _num(d.get("n_eff"))
+            deff, neff = number_or_none(d.get("deff")), number_or_none(d.get("n_eff"))
     if deff is None:
         raw_deff, raw_neff = w.get("deff"), w.get("n_eff")
         if isinstance(raw_deff, dict):
-            deff = _num(raw_deff.get(ctx.domain))
+            deff = number_or_none(raw_deff.get(ctx.domain))
         elif ctx.domain == "all":
-            deff = _num(raw_deff)
+            deff = number_or_none(raw_deff)
         if isinstance(raw_neff, dict):
-            neff = _num(raw_neff.get(ctx.domain))
+            neff = number_or_none(raw_neff.get(ctx.domain))
         elif ctx.domain == "all":
-            neff = _num(raw_neff)
+            neff = number_or_none(raw_neff)
     notes = [
         str(n)
         for n in _as_list(w.get("notes"))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from iaobs.core.contract import SURVEY_TOOLS
 from iaobs.ingest.table import RawTable
 from iaobs.study.dictionary import Dictionary
 
@@ -60,12 +61,4 @@ class MappedTable:
 ProfileFunction = Callable[[RawTable, Dictionary, "Path | None"], MappedTable]
 
 #: The profiles a mapping file may name as the tool that made the export.
-TOOL_PROFILES = (
-    "template",
-    "tableur",
-    "limesurvey",
-    "google-forms",
-    "kobo",
-    "surveymonkey",
-    "sphinx",
-)
+TOOL_PROFILES = SURVEY_TOOLS

@@ -9,7 +9,6 @@ effective size) are left out.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from iaobs.core.contract import CONTRAST_COLUMNS, HIDDEN_FLAGS, INDICATOR_COLUMNS
+from iaobs.core.text import number_or_none
 from iaobs.stats.evolution import EVOLUTION_COLUMNS
 from iaobs.stats.secrecy import PUBLISHED_COLUMNS, PUBLISHED_DIGITS, publishable
 from iaobs.study.dictionary import SEPARATOR, Dictionary
@@ -202,20 +202,12 @@ def load_site_data(processed: Processed, dictionary: Dictionary, language: str) 
     return SiteData(indicators, contrasts, evolution, dictionary, language, hidden)
 
 
-def _num(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
-
-
 def significance(row: Mapping[str, Any]) -> str:
     """``+`` / ``-`` when a contrast is significantly above / below the rest, ``=`` when not."""
     if not row:
         return ""
     significant = row.get("significant")
-    difference = _num(row.get("difference"))
+    difference = number_or_none(row.get("difference"))
     if significant is None or difference is None or pd.isna(significant):
         return ""
     if not bool(significant):
