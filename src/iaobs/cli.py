@@ -118,9 +118,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _print_clean(result: StageResult, study: Study) -> int:
-    from iaobs.pipeline.clean import print_quality  # lazy: the cleaning stage's module
-
     if result.ran:
+        from iaobs.pipeline.clean import print_quality  # lazy: pandas (not on the rerun path)
+
         print_quality(result.quality, study)
     else:
         _print("Nettoyage : sources inchangées depuis le dernier passage (rien à refaire).")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -193,3 +195,20 @@ def test_nothing_is_recovered_from_every_published_file(tmp_path: Path, make) ->
     )
     quality = next((root / "reports").glob("*/qualite-donnees/report.html"))
     assert "Audit de la diffusion" in quality.read_text("utf-8")
+    # the audit's summary, written after the reports, renders none of them again next time
+    # (only the quality report, which states it, follows it), and an unchanged release is
+    # not attacked again
+    state = root / "data" / "processed"
+    again = run_study(root, formats=("html",), jobs=2)
+    assert again.exit_code == 0 and not again.reports.rendered
+    assert json.loads((state / "weighting.json").read_text("utf-8"))["audit_diffusion"] == audit
+    assert "secondes" not in audit  # the summary changes only when the release does
+    # an unchanged run answers without pandas (nor SciPy): the audit's stamp is read first
+    probe = (
+        "import sys; from iaobs.cli import main; code = main(['run', sys.argv[1], '--format', 'html']); "
+        "print('pandas' in sys.modules, code)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(root)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split()[-2:] == ["False", "0"], done.stdout + done.stderr

@@ -30,7 +30,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["Release", "read_csv_numbers", "read_json_rows", "read_release", "read_workbook"]
+from iaobs.pipeline.release_state import published_files
+
+__all__ = [
+    "Release",
+    "read_csv_numbers",
+    "read_json_rows",
+    "read_release",
+    "read_workbook",
+]
 
 #: The columns that identify an indicators cell.
 CELL_KEYS = ("indicator", "level", "domain")
@@ -50,7 +58,6 @@ _SCRIPT = re.compile(
     r'<script type="application/json"[^>]*>(.*?)</script>', re.DOTALL | re.IGNORECASE
 )
 #: Files of a release that carry no number of the survey (pages of text, code, styles).
-_SKIP = {".pdf", ".png", ".svg", ".js", ".css", ".woff2", ".ico"}
 
 
 @dataclass
@@ -222,11 +229,8 @@ def _wave_frame(entry: dict[str, Any]) -> pd.DataFrame | None:
 def read_release(folder: Path) -> Release:
     """Every number published under ``folder`` (``reports/<wave>/``), with its cell."""
     release = Release()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        rel = path.relative_to(folder).as_posix()
+    for path, rel in published_files(folder):
         suffix = path.suffix.lower()
-        if suffix in _SKIP or path.name.startswith(".") or "/." in f"/{rel}":
-            continue
         try:
             if suffix == ".csv":
                 release.files += 1

@@ -31,7 +31,9 @@ from iaobs.core.atomic import write_json
 from iaobs.core.contract import HIDDEN_FLAGS, Thresholds
 from iaobs.errors import StatisticsError
 from iaobs.pipeline.published import CELL_KEYS, Release, read_release
+from iaobs.pipeline.release_state import release_unchanged
 from iaobs.pipeline.stages import refresh_outputs
+from iaobs.render.cache import RELEASE_AUDIT
 from iaobs.stats.secrecy import audit_linked
 from iaobs.study.config import Study
 
@@ -39,7 +41,6 @@ __all__ = [
     "ReleaseAudit",
     "attack_release",
     "audit_release_folder",
-    "record_release",
     "release_stage",
     "require_release_protected",
 ]
@@ -238,17 +239,6 @@ def require_release_protected(audit: ReleaseAudit) -> None:
         )
 
 
-def _stamp(folder: Path) -> str:
-    """Sizes and times of every file of a release: unchanged, the audit need not run again."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        stat = path.stat()
-        digest.update(f"{path.relative_to(folder)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
-
-
 _VOLATILE = ("secondes",)
 
 
@@ -264,33 +254,21 @@ def release_stage(study: Study) -> tuple[ReleaseAudit | None, bool]:
     folder = store.reports_dir
     if not processed.secret_cells.is_file() or not folder.is_dir():
         return None, False
-    state = store.stage_state("release")
-    stamp = _stamp(folder)
-    try:
-        if json.loads(state.read_text(encoding="utf-8")).get("stamp") == stamp:
-            return None, False
-    except (OSError, ValueError):
-        pass
+    if release_unchanged(study):
+        return None, False
     audit = audit_release_folder(
         folder, processed.secret_cells, study.thresholds, wave=str(study.wave)
     )
-    summary = audit.to_dict()
+    # without its timing: the summary changes only when the release does
+    summary = _stable(audit.to_dict())
     weighting = json.loads(processed.weighting.read_text(encoding="utf-8"))
-    before = {k: v for k, v in (weighting.get("audit_diffusion") or {}).items()}
-    changed = _stable(before) != _stable(summary)
+    changed = weighting.get(RELEASE_AUDIT) != summary
     if changed:
-        weighting["audit_diffusion"] = summary
+        weighting[RELEASE_AUDIT] = summary
         write_json(processed.weighting, weighting)
         refresh_outputs(store, "estimate", [processed.weighting])
     require_release_protected(audit)
     return audit, changed
-
-
-def record_release(study: Study) -> None:
-    """Remember the release as audited (its files' sizes and times)."""
-    state = study.store.stage_state("release")
-    state.parent.mkdir(parents=True, exist_ok=True)
-    write_json(state, {"stamp": _stamp(study.store.reports_dir)})
 
 
 def _stable(summary: dict[str, object]) -> dict[str, object]:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from iaobs.pipeline.frame import frame_stage
+from iaobs.pipeline.release_state import record_release, release_unchanged
 from iaobs.pipeline.stages import (
     StageKey,
     is_fresh,
@@ -254,19 +255,14 @@ def audit_release(
 ) -> None:
     """The release audit on every file written (exit 1 when a hidden cell can be recovered);
     the quality report rendered again when the audit's summary, which it states, changed."""
-    from iaobs.pipeline.release import record_release, release_stage  # lazy: pandas, SciPy
+    if release_unchanged(study):
+        return
+    from iaobs.pipeline.release import release_stage  # lazy: pandas, SciPy
     from iaobs.render import render_study  # lazy: the report runner
     from iaobs.render.matrix import QUALITY_SLUG  # lazy: with the runner
 
     _, changed = release_stage(study)
     if changed and (study.store.reports_dir / QUALITY_SLUG).is_dir():
-        # forced: the quality report's cache key does not follow weighting.json
-        render_study(
-            study,
-            only=[QUALITY_SLUG],
-            formats=tuple(formats),
-            jobs=jobs,
-            force=True,
-            progress=False,
-        )
+        # the quality report's key follows the audit's summary, which it states
+        render_study(study, only=[QUALITY_SLUG], formats=tuple(formats), jobs=jobs, progress=False)
     record_release(study)

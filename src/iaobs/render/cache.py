@@ -11,7 +11,10 @@ A report is rendered again only when its key changes. The key is the SHA-256 of:
   reference files its « pistes d'action » read (the rules in use and the training catalogue,
   :attr:`iaobs.study.store.Store.company_report_inputs`);
   the regional overview: every indicator, ``quality.json`` and ``weighting.json``; the quality
-  report: ``quality.json``, ``rejects.csv`` and ``findings.csv``;
+  report: ``quality.json``, ``rejects.csv``, ``findings.csv`` and the release audit's summary.
+  The release audit's summary (``audit_diffusion`` in ``weighting.json``) is written after the
+  reports, from them: it is part of the quality report's key only, which states it (else every
+  report would be rendered again after each audit);
 * ``study.toml`` (titles, labels, thresholds);
 * the iaobs version and a hash of every file of the iaobs package (code, templates, styles).
 
@@ -53,6 +56,8 @@ MANIFEST_FORMAT = 2
 INDICATORS = Processed(Path()).indicators.name
 QUALITY = Processed(Path()).quality.name
 WEIGHTING = Processed(Path()).weighting.name
+#: the part of ``weighting.json`` the release audit writes after the reports
+RELEASE_AUDIT = "audit_diffusion"
 REJECTS = Processed(Path()).rejects.name
 FINDINGS = Processed(Path()).findings.name
 _ALL = "*"  # group of the rows of no particular sector
@@ -157,6 +162,7 @@ class DataFingerprint:
     quality: Any = None
     weighting: Any = None
     references: str = "absent"  # digest of the company reports' reference files
+    release_audit: str = "absent"  # digest of weighting.json's audit_diffusion
     _projections: dict[str, str] = field(default_factory=dict)
 
     def data_digest(self, kind: str, sector: str | None, all_sectors: Iterable[str]) -> str:
@@ -177,7 +183,9 @@ class DataFingerprint:
                 return _digest([cached, self.sector_groups.get(_ALL), self.references])
             return cached
         if kind == "qualite":
-            return _digest([self.files[QUALITY], self.files[REJECTS], self.files[FINDINGS]])
+            return _digest(
+                [self.files[QUALITY], self.files[REJECTS], self.files[FINDINGS], self.release_audit]
+            )
         return _digest([self.indicators, self.files[QUALITY], self.files[WEIGHTING]])
 
 
@@ -199,9 +207,11 @@ def fingerprint_data(
     ``references``: the reference files the company reports read (their bytes, not their
     place, count)."""
     files = {
-        name: file_digest(processed / name)
-        for name in (INDICATORS, QUALITY, WEIGHTING, REJECTS, FINDINGS)
+        name: file_digest(processed / name) for name in (INDICATORS, QUALITY, REJECTS, FINDINGS)
     }
+    weighting = _read_json(processed / WEIGHTING)
+    audit = weighting.pop(RELEASE_AUDIT, None) if isinstance(weighting, dict) else None
+    files[WEIGHTING] = _digest(weighting) if weighting is not None else "absent"
     cached = manifest.data.get("indicators") or {}
     if cached.get("sha256") == files[INDICATORS] and "groups" in cached:
         groups, with_data = dict(cached["groups"]), list(cached["with_data"])
@@ -221,8 +231,9 @@ def fingerprint_data(
         files=files,
         study_toml=file_digest(study_toml),
         quality=_read_json(processed / QUALITY),
-        weighting=_read_json(processed / WEIGHTING),
+        weighting=weighting,
         references=_digest([file_digest(p) for p in references]),
+        release_audit=_digest(audit) if audit is not None else "absent",
     )
 
 
