@@ -114,8 +114,16 @@ SENTENCES = [
         dict(estimate=math.nan, ci_low=math.nan, ci_high=math.nan, n=2, flag="s", comparison=None),
         "en",
         "The share of companies in the sector that use at least one AI technology is not "
-        "published: statistical confidentiality (fewer than 3 companies, or one dominant "
-        "company), n = 2.",
+        "published: statistical confidentiality (fewer than 3 companies), n = 2.",
+    ),
+    (  # a secret cell of many respondents: hidden to protect another (or a dominant company)
+        dict(
+            estimate=math.nan, ci_low=math.nan, ci_high=math.nan, n=1294, flag="s", comparison=None
+        ),
+        "fr",
+        "La part des entreprises du secteur qui utilisent au moins une technologie d'IA n'est "
+        "pas publiée : secret statistique (une entreprise prépondérante, ou secret secondaire : "
+        f"masquée pour qu'une autre case ne puisse être recalculée), n = 1{S}294.",
     ),
 ]
 

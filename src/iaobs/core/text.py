@@ -219,11 +219,23 @@ _TEXTS: dict[str, tuple[str, str]] = {
 }
 
 _REASONS: dict[str, tuple[str, str]] = {
+    # a secret cell whose base is known: too few companies, or hidden for another reason
+    "s_small": (
+        "secret statistique (moins de {secret_min_firms} entreprises)",
+        "statistical confidentiality (fewer than {secret_min_firms} companies)",
+    ),
+    "s_other": (
+        "secret statistique (une entreprise prépondérante, ou secret secondaire : masquée pour "
+        "qu'une autre case ne puisse être recalculée)",
+        "statistical confidentiality (one dominant company, or secondary secrecy: hidden so "
+        "that another cell cannot be worked out)",
+    ),
     "s": (
-        "secret statistique (moins de {secret_min_firms} entreprises, ou une entreprise "
-        "prépondérante)",
-        "statistical confidentiality (fewer than {secret_min_firms} companies, or one "
-        "dominant company)",
+        "secret statistique (moins de {secret_min_firms} entreprises, une entreprise "
+        "prépondérante, ou secret secondaire : masquée pour qu'une autre case ne puisse être "
+        "recalculée)",
+        "statistical confidentiality (fewer than {secret_min_firms} companies, one dominant "
+        "company, or secondary secrecy: hidden so that another cell cannot be worked out)",
     ),
     "nd": (
         "effectif insuffisant (moins de {nd_below} répondants)",
@@ -242,15 +254,20 @@ def translate(key: str, language: str = "fr", **values: Any) -> str:
     return text.format(**values) if values else text
 
 
-def flag_reason(flag: str, *, language: str = "fr", thresholds: Any = None) -> str:
+def flag_reason(flag: str, *, language: str = "fr", thresholds: Any = None, n: Any = None) -> str:
     """Why a cell flagged ``s`` or ``nd`` is not published, in words ('' for other flags).
 
     ``thresholds`` is the study's :class:`iaobs.study.config.Thresholds` (defaults when omitted).
+    ``n``, the cell's base when known, tells a secret cell of too few companies from one hidden
+    for another reason (a dominant company, or secondary secrecy).
     """
-    if flag not in _REASONS:
+    if flag not in ("s", "nd"):
         return ""
     if thresholds is None:
         thresholds = Thresholds()
+    count = number_or_none(n)
+    if flag == "s" and count is not None:
+        flag = "s_small" if count < thresholds.secret_min_firms else "s_other"
     fr, en = _REASONS[flag]
     text = en if language == "en" else fr
     return text.format(
@@ -280,7 +297,7 @@ def suppressed_sentence(
     "La part des entreprises du secteur qui utilisent l'IA n'est pas publiée : effectif insuffisant (moins de 10 répondants), n = 7."
     """
     pred = _pick(predicate, language)
-    reason = flag_reason(flag, language=language, thresholds=thresholds)
+    reason = flag_reason(flag, language=language, thresholds=thresholds, n=n)
     count = format_number(n, language=language)
     if language == "en":
         return (

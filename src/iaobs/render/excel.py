@@ -52,7 +52,8 @@ TEXT = {
         "date": "Date de production",
         "content": "Contenu",
         "legend": "Signes conventionnels",
-        "s": "s : secret statistique (cellule reposant sur trop peu d'entreprises ou dominée par l'une d'elles)",
+        "s": "s : secret statistique (cellule reposant sur trop peu d'entreprises ou dominée par "
+        "l'une d'elles, ou masquée pour qu'une autre cellule ne puisse être recalculée)",
         "nd": "nd : non diffusé, effectif de répondants insuffisant",
         "prudence": "(*) : à interpréter avec prudence (effectif faible ou intervalle large)",
         "low": "borne basse",
@@ -73,7 +74,8 @@ TEXT = {
         "date": "Produced on",
         "content": "Contents",
         "legend": "Symbols",
-        "s": "s: statistical secrecy (cell resting on too few firms or dominated by one)",
+        "s": "s: statistical secrecy (cell resting on too few firms or dominated by one, or "
+        "hidden so that another cell cannot be worked out)",
         "nd": "nd: not published, too few respondents",
         "prudence": "(*): to be read with caution (few respondents or wide interval)",
         "low": "lower bound",

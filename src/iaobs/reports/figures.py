@@ -756,7 +756,12 @@ def chart_sector_heatmap(ctx: ReportContext) -> Html:
                         f"{label_row} – {label} : non diffusé, ",
                         f"{label_row} – {label}: not published, ",
                     )
-                    + tx.flag_reason(row["flag"], language=ctx.language, thresholds=ctx.thresholds)
+                    + tx.flag_reason(
+                        row["flag"],
+                        language=ctx.language,
+                        thresholds=ctx.thresholds,
+                        n=row.get("n"),
+                    )
                 )
     fig = plot_heatmap(values.T, flags.T, language=ctx.language)
     title = ctx.pick(

@@ -272,7 +272,9 @@ METHOD = {
             "Secret statistique et précision",
             (
                 "Une cellule reposant sur moins de {secret} entreprises, ou dominée par une seule "
-                "entreprise, est couverte par le secret statistique (s) ; une cellule de moins de "
+                "entreprise, est couverte par le secret statistique (s), comme les cellules "
+                "masquées pour qu'aucune cellule secrète ne puisse être recalculée à partir des "
+                "marges ou des autres niveaux (secret secondaire) ; une cellule de moins de "
                 "{nd} répondants n'est pas diffusée (nd) ; moins de {prudence} répondants, un "
                 "coefficient de variation supérieur à {cv} ou un intervalle de plus de {width} "
                 "points : la valeur est à interpréter avec prudence (*). Les cellules s et nd "
@@ -318,7 +320,9 @@ METHOD = {
             "Statistical secrecy and precision",
             (
                 "A cell resting on fewer than {secret} companies, or dominated by one company, is "
-                "secret (s); fewer than {nd} respondents: not published (nd); fewer than "
+                "secret (s), as are cells hidden so that no secret cell can be worked out from the "
+                "margins or the other levels (secondary secrecy); fewer than {nd} respondents: not "
+                "published (nd); fewer than "
                 "{prudence} respondents, a coefficient of variation above {cv} or an interval wider "
                 "than {width} points: to be read with caution (*). Cells s and nd appear neither on "
                 "the site nor in the open data; weighted bases are not published."
