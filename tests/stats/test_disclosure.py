@@ -22,7 +22,7 @@ def _row(indicator, level, domain, est, n, count, kind="level", statistic="propo
         "ci_high": min(est + 0.05, 1),
         "n": n,
         "n_eff": float(n),
-        "weighted_base": 10.0 * n,
+        "weighted_base": kw.pop("weighted_base", float(n)),  # the respondents are the firms
         "_count": count,
         "_dominance": kw.pop("dominance", 0.0),
         "_kind": kind,
@@ -56,6 +56,23 @@ def test_primary_rules_and_blanking() -> None:
     assert out.loc[~hidden, "estimate"].notna().all()
     assert list(out.n) == [2, 8, 20, 200, 200, 200, 200, 200, 200]
     assert not any(c.startswith("_") for c in out.columns)
+
+
+def test_answer_rule_applies_where_the_firms_are_known() -> None:
+    """1 or 2 firms giving an answer is secret where the respondents are most of the firms
+    they represent (they are known); in a sampled domain (1 respondent for 10 firms) nobody
+    knows who answered, and the count of respondents is no secret."""
+    sampled = [
+        _row("f", "", "all", 0.01, 200, 2, kind="flag", weighted_base=2000.0),
+        _row("g", "", "all", 0.99, 200, 199, kind="flag", weighted_base=2000.0),
+    ]
+    out = apply_disclosure(pd.DataFrame(sampled), Thresholds())
+    assert "s" not in set(out.flag)
+    assert out.estimate.notna().all()
+    half = [_row("h", "", "all", 0.01, 200, 2, kind="flag", weighted_base=400.0)]
+    assert list(apply_disclosure(pd.DataFrame(half), Thresholds()).flag) == ["s"]
+    strict = Thresholds(secret_answer_coverage=0.05)  # a study may apply it more widely
+    assert list(apply_disclosure(pd.DataFrame(sampled), strict).flag) == ["s", "s"]
 
 
 def test_wide_interval_is_prudence() -> None:

@@ -116,6 +116,10 @@ class Thresholds:
     """Secrecy and precision thresholds (DESIGN.md, "Statistics, in short")."""
 
     secret_min_firms: int = 3
+    # the rule on the firms giving an answer (1 or 2 firms: secret) applies where the
+    # respondents are at least this share of the firms they represent (0–1): there the firms
+    # are known and a count tells their answers; in a sampled domain nobody knows who answered
+    secret_answer_coverage: float = 0.5
     secret_dominance: float = 0.85
     secret_min_persons: int = 11
     nd_below: int = 10

@@ -4,8 +4,11 @@ Applied before anything is drawn or written. Flags, in order of precedence:
 
 ``s`` (secret)
     *Primary*: the cell rests on fewer than ``secret_min_firms`` firms (3): fewer respondents in
-    the base, or — for a share of firms — between 1 and 2 firms giving that answer (or, for a
-    yes/no indicator, not giving it); for a mean, fewer than 3 firms with a non-zero value, or
+    the base, or — for a share of firms in a domain whose respondents are at least
+    ``secret_answer_coverage`` (half) of the firms they represent, where the firms are known —
+    between 1 and 2 firms giving that answer (or, for a yes/no indicator, not giving it); in a
+    sampled domain nobody knows which firms answered, and a count of respondents tells nothing
+    about a firm; for a mean, fewer than 3 firms with a non-zero value, or
     one firm accounting for more than ``secret_dominance`` (85 %) of the weighted total.
     Person-level tables (pilot training) need ``secret_min_persons`` (11) persons in the base.
     *Secondary*: every cell hidden by a primary rule (``s`` or ``nd``) of an indicator's linked
@@ -79,9 +82,17 @@ def _primary(t: pd.DataFrame, thresholds: Thresholds, unit: str) -> np.ndarray:
     minimum = thresholds.secret_min_persons if unit == "persons" else thresholds.secret_min_firms
     secret = (n > 0) & (n < minimum)
     if unit != "persons":
-        share = np.isin(kind, ["level", "top2", "flag", "derived"])
+        # the firms giving an answer are known only where the respondents are most of the
+        # population they represent (a table without weighted bases: always)
+        known = np.ones(len(t), dtype=bool)
+        if "weighted_base" in t:
+            base = pd.to_numeric(t["weighted_base"], errors="coerce").to_numpy(dtype=float)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                coverage = n / base
+            known = ~np.isfinite(coverage) | (coverage >= thresholds.secret_answer_coverage)
+        share = np.isin(kind, ["level", "top2", "flag", "derived"]) & known
         secret |= share & (count > 0) & (count < minimum)
-        binary = np.isin(kind, ["flag", "derived"])
+        binary = np.isin(kind, ["flag", "derived"]) & known
         rest = n - count
         secret |= binary & (rest > 0) & (rest < minimum)
         mean = kind == "mean"

@@ -137,6 +137,8 @@ liste = "data/reference/acteurs/acteurs.csv"
 # Seuils de secret statistique et de précision (valeurs par défaut) :
 # [thresholds]
 # secret_min_firms = 3       # moins de 3 entreprises : cellule secrète (s)
+# secret_answer_coverage = 0.5  # règle des 1 à 2 entreprises par réponse là où les répondants
+#                              # sont au moins la moitié des entreprises qu'ils représentent
 # secret_dominance = 0.85    # une entreprise pèse plus de 85 % d'un total : secret (s)
 # secret_min_persons = 11    # tableaux de personnes (formation pilote)
 # nd_below = 10              # moins de 10 répondants : non diffusé (nd)
