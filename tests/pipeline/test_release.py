@@ -154,6 +154,71 @@ def test_the_rest_of_the_region_gives_a_hidden_sector_back(tmp_path: Path) -> No
         require_release_protected(audit)
 
 
+def _training_tables(folder: Path, *, hidden_groups: tuple[str, ...] = ("b",)) -> None:
+    """A training report's tables: a distribution (shares adding up to 100 %, counts), and
+    participants by group beside their total (one row)."""
+    rows = [
+        {"table": 1, "row": "Ensemble", "column": "T0", "value": 60, "flag": ""},
+        {"table": 1, "row": "Ensemble", "column": "T1", "value": 50, "flag": ""},
+    ]
+    for group, t0, t1 in (("a", 30, 25), ("b", 8, 6), ("c", 22, 19)):
+        hidden = group in hidden_groups
+        for column, value in (("T0", t0), ("T1", t1)):
+            rows.append(
+                {"table": 2, "row": group, "column": column,
+                 "value": None if hidden else value, "flag": "nd" if hidden else ""}
+            )  # fmt: skip
+    for answer, share, count, flag in (
+        ("très", None, None, "s"),
+        ("plutôt", None, None, "s"),
+        ("pas", 0.6, 36, ""),
+        ("pas du tout", 0.2, 12, ""),
+    ):
+        rows.append(
+            {"table": 3, "row": answer, "column": "Part (%)", "value": share, "n": count,
+             "flag": flag}
+        )  # fmt: skip
+    _write_csv(folder / "formation-pilote" / "indicators.csv", rows)
+
+
+def test_a_hidden_group_recovered_from_its_total_is_caught(tmp_path: Path) -> None:
+    _training_tables(tmp_path)
+    audit = attack_release(read_release(tmp_path), _truth())
+    assert not audit.leaks
+    assert audit.table_relations == 3 and audit.table_attacked == 4
+    assert [u.split(" (")[0] for u in audit.unprotected] == [
+        "formation-pilote/indicators.csv : tableau 2, ligne « b », colonne « T0 »",
+        "formation-pilote/indicators.csv : tableau 2, ligne « b », colonne « T1 »",
+    ]
+    with pytest.raises(StatisticsError, match=r"formation-pilote.*recalculée"):
+        require_release_protected(audit)
+    # two groups hidden: each lies between 0 and what the others leave (8 + 22, 6 + 19)
+    _training_tables(tmp_path, hidden_groups=("b", "c"))
+    audit = attack_release(read_release(tmp_path), _truth())
+    assert audit.ok, audit.to_dict()
+    assert round(audit.narrowest_persons) == 12  # the distribution's two hidden answers: 20 % of 60
+    assert audit.to_dict()["tableaux_reste_le_plus_petit_personnes"] == 12
+
+
+def test_a_distribution_whose_hidden_answers_hold_too_few_persons_is_caught(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        {"table": 1, "row": r, "column": "Part (%)", "value": v, "n": n, "flag": f}
+        for r, v, n, f in (("a", None, None, "s"), ("b", None, None, "s"), ("c", 0.9, 90, ""))
+    ]  # fmt: skip
+    _write_csv(tmp_path / "formation-pilote" / "indicators.csv", rows)
+    audit = attack_release(read_release(tmp_path), _truth())
+    assert len(audit.unprotected) == 2 and "10 personnes" in audit.unprotected[0]
+    rows[1] |= {"value": 0.05, "n": 5, "flag": ""}  # one hidden answer: 100 % minus the others
+    _write_csv(tmp_path / "formation-pilote" / "indicators.csv", rows)
+    audit = attack_release(read_release(tmp_path), _truth())
+    assert audit.unprotected == [
+        "formation-pilote/indicators.csv : tableau 1, ligne « a », colonne « Part (%) » "
+        "(complément à 100 %)"
+    ]
+
+
 REPO = Path(__file__).resolve().parents[2]
 
 

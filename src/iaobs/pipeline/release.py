@@ -32,6 +32,7 @@ from iaobs.core.contract import HIDDEN_FLAGS, Thresholds
 from iaobs.errors import StatisticsError
 from iaobs.pipeline.published import CELL_KEYS, Release, read_release
 from iaobs.pipeline.release_state import release_unchanged
+from iaobs.pipeline.table_attack import attack_tables
 from iaobs.pipeline.stages import refresh_outputs
 from iaobs.render.cache import RELEASE_AUDIT
 from iaobs.stats.secrecy import audit_linked
@@ -60,6 +61,9 @@ class ReleaseAudit:
     seconds: float = 0.0
     narrowest: float = float("inf")
     protection_share: float = 0.10
+    table_relations: int = 0  # relations of the tables of counts and shares with a hidden cell
+    table_attacked: int = 0
+    narrowest_persons: float = float("inf")
     leaks: list[str] = field(default_factory=list)  # « file : cell »
     unprotected: list[str] = field(default_factory=list)
     unread: list[str] = field(default_factory=list)
@@ -82,6 +86,11 @@ class ReleaseAudit:
                 round(self.narrowest, 1) if np.isfinite(self.narrowest) else None
             ),
             "niveau_protection_part": self.protection_share,
+            "tableaux_relations_attaquees": self.table_relations,
+            "tableaux_cellules_attaquees": self.table_attacked,
+            "tableaux_reste_le_plus_petit_personnes": (
+                round(self.narrowest_persons) if np.isfinite(self.narrowest_persons) else None
+            ),
             "secondes": round(self.seconds, 3),
             "cellules_publiees_masquees": list(self.leaks),
             "cellules_non_protegees": list(self.unprotected),
@@ -170,7 +179,12 @@ def attack_release(
     for file, key in zip(shown["file"], shown_keys, strict=True):
         if key in secret:
             audit.leaks.append(f"{file} : {_cell_name(*key.split(chr(31)))}")
-    audit.leaks.extend(_table_leaks(release.table_frame()))
+    tables = release.table_frame()
+    audit.leaks.extend(_table_leaks(tables))
+    counted = attack_tables(tables, min_persons=th.secret_min_persons)
+    audit.leaks.extend(counted.leaks)
+    audit.table_relations, audit.table_attacked = counted.relations, counted.attacked
+    audit.narrowest_persons = counted.narrowest_persons
     published = set(shown_keys) - secret
     rests = _rest_rows(read, truth, published)
     audit.rests = len(rests)
@@ -185,6 +199,7 @@ def attack_release(
     audit.attacked, audit.programmes = attacked.hidden, attacked.programmes
     audit.narrowest = attacked.narrowest
     audit.unprotected = [_with_files(name, read) for name in attacked.unprotected]
+    audit.unprotected.extend(counted.unprotected)
     audit.seconds = time.perf_counter() - start
     return audit
 
@@ -232,9 +247,14 @@ def require_release_protected(audit: ReleaseAudit) -> None:
     if audit.unprotected:
         more = len(audit.unprotected) - 1
         also = f" (et {more} autre{'s' if more > 1 else ''})" if more > 0 else ""
+        first = audit.unprotected[0]
+        how = (
+            "peut être recalculée ou encadrée de trop près"
+            if " : tableau " in first
+            else f"peut être encadrée à moins de ±{audit.protection_share * 100:g} points près"
+        )
         raise StatisticsError(
-            f"secret statistique : la cellule {audit.unprotected[0]}{also} peut être encadrée "
-            f"à moins de ±{audit.protection_share * 100:g} points près à partir des fichiers publiés",
+            f"secret statistique : la cellule {first}{also} {how} à partir des fichiers publiés",
             hint="masquez d'autres cellules liées ou relevez les seuils de [thresholds]",
         )
 
