@@ -219,6 +219,49 @@ def test_a_distribution_whose_hidden_answers_hold_too_few_persons_is_caught(
     ]
 
 
+def test_a_change_since_a_wave_that_hid_the_cell_is_caught(tmp_path: Path) -> None:
+    """2019 hid sector s1; the 2020 release gives its value back by the change since 2019
+    (the 2020 value minus the difference) or by a 2019 row of the evolution."""
+    _published_region(tmp_path)
+    before = _truth()  # 2019: s1 hidden (0.1), s2 hidden by secondary secrecy
+    now = _truth().assign(flag="", primary=False)  # 2020: everything published
+    change = [
+        {"indicator": "x", "level": "a", "domain": "secteur=s1", "statistic": "proportion",
+         "wave": "2020", "estimate": 0.3, "previous_wave": "2019", "difference": 0.2, "flag": ""}
+    ]  # fmt: skip
+    _write_csv(tmp_path / "donnees" / "evolution.csv", change, french=False)
+    release = read_release(tmp_path)
+    audit = attack_release(release, now, wave="2020", previous={"2019": (before, None)})
+    assert audit.previous_waves == ["2019"] and audit.previous_values == 1
+    assert audit.leaks == [
+        "donnees/evolution.csv : x = a (secteur=s1), vague 2019 "
+        "(valeur de la vague précédente donnée par l'évolution)"
+    ]
+    with pytest.raises(StatisticsError, match=r"evolution\.csv.*vague 2019"):
+        require_release_protected(audit)
+    # a row of the earlier wave itself, and the change without the current value beside it
+    rows = [
+        {"indicator": "x", "level": "b", "domain": "secteur=s2", "wave": "2019",
+         "estimate": 41 / 90, "previous_wave": "", "difference": None},
+        {"indicator": "x", "level": "a", "domain": "all", "wave": "2020",
+         "estimate": None, "previous_wave": "2019", "difference": 0.0},
+    ]  # fmt: skip
+    _write_csv(tmp_path / "donnees" / "evolution.csv", rows, french=False)
+    audit = attack_release(
+        read_release(tmp_path), now, wave="2020", previous={"2019": (before, None)}
+    )
+    assert [leak.split(",")[0] for leak in audit.leaks] == [
+        "donnees/evolution.csv : x = b (secteur=s2)"
+    ]
+    assert audit.previous_values == 2  # x = a (all) for 2019: 0.5 (published in 2019)
+    # with the change of a published cell only, the earlier wave stays protected
+    (tmp_path / "donnees" / "evolution.csv").unlink()
+    audit = attack_release(
+        read_release(tmp_path), now, wave="2020", previous={"2019": (before, None)}
+    )
+    assert audit.ok and audit.previous_values == 0
+
+
 REPO = Path(__file__).resolve().parents[2]
 
 

@@ -147,5 +147,7 @@ def test_a_hidden_answer_shows_no_count(tmp_path: Path) -> None:
     assert attack.attacked == 2 and not attack.leaks and not attack.unprotected
     assert round(attack.narrowest_persons) == 14
     # the count printed for a hidden answer would give its share away
-    leaked = cells.assign(n=[2.0 if f == "s" else c for f, c in zip(cells["flag"], cells["n"])])
+    leaked = cells.assign(
+        n=[2.0 if f == "s" else c for f, c in zip(cells["flag"], cells["n"], strict=True)]
+    )
     assert attack_tables(leaked, min_persons=11).leaks

@@ -34,6 +34,7 @@ from iaobs.pipeline.release_state import published_files
 
 __all__ = [
     "Release",
+    "previous_values",
     "read_csv_numbers",
     "read_json_rows",
     "read_release",
@@ -87,7 +88,11 @@ class Release:
         """Every indicators row read, with its file (empty columns where a file had none)."""
         if not self.cells:
             return pd.DataFrame(columns=["file", *CELL_KEYS, "estimate"])
-        return pd.concat(self.cells, ignore_index=True, sort=False)
+        frame = pd.concat(self.cells, ignore_index=True, sort=False)
+        for column in _TEXT:  # a file without the column: empty, not NaN (« nan »)
+            if column in frame:
+                frame[column] = frame[column].fillna("")
+        return frame
 
     def table_frame(self) -> pd.DataFrame:
         """Every table cell read, with its file."""
@@ -255,3 +260,39 @@ def published_mask(frame: pd.DataFrame) -> np.ndarray:
     if "estimate" not in frame:
         return np.zeros(len(frame), dtype=bool)
     return frame["estimate"].notna().to_numpy()
+
+
+def previous_values(cells: pd.DataFrame, wave: str) -> pd.DataFrame:
+    """The values of earlier waves that a release gives, one row per file and cell.
+
+    An evolution row of an earlier wave gives its value outright; a row of the current wave
+    with ``previous_wave`` and ``difference`` gives the earlier value as the current one minus
+    the change (the current value read in the same row, or in any other file). Columns
+    ``file``, the cell's keys, ``wave`` (the earlier wave) and ``estimate``.
+    """
+    columns = ["file", *CELL_KEYS, "wave", "estimate"]
+    if not wave or "estimate" not in cells or cells.empty:
+        return pd.DataFrame(columns=columns)
+    if "wave" not in cells:
+        cells = cells.assign(wave="")
+    current = cells["wave"].isin(["", wave]).to_numpy()
+    earlier = cells[~current & cells["estimate"].notna().to_numpy()]
+    parts = [earlier.loc[:, columns]]
+    if {"previous_wave", "difference"} <= set(cells.columns):
+        keys = list(CELL_KEYS)
+        now = cells[current & cells["estimate"].notna().to_numpy()]
+        known = now.drop_duplicates(keys).set_index(keys)["estimate"]
+        changes = cells[
+            current
+            & (cells["previous_wave"] != "").to_numpy()
+            & cells["difference"].notna().to_numpy()
+        ]
+        if len(changes):
+            index = pd.MultiIndex.from_frame(changes[keys])
+            value = changes["estimate"].to_numpy(dtype=float)
+            value = np.where(np.isnan(value), known.reindex(index).to_numpy(dtype=float), value)
+            given = changes.assign(
+                wave=changes["previous_wave"], estimate=value - changes["difference"].to_numpy()
+            )
+            parts.append(given[np.isfinite(given["estimate"].to_numpy())].loc[:, columns])
+    return pd.concat(parts, ignore_index=True)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,10 +31,10 @@ import pandas as pd
 from iaobs.core.atomic import write_json
 from iaobs.core.contract import HIDDEN_FLAGS, Thresholds
 from iaobs.errors import StatisticsError
-from iaobs.pipeline.published import CELL_KEYS, Release, read_release
+from iaobs.pipeline.published import CELL_KEYS, Release, previous_values, read_release
 from iaobs.pipeline.release_state import release_unchanged
-from iaobs.pipeline.table_attack import attack_tables
 from iaobs.pipeline.stages import refresh_outputs
+from iaobs.pipeline.table_attack import attack_tables
 from iaobs.render.cache import RELEASE_AUDIT
 from iaobs.stats.secrecy import audit_linked
 from iaobs.study.config import Study
@@ -64,6 +65,8 @@ class ReleaseAudit:
     table_relations: int = 0  # relations of the tables of counts and shares with a hidden cell
     table_attacked: int = 0
     narrowest_persons: float = float("inf")
+    previous_waves: list[str] = field(default_factory=list)  # earlier waves attacked too
+    previous_values: int = 0  # values of earlier waves the release gives (evolution rows)
     leaks: list[str] = field(default_factory=list)  # « file : cell »
     unprotected: list[str] = field(default_factory=list)
     unread: list[str] = field(default_factory=list)
@@ -86,6 +89,8 @@ class ReleaseAudit:
                 round(self.narrowest, 1) if np.isfinite(self.narrowest) else None
             ),
             "niveau_protection_part": self.protection_share,
+            "vagues_precedentes_attaquees": list(self.previous_waves),
+            "valeurs_vagues_precedentes": self.previous_values,
             "tableaux_relations_attaquees": self.table_relations,
             "tableaux_cellules_attaquees": self.table_attacked,
             "tableaux_reste_le_plus_petit_personnes": (
@@ -158,8 +163,14 @@ def attack_release(
     thresholds: Thresholds | None = None,
     *,
     wave: str = "",
+    previous: Mapping[str, tuple[pd.DataFrame, Release | None]] | None = None,
 ) -> ReleaseAudit:
     """Attack ``release`` with ``truth`` (the estimate stage's private table of cells).
+
+    ``previous`` maps each earlier wave to its private table and its own release (``None``
+    when it is not on disk): the values of that wave that this release gives (its rows of the
+    evolution, a current value minus its change since the previous wave) are attacked with
+    them, as the earlier release's own numbers.
 
     Returns the summary; its ``leaks`` name each hidden cell a file gives a number for, its
     ``unprotected`` each hidden cell the published numbers bound too tightly.
@@ -200,8 +211,52 @@ def attack_release(
     audit.narrowest = attacked.narrowest
     audit.unprotected = [_with_files(name, read) for name in attacked.unprotected]
     audit.unprotected.extend(counted.unprotected)
+    earlier = previous_values(release.cell_frame(), wave)
+    audit.previous_values = len(earlier)
+    for name, (before, own) in (previous or {}).items():
+        _attack_previous(audit, earlier[earlier["wave"] == name], name, before, own, th)
     audit.seconds = time.perf_counter() - start
     return audit
+
+
+def _attack_previous(
+    audit: ReleaseAudit,
+    given: pd.DataFrame,
+    wave: str,
+    truth: pd.DataFrame,
+    own: Release | None,
+    th: Thresholds,
+) -> None:
+    """The values of an earlier wave this release gives, against that wave's secrecy: a
+    number for one of its hidden cells is a leak; with its own release's numbers, the linked
+    tables of that wave are attacked again."""
+    truth = truth.reset_index(drop=True)
+    secret = set(_key(truth)[truth["flag"].isin(HIDDEN_FLAGS).to_numpy()])
+    audit.previous_waves.append(wave)
+    keys = _key(given) if len(given) else pd.Series(dtype=str)
+    for file, key in zip(given["file"], keys, strict=True):
+        if key in secret:
+            audit.leaks.append(
+                f"{file} : {_cell_name(*key.split(chr(31)))}, vague {wave} "
+                "(valeur de la vague précédente donnée par l'évolution)"
+            )
+    if "weighted_base" not in truth or "primary" not in truth:
+        return  # only the flags of that wave: no linked tables to attack
+    published = set(keys) - secret
+    if own is not None:
+        cells = _current(own.cell_frame(), wave)
+        if "estimate" in cells and len(cells):
+            published |= set(_key(cells[cells["estimate"].notna()])) - secret
+    is_published = _key(truth).isin(published).to_numpy()
+    flag = np.where(
+        is_published, "", np.where(truth["flag"].isin(HIDDEN_FLAGS), truth["flag"], "s")
+    )
+    primary = truth["primary"].fillna(False).astype(bool).to_numpy() & ~is_published
+    attacked = audit_linked(truth.assign(flag=flag), th, protect=primary)
+    audit.attacked += attacked.hidden
+    audit.programmes += attacked.programmes
+    audit.narrowest = min(audit.narrowest, attacked.narrowest)
+    audit.unprotected.extend(f"{name}, vague {wave}" for name in attacked.unprotected)
 
 
 def _table_leaks(tables: pd.DataFrame) -> list[str]:
@@ -224,15 +279,47 @@ def _with_files(name: str, read: pd.DataFrame) -> str:
 
 
 def audit_release_folder(
-    folder: Path, truth_path: Path, thresholds: Thresholds | None = None, *, wave: str = ""
+    folder: Path,
+    truth_path: Path,
+    thresholds: Thresholds | None = None,
+    *,
+    wave: str = "",
+    previous: Mapping[str, tuple[Path, Path, Path]] | None = None,
 ) -> ReleaseAudit:
-    """Read every file under ``folder`` and attack it with the private table ``truth_path``."""
+    """Read every file under ``folder`` and attack it with the private table ``truth_path``.
+
+    ``previous`` maps each earlier wave to its private table, its indicators table and its
+    release folder (any of them may be missing)."""
     start = time.perf_counter()
     release = read_release(folder)
     truth = pd.read_parquet(truth_path)
-    audit = attack_release(release, truth, thresholds, wave=wave)
+    earlier = {name: _previous_truth(paths, folder) for name, paths in (previous or {}).items()}
+    inputs = {k: v for k, v in earlier.items() if v is not None}
+    audit = attack_release(release, truth, thresholds, wave=wave, previous=inputs)
     audit.seconds = time.perf_counter() - start
     return audit
+
+
+def _previous_truth(
+    paths: tuple[Path, Path, Path], folder: Path
+) -> tuple[pd.DataFrame, Release | None] | None:
+    """An earlier wave's private table (its flags joined with those of its indicators table,
+    which also hides the domains too far from their population) and its own release."""
+    secret, indicators, release = paths
+    frames = [pd.read_parquet(p) for p in (secret, indicators) if p.is_file()]
+    if not frames:
+        return None
+    truth = frames[0]
+    if len(frames) == 2:  # a cell hidden in either is hidden
+        flags = frames[1].drop_duplicates(list(CELL_KEYS)).set_index(list(CELL_KEYS))["flag"]
+        index = pd.MultiIndex.from_frame(truth[list(CELL_KEYS)].astype(str))
+        other = flags.reindex(index).to_numpy()
+        hidden = pd.Series(other).isin(HIDDEN_FLAGS).to_numpy()
+        truth = truth.assign(
+            flag=np.where(hidden & ~truth["flag"].isin(HIDDEN_FLAGS), "s", truth["flag"])
+        )
+    own = read_release(release) if release.is_dir() and release != folder else None
+    return truth, own
 
 
 def require_release_protected(audit: ReleaseAudit) -> None:
@@ -276,8 +363,18 @@ def release_stage(study: Study) -> tuple[ReleaseAudit | None, bool]:
         return None, False
     if release_unchanged(study):
         return None, False
+    earlier = list(study.all_waves)
+    earlier = earlier[: earlier.index(study.wave)] if study.wave in earlier else []
+    previous = {}
+    for name in earlier:
+        at = study.for_wave(name)
+        previous[name] = (
+            at.store.processed.secret_cells,
+            at.store.processed.indicators,
+            at.store.reports_dir,
+        )
     audit = audit_release_folder(
-        folder, processed.secret_cells, study.thresholds, wave=str(study.wave)
+        folder, processed.secret_cells, study.thresholds, wave=str(study.wave), previous=previous
     )
     # without its timing: the summary changes only when the release does
     summary = _stable(audit.to_dict())

@@ -81,7 +81,10 @@ def _distribution(
     rest = max(0.0, 1.0 - float(share.sum()))
     out.relations += 1
     out.attacked += int(hidden.sum())
-    names = [_name(file, table, r, c) for r, c in zip(rows["row"][hidden], rows["column"][hidden])]
+    names = [
+        _name(file, table, r, c)
+        for r, c in zip(rows["row"][hidden], rows["column"][hidden], strict=True)
+    ]
     if hidden.sum() == 1 or rest <= _TOL:
         out.unprotected.extend(f"{x} (complément à 100 %)" for x in names)
         return
@@ -97,7 +100,8 @@ def _distribution(
 def _totals(file: str, frame: pd.DataFrame, out: TableAttack) -> None:
     """Each one-row table of ``file`` against the tables with the same columns."""
     shapes = {
-        t: (frozenset(g["column"]), g["row"].nunique()) for t, g in frame.groupby("table", sort=False)
+        t: (frozenset(g["column"]), g["row"].nunique())
+        for t, g in frame.groupby("table", sort=False)
     }
     for total, (columns, count) in shapes.items():
         if count != 1:
