@@ -262,6 +262,33 @@ def test_a_change_since_a_wave_that_hid_the_cell_is_caught(tmp_path: Path) -> No
     assert audit.ok and audit.previous_values == 0
 
 
+def test_a_hidden_cell_written_in_a_sentence_is_caught(tmp_path: Path) -> None:
+    """The running text of a report is read: a percentage that only a hidden cell of the
+    report gives is caught with its page; a published value, an answer's label and a
+    constant of the method are not."""
+    _published_region(tmp_path)
+    (tmp_path / "banque" / "codebook.csv").write_text(
+        "rubrique;code;libellé\nmodalité;x=a;Moins de 10 %\n", "utf-8"
+    )
+    page = (
+        "<html><body><p>En 2019, 50\u202f% des entreprises (IC 95\u202f% : 50\u202f%) ; "
+        "réponse « Moins de 10 % » ; test au seuil de 5 %.</p>"
+        '<img alt="Barres. a : 50 %." src="x.png"><table><td>12 %</td></table></body></html>'
+    )
+    (tmp_path / "banque" / "report.html").write_text(page, "utf-8")
+    audit = attack_release(read_release(tmp_path), _truth())
+    assert audit.ok, audit.to_dict()
+    assert (audit.prose_pages, audit.prose_numbers, audit.prose_tied) == (1, 3, 3)
+    leak = page.replace("</body>", "<p>Dans le secteur s1, 10 % des entreprises.</p></body>")
+    (tmp_path / "banque" / "report.html").write_text(leak, "utf-8")
+    audit = attack_release(read_release(tmp_path), _truth())
+    assert len(audit.leaks) == 1
+    assert audit.leaks[0].startswith("banque/report.html : un pourcentage du texte")
+    assert "x = a (secteur=s1)" in audit.leaks[0] and "10 % des entreprises" in audit.leaks[0]
+    with pytest.raises(StatisticsError, match=r"banque/report\.html"):
+        require_release_protected(audit)
+
+
 REPO = Path(__file__).resolve().parents[2]
 
 

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from iaobs.pipeline.prose import prose_segments
 from iaobs.pipeline.release_state import published_files
 
 __all__ = [
@@ -70,6 +71,8 @@ class Release:
     files: int = 0
     numbers: int = 0
     unread: list[str] = field(default_factory=list)
+    prose: dict[str, list[str]] = field(default_factory=dict)  # page -> its sentences with a %
+    labels: dict[str, list[str]] = field(default_factory=dict)  # folder -> codebook labels
 
     def add(self, frame: pd.DataFrame, source: str) -> None:
         """Add a frame read from ``source`` (indicators rows or table cells)."""
@@ -237,7 +240,11 @@ def read_release(folder: Path) -> Release:
     for path, rel in published_files(folder):
         suffix = path.suffix.lower()
         try:
-            if suffix == ".csv":
+            if suffix == ".csv" and path.name == "codebook.csv":
+                release.files += 1
+                book = read_csv_numbers(path.read_bytes())
+                release.labels[rel.rsplit("/", 1)[0]] = book.iloc[:, -1].astype(str).tolist()
+            elif suffix == ".csv":
                 release.files += 1
                 release.add(read_csv_numbers(path.read_bytes()), rel)
             elif suffix == ".xlsx":
@@ -247,7 +254,9 @@ def read_release(folder: Path) -> Release:
                     release.add(frame, f"{rel} [{sheet}]")
             elif suffix in (".html", ".htm"):
                 release.files += 1
-                release.add(read_json_rows(path.read_text(encoding="utf-8", errors="replace")), rel)
+                page = path.read_text(encoding="utf-8", errors="replace")
+                release.add(read_json_rows(page), rel)
+                release.prose[rel] = prose_segments(page)
             elif suffix == ".json":
                 release.files += 1
         except (OSError, ValueError, pd.errors.ParserError) as exc:

@@ -31,6 +31,7 @@ import pandas as pd
 from iaobs.core.atomic import write_json
 from iaobs.core.contract import HIDDEN_FLAGS, Thresholds
 from iaobs.errors import StatisticsError
+from iaobs.pipeline.prose import prose_numbers, tie_prose
 from iaobs.pipeline.published import CELL_KEYS, Release, previous_values, read_release
 from iaobs.pipeline.release_state import release_unchanged
 from iaobs.pipeline.stages import refresh_outputs
@@ -67,6 +68,10 @@ class ReleaseAudit:
     narrowest_persons: float = float("inf")
     previous_waves: list[str] = field(default_factory=list)  # earlier waves attacked too
     previous_values: int = 0  # values of earlier waves the release gives (evolution rows)
+    prose_pages: int = 0  # pages whose running text was read
+    prose_numbers: int = 0  # percentages of the running text
+    prose_tied: int = 0  # of which a published value of the page's report gives
+    prose_loose: list[str] = field(default_factory=list)  # « page : sentence » tied to nothing
     leaks: list[str] = field(default_factory=list)  # « file : cell »
     unprotected: list[str] = field(default_factory=list)
     unread: list[str] = field(default_factory=list)
@@ -89,6 +94,11 @@ class ReleaseAudit:
                 round(self.narrowest, 1) if np.isfinite(self.narrowest) else None
             ),
             "niveau_protection_part": self.protection_share,
+            "texte_pages_lues": self.prose_pages,
+            "texte_pourcentages_lus": self.prose_numbers,
+            "texte_pourcentages_rattaches": self.prose_tied,
+            "texte_pourcentages_non_rattaches": len(self.prose_loose),
+            "texte_exemples_non_rattaches": self.prose_loose[:10],
             "vagues_precedentes_attaquees": list(self.previous_waves),
             "valeurs_vagues_precedentes": self.previous_values,
             "tableaux_relations_attaquees": self.table_relations,
@@ -211,12 +221,61 @@ def attack_release(
     audit.narrowest = attacked.narrowest
     audit.unprotected = [_with_files(name, read) for name in attacked.unprotected]
     audit.unprotected.extend(counted.unprotected)
+    _attack_prose(audit, release, read, truth[hidden_truth])
     earlier = previous_values(release.cell_frame(), wave)
     audit.previous_values = len(earlier)
     for name, (before, own) in (previous or {}).items():
         _attack_previous(audit, earlier[earlier["wave"] == name], name, before, own, th)
     audit.seconds = time.perf_counter() - start
     return audit
+
+
+def _folder(file: str) -> str:
+    return file.rsplit("/", 1)[0] if "/" in file else ""
+
+
+def _attack_prose(
+    audit: ReleaseAudit, release: Release, read: pd.DataFrame, hidden: pd.DataFrame
+) -> None:
+    """Each percentage of a page's running text against its report's published values: one
+    that only a hidden cell of the report gives is a leak (:mod:`iaobs.pipeline.prose`)."""
+    tables = release.table_frame()
+    values: dict[str, list[np.ndarray]] = {}
+    keys: dict[str, set[str]] = {}
+    columns = ("estimate", "ci_low", "ci_high", "rest", "value")
+    for frame in (read, tables):
+        if frame.empty:
+            continue
+        folders = frame["file"].astype(str).map(_folder)
+        for folder, part in frame.groupby(folders.to_numpy(), sort=False):
+            found = [part[c].to_numpy(dtype=float) for c in columns if c in part]
+            values.setdefault(folder, []).extend(found)
+            if set(CELL_KEYS) <= set(part.columns):
+                keys.setdefault(folder, set()).update(_key(part))
+    everything = np.concatenate([v for vs in values.values() for v in vs] or [np.zeros(0)])
+    hidden = hidden.assign(
+        _k=_key(hidden),
+        name=[_cell_name(*k) for k in hidden[list(CELL_KEYS)].itertuples(index=False)],
+    )
+    labels_all = [x for xs in release.labels.values() for x in xs]
+    for page, segments in release.prose.items():
+        folder = _folder(page)
+        # a report with indicators rows: its own values and hidden cells; a page of tables
+        # only (key figures, company, training) or of the site: the whole release's
+        own = folder in keys and bool(values.get(folder))
+        published = np.concatenate(values[folder]) if own else everything
+        candidates = hidden[hidden["_k"].isin(keys[folder])] if own else hidden
+        numbers = prose_numbers(segments, release.labels.get(folder, labels_all))
+        tied, leaks, loose = tie_prose(numbers, published, candidates)
+        audit.prose_pages += 1
+        audit.prose_numbers += len(numbers)
+        audit.prose_tied += tied
+        audit.prose_loose.extend(f"{page} : « {text} »" for text in loose)
+        for text, names in leaks:
+            audit.leaks.append(
+                f"{page} : un pourcentage du texte que seule une cellule masquée donne "
+                f"({', '.join(names)}) — « {text} »"
+            )
 
 
 def _attack_previous(
