@@ -289,6 +289,38 @@ def test_a_hidden_cell_written_in_a_sentence_is_caught(tmp_path: Path) -> None:
         require_release_protected(audit)
 
 
+def test_a_number_marked_with_a_hidden_cell_is_caught(tmp_path: Path) -> None:
+    """A sentence's number marked with its cell (the generator's span) ties it exactly: a
+    hidden cell's number is caught even when a published cell has the same value, and a
+    published difference with the rest of the region enters the attack."""
+    _published_region(tmp_path)
+
+    def span(key: str, stat: str, text: str) -> str:
+        return f'<span data-cell="{key}" data-stat="{stat}">{text}</span>'
+
+    page = (
+        f"<p>{span('x|a|all', 'estimate', '50 %')} des entreprises "
+        f"(IC 95 % : {span('x|a|all', 'ci_low', '40 %')} – {span('x|a|all', 'ci_high', '60 %')})"
+        "</p>"
+    )
+    (tmp_path / "banque" / "report.html").write_text(page, "utf-8")
+    audit = attack_release(read_release(tmp_path), _truth())
+    assert audit.ok and audit.prose_numbers == 0  # every number marked: none left to guess
+    hidden = span("x|b|secteur=s1", "ci_high", "50 %")  # the same value as a published cell
+    (tmp_path / "banque" / "report.html").write_text(page + f"<p>au plus {hidden}</p>", "utf-8")
+    audit = attack_release(read_release(tmp_path), _truth())
+    assert audit.leaks == ["banque/report.html : x = b (secteur=s1) (nombre écrit dans le texte)"]
+    # « +5 points » over the rest of the region: the rest (the other sector) is published
+    gap = span("x|a|secteur=s1", "difference", "+5 points")
+    (tmp_path / "banque" / "report.html").write_text(page + f"<p>{gap}</p>", "utf-8")
+    audit = attack_release(read_release(tmp_path), _truth())
+    assert audit.ok and audit.rests == 0  # no value of s1 printed: no rest to derive
+    both = span("x|a|secteur=s1", "estimate", "10 %") + gap
+    (tmp_path / "banque" / "report.html").write_text(page + f"<p>{both}</p>", "utf-8")
+    audit = attack_release(read_release(tmp_path), _truth())
+    assert audit.leaks and audit.rests == 1  # s1 itself is the leak, and the rest follows
+
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -325,6 +357,11 @@ def test_nothing_is_recovered_from_every_published_file(tmp_path: Path, make) ->
     audit = weighting["audit_diffusion"]
     assert audit["conforme"], audit
     assert audit["fichiers_lus"] > 10 and audit["nombres_lus"] > 1000
+    # the sentences' numbers are read: marked with their cells, or tied by value
+    assert audit["texte_nombres_marques"] > 100 and audit["texte_pages_lues"] > 5
+    assert audit["texte_pourcentages_non_rattaches"] == 0, audit["texte_exemples_non_rattaches"]
+    page = next((root / "reports").glob("*/synthese-regionale/report.html")).read_text("utf-8")
+    assert 'data-stat="estimate">' in page and "\ue000" not in page
     assert audit["intervalle_le_plus_etroit_points"] is None or (
         audit["intervalle_le_plus_etroit_points"] >= 10
     )

@@ -19,13 +19,14 @@ each number with its cell yet).
 from __future__ import annotations
 
 import html as html_lib
+import json
 import re
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["prose_numbers", "prose_segments", "tie_prose"]
+__all__ = ["CELLS", "SPAN", "marked_numbers", "prose_numbers", "prose_segments", "tie_prose"]
 
 _DROP = re.compile(
     r"<(script|style|table|svg|head)\b.*?</\1>|<!--.*?-->", re.DOTALL | re.IGNORECASE
@@ -42,10 +43,48 @@ _CONSTANT = re.compile(
 )
 
 
+#: a number the generator marked with its cell (:mod:`iaobs.core.cellmark`)
+SPAN = re.compile(r'<span data-cell="([^"]*)" data-stat="([^"]*)">([^<]*)</span>')
+#: the numbers of an element's attributes (a chart's ``alt``), marked with their cells
+CELLS = re.compile(r'\sdata-cells="([^"]*)"')
+_ELEMENT = re.compile(r"<[a-zA-Z][^<>]*>")
+
+
+def marked_numbers(page: str) -> list[tuple[str, str, str]]:
+    """(cell key, what the number is, the number as printed) of every marked number."""
+    out = [tuple(html_lib.unescape(x) for x in m) for m in SPAN.findall(page)]
+    for payload in CELLS.findall(page):
+        try:
+            cells = json.loads(html_lib.unescape(payload))
+        except ValueError:
+            continue
+        out += [(str(c[0]), str(c[1]), str(c[2])) for c in cells if len(c) == 3]
+    return out  # type: ignore[return-value]
+
+
+def _unmarked_attributes(element: str) -> list[str]:
+    """The attribute texts of an element, without the numbers its ``data-cells`` marks."""
+    texts = [html_lib.unescape(a) for a in _ATTRIBUTE.findall(element)]
+    found = CELLS.search(element)
+    if not found or not texts:
+        return texts
+    try:
+        printed = [str(c[2]) for c in json.loads(html_lib.unescape(found.group(1)))]
+    except (ValueError, IndexError, TypeError):
+        return texts
+    out = []
+    for text in texts:
+        for number in printed:
+            text = text.replace(number, "·", 1)
+        out.append(text)
+    return out
+
+
 def prose_segments(page: str) -> list[str]:
-    """The sentences of a page outside its tables: text blocks and alternative texts."""
-    body = _DROP.sub(" ", page)
-    segments = [html_lib.unescape(a) for a in _ATTRIBUTE.findall(body)]
+    """The sentences of a page outside its tables, text blocks and alternative texts, with
+    the numbers the generator marked taken out (:func:`marked_numbers` reads those)."""
+    body = SPAN.sub("·", _DROP.sub(" ", page))
+    segments = [t for e in _ELEMENT.findall(body) for t in _unmarked_attributes(e)]
     text = _BLOCK.sub(
         "\n", _TAG.sub(lambda m: m.group(0) if _BLOCK.match(m.group(0)) else "", body)
     )

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from iaobs.pipeline.prose import prose_segments
+from iaobs.pipeline.prose import marked_numbers, prose_segments
 from iaobs.pipeline.release_state import published_files
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "previous_values",
     "read_csv_numbers",
     "read_json_rows",
+    "read_marked_rows",
     "read_release",
     "read_workbook",
 ]
@@ -72,6 +73,7 @@ class Release:
     numbers: int = 0
     unread: list[str] = field(default_factory=list)
     prose: dict[str, list[str]] = field(default_factory=dict)  # page -> its sentences with a %
+    marked: int = 0  # numbers of the sentences marked with their cell
     labels: dict[str, list[str]] = field(default_factory=dict)  # folder -> codebook labels
 
     def add(self, frame: pd.DataFrame, source: str) -> None:
@@ -234,6 +236,33 @@ def _wave_frame(entry: dict[str, Any]) -> pd.DataFrame | None:
     return pd.DataFrame(records) if records else None
 
 
+_PRINTED = re.compile(r"([+\-\u2212]?)\s*(\d+(?:[.,]\d+)?)")
+
+
+def _printed_value(text: str) -> float:
+    """A printed share or difference (« 42 % », « −3 points ») on the 0–1 scale."""
+    found = _PRINTED.search(text.replace("\u202f", "").replace("\xa0", ""))
+    if not found:
+        return float("nan")
+    value = float(found.group(2).replace(",", ".")) / 100
+    return -value if found.group(1) in ("-", "\u2212") else value
+
+
+def read_marked_rows(page: str) -> pd.DataFrame:
+    """The numbers a page's sentences print, one row per cell: its ``estimate``, interval
+    bounds and ``difference`` with the rest of the region, as printed (rounded); ``texte``
+    says the row comes from the running text."""
+    records: dict[str, dict[str, Any]] = {}
+    for key, stat, text in marked_numbers(page):
+        indicator, level, domain = ([*key.split("|", 2), "", ""])[:3]
+        row = records.setdefault(
+            key, {"indicator": indicator, "level": level, "domain": domain, "texte": "oui"}
+        )
+        if stat in ("estimate", "ci_low", "ci_high", "difference"):
+            row.setdefault(stat, _printed_value(text))
+    return pd.DataFrame(list(records.values()))
+
+
 def read_release(folder: Path) -> Release:
     """Every number published under ``folder`` (``reports/<wave>/``), with its cell."""
     release = Release()
@@ -256,6 +285,8 @@ def read_release(folder: Path) -> Release:
                 release.files += 1
                 page = path.read_text(encoding="utf-8", errors="replace")
                 release.add(read_json_rows(page), rel)
+                release.marked += len(marked_numbers(page))
+                release.add(read_marked_rows(page), rel)
                 release.prose[rel] = prose_segments(page)
             elif suffix == ".json":
                 release.files += 1

@@ -69,6 +69,7 @@ class ReleaseAudit:
     previous_waves: list[str] = field(default_factory=list)  # earlier waves attacked too
     previous_values: int = 0  # values of earlier waves the release gives (evolution rows)
     prose_pages: int = 0  # pages whose running text was read
+    prose_marked: int = 0  # numbers of the text marked with their cell by the generator
     prose_numbers: int = 0  # percentages of the running text
     prose_tied: int = 0  # of which a published value of the page's report gives
     prose_loose: list[str] = field(default_factory=list)  # « page : sentence » tied to nothing
@@ -95,6 +96,7 @@ class ReleaseAudit:
             ),
             "niveau_protection_part": self.protection_share,
             "texte_pages_lues": self.prose_pages,
+            "texte_nombres_marques": self.prose_marked,
             "texte_pourcentages_lus": self.prose_numbers,
             "texte_pourcentages_rattaches": self.prose_tied,
             "texte_pourcentages_non_rattaches": len(self.prose_loose),
@@ -141,8 +143,13 @@ def _rest_rows(read: pd.DataFrame, truth: pd.DataFrame, published: set[str]) -> 
     if "rest" not in read and "difference" not in read:
         return truth.iloc[0:0]
     rest = read["rest"] if "rest" in read else pd.Series(np.nan, index=read.index)
-    if "difference" in read and "previous_wave" not in read:
-        rest = rest.where(rest.notna(), read["estimate"] - read["difference"])
+    if "difference" in read:  # with the rest of the region, not with an earlier wave
+        between = (
+            read["previous_wave"].eq("")
+            if "previous_wave" in read
+            else pd.Series(True, index=read.index)
+        )
+        rest = rest.where(rest.notna() | ~between, read["estimate"] - read["difference"])
     shown = read[rest.notna().to_numpy() & (read["domain"] != "all").to_numpy()]
     shown = shown.drop_duplicates(list(CELL_KEYS))
     if shown.empty:
@@ -188,18 +195,24 @@ def attack_release(
     th = thresholds or Thresholds()
     start = time.perf_counter()
     audit = ReleaseAudit(files=release.files, numbers=release.numbers, unread=release.unread)
+    audit.prose_marked = release.marked
     audit.protection_share = th.protection_share
     truth = truth.reset_index(drop=True)
     read = _current(release.cell_frame(), wave)
-    shows = read["estimate"].notna() if "estimate" in read else pd.Series(False, index=read.index)
+    shows = pd.Series(False, index=read.index)
+    for column in ("estimate", "ci_low", "ci_high"):  # a bound alone tells the value too
+        if column in read:
+            shows |= read[column].notna()
     shown = read[shows.to_numpy()]
     hidden_truth = truth["flag"].isin(HIDDEN_FLAGS).to_numpy()
     keys = _key(truth)
     secret = set(keys[hidden_truth])
     shown_keys = _key(shown) if len(shown) else pd.Series(dtype=str)
-    for file, key in zip(shown["file"], shown_keys, strict=True):
+    prose = shown["texte"].eq("oui") if "texte" in shown else pd.Series(False, index=shown.index)
+    for file, key, text in zip(shown["file"], shown_keys, prose, strict=True):
         if key in secret:
-            audit.leaks.append(f"{file} : {_cell_name(*key.split(chr(31)))}")
+            where = " (nombre écrit dans le texte)" if text else ""
+            audit.leaks.append(f"{file} : {_cell_name(*key.split(chr(31)))}{where}")
     tables = release.table_frame()
     audit.leaks.extend(_table_leaks(tables))
     counted = attack_tables(tables, min_persons=th.secret_min_persons)

@@ -27,6 +27,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from iaobs.core import text as tx
+from iaobs.core.cellmark import mark
 from iaobs.errors import ReportError
 from iaobs.reports.context import POINT_COLUMNS, Html, ReportContext, esc, point, reference_value
 from iaobs.reports.evolution import evolution_rows
@@ -226,10 +227,10 @@ def _bar_note(ctx: ReportContext, data: pd.DataFrame, *extras: str | None) -> st
 
 def _alt(ctx: ReportContext, kind: str, data: pd.DataFrame, extra: str = "") -> str:
     shown = _shown(data)
+    colon = ctx.pick(" : ", ": ")
     values = ctx.pick(" ; ", "; ").join(
-        f"{row['label']} : {tx.format_percent(row['estimate'], language=ctx.language)}"
-        if ctx.language == "fr"
-        else f"{row['label']}: {tx.format_percent(row['estimate'], language=ctx.language)}"
+        f"{row['label']}{colon}"
+        + mark(tx.format_percent(row["estimate"], language=ctx.language), row.get("cell"))
         for _, row in shown.iterrows()
     )
     hidden = [
