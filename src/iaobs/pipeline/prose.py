@@ -37,7 +37,8 @@ _TAG = re.compile(r"<[^>]+>")
 _PERCENT = re.compile(r"(?<![\d,.])(\d{1,3}(?:,\d)?)[\s\u202f\xa0]?%")
 #: words before a percentage that make it a constant of the method, not a figure
 _CONSTANT = re.compile(
-    r"(?:\bIC|\bCI|seuil de|level of|confiance à|confidence|plus de|more than|moins de|"
+    r"(?:\bIC|\bCI|seuil de|level of|confiance (?:à|de)|confidence(?: of| level)?|plus de|"
+    r"more than|moins de|"
     r"less than|au moins|at least|supérieur à|above|below|inférieur à|the)[\s\u202f\xa0]*$",
     re.IGNORECASE,
 )
@@ -106,11 +107,12 @@ def prose_numbers(segments: Iterable[str], labels: Iterable[str] = ()) -> pd.Dat
             if _CONSTANT.search(text[: match.start()]):
                 continue
             number = match.group(1)
+            around = text[max(0, match.start() - 80) : match.end() + 40].strip()
             rows.append(
                 {
                     "value": float(number.replace(",", ".")) / 100,
                     "decimals": len(number.split(",")[1]) if "," in number else 0,
-                    "text": segment.strip()[:160],
+                    "text": f"{match.group(0)} » dans « …{around}…",
                 }
             )
     return pd.DataFrame(rows, columns=["value", "decimals", "text"])

@@ -467,6 +467,7 @@ def chart_scale(
     hidden_rows = []
     n_values = []
     prudence = False
+    item_of: dict[str, str] = {}  # a bar's label -> its indicator (to mark its numbers)
     for ind in indicators:
         label = (labels or {}).get(ind) or ctx.label(ind)
         rows = {code: ctx.row(ind, code) for code, _ in levels}
@@ -478,6 +479,7 @@ def chart_scale(
             hidden_rows.append({"label": label, "estimate": float("nan"), "flag": flag})
             continue
         prudence = prudence or "prudence" in flags
+        item_of[label + (" (*)" if "prudence" in flags else "")] = ind
         shares[label + (" (*)" if "prudence" in flags else "")] = {
             c: float(r["estimate"]) for c, r in rows.items() if r
         }
@@ -534,7 +536,11 @@ def chart_scale(
     described = "; ".join(
         f"{label}: "
         + ", ".join(
-            f"{dict(levels)[c]} {tx.format_percent(v, language=ctx.language)}"
+            f"{dict(levels)[c]} "
+            + mark(
+                tx.format_percent(v, language=ctx.language),
+                f"{item_of[str(label)]}|{c}|{ctx.domain}",
+            )
             for c, v in row.items()
         )
         for label, row in frame.iterrows()
