@@ -384,3 +384,26 @@ def test_nothing_is_recovered_from_every_published_file(tmp_path: Path, make) ->
         [sys.executable, "-c", probe, str(root)], capture_output=True, text=True, check=True
     )
     assert done.stdout.split()[-2:] == ["False", "0"], done.stdout + done.stderr
+
+
+def test_the_quality_report_says_what_the_audit_read() -> None:
+    from types import SimpleNamespace
+
+    from iaobs.core.typography import typeset_html, typography_faults
+    from iaobs.reports.kinds.quality import _release_details
+
+    audit = {
+        "texte_nombres_marques": 1005,
+        "texte_pourcentages_rattaches": 1,
+        "tableaux_cellules_attaquees": 30,
+        "vagues_precedentes_attaquees": ["2019"],
+        "valeurs_vagues_precedentes": 2986,
+    }
+    ctx = SimpleNamespace(language="fr", pick=lambda fr, en: fr)
+    text = " ".join(_release_details(ctx, audit))  # type: ignore[arg-type]
+    assert "1\u202f005 nombres rattachés par le générateur" in text
+    assert "1 pourcentage rattaché par valeur" in text
+    assert "30 cases masquées attaquées" in text
+    assert "Vagues précédentes (2019) : 2\u202f986 valeurs données" in text
+    assert not typography_faults(typeset_html(f"<p>{text}</p>"))  # as the report sets it
+    assert _release_details(ctx, {"fichiers_lus": 3}) == []  # an audit of an older version
