@@ -154,6 +154,173 @@ def test_the_rest_of_the_region_gives_a_hidden_sector_back(tmp_path: Path) -> No
         require_release_protected(audit)
 
 
+def _training_tables(folder: Path, *, hidden_groups: tuple[str, ...] = ("b",)) -> None:
+    """A training report's tables: a distribution (shares adding up to 100 %, counts), and
+    participants by group beside their total (one row)."""
+    rows = [
+        {"table": 1, "row": "Ensemble", "column": "T0", "value": 60, "flag": ""},
+        {"table": 1, "row": "Ensemble", "column": "T1", "value": 50, "flag": ""},
+    ]
+    for group, t0, t1 in (("a", 30, 25), ("b", 8, 6), ("c", 22, 19)):
+        hidden = group in hidden_groups
+        for column, value in (("T0", t0), ("T1", t1)):
+            rows.append(
+                {"table": 2, "row": group, "column": column,
+                 "value": None if hidden else value, "flag": "nd" if hidden else ""}
+            )  # fmt: skip
+    for answer, share, count, flag in (
+        ("très", None, None, "s"),
+        ("plutôt", None, None, "s"),
+        ("pas", 0.6, 36, ""),
+        ("pas du tout", 0.2, 12, ""),
+    ):
+        rows.append(
+            {"table": 3, "row": answer, "column": "Part (%)", "value": share, "n": count,
+             "flag": flag}
+        )  # fmt: skip
+    _write_csv(folder / "formation-pilote" / "indicators.csv", rows)
+
+
+def test_a_hidden_group_recovered_from_its_total_is_caught(tmp_path: Path) -> None:
+    _training_tables(tmp_path)
+    audit = attack_release(read_release(tmp_path), _truth())
+    assert not audit.leaks
+    assert audit.table_relations == 3 and audit.table_attacked == 4
+    assert [u.split(" (")[0] for u in audit.unprotected] == [
+        "formation-pilote/indicators.csv : tableau 2, ligne « b », colonne « T0 »",
+        "formation-pilote/indicators.csv : tableau 2, ligne « b », colonne « T1 »",
+    ]
+    with pytest.raises(StatisticsError, match=r"formation-pilote.*recalculée"):
+        require_release_protected(audit)
+    # two groups hidden: each lies between 0 and what the others leave (8 + 22, 6 + 19)
+    _training_tables(tmp_path, hidden_groups=("b", "c"))
+    audit = attack_release(read_release(tmp_path), _truth())
+    assert audit.ok, audit.to_dict()
+    assert round(audit.narrowest_persons) == 12  # the distribution's two hidden answers: 20 % of 60
+    assert audit.to_dict()["tableaux_reste_le_plus_petit_personnes"] == 12
+
+
+def test_a_distribution_whose_hidden_answers_hold_too_few_persons_is_caught(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        {"table": 1, "row": r, "column": "Part (%)", "value": v, "n": n, "flag": f}
+        for r, v, n, f in (("a", None, None, "s"), ("b", None, None, "s"), ("c", 0.9, 90, ""))
+    ]  # fmt: skip
+    _write_csv(tmp_path / "formation-pilote" / "indicators.csv", rows)
+    audit = attack_release(read_release(tmp_path), _truth())
+    assert len(audit.unprotected) == 2 and "10 personnes" in audit.unprotected[0]
+    rows[1] |= {"value": 0.05, "n": 5, "flag": ""}  # one hidden answer: 100 % minus the others
+    _write_csv(tmp_path / "formation-pilote" / "indicators.csv", rows)
+    audit = attack_release(read_release(tmp_path), _truth())
+    assert audit.unprotected == [
+        "formation-pilote/indicators.csv : tableau 1, ligne « a », colonne « Part (%) » "
+        "(complément à 100 %)"
+    ]
+
+
+def test_a_change_since_a_wave_that_hid_the_cell_is_caught(tmp_path: Path) -> None:
+    """2019 hid sector s1; the 2020 release gives its value back by the change since 2019
+    (the 2020 value minus the difference) or by a 2019 row of the evolution."""
+    _published_region(tmp_path)
+    before = _truth()  # 2019: s1 hidden (0.1), s2 hidden by secondary secrecy
+    now = _truth().assign(flag="", primary=False)  # 2020: everything published
+    change = [
+        {"indicator": "x", "level": "a", "domain": "secteur=s1", "statistic": "proportion",
+         "wave": "2020", "estimate": 0.3, "previous_wave": "2019", "difference": 0.2, "flag": ""}
+    ]  # fmt: skip
+    _write_csv(tmp_path / "donnees" / "evolution.csv", change, french=False)
+    release = read_release(tmp_path)
+    audit = attack_release(release, now, wave="2020", previous={"2019": (before, None)})
+    assert audit.previous_waves == ["2019"] and audit.previous_values == 1
+    assert audit.leaks == [
+        "donnees/evolution.csv : x = a (secteur=s1), vague 2019 "
+        "(valeur de la vague précédente donnée par l'évolution)"
+    ]
+    with pytest.raises(StatisticsError, match=r"evolution\.csv.*vague 2019"):
+        require_release_protected(audit)
+    # a row of the earlier wave itself, and the change without the current value beside it
+    rows = [
+        {"indicator": "x", "level": "b", "domain": "secteur=s2", "wave": "2019",
+         "estimate": 41 / 90, "previous_wave": "", "difference": None},
+        {"indicator": "x", "level": "a", "domain": "all", "wave": "2020",
+         "estimate": None, "previous_wave": "2019", "difference": 0.0},
+    ]  # fmt: skip
+    _write_csv(tmp_path / "donnees" / "evolution.csv", rows, french=False)
+    audit = attack_release(
+        read_release(tmp_path), now, wave="2020", previous={"2019": (before, None)}
+    )
+    assert [leak.split(",")[0] for leak in audit.leaks] == [
+        "donnees/evolution.csv : x = b (secteur=s2)"
+    ]
+    assert audit.previous_values == 2  # x = a (all) for 2019: 0.5 (published in 2019)
+    # with the change of a published cell only, the earlier wave stays protected
+    (tmp_path / "donnees" / "evolution.csv").unlink()
+    audit = attack_release(
+        read_release(tmp_path), now, wave="2020", previous={"2019": (before, None)}
+    )
+    assert audit.ok and audit.previous_values == 0
+
+
+def test_a_hidden_cell_written_in_a_sentence_is_caught(tmp_path: Path) -> None:
+    """The running text of a report is read: a percentage that only a hidden cell of the
+    report gives is caught with its page; a published value, an answer's label and a
+    constant of the method are not."""
+    _published_region(tmp_path)
+    (tmp_path / "banque" / "codebook.csv").write_text(
+        "rubrique;code;libellé\nmodalité;x=a;Moins de 10 %\n", "utf-8"
+    )
+    page = (
+        "<html><body><p>En 2019, 50\u202f% des entreprises (IC 95\u202f% : 50\u202f%) ; "
+        "réponse « Moins de 10 % » ; test au seuil de 5 %.</p>"
+        '<img alt="Barres. a : 50 %." src="x.png"><table><td>12 %</td></table></body></html>'
+    )
+    (tmp_path / "banque" / "report.html").write_text(page, "utf-8")
+    audit = attack_release(read_release(tmp_path), _truth())
+    assert audit.ok, audit.to_dict()
+    assert (audit.prose_pages, audit.prose_numbers, audit.prose_tied) == (1, 3, 3)
+    leak = page.replace("</body>", "<p>Dans le secteur s1, 10 % des entreprises.</p></body>")
+    (tmp_path / "banque" / "report.html").write_text(leak, "utf-8")
+    audit = attack_release(read_release(tmp_path), _truth())
+    assert len(audit.leaks) == 1
+    assert audit.leaks[0].startswith("banque/report.html : un pourcentage du texte")
+    assert "x = a (secteur=s1)" in audit.leaks[0] and "10 % des entreprises" in audit.leaks[0]
+    with pytest.raises(StatisticsError, match=r"banque/report\.html"):
+        require_release_protected(audit)
+
+
+def test_a_number_marked_with_a_hidden_cell_is_caught(tmp_path: Path) -> None:
+    """A sentence's number marked with its cell (the generator's span) ties it exactly: a
+    hidden cell's number is caught even when a published cell has the same value, and a
+    published difference with the rest of the region enters the attack."""
+    _published_region(tmp_path)
+
+    def span(key: str, stat: str, text: str) -> str:
+        return f'<span data-cell="{key}" data-stat="{stat}">{text}</span>'
+
+    page = (
+        f"<p>{span('x|a|all', 'estimate', '50 %')} des entreprises "
+        f"(IC 95 % : {span('x|a|all', 'ci_low', '40 %')} – {span('x|a|all', 'ci_high', '60 %')})"
+        "</p>"
+    )
+    (tmp_path / "banque" / "report.html").write_text(page, "utf-8")
+    audit = attack_release(read_release(tmp_path), _truth())
+    assert audit.ok and audit.prose_numbers == 0  # every number marked: none left to guess
+    hidden = span("x|b|secteur=s1", "ci_high", "50 %")  # the same value as a published cell
+    (tmp_path / "banque" / "report.html").write_text(page + f"<p>au plus {hidden}</p>", "utf-8")
+    audit = attack_release(read_release(tmp_path), _truth())
+    assert audit.leaks == ["banque/report.html : x = b (secteur=s1) (nombre écrit dans le texte)"]
+    # « +5 points » over the rest of the region: the rest (the other sector) is published
+    gap = span("x|a|secteur=s1", "difference", "+5 points")
+    (tmp_path / "banque" / "report.html").write_text(page + f"<p>{gap}</p>", "utf-8")
+    audit = attack_release(read_release(tmp_path), _truth())
+    assert audit.ok and audit.rests == 0  # no value of s1 printed: no rest to derive
+    both = span("x|a|secteur=s1", "estimate", "10 %") + gap
+    (tmp_path / "banque" / "report.html").write_text(page + f"<p>{both}</p>", "utf-8")
+    audit = attack_release(read_release(tmp_path), _truth())
+    assert audit.leaks and audit.rests == 1  # s1 itself is the leak, and the rest follows
+
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -190,6 +357,11 @@ def test_nothing_is_recovered_from_every_published_file(tmp_path: Path, make) ->
     audit = weighting["audit_diffusion"]
     assert audit["conforme"], audit
     assert audit["fichiers_lus"] > 10 and audit["nombres_lus"] > 1000
+    # the sentences' numbers are read: marked with their cells, or tied by value
+    assert audit["texte_nombres_marques"] > 100 and audit["texte_pages_lues"] > 5
+    assert audit["texte_pourcentages_non_rattaches"] == 0, audit["texte_exemples_non_rattaches"]
+    page = next((root / "reports").glob("*/synthese-regionale/report.html")).read_text("utf-8")
+    assert 'data-stat="estimate">' in page and "\ue000" not in page
     assert audit["intervalle_le_plus_etroit_points"] is None or (
         audit["intervalle_le_plus_etroit_points"] >= 10
     )
@@ -212,3 +384,26 @@ def test_nothing_is_recovered_from_every_published_file(tmp_path: Path, make) ->
         [sys.executable, "-c", probe, str(root)], capture_output=True, text=True, check=True
     )
     assert done.stdout.split()[-2:] == ["False", "0"], done.stdout + done.stderr
+
+
+def test_the_quality_report_says_what_the_audit_read() -> None:
+    from types import SimpleNamespace
+
+    from iaobs.core.typography import typeset_html, typography_faults
+    from iaobs.reports.kinds.quality import _release_details
+
+    audit = {
+        "texte_nombres_marques": 1005,
+        "texte_pourcentages_rattaches": 1,
+        "tableaux_cellules_attaquees": 30,
+        "vagues_precedentes_attaquees": ["2019"],
+        "valeurs_vagues_precedentes": 2986,
+    }
+    ctx = SimpleNamespace(language="fr", pick=lambda fr, en: fr)
+    text = " ".join(_release_details(ctx, audit))  # type: ignore[arg-type]
+    assert "1\u202f005 nombres rattachés par le générateur" in text
+    assert "1 pourcentage rattaché par valeur" in text
+    assert "30 cases masquées attaquées" in text
+    assert "Vagues précédentes (2019) : 2\u202f986 valeurs données" in text
+    assert not typography_faults(typeset_html(f"<p>{text}</p>"))  # as the report sets it
+    assert _release_details(ctx, {"fichiers_lus": 3}) == []  # an audit of an older version

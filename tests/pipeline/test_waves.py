@@ -215,3 +215,42 @@ def test_run_a_two_wave_study_end_to_end(tmp_path: Path, repo_root: Path) -> Non
     assert "Ce qui a changé depuis 2019" in (site / "index.html").read_text("utf-8")
     assert '"waves":[[' in (site / "explorer.html").read_text("utf-8")
     assert (site / "donnees" / "evolution.csv").is_file()
+
+
+def test_the_release_audit_checks_the_evolution_against_the_earlier_wave(tmp_path: Path) -> None:
+    """What the site publishes of the evolution gives no value of a cell that the earlier
+    wave hid (its change is hidden with it); a change published for such a cell is caught."""
+    from iaobs.pipeline.published import read_release
+    from iaobs.pipeline.release import attack_release
+    from iaobs.render.site.data import publishable_rows
+
+    root = _two_wave_study(tmp_path)
+    table = pd.read_parquet(compute_evolution(load_study(root)))
+    before = pd.read_parquet(root / "data" / "processed" / "waves" / "2019" / "indicators.parquet")
+    now = pd.read_parquet(root / "data" / "processed" / "indicators.parquet")
+    truth = now.assign(
+        estimate=now["estimate"].fillna(0.5),
+        weighted_base=now["n"].astype(float),
+        flag="",
+        primary=False,
+        _kind="level",
+        _parts="",
+    )
+    release = root / "reports" / "2020"
+    (release / "donnees").mkdir(parents=True)
+    publishable_rows(table).to_csv(release / "donnees" / "evolution.csv", index=False)
+    audit = attack_release(
+        read_release(release), truth, wave="2020", previous={"2019": (before, None)}
+    )
+    assert audit.previous_waves == ["2019"] and audit.previous_values > 0
+    assert not audit.leaks, audit.leaks[:3]
+    # the change of a cell hidden in 2019 (banque's use of AI), published: caught
+    hidden = (table["indicator"] == "ia_usage") & (table["domain"] == "secteur=banque")
+    leaked = table.copy()
+    leaked.loc[hidden & (leaked["wave"] == "2020"), "difference"] = 0.05
+    publishable_rows(leaked).to_csv(release / "donnees" / "evolution.csv", index=False)
+    audit = attack_release(
+        read_release(release), truth, wave="2020", previous={"2019": (before, None)}
+    )
+    assert audit.leaks
+    assert all("ia_usage" in x and "secteur=banque" in x and "vague 2019" in x for x in audit.leaks)

@@ -113,3 +113,41 @@ def test_a_pilot_that_asked_everything_shows_everything(tmp_path: Path) -> None:
     shown = [k for _, keys in training_tables.training_layout(ctx) for k in keys]
     assert shown == [k for _, keys in training_tables.TRAINING_LAYOUT for k in keys]
     assert str(ctx.heading(2, "satisfaction")) != ""
+
+
+def test_a_hidden_answer_shows_no_count(tmp_path: Path) -> None:
+    """A hidden answer's count is its share times the base: the table leaves both out, and
+    the release audit's attack on the table (the shares add up to 100 %) recovers nothing."""
+    from iaobs.pipeline.table_attack import attack_tables
+
+    formation = _formation()
+    answers = ["tres_insatisfait"] * 2 + ["plutot_satisfait"] * 12 + ["tres_satisfait"] * 16
+    t1 = formation["vague"] == "T1"
+    formation.loc[t1, "satisfaction"] = answers
+    ctx = _context(tmp_path, formation)
+    built = training_tables.build_training_table(ctx, "satisfaction")
+    frame = built.frame.set_index(built.frame.columns[0])
+    share, flag, count = frame.columns[:3]
+    hidden = frame[flag] == "s"
+    assert hidden.sum() == 2
+    assert frame.loc[hidden, [share, count]].isna().all().all()
+    assert frame.loc[~hidden & frame[share].notna(), count].notna().all()
+    cells = pd.DataFrame(
+        {
+            "file": "formation-pilote/indicators.csv",
+            "table": 7,
+            "row": frame.index,
+            "column": "Part (%)",
+            "value": frame[share].to_numpy(),
+            "n": frame[count].to_numpy(),
+            "flag": frame[flag].to_numpy(),
+        }
+    )
+    attack = attack_tables(cells, min_persons=11)
+    assert attack.attacked == 2 and not attack.leaks and not attack.unprotected
+    assert round(attack.narrowest_persons) == 14
+    # the count printed for a hidden answer would give its share away
+    leaked = cells.assign(
+        n=[2.0 if f == "s" else c for f, c in zip(cells["flag"], cells["n"], strict=True)]
+    )
+    assert attack_tables(leaked, min_persons=11).leaks

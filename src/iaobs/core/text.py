@@ -22,6 +22,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from iaobs.core.cellmark import mark
 from iaobs.core.contract import Thresholds
 
 __all__ = [
@@ -328,6 +329,7 @@ def key_figure_sentence(
     comparison_label: str | None = None,
     language: str = "fr",
     thresholds: Any = None,
+    cell: str | None = None,
 ) -> str:
     """A key-figure sentence: value, 95 % interval, base, and an optional comparison.
 
@@ -348,6 +350,9 @@ def key_figure_sentence(
         ``"du secteur"`` / ``"in the sector"``.
     comparison, comparison_label
         A share (0–1) to compare with, e.g. all sectors: ``"tous secteurs confondus"``.
+    cell
+        The cell's key (``indicator|level|domain``): the value and its interval are marked
+        with it for the release audit (:mod:`iaobs.core.cellmark`).
 
     Examples
     --------
@@ -367,8 +372,12 @@ def key_figure_sentence(
             thresholds=thresholds,
         )
     pred = _pick(predicate, language)
-    value = format_percent(estimate, language=language)
+    value = mark(format_percent(estimate, language=language), cell)
     interval = format_interval(ci_low, ci_high, language=language)
+    if cell and not (_is_missing(ci_low) or _is_missing(ci_high)):
+        lo = mark(format_percent(ci_low, language=language), cell, "ci_low")
+        hi = mark(format_percent(ci_high, language=language), cell, "ci_high")
+        interval = f"{lo}–{hi}" if language == "en" else f"{lo} – {hi}"
     count = format_number(n, language=language)
     star = " (*)" if flag == "prudence" else ""
     if language == "en":

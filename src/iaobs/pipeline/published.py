@@ -30,12 +30,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from iaobs.pipeline.prose import marked_numbers, prose_segments
 from iaobs.pipeline.release_state import published_files
 
 __all__ = [
     "Release",
+    "previous_values",
     "read_csv_numbers",
     "read_json_rows",
+    "read_marked_rows",
     "read_release",
     "read_workbook",
 ]
@@ -69,6 +72,9 @@ class Release:
     files: int = 0
     numbers: int = 0
     unread: list[str] = field(default_factory=list)
+    prose: dict[str, list[str]] = field(default_factory=dict)  # page -> its sentences with a %
+    marked: int = 0  # numbers of the sentences marked with their cell
+    labels: dict[str, list[str]] = field(default_factory=dict)  # folder -> codebook labels
 
     def add(self, frame: pd.DataFrame, source: str) -> None:
         """Add a frame read from ``source`` (indicators rows or table cells)."""
@@ -87,7 +93,11 @@ class Release:
         """Every indicators row read, with its file (empty columns where a file had none)."""
         if not self.cells:
             return pd.DataFrame(columns=["file", *CELL_KEYS, "estimate"])
-        return pd.concat(self.cells, ignore_index=True, sort=False)
+        frame = pd.concat(self.cells, ignore_index=True, sort=False)
+        for column in _TEXT:  # a file without the column: empty, not NaN (« nan »)
+            if column in frame:
+                frame[column] = frame[column].fillna("")
+        return frame
 
     def table_frame(self) -> pd.DataFrame:
         """Every table cell read, with its file."""
@@ -226,13 +236,44 @@ def _wave_frame(entry: dict[str, Any]) -> pd.DataFrame | None:
     return pd.DataFrame(records) if records else None
 
 
+_PRINTED = re.compile(r"([+\-\u2212]?)\s*(\d+(?:[.,]\d+)?)")
+
+
+def _printed_value(text: str) -> float:
+    """A printed share or difference (« 42 % », « −3 points ») on the 0–1 scale."""
+    found = _PRINTED.search(text.replace("\u202f", "").replace("\xa0", ""))
+    if not found:
+        return float("nan")
+    value = float(found.group(2).replace(",", ".")) / 100
+    return -value if found.group(1) in ("-", "\u2212") else value
+
+
+def read_marked_rows(page: str) -> pd.DataFrame:
+    """The numbers a page's sentences print, one row per cell: its ``estimate``, interval
+    bounds and ``difference`` with the rest of the region, as printed (rounded); ``texte``
+    says the row comes from the running text."""
+    records: dict[str, dict[str, Any]] = {}
+    for key, stat, text in marked_numbers(page):
+        indicator, level, domain = ([*key.split("|", 2), "", ""])[:3]
+        row = records.setdefault(
+            key, {"indicator": indicator, "level": level, "domain": domain, "texte": "oui"}
+        )
+        if stat in ("estimate", "ci_low", "ci_high", "difference"):
+            row.setdefault(stat, _printed_value(text))
+    return pd.DataFrame(list(records.values()))
+
+
 def read_release(folder: Path) -> Release:
     """Every number published under ``folder`` (``reports/<wave>/``), with its cell."""
     release = Release()
     for path, rel in published_files(folder):
         suffix = path.suffix.lower()
         try:
-            if suffix == ".csv":
+            if suffix == ".csv" and path.name == "codebook.csv":
+                release.files += 1
+                book = read_csv_numbers(path.read_bytes())
+                release.labels[rel.rsplit("/", 1)[0]] = book.iloc[:, -1].astype(str).tolist()
+            elif suffix == ".csv":
                 release.files += 1
                 release.add(read_csv_numbers(path.read_bytes()), rel)
             elif suffix == ".xlsx":
@@ -242,7 +283,11 @@ def read_release(folder: Path) -> Release:
                     release.add(frame, f"{rel} [{sheet}]")
             elif suffix in (".html", ".htm"):
                 release.files += 1
-                release.add(read_json_rows(path.read_text(encoding="utf-8", errors="replace")), rel)
+                page = path.read_text(encoding="utf-8", errors="replace")
+                release.add(read_json_rows(page), rel)
+                release.marked += len(marked_numbers(page))
+                release.add(read_marked_rows(page), rel)
+                release.prose[rel] = prose_segments(page)
             elif suffix == ".json":
                 release.files += 1
         except (OSError, ValueError, pd.errors.ParserError) as exc:
@@ -255,3 +300,39 @@ def published_mask(frame: pd.DataFrame) -> np.ndarray:
     if "estimate" not in frame:
         return np.zeros(len(frame), dtype=bool)
     return frame["estimate"].notna().to_numpy()
+
+
+def previous_values(cells: pd.DataFrame, wave: str) -> pd.DataFrame:
+    """The values of earlier waves that a release gives, one row per file and cell.
+
+    An evolution row of an earlier wave gives its value outright; a row of the current wave
+    with ``previous_wave`` and ``difference`` gives the earlier value as the current one minus
+    the change (the current value read in the same row, or in any other file). Columns
+    ``file``, the cell's keys, ``wave`` (the earlier wave) and ``estimate``.
+    """
+    columns = ["file", *CELL_KEYS, "wave", "estimate"]
+    if not wave or "estimate" not in cells or cells.empty:
+        return pd.DataFrame(columns=columns)
+    if "wave" not in cells:
+        cells = cells.assign(wave="")
+    current = cells["wave"].isin(["", wave]).to_numpy()
+    earlier = cells[~current & cells["estimate"].notna().to_numpy()]
+    parts = [earlier.loc[:, columns]]
+    if {"previous_wave", "difference"} <= set(cells.columns):
+        keys = list(CELL_KEYS)
+        now = cells[current & cells["estimate"].notna().to_numpy()]
+        known = now.drop_duplicates(keys).set_index(keys)["estimate"]
+        changes = cells[
+            current
+            & (cells["previous_wave"] != "").to_numpy()
+            & cells["difference"].notna().to_numpy()
+        ]
+        if len(changes):
+            index = pd.MultiIndex.from_frame(changes[keys])
+            value = changes["estimate"].to_numpy(dtype=float)
+            value = np.where(np.isnan(value), known.reindex(index).to_numpy(dtype=float), value)
+            given = changes.assign(
+                wave=changes["previous_wave"], estimate=value - changes["difference"].to_numpy()
+            )
+            parts.append(given[np.isfinite(given["estimate"].to_numpy())].loc[:, columns])
+    return pd.concat(parts, ignore_index=True)

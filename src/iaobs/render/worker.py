@@ -38,6 +38,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from iaobs.core import cellmark
 from iaobs.core.atomic import write_bytes
 from iaobs.errors import IaobsError
 from iaobs.render.excel import write_data_csv, write_tables_xlsx
@@ -197,7 +198,20 @@ class _Failure(Exception):
 
 
 def _execute_notebook(task: Mapping[str, Any], source: Path, executed_path: Path) -> Any:
-    """Run papermill on ``source``; returns the executed notebook."""
+    """Run papermill on ``source``, the numbers of its sentences marked with their cells
+    (:mod:`iaobs.core.cellmark`); returns the executed notebook."""
+    before = os.environ.get(cellmark.ENV)
+    os.environ[cellmark.ENV] = "1"
+    try:
+        return _papermill(task, source, executed_path)
+    finally:  # the workbook and the CSV written next get the plain text
+        if before is None:
+            os.environ.pop(cellmark.ENV, None)
+        else:
+            os.environ[cellmark.ENV] = before
+
+
+def _papermill(task: Mapping[str, Any], source: Path, executed_path: Path) -> Any:
     import papermill
 
     engine = task.get("engine") or "iaobs"
@@ -374,6 +388,7 @@ def _convert(
         )
     except Exception as exc:
         raise _Failure("html", f"{type(exc).__name__} : {exc}") from exc
+    page = cellmark.cell_spans(page)  # each marked number: a span naming its cell
     if task["kind"] in SCRIPTED_KINDS:
         page = add_script(page, SCRIPTED_KINDS[task["kind"]])
     if "html" in formats:

@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from iaobs.core import text as tx
+from iaobs.core.cellmark import mark
 from iaobs.core.typography import format_points
 from iaobs.reports.context import Html, ReportContext, esc
 from iaobs.reports.evolution import evolution_rows
@@ -84,13 +85,13 @@ def contrast_for(
     )
 
 
-def _contrast_words(ctx: ReportContext, contrast: Contrast | None) -> str:
+def _contrast_words(ctx: ReportContext, contrast: Contrast | None, row: Any = None) -> str:
     """``, un niveau significativement plus élevé que dans le reste de la région (+9 points)``."""
     if contrast is None:
         return ""
     if not contrast.significant:
         return f", {contrast.phrase}"
-    gap = format_points(contrast.difference, language=ctx.language)
+    gap = mark(format_points(contrast.difference, language=ctx.language), row, "difference")
     return ctx.pick(f", un niveau {contrast.phrase} ({gap})", f", {contrast.phrase} ({gap})")
 
 
@@ -115,8 +116,9 @@ def ordinal(rank: int, language: str = "fr") -> str:
     return "1er" if rank == 1 else f"{rank}e"
 
 
-def _pct(ctx: ReportContext, value: Any) -> str:
-    return tx.format_percent(value, language=ctx.language)
+def _pct(ctx: ReportContext, value: Any, cell: Any = None, stat: str = "estimate") -> str:
+    """A share as printed, marked with its cell (a row or its key) for the release audit."""
+    return mark(tx.format_percent(value, language=ctx.language), cell, stat)
 
 
 def _shown(row: Any) -> bool:
@@ -137,6 +139,12 @@ def _nan(value: Any) -> bool:
 def _base(ctx: ReportContext, row: Any) -> str:
     """``(IC 95 % : 38 % – 54 %, n = 149)``."""
     interval = tx.format_interval(row["ci_low"], row["ci_high"], language=ctx.language)
+    if interval != tx.MISSING:
+        low, high = (
+            _pct(ctx, row["ci_low"], row, "ci_low"),
+            _pct(ctx, row["ci_high"], row, "ci_high"),
+        )
+        interval = f"{low}–{high}" if ctx.language == "en" else f"{low} – {high}"
     count = tx.format_number(row["n"], language=ctx.language)
     star = " (*)" if row.get("flag") == "prudence" else ""
     return ctx.pick(
@@ -167,7 +175,8 @@ def _short(label: str) -> str:
 
 def _answers_words(ctx: ReportContext, data: pd.DataFrame) -> str:
     parts = [
-        f"{lower_first(_short(str(r.label)))} ({_pct(ctx, r.estimate)})" for r in data.itertuples()
+        f"{lower_first(_short(str(r.label)))} ({_pct(ctx, r.estimate, getattr(r, 'cell', None))})"
+        for r in data.itertuples()
     ]
     return list_words(parts, ctx.language)
 
@@ -223,12 +232,12 @@ def level_sentence(ctx: ReportContext, indicator: str, level: str = "") -> str:
     who = ctx.population() + base_clause(indicator, ctx.language)
     phrase = ctx.answer_phrase(indicator, level)
     text = ctx.pick(
-        f"En {ctx.study.wave}, {_pct(ctx, row['estimate'])} des entreprises {who}"
+        f"En {ctx.study.wave}, {_pct(ctx, row['estimate'], row)} des entreprises {who}"
         f"{_base(ctx, row)} {phrase}",
-        f"In {ctx.study.wave}, {_pct(ctx, row['estimate'])} of companies {who}"
+        f"In {ctx.study.wave}, {_pct(ctx, row['estimate'], row)} of companies {who}"
         f"{_base(ctx, row)} {phrase}",
     )
-    text += _contrast_words(ctx, contrast_for(ctx, indicator, level)) + "."
+    text += _contrast_words(ctx, contrast_for(ctx, indicator, level), row) + "."
     rank = _rank_words(ctx, indicator, level)
     return f"{text} {rank}." if rank else text
 
@@ -270,17 +279,18 @@ def size_sentence(ctx: ReportContext, indicator: str = "ia_usage") -> str:
         domain = f"{ctx.domain};taille={size}" if ctx.sector else f"taille={size}"
         row = ctx.row(indicator, "", domain)
         if _shown(row):
-            shown.append((ctx.size_label(size, short=True), float(row["estimate"])))
+            shown.append((ctx.size_label(size, short=True), float(row["estimate"]), row))
     if len(shown) < 2:
         return ""
-    (first, low), (last, high) = shown[0], shown[-1]
+    (first, low, low_row), (last, high, high_row) = shown[0], shown[-1]
     verb = ctx.pick("augmente" if high > low else "diminue", "rises" if high > low else "falls")
     return ctx.pick(
         f"La part des entreprises qui utilisent l'IA {verb} avec la taille : "
-        f"{_pct(ctx, low)} parmi les {first}, {_pct(ctx, high)} parmi les {last}"
+        f"{_pct(ctx, low, low_row)} parmi les {first}, {_pct(ctx, high, high_row)} parmi les {last}"
         " (écarts à lire avec leurs intervalles, figure suivante).",
-        f"The share of companies using AI {verb} with size: {_pct(ctx, low)} among {first}, "
-        f"{_pct(ctx, high)} among {last} (gaps to read with their intervals, next figure).",
+        f"The share of companies using AI {verb} with size: {_pct(ctx, low, low_row)} among "
+        f"{first}, {_pct(ctx, high, high_row)} among {last} (gaps to read with their intervals, "
+        "next figure).",
     )
 
 
@@ -325,9 +335,9 @@ def _adoption(ctx: ReportContext) -> list[str]:
         first = stage.iloc[0]
         stage_text = ctx.pick(
             f"Le stade d'adoption le plus fréquent est « {first['label']} » "
-            f"({_pct(ctx, first['estimate'])} des entreprises).",
+            f"({_pct(ctx, first['estimate'], first.get('cell'))} des entreprises).",
             f"The most frequent adoption stage is “{first['label']}” "
-            f"({_pct(ctx, first['estimate'])} of companies).",
+            f"({_pct(ctx, first['estimate'], first.get('cell'))} of companies).",
         )
     return [
         level_sentence(ctx, "ia_usage"),
@@ -499,7 +509,8 @@ def key_numbers(ctx: ReportContext) -> Html:
     """The key figures as large numbers, each with its sentence (interval and base)."""
     cards = []
     for figure in key_figures(ctx):
-        value = tx.format_percent(figure.value, language=ctx.language)
+        cell = f"{figure.indicator}|{figure.level}|{figure.domain}"
+        value = mark(tx.format_percent(figure.value, language=ctx.language), cell)
         if figure.value is None:
             value = "nd" if figure.flag != "s" else "s"
         star = " (*)" if figure.flag == "prudence" else ""

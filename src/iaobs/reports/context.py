@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from iaobs.core import text as tx
+from iaobs.core.cellmark import cell_key, mark
 from iaobs.core.contract import HIDDEN_FLAGS, INDICATOR_COLUMNS
 from iaobs.core.text import english_date, french_date
 from iaobs.errors import ConfigError, InputError
@@ -73,7 +74,7 @@ def matrix_items(ctx: ReportContext, variable: str) -> list[str]:
     return [f"{variable}__{item}" for item in ctx.dictionary[variable].items]
 
 
-POINT_COLUMNS = ["code", "label", "estimate", "ci_low", "ci_high", "n", "flag"]
+POINT_COLUMNS = ["code", "label", "estimate", "ci_low", "ci_high", "n", "flag", "cell"]
 
 
 def point(code: str, label: str, row: Any) -> dict[str, Any]:
@@ -86,6 +87,7 @@ def point(code: str, label: str, row: Any) -> dict[str, Any]:
         "ci_high": row["ci_high"],
         "n": int(row["n"]),
         "flag": row["flag"],
+        "cell": cell_key(row),  # its key, to mark the number where a sentence prints it
     }
 
 
@@ -306,7 +308,8 @@ class ReportContext:
         self, estimate: Any, indicator: str, level: str = "", domain: str | None = None
     ) -> str:
         """The "Lecture" line: how to read one value, in words (unescaped)."""
-        value = tx.format_percent(estimate, language=self.language)
+        cell = f"{indicator}|{level}|{domain or self.domain}"
+        value = mark(tx.format_percent(estimate, language=self.language), cell)
         phrase = self.answer_phrase(indicator, level)
         population = self.population(domain) + base_clause(indicator, self.language)
         if self.language == "en":

@@ -27,6 +27,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from iaobs.core import text as tx
+from iaobs.core.cellmark import mark
 from iaobs.errors import ReportError
 from iaobs.reports.context import POINT_COLUMNS, Html, ReportContext, esc, point, reference_value
 from iaobs.reports.evolution import evolution_rows
@@ -226,10 +227,10 @@ def _bar_note(ctx: ReportContext, data: pd.DataFrame, *extras: str | None) -> st
 
 def _alt(ctx: ReportContext, kind: str, data: pd.DataFrame, extra: str = "") -> str:
     shown = _shown(data)
+    colon = ctx.pick(" : ", ": ")
     values = ctx.pick(" ; ", "; ").join(
-        f"{row['label']} : {tx.format_percent(row['estimate'], language=ctx.language)}"
-        if ctx.language == "fr"
-        else f"{row['label']}: {tx.format_percent(row['estimate'], language=ctx.language)}"
+        f"{row['label']}{colon}"
+        + mark(tx.format_percent(row["estimate"], language=ctx.language), row.get("cell"))
         for _, row in shown.iterrows()
     )
     hidden = [
@@ -466,6 +467,7 @@ def chart_scale(
     hidden_rows = []
     n_values = []
     prudence = False
+    item_of: dict[str, str] = {}  # a bar's label -> its indicator (to mark its numbers)
     for ind in indicators:
         label = (labels or {}).get(ind) or ctx.label(ind)
         rows = {code: ctx.row(ind, code) for code, _ in levels}
@@ -477,6 +479,7 @@ def chart_scale(
             hidden_rows.append({"label": label, "estimate": float("nan"), "flag": flag})
             continue
         prudence = prudence or "prudence" in flags
+        item_of[label + (" (*)" if "prudence" in flags else "")] = ind
         shares[label + (" (*)" if "prudence" in flags else "")] = {
             c: float(r["estimate"]) for c, r in rows.items() if r
         }
@@ -533,7 +536,11 @@ def chart_scale(
     described = "; ".join(
         f"{label}: "
         + ", ".join(
-            f"{dict(levels)[c]} {tx.format_percent(v, language=ctx.language)}"
+            f"{dict(levels)[c]} "
+            + mark(
+                tx.format_percent(v, language=ctx.language),
+                f"{item_of[str(label)]}|{c}|{ctx.domain}",
+            )
             for c, v in row.items()
         )
         for label, row in frame.iterrows()

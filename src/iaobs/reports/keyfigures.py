@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from iaobs.core import text as tx
+from iaobs.core.cellmark import cell_key
 from iaobs.core.text import number_or_none
 from iaobs.reports.catalogue import KEY_INDICATORS
 from iaobs.reports.context import KeyFigure, ReportContext
@@ -111,6 +112,7 @@ def key_figures(ctx: ReportContext) -> list[KeyFigure]:
             population=ctx.population(),
             language=ctx.language,
             thresholds=ctx.thresholds,
+            cell=cell_key(row),
         )
         tested = ctx.contrast_row(indicator, spec.level) if ctx.sector else None
         phrase = contrast_phrase(tested, language=ctx.language) if tested is not None else ""

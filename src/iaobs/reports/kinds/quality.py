@@ -136,7 +136,65 @@ def _release_sentence(ctx: ReportContext) -> list[str]:
             else "some hidden cells can be recovered."
         )
     )
-    return [ctx.pick(fr, en)]
+    return [ctx.pick(fr, en), *_release_details(ctx, audit)]
+
+
+def _release_details(ctx: ReportContext, audit: dict[str, object]) -> list[str]:
+    """What the audit read besides the tables of indicators: the reports' sentences, the
+    tables of persons and counts, the earlier waves."""
+    if "texte_nombres_marques" not in audit:
+        return []
+    lang = ctx.language
+
+    def count(key: str, fr: str, en: str, plural_fr: str, plural_en: str) -> str:
+        value = int(audit.get(key, 0) or 0)  # type: ignore[call-overload]
+        if lang == "en":
+            return plural(value, en, plural_en, language="en")
+        return plural(value, fr, plural_fr)
+
+    marked = count(
+        "texte_nombres_marques", "nombre rattaché", "number", "nombres rattachés", "numbers"
+    )
+    tied = count(
+        "texte_pourcentages_rattaches",
+        "pourcentage rattaché",
+        "percentage",
+        "pourcentages rattachés",
+        "percentages",
+    )
+    tables = count(
+        "tableaux_cellules_attaquees",
+        "case masquée attaquée",
+        "hidden cell",
+        "cases masquées attaquées",
+        "hidden cells",
+    )
+    fr = (
+        f"Le texte des rapports est relu aussi : {marked} par le générateur à la case d'où "
+        f"vient chaque nombre, {tied} par valeur ; dans les tableaux de personnes et de "
+        f"comptes, {tables} par différence avec leur total."
+    )
+    en = (
+        f"The reports' text is read too: {marked} tied to their cell by the generator, {tied} "
+        f"tied by their value; in the tables of persons and counts, {tables} attacked by "
+        "difference with their total."
+    )
+    out = [ctx.pick(fr, en)]
+    waves = audit.get("vagues_precedentes_attaquees") or []
+    if isinstance(waves, list) and waves:
+        given = count(
+            "valeurs_vagues_precedentes", "valeur donnée", "value", "valeurs données", "values"
+        )
+        names = ", ".join(str(w) for w in waves)
+        out.append(
+            ctx.pick(
+                f"Vagues précédentes ({names}) : {given} par l'évolution entre vagues, "
+                "confrontées au secret de leur vague.",
+                f"Earlier waves ({names}): {given} given by the change between waves, checked "
+                "against the secrecy of their wave.",
+            )
+        )
+    return out
 
 
 def chart_quality(ctx: ReportContext) -> Html:

@@ -296,8 +296,9 @@ def _distribution_frame(ctx: TrainingContext, column: str, wave: str, title: str
             ctx.t("answer"): substantive["label"],
             share: substantive["share"],
             f"{share} – {ctx.t('flag')}": substantive["flag"],
+            # a hidden answer's count is its share times the base: hidden with it
             ctx.pick("Effectif", "Count"): substantive["count"]
-            .where(substantive["flag"] != "nd")
+            .where(~substantive["flag"].isin(("s", "nd")))
             .astype(float),
         }
     )

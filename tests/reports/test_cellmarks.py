@@ -1,0 +1,51 @@
+"""Every number a sector report's sentences mark is its cell's published value, as printed."""
+
+from __future__ import annotations
+
+import pytest
+
+from fake_study import make_fake_study
+from iaobs.core import cellmark
+from iaobs.core import text as tx
+from iaobs.core.typography import format_points, typeset_html
+from iaobs.pipeline.prose import marked_numbers
+from iaobs.reports import commentary, figures
+from iaobs.reports import context as report
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    return make_fake_study(tmp_path_factory.mktemp("cellmarks"))
+
+
+def test_the_marked_numbers_are_the_published_values_of_their_cells(
+    study, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv(cellmark.ENV, "1")
+    ctx = report.load_context(study, sector="banque")
+    blocks = [commentary.essentiel_prose(ctx), commentary.key_numbers(ctx)]
+    blocks += [commentary.section_commentary(ctx, s) for s in commentary._SECTIONS]
+    blocks += [
+        figures.chart_items(ctx, "techno"),
+        figures.chart_by_size(ctx),
+        figures.chart_ranking(ctx, "ia_usage"),
+        figures.chart_scale(ctx, ["opinion_opportunite", "opinion_menace_emploi"], title="x"),
+    ]
+    page = cellmark.cell_spans(typeset_html("".join(str(b) for b in blocks), "fr"))
+    marked = marked_numbers(page)
+    assert len(marked) > 20
+    stats = {stat for _, stat, _ in marked}
+    assert {"estimate", "ci_low", "ci_high"} <= stats
+    for key, stat, printed in marked:
+        indicator, level, domain = key.split("|")
+        row = ctx.row(indicator, level, domain)
+        assert row is not None, key
+        assert row["flag"] not in ("s", "nd"), key
+        if stat == "difference":
+            contrast = commentary.contrast_for(ctx, indicator, level, domain)
+            assert contrast is not None
+            expected = format_points(contrast.difference, language="fr")
+        else:
+            expected = tx.format_percent(row[stat], language="fr")
+        assert printed == typeset_html(expected, "fr"), (key, stat, printed)
+    assert "\ue000" not in page and "data-cells=" in page
