@@ -43,11 +43,11 @@ def main() -> int:
 
     from bench_report import naive_loop
 
-    from iaobs.study.config import load_study
-    from iaobs.pipeline.estimate import compute_study_indicators
     from iaobs.pipeline.clean import clean_study
+    from iaobs.pipeline.estimate import compute_study_indicators
     from iaobs.render import cache, render_study
     from iaobs.render.matrix import build_matrix, find_templates_dir
+    from iaobs.study.config import load_study
     from iaobs.tools.sample import write_sample_study
 
     with tempfile.TemporaryDirectory(prefix="iaobs-bench-companies-") as tmp:

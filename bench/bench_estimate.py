@@ -21,11 +21,11 @@ import time
 
 import pandas as pd
 
+from iaobs.stats.estimate import estimate_indicators
+from iaobs.stats.weights import compute_weights
 from iaobs.study.config import Thresholds, Weighting
 from iaobs.study.dictionary import load_dictionary
-from iaobs.stats.estimate import estimate_indicators
 from iaobs.tools.sample import random_responses
-from iaobs.stats.weights import compute_weights
 
 TARGET_SECONDS = 10.0
 

@@ -365,8 +365,8 @@ def _peak_kib() -> int:
 
 def run_child(folder: Path) -> None:
     """Run the pipeline on ``folder`` and print one JSON line with the stage times."""
-    import iaobs.pipeline.estimate as estimate
     import iaobs.pipeline.clean as pipeline
+    import iaobs.pipeline.estimate as estimate
     import iaobs.stats.weights as weights
     from iaobs.study.config import load_study
 
