@@ -44,7 +44,7 @@ def test_primary_rules_and_blanking() -> None:
             _row("d", "", "all", 0.5, 200, 100, kind="flag", se=0.25),  # CV 50 %
             _row("e", "", "all", 0.5, 200, 100, kind="flag"),  # published
             _row("f", "", "all", 0.01, 200, 2, kind="flag"),  # 2 firms said yes
-            _row("g", "", "all", 0.99, 200, 199, kind="flag"),  # 1 firm said no
+            _row("g", "", "all", 0.995, 200, 199, kind="flag"),  # 1 firm said no
             _row("h", "", "all", 12.0, 200, 150, kind="mean", statistic="mean", dominance=0.9),
             _row("i", "", "all", 12.0, 200, 2, kind="mean", statistic="mean"),  # 2 non-zero values
         ]
@@ -64,7 +64,7 @@ def test_answer_rule_applies_where_the_firms_are_known() -> None:
     knows who answered, and the count of respondents is no secret."""
     sampled = [
         _row("f", "", "all", 0.01, 200, 2, kind="flag", weighted_base=2000.0),
-        _row("g", "", "all", 0.99, 200, 199, kind="flag", weighted_base=2000.0),
+        _row("g", "", "all", 0.995, 200, 199, kind="flag", weighted_base=2000.0),
     ]
     out = apply_disclosure(pd.DataFrame(sampled), Thresholds())
     assert "s" not in set(out.flag)
@@ -73,6 +73,34 @@ def test_answer_rule_applies_where_the_firms_are_known() -> None:
     assert list(apply_disclosure(pd.DataFrame(half), Thresholds()).flag) == ["s"]
     strict = Thresholds(secret_answer_coverage=0.05)  # a study may apply it more widely
     assert list(apply_disclosure(pd.DataFrame(sampled), strict).flag) == ["s", "s"]
+
+
+def test_answer_rule_follows_the_firms_giving_the_answer() -> None:
+    """In a sampled domain, an answer given by 2 large firms, each standing for itself
+    (weight 1), is secret: those firms are known even though the domain's others are not."""
+    rows = [_row("f", "", "all", 2 / 2000, 200, 2, kind="flag", weighted_base=2000.0)]
+    assert list(apply_disclosure(pd.DataFrame(rows), Thresholds()).flag) == ["s"]
+
+
+def test_population_shares_are_published_and_never_hidden() -> None:
+    """The share of a size class within a sector is a ratio of the population counts the
+    weights are calibrated on: every reader knows it, whatever its base."""
+    rows = []
+    for dom, n, shares in (
+        ("all", 300, {"p": 0.9, "g": 0.1}),
+        ("secteur=a", 150, {"p": 148 / 150, "g": 2 / 150}),  # 2 large firms
+        ("secteur=b", 150, {"p": 0.82, "g": 0.18}),
+    ):
+        for level, share in shares.items():
+            rows.append(_row("taille", level, dom, share, n, round(share * n), weighted_base=n))
+    for dom in ("secteur=a;taille=p", "secteur=a;taille=g"):
+        for level in "pg":
+            share = float(dom.endswith(level))
+            part = "secteur×taille"
+            rows.append(_row("taille", level, dom, share, 2, 2 * share, partition=part))
+    rows += [_row("taille", z, f"taille={z}", 1.0, 100, 100) for z in "pg"]
+    flags = apply_disclosure(pd.DataFrame(rows), Thresholds(prudence_below=0)).flag
+    assert set(flags) == {""}
 
 
 def test_wide_interval_is_prudence() -> None:
@@ -143,18 +171,19 @@ def test_secondary_suppression_across_domains() -> None:
 
 def test_crossed_domains_are_protected_in_both_directions() -> None:
     rows = [  # margins covered exactly by the crossed cells (100 + 100 firms)
-        _row("x", "", d, 0.3, 200, 60, kind="flag")
-        for d in ("secteur=a", "secteur=b", "taille=p", "taille=g")
+        _row("x", "", d, share, 200, 200 * share, kind="flag")
+        for d, share in (("secteur=a", 0.16), ("secteur=b", 0.3), ("taille=p", 0.16))
     ]
+    rows.append(_row("x", "", "taille=g", 0.3, 200, 60, kind="flag"))
     for s in "ab":
         for z in "pg":
-            count = 2 if (s, z) == ("a", "p") else 40
+            count = 2 if (s, z) == ("a", "p") else 30  # 2 firms of 100 (all respondents)
             rows.append(
                 _row(
                     "x",
                     "",
                     f"secteur={s};taille={z}",
-                    0.3,
+                    count / 100,
                     100,
                     count,
                     kind="flag",

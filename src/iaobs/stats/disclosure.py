@@ -4,11 +4,12 @@ Applied before anything is drawn or written. Flags, in order of precedence:
 
 ``s`` (secret)
     *Primary*: the cell rests on fewer than ``secret_min_firms`` firms (3): fewer respondents in
-    the base, or — for a share of firms in a domain whose respondents are at least
-    ``secret_answer_coverage`` (half) of the firms they represent, where the firms are known —
-    between 1 and 2 firms giving that answer (or, for a yes/no indicator, not giving it); in a
-    sampled domain nobody knows which firms answered, and a count of respondents tells nothing
-    about a firm; for a mean, fewer than 3 firms with a non-zero value, or
+    the base, or — for a share of firms — between 1 and 2 firms giving that answer (or, for a
+    yes/no indicator, not giving it) where those respondents are at least
+    ``secret_answer_coverage`` (half) of the firms they represent: there the firms are known
+    (large firms, sampled exhaustively); a respondent of a sampled stratum stands for several
+    firms nobody can name, and a count of such respondents tells nothing about a firm; for a
+    mean, fewer than 3 firms with a non-zero value, or
     one firm accounting for more than ``secret_dominance`` (85 %) of the weighted total.
     Person-level tables (pilot training) need ``secret_min_persons`` (11) persons in the base.
     *Secondary*: every cell hidden by a primary rule (``s`` or ``nd``) of an indicator's linked
@@ -82,23 +83,51 @@ def _primary(t: pd.DataFrame, thresholds: Thresholds, unit: str) -> np.ndarray:
     minimum = thresholds.secret_min_persons if unit == "persons" else thresholds.secret_min_firms
     secret = (n > 0) & (n < minimum)
     if unit != "persons":
-        # the firms giving an answer are known only where the respondents are most of the
-        # population they represent (a table without weighted bases: always)
-        known = np.ones(len(t), dtype=bool)
+        # the firms giving an answer are known where the respondents giving it are most of
+        # the firms they represent (large firms, sampled exhaustively); one respondent of a
+        # sampled stratum stands for firms nobody can name (a table without weights: always)
+        rest = n - count
+        known = known_rest = np.ones(len(t), dtype=bool)
         if "weighted_base" in t:
             base = pd.to_numeric(t["weighted_base"], errors="coerce").to_numpy(dtype=float)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                coverage = n / base
-            known = ~np.isfinite(coverage) | (coverage >= thresholds.secret_answer_coverage)
-        share = np.isin(kind, ["level", "top2", "flag", "derived"]) & known
-        secret |= share & (count > 0) & (count < minimum)
-        binary = np.isin(kind, ["flag", "derived"]) & known
-        rest = n - count
-        secret |= binary & (rest > 0) & (rest < minimum)
+            share_value = np.clip(t["estimate"].to_numpy(dtype=float), 0.0, 1.0)
+            known = _coverage(count, share_value * base) >= thresholds.secret_answer_coverage
+            known_rest = _coverage(rest, (1 - share_value) * base) >= (
+                thresholds.secret_answer_coverage
+            )
+        share = np.isin(kind, ["level", "top2", "flag", "derived"])
+        secret |= share & known & (count > 0) & (count < minimum)
+        binary = np.isin(kind, ["flag", "derived"])
+        secret |= binary & known_rest & (rest > 0) & (rest < minimum)
         mean = kind == "mean"
         secret |= mean & (count > 0) & (count < minimum)
         secret |= mean & (t["_dominance"].to_numpy() > thresholds.secret_dominance)
     return secret
+
+
+def _coverage(respondents: np.ndarray, firms: np.ndarray) -> np.ndarray:
+    """Respondents over the firms they represent (weighted count); 1 where it is unknown."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.asarray(respondents, dtype=float) / np.asarray(firms, dtype=float)
+    return np.where(np.isfinite(out) & (np.asarray(firms, dtype=float) > 0), out, 1.0)
+
+
+def _known_shares(t: pd.DataFrame) -> np.ndarray:
+    """The cells whose value every reader knows: the share of a domain variable's class within
+    a domain, when the domain crossed with that variable is itself a domain of the table
+    (the share of ETI among the banks is the weighted base of the banks' ETI over the banks',
+    two population counts the weights are calibrated on). Such a cell is no secret and hides
+    nothing: it is published whatever its base."""
+    partitions = {frozenset(p.split("×")) for p in t["_partition"].astype(str) if p != "all"}
+    names = {v for p in partitions for v in p}
+    indicator = t["indicator"].astype(str).to_numpy()
+    level = (t["_kind"].astype(str) == "level").to_numpy()
+    known = np.zeros(len(t), dtype=bool)
+    for k in np.flatnonzero(level & np.isin(indicator, list(names))):
+        domain = str(t["domain"].iat[k])
+        variables = set() if domain == "all" else {c.split("=", 1)[0] for c in domain.split(";")}
+        known[k] = frozenset(variables | {indicator[k]}) in partitions
+    return known
 
 
 def _precision(t: pd.DataFrame, thresholds: Thresholds) -> np.ndarray:
@@ -268,9 +297,11 @@ def apply_disclosure(
     flag[_primary(t, thresholds, unit)] = "s"
     if not_shown:
         flag[t["domain"].isin(set(not_shown)).to_numpy()] = "nd"
+    known = _known_shares(t)
+    flag[known] = ""
     primary = np.isin(flag, ["s", "nd"])
     if "weighted_base" in t and t["weighted_base"].notna().any():
-        flag, audit = protect_linked(t, flag, thresholds, protect=primary)
+        flag, audit = protect_linked(t, flag, thresholds, protect=primary, known=known)
         # the release audit: every protected cell checked again from the final flags alone
         final = audit_linked(t.assign(flag=flag), thresholds, protect=primary)
         audit.unprotected, audit.programmes = final.unprotected, audit.programmes + final.programmes

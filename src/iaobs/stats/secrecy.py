@@ -206,6 +206,7 @@ class _Group:
     eq_gap: np.ndarray
 
     def __post_init__(self) -> None:
+        self.known = np.zeros(len(self.value), dtype=bool)  # cells every reader knows
         self.eq_lists = [[int(k) for k in cells] for cells in self.eq_cells]
         self.room = np.minimum(self.value - self.low, self.high - self.value)
         self.depth = np.zeros(len(self.value), dtype=np.int64)
@@ -563,6 +564,7 @@ class _Repairer:
         self.matrix = sparse.hstack([a, -a, -sparse.identity(m)]).tocsc()
         up = np.where(np.isfinite(g.high), g.high - g.value, np.inf)
         down = np.where(np.isfinite(g.low), g.value - g.low, np.inf)
+        up[g.known] = down[g.known] = 0.0  # a cell every reader knows cannot be hidden
         self.col_low = np.zeros(2 * n + m)
         self.col_high = np.concatenate([np.maximum(up, 0), np.maximum(down, 0), np.zeros(m)])
         self.col_low[2 * n :] = np.minimum(0.0, -true_slack)
@@ -711,6 +713,7 @@ def protect_linked(
     *,
     repair: bool = True,
     protect: np.ndarray | None = None,
+    known: np.ndarray | None = None,
 ) -> tuple[np.ndarray, SecrecyAudit]:
     """Secondary suppression over each indicator's linked tables, proven by linear programming.
 
@@ -730,6 +733,9 @@ def protect_linked(
         The cells that need a protection interval (default: every hidden cell). Cells hidden
         only to protect others need none, as in τ-Argus: pass the primary ones (``s`` by the
         primary rules, ``nd``).
+    known
+        Cells every reader knows whatever is published (a share that is a ratio of population
+        counts): never hidden to protect others.
 
     Returns
     -------
@@ -750,6 +756,8 @@ def protect_linked(
         if not need[rows].any():
             continue
         group = _build_group(t.iloc[rows], rows, need[rows], th)
+        if known is not None:
+            group.known = np.asarray(known, dtype=bool)[rows]
         audit.hidden += int(group.target.sum())
         audit.audited += int((group.target & hidden).sum())
         now, failed = _protect_group(group, hidden, audit, repair)
