@@ -147,14 +147,22 @@ def preload(cache_dir: Path | None = None) -> None:
         warm_up()
 
 
-def warm_study(study_dir: str, language: str) -> None:
-    """Load, once in the server, what many reports of a study read (the published indicators
-    that every company benchmark compares with, the volunteers' answers); the forked children
-    inherit them."""
+def warm_study(study_dir: str, language: str, companies: bool = True) -> None:
+    """Load, once in the server, what many reports of a study read: the published indicators,
+    contrasts and respondents with their rows by key (every report's context), and for the
+    company benchmarks (``companies``) the volunteers' answers; the forked children inherit
+    them."""
     with contextlib.suppress(Exception):
-        from iaobs.reports.kinds import company as benchmark  # lazy: pandas
+        from iaobs.reports.context import load_context  # lazy: pandas
 
-        benchmark.preload(study_dir, language)
+        ctx = load_context(study_dir, language=language)
+        ctx.row("")  # builds the rows by key, shared by every context of the study
+        ctx.contrast_row("")
+    if companies:
+        with contextlib.suppress(Exception):
+            from iaobs.reports.kinds import company as benchmark  # lazy: pandas
+
+            benchmark.preload(study_dir, language)
 
 
 class _Templates:
@@ -683,7 +691,7 @@ def serve(jobs: int, answers: IO[str], cache_dir: Path | None = None) -> None:
     children: dict[int, _Child] = {}
     buffer = b""
     reading = True
-    warmed: set[tuple[str, str]] = set()
+    warmed: set[tuple[str, str, bool]] = set()
     try:
         while reading or pending or children:
             while pending and len(children) < max(1, jobs):
@@ -692,6 +700,7 @@ def serve(jobs: int, answers: IO[str], cache_dir: Path | None = None) -> None:
                 study_key = (
                     str(parameters.get("study_dir", "")),
                     str(parameters.get("language", "")),
+                    task.get("kind") == "entreprise",
                 )
                 if study_key[0] and study_key not in warmed:
                     warm_study(*study_key)
