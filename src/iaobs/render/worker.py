@@ -1,7 +1,7 @@
 """The report server: ``python -m iaobs.render.worker STUDY_DIR --jobs N``.
 
 The runner starts one server per rendering run. The server imports everything a report needs
-(pandas, pyarrow, matplotlib with the house theme, seaborn, IPython, papermill, nbconvert and
+(pandas, pyarrow, matplotlib with the house theme, IPython, papermill, nbconvert and
 its template, WeasyPrint with its fonts, openpyxl, iaobs) once, then reads tasks (one JSON
 object per line) on its standard input and, for each, **forks a child process that renders
 that one report and exits**: the notebook executed by papermill with the in-process engine of
@@ -84,7 +84,6 @@ PRELOAD = (
     "pandas",
     "pyarrow.parquet",
     "matplotlib.pyplot",
-    "seaborn",
     "IPython",
     "IPython.display",
     "nbformat",
