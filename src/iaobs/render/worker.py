@@ -2,7 +2,7 @@
 
 The runner starts one server per rendering run. The server imports everything a report needs
 (pandas, pyarrow, matplotlib with the house theme, IPython, papermill, nbconvert and
-its template, WeasyPrint with its fonts, openpyxl, iaobs) once, then reads tasks (one JSON
+its template, WeasyPrint with its fonts, iaobs) once, then reads tasks (one JSON
 object per line) on its standard input and, for each, **forks a child process that renders
 that one report and exits**: the notebook executed by papermill with the in-process engine of
 :mod:`iaobs.render.engine`, then the HTML page, the PDF, the Excel tables and the CSV. Up to
@@ -91,8 +91,6 @@ PRELOAD = (
     "papermill",
     "nbconvert",
     "weasyprint",
-    "openpyxl",
-    "xlsxwriter",
     "iaobs.reports.context",
     "iaobs.reports.tables",
     "iaobs.reports.figures",
@@ -103,6 +101,11 @@ PRELOAD = (
     "iaobs.render.html",
     "iaobs.render.pdf",
 )
+
+
+#: Imported by the server before its first report process only when a task asks for them
+#: (format → modules): a run of HTML and PDF only does not load the Excel writer.
+PRELOAD_FOR_FORMAT = {"xlsx": ("xlsxwriter",)}
 
 
 def _kernel_env() -> dict[str, str]:
@@ -194,6 +197,20 @@ class _Templates:
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _prepare(templates: _Templates, task: Mapping[str, Any]) -> None:
+    """What the server loads before forking a task's report process, once for all the tasks
+    that need it: the modules of the formats asked (:data:`PRELOAD_FOR_FORMAT`) and the
+    template converted to a notebook (the report processes inherit both)."""
+    import importlib
+
+    for fmt in task.get("formats") or ():
+        for name in PRELOAD_FOR_FORMAT.get(fmt, ()):
+            with contextlib.suppress(Exception):
+                importlib.import_module(name)
+    with contextlib.suppress(Exception):
+        templates.get(task["template"])
 
 
 class _Failure(Exception):
@@ -706,6 +723,7 @@ def serve(jobs: int, answers: IO[str], cache_dir: Path | None = None) -> None:
                     warmed.add(study_key)
                 with contextlib.suppress(Exception):
                     _read_indicators(Path(task["indicators"]))
+                _prepare(templates, task)
                 closing = [stdin_fd, answers.fileno()] + [c.reader for c in children.values()]
                 gc.freeze()  # what the server loaded since (study, indicators) too
                 child = _fork(templates, task, closing)
