@@ -193,4 +193,4 @@ def test_house_theme_base_is_seaborn_whitegrid_paper():
         mpl.colors.colorConverter.colors.update(codes)
     assert theirs.pop("image.cmap") == "'rocket'"  # left out: every image names its map
     assert ours == theirs
-    assert plots.SEABORN_COLOR_CODES == theirs_codes
+    assert theirs_codes == plots.SEABORN_COLOR_CODES
