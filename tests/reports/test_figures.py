@@ -167,3 +167,30 @@ def test_heatmap_column_labels_never_overlap(columns: int) -> None:
             assert left.x1 <= right.x0, "column labels overlap"
     finally:
         plt.close(fig)
+
+
+def test_house_theme_base_is_seaborn_whitegrid_paper():
+    """The theme's base, written out so that seaborn (and scipy.stats) need not be imported,
+    is what ``seaborn.set_theme(style="whitegrid", context="paper")`` sets."""
+    import matplotlib as mpl
+    import seaborn as sns
+
+    from iaobs.reports import plots
+
+    saved = dict(mpl.rcParams)
+    codes = dict(mpl.colors.colorConverter.colors)
+    try:
+        mpl.rcParams.update(mpl.rcParamsDefault)
+        before = {k: repr(v) for k, v in mpl.rcParams.items()}
+        sns.set_theme(style="whitegrid", context="paper")
+        theirs = {k: repr(v) for k, v in mpl.rcParams.items() if repr(v) != before[k]}
+        theirs_codes = {c: mpl.colors.colorConverter.colors[c] for c in "bgrmyck"}
+        mpl.rcParams.update(mpl.rcParamsDefault)
+        mpl.rcParams.update(plots.SEABORN_WHITEGRID_PAPER)
+        ours = {k: repr(v) for k, v in mpl.rcParams.items() if repr(v) != before[k]}
+    finally:
+        mpl.rcParams.update(saved)
+        mpl.colors.colorConverter.colors.update(codes)
+    assert theirs.pop("image.cmap") == "'rocket'"  # left out: every image names its map
+    assert ours == theirs
+    assert theirs_codes == plots.SEABORN_COLOR_CODES

@@ -322,7 +322,7 @@ def _record(
 
 #: Relative cost of a report kind never rendered before (a sector report is about a dozen
 #: company benchmarks): the order of :func:`longest_first` when no earlier time is known.
-KIND_COST = {"synthese": 30.0, "secteur": 25.0, "formation": 22.0, "qualite": 8.0}
+KIND_COST = {"formation": 32.0, "synthese": 30.0, "secteur": 25.0, "qualite": 8.0}
 
 
 def longest_first(

@@ -359,13 +359,11 @@ class ReportContext:
             return None
         cached = self.__dict__.get("_contrast_cache")
         if cached is None:
-            frame = self.contrasts.assign(
-                level=self.contrasts["level"].fillna("").astype(str),
-                domain=self.contrasts["domain"].astype(str),
-            )
-            cached = {
-                (r["indicator"], r["level"], r["domain"]): r for r in frame.to_dict("records")
-            }
+            shared = self.__dict__.get("_shared")
+            if shared is not None and shared.contrasts is self.contrasts:
+                cached = shared.contrasts_by_key()
+            else:
+                cached = contrasts_by_key(self.contrasts)
             self.__dict__["_contrast_cache"] = cached
         return cached.get((indicator, level, domain or self.domain))
 
@@ -380,10 +378,11 @@ class ReportContext:
     def _by_key(self) -> dict[tuple[str, str, str], dict[str, Any]]:
         cached = self.__dict__.get("_key_cache")
         if cached is None:
-            cached = {
-                (r["indicator"], r["level"], r["domain"]): r
-                for r in self.indicators.to_dict("records")
-            }
+            shared = self.__dict__.get("_shared")
+            if shared is not None and shared.indicators is self.indicators:
+                cached = shared.rows_by_key()
+            else:
+                cached = rows_by_key(self.indicators)
             self.__dict__["_key_cache"] = cached
         return cached
 
@@ -524,7 +523,7 @@ def read_indicators(path: Path) -> pd.DataFrame:
     return frame
 
 
-def _respondents(processed: Path, dictionary: Dictionary) -> dict[str, int]:
+def _respondents(processed: Path) -> dict[str, int]:
     path = Processed(processed).responses
     if not path.exists():
         return {}
@@ -581,11 +580,13 @@ def load_context(
         )
     processed = study.processed_dir
     path = Processed(processed).indicators
+    shared = None
     if require_indicators or path.exists():
-        indicators = read_indicators(path)
+        shared = _shared_tables(Path(processed))
+        indicators = shared.indicators
     else:
         indicators = pd.DataFrame({c: pd.Series(dtype="object") for c in INDICATOR_COLUMNS})
-    return ReportContext(
+    ctx = ReportContext(
         study=study,
         dictionary=dictionary,
         indicators=indicators,
@@ -595,10 +596,80 @@ def load_context(
         sector=sector or None,
         date=_report_date(),
         processed_dir=processed,
-        respondents_by_domain=_respondents(processed, dictionary),
+        respondents_by_domain=dict(shared.respondents) if shared else _respondents(processed),
         evolution=_read_evolution(study, processed),
-        contrasts=_read_contrasts(processed),
+        contrasts=shared.contrasts if shared else _read_contrasts(processed),
     )
+    if shared is not None:
+        ctx.__dict__["_shared"] = shared
+    return ctx
+
+
+def rows_by_key(frame: pd.DataFrame) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """The rows of an indicators (or contrasts) table as mappings, by (indicator, level,
+    domain)."""
+    return {(r["indicator"], r["level"], r["domain"]): r for r in frame.to_dict("records")}
+
+
+def contrasts_by_key(contrasts: pd.DataFrame) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """The rows of ``contrasts.parquet`` as mappings, by (indicator, level, domain)."""
+    return rows_by_key(
+        contrasts.assign(
+            level=contrasts["level"].fillna("").astype(str),
+            domain=contrasts["domain"].astype(str),
+        )
+    )
+
+
+class _SharedTables:
+    """A study's published tables as every report of a process reads them: the indicators,
+    the contrasts and the respondents per domain, with their rows by key built on first use.
+
+    Reports only read them (nothing writes into a context's tables); a report process gets
+    them from the report server, which loads them once before forking
+    (:func:`iaobs.render.worker.warm_study`), so that neither the notebook nor the content
+    provider after it reads and indexes them again."""
+
+    def __init__(self, processed: Path) -> None:
+        self.indicators = read_indicators(Processed(processed).indicators)
+        self.contrasts = _read_contrasts(processed)
+        self.respondents = _respondents(processed)
+        self._rows: dict[tuple[str, str, str], dict[str, Any]] | None = None
+        self._contrast_rows: dict[tuple[str, str, str], dict[str, Any]] | None = None
+
+    def rows_by_key(self) -> dict[tuple[str, str, str], dict[str, Any]]:
+        if self._rows is None:
+            self._rows = rows_by_key(self.indicators)
+        return self._rows
+
+    def contrasts_by_key(self) -> dict[tuple[str, str, str], dict[str, Any]]:
+        if self._contrast_rows is None:
+            self._contrast_rows = contrasts_by_key(self.contrasts)
+        return self._contrast_rows
+
+
+_SHARED: dict[str, tuple[tuple[Any, ...], _SharedTables]] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        info = path.stat()
+    except OSError:
+        return (0, 0)
+    return (info.st_mtime_ns, info.st_size)
+
+
+def _shared_tables(processed: Path) -> _SharedTables:
+    """The :class:`_SharedTables` of a processed folder, read again when one of its files
+    changed (size or modification time)."""
+    files = Processed(processed)
+    stamps = tuple(_stamp(f) for f in (files.indicators, files.contrasts, files.responses))
+    key = str(processed.resolve())
+    cached = _SHARED.get(key)
+    if cached is None or cached[0] != stamps:
+        _SHARED.clear()
+        _SHARED[key] = (stamps, _SharedTables(processed))
+    return _SHARED[key][1]
 
 
 def _read_contrasts(processed: Path) -> pd.DataFrame:

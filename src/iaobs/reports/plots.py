@@ -16,9 +16,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib import colors as mcolors
 from matplotlib import font_manager
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
+from matplotlib.rcsetup import cycler
 from matplotlib.ticker import FuncFormatter
 
 from iaobs.core import text as tx
@@ -50,6 +52,70 @@ FONT_DIR = Path("/usr/share/fonts/truetype/open-sans")
 
 _theme_applied = False
 
+_DEEP = (
+    (0.2980392156862745, 0.4470588235294118, 0.6901960784313725),
+    (0.8666666666666667, 0.5176470588235295, 0.3215686274509804),
+    (0.3333333333333333, 0.6588235294117647, 0.40784313725490196),
+    (0.7686274509803922, 0.3058823529411765, 0.3215686274509804),
+    (0.5058823529411764, 0.4470588235294118, 0.7019607843137254),
+    (0.5764705882352941, 0.47058823529411764, 0.3764705882352941),
+    (0.8549019607843137, 0.5450980392156862, 0.7647058823529411),
+    (0.5490196078431373, 0.5490196078431373, 0.5490196078431373),
+    (0.8, 0.7254901960784313, 0.4549019607843137),
+    (0.39215686274509803, 0.7098039215686275, 0.803921568627451),
+)
+#: What seaborn 0.13's ``set_theme(style="whitegrid", context="paper")`` sets, the house
+#: theme's base, written out: importing seaborn imports ``scipy.stats`` (0.8 s in every report
+#: server, for nothing else). Its ``image.cmap`` (seaborn's own ``rocket``) is left out: every
+#: image of the reports names its colour map. ``tests/reports/test_figures.py`` checks this
+#: against seaborn.
+SEABORN_WHITEGRID_PAPER: dict[str, Any] = {
+    "axes.axisbelow": True,
+    "axes.edgecolor": ".8",
+    "axes.grid": True,
+    "axes.labelcolor": ".15",
+    "axes.labelsize": 9.600000000000001,
+    "axes.linewidth": 1.0,
+    "axes.prop_cycle": cycler("color", _DEEP),
+    "axes.titlesize": 9.600000000000001,
+    "font.sans-serif": [
+        "Arial",
+        "DejaVu Sans",
+        "Liberation Sans",
+        "Bitstream Vera Sans",
+        "sans-serif",
+    ],
+    "font.size": 9.600000000000001,
+    "grid.color": ".8",
+    "legend.fontsize": 8.8,
+    "legend.title_fontsize": 9.600000000000001,
+    "lines.linewidth": 1.2000000000000002,
+    "lines.markersize": 4.800000000000001,
+    "lines.solid_capstyle": "round",
+    "patch.edgecolor": "w",
+    "patch.force_edgecolor": True,
+    "patch.linewidth": 0.8,
+    "text.color": ".15",
+    "xtick.bottom": False,
+    "xtick.color": ".15",
+    "xtick.labelsize": 8.8,
+    "xtick.major.size": 4.800000000000001,
+    "xtick.major.width": 1.0,
+    "xtick.minor.size": 3.2,
+    "xtick.minor.width": 0.8,
+    "ytick.color": ".15",
+    "ytick.labelsize": 8.8,
+    "ytick.left": False,
+    "ytick.major.size": 4.800000000000001,
+    "ytick.major.width": 1.0,
+    "ytick.minor.size": 3.2,
+    "ytick.minor.width": 0.8,
+}
+#: seaborn's colour codes (``set_color_codes("deep")``, part of ``set_theme``).
+SEABORN_COLOR_CODES = dict(
+    zip("bgrmyck", (*[_DEEP[i] for i in (0, 2, 3, 4, 8, 9)], (0.1, 0.1, 0.1)), strict=True)
+)
+
 
 def apply_theme() -> None:
     """Set the house theme (fonts, sizes, grid) on matplotlib; safe to call repeatedly.
@@ -69,9 +135,9 @@ def apply_theme() -> None:
                 continue
         if any(f.name == "Open Sans" for f in font_manager.fontManager.ttflist):
             families = ["Open Sans", "DejaVu Sans"]
-    import seaborn as sns
-
-    sns.set_theme(style="whitegrid", context="paper")
+    plt.rcParams.update(SEABORN_WHITEGRID_PAPER)
+    for code, rgb in SEABORN_COLOR_CODES.items():
+        mcolors.colorConverter.colors[code] = rgb
     plt.rcParams.update(
         {
             "font.family": families,

@@ -26,7 +26,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from iaobs.core.contract import CONTRAST_COLUMNS, HIDDEN_FLAGS
 from iaobs.errors import InputError
@@ -39,6 +38,7 @@ from iaobs.stats.estimate import (
     _design_of,
     domain_label,
 )
+from iaobs.stats.lazy import stats
 from iaobs.study.dictionary import Dictionary
 
 __all__ = [

@@ -19,12 +19,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from iaobs.core.contract import INDICATOR_COLUMNS
 from iaobs.errors import ConfigError, InputError, StatisticsError
 from iaobs.stats.design import DomainIndex, SurveyDesign, noise_free_se
 from iaobs.stats.disclosure import apply_disclosure
+from iaobs.stats.lazy import stats
 from iaobs.study.config import Thresholds
 from iaobs.study.dictionary import Dictionary, Variable
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy import stats
+
+from iaobs.stats.lazy import stats
 
 __all__ = ["difference_test", "holm_adjust"]
 

@@ -55,6 +55,7 @@ from iaobs.stats.paired import (
     net_promoter,
     wilcoxon_paired,
 )
+from iaobs.study.store import Processed
 
 # the statistics of the report are re-exported: this module is the report kind's entry point
 __all__ = [
@@ -212,7 +213,30 @@ def load_training(study_dir: str | Path, *, language: str = "") -> TrainingConte
         empty = pd.DataFrame(pd.NA, index=formation.index, columns=absent, dtype="object")
         formation = pd.concat([formation, empty], axis=1)
     values = {f: getattr(base, f) for f in base.__dataclass_fields__}
-    return TrainingContext(**values, formation=formation, training=training)
+    results = _shared_results(base, language)
+    return TrainingContext(**values, formation=formation, training=training, results=results)
+
+
+#: The computed results (paired tests, breakdowns…) of the training reports of this process,
+#: by study, language and data: the report's notebook and its tables for the Excel workbook
+#: (:func:`iaobs.reports.content.report_content`, in the same process) compute them once.
+_RESULTS: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
+def _shared_results(base: ReportContext, language: str) -> dict[str, Any]:
+    files = (Path(base.study.root) / "study.toml", Processed(Path(base.processed_dir)).formation)
+    stamps = []
+    for path in files:
+        try:
+            info = path.stat()
+            stamps.append((info.st_mtime_ns, info.st_size))
+        except OSError:
+            stamps.append((0, 0))
+    key = (str(Path(base.processed_dir).resolve()), base.language, language, tuple(stamps))
+    if key not in _RESULTS:
+        _RESULTS.clear()
+        _RESULTS[key] = {}
+    return _RESULTS[key]
 
 
 def present_counts(ctx: TrainingContext) -> dict[str, int]:
