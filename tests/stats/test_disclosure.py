@@ -205,3 +205,23 @@ def test_plain_contract_table_is_accepted() -> None:
     t["flag"] = ""
     out = apply_disclosure(t)
     assert out.flag.iloc[0] == "" and np.isfinite(out.estimate.iloc[0])
+
+
+def test_a_cell_public_knowledge_bounds_is_protected_up_to_those_bounds() -> None:
+    """One large firm in each département: its share there cannot be uncertain by ±10 points
+    when every reader knows that the region has 2 large firms in all (0.5 point of a
+    département); the protection goes up to what is known, and the run does not stop."""
+    rows = [
+        _row("taille", "p", "all", 0.99, 200, 198),
+        _row("taille", "g", "all", 0.01, 200, 2),
+        _row("taille", "p", "taille=p", 1.0, 198, 198),
+        _row("taille", "g", "taille=p", 0.0, 198, 0),
+        _row("taille", "p", "taille=g", 0.0, 2, 0),
+        _row("taille", "g", "taille=g", 1.0, 2, 2),
+    ]
+    for dep in "ab":
+        rows.append(_row("taille", "p", f"departement={dep}", 0.99, 100, 99))
+        rows.append(_row("taille", "g", f"departement={dep}", 0.01, 100, 1))
+    out = _flags(apply_disclosure(pd.DataFrame(rows), Thresholds(prudence_below=0)))
+    assert out[("taille", "g", "departement=a")] == "s"
+    assert out[("taille", "g", "all")] == ""  # known to every reader

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from iaobs.core.contract import FLAGS, INDICATOR_COLUMNS
-from iaobs.stats.secrecy import audit_linked, protect_linked, require_protected
+from iaobs.stats.secrecy import audit_linked, known_shares, protect_linked, require_protected
 from iaobs.study.config import Thresholds
 
 __all__ = ["FLAGS", "SECRET_CELL_COLUMNS", "apply_disclosure", "secret_cells"]
@@ -110,24 +110,6 @@ def _coverage(respondents: np.ndarray, firms: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.asarray(respondents, dtype=float) / np.asarray(firms, dtype=float)
     return np.where(np.isfinite(out) & (np.asarray(firms, dtype=float) > 0), out, 1.0)
-
-
-def _known_shares(t: pd.DataFrame) -> np.ndarray:
-    """The cells whose value every reader knows: the share of a domain variable's class within
-    a domain, when the domain crossed with that variable is itself a domain of the table
-    (the share of ETI among the banks is the weighted base of the banks' ETI over the banks',
-    two population counts the weights are calibrated on). Such a cell is no secret and hides
-    nothing: it is published whatever its base."""
-    partitions = {frozenset(p.split("×")) for p in t["_partition"].astype(str) if p != "all"}
-    names = {v for p in partitions for v in p}
-    indicator = t["indicator"].astype(str).to_numpy()
-    level = (t["_kind"].astype(str) == "level").to_numpy()
-    known = np.zeros(len(t), dtype=bool)
-    for k in np.flatnonzero(level & np.isin(indicator, list(names))):
-        domain = str(t["domain"].iat[k])
-        variables = set() if domain == "all" else {c.split("=", 1)[0] for c in domain.split(";")}
-        known[k] = frozenset(variables | {indicator[k]}) in partitions
-    return known
 
 
 def _precision(t: pd.DataFrame, thresholds: Thresholds) -> np.ndarray:
@@ -297,7 +279,7 @@ def apply_disclosure(
     flag[_primary(t, thresholds, unit)] = "s"
     if not_shown:
         flag[t["domain"].isin(set(not_shown)).to_numpy()] = "nd"
-    known = _known_shares(t)
+    known = known_shares(t)
     flag[known] = ""
     primary = np.isin(flag, ["s", "nd"])
     if "weighted_base" in t and t["weighted_base"].notna().any():

@@ -47,6 +47,7 @@ __all__ = [
     "WITHHELD",
     "SecrecyAudit",
     "audit_linked",
+    "known_shares",
     "protect_linked",
     "publishable",
     "require_protected",
@@ -183,6 +184,30 @@ class SecrecyAudit:
             "cellules_non_protegees": list(self.unprotected),
             "conforme": not self.unprotected,
         }
+
+
+def known_shares(table: pd.DataFrame) -> np.ndarray:
+    """The cells whose value every reader knows, whatever is published.
+
+    The share of a domain variable's class within a domain, when the domain crossed with that
+    variable is itself a domain of the table: the share of ETI among the banks is the weighted
+    base of the banks' ETI over the banks', two population counts the weights are calibrated on
+    (and the intruder is assumed to know every weighted base). Such a cell is no secret, is
+    published whatever its base, and is never hidden to protect others.
+    """
+    domains = table["domain"].astype(str)
+    partitions = {frozenset(_variables(d)) for d in pd.unique(domains) if d != "all"}
+    names = {v for p in partitions for v in p}
+    indicator = table["indicator"].astype(str).to_numpy()
+    level = (table["_kind"].astype(str) == "level").to_numpy()
+    known = np.zeros(len(table), dtype=bool)
+    for k in np.flatnonzero(level & np.isin(indicator, list(names))):
+        known[k] = frozenset(_variables(domains.iat[k]) | {indicator[k]}) in partitions
+    return known
+
+
+def _variables(domain: str) -> set[str]:
+    return set() if domain == "all" else {c.split("=", 1)[0] for c in domain.split(";")}
 
 
 @dataclass
@@ -386,6 +411,11 @@ class _Prover:
         self.seen_low = group.value.copy()
         self.seen_high = group.value.copy()
         self.programmes = 0
+        # what a reader knows before anything is published (the cells every reader knows
+        # bound the others): a protection interval never needs to go beyond it
+        self.prior_low, self.prior_high = group.low.copy(), group.high.copy()
+        self._prior: tuple[dict[int, int], object] | bool | None = False
+        self._prior_done: set[tuple[int, str]] = set()
 
     def seen(self, point: np.ndarray, hidden: np.ndarray) -> None:
         """Record a feasible point (published cells at their values, hidden ones anywhere)."""
@@ -394,7 +424,32 @@ class _Prover:
 
     def goals(self) -> tuple[np.ndarray, np.ndarray]:
         g = self.group
-        return np.maximum(g.low, g.value - g.half), np.minimum(g.high, g.value + g.half)
+        low = np.maximum(self.prior_low, g.value - g.half)
+        return low, np.minimum(self.prior_high, g.value + g.half)
+
+    def bound_prior(self, c: int, side: str) -> bool:
+        """Narrow the prior interval of cell ``c`` on one side from the cells every reader
+        knows; whether it changed."""
+        if not self.group.known.any() or (c, side) in self._prior_done:
+            return False
+        self._prior_done.add((c, side))
+        if self._prior is False:
+            self._prior = self._programme(~self.group.known)
+        if self._prior is None or c not in self._prior[0]:  # type: ignore[index]
+            return False
+        var_of, solver = self._prior  # type: ignore[misc]
+        x, _ = solver.extreme(var_of[c], side)
+        self.programmes += 1
+        if x is None:
+            return False
+        value = float(x[var_of[c]])
+        if side == "min" and value > self.prior_low[c]:
+            self.prior_low[c] = min(value, self.group.value[c])
+            return True
+        if side == "max" and value < self.prior_high[c]:
+            self.prior_high[c] = max(value, self.group.value[c])
+            return True
+        return False
 
     def check(self, hidden: np.ndarray, cells: np.ndarray) -> list[tuple[int, str]]:
         """The cells of ``cells`` whose feasibility interval misses its goal, with the side."""
@@ -411,6 +466,8 @@ class _Prover:
                     self.seen_low[c], self.seen_high[c] = self.group.low[c], self.group.high[c]
                 else:
                     self._solve(lp, c, side)
+                if not self.reached(c, side, want_low, want_high) and self.bound_prior(c, side):
+                    want_low, want_high = self.goals()
                 if not self.reached(c, side, want_low, want_high):
                     failures.append((int(c), side))
         return failures
@@ -700,6 +757,8 @@ def _protect_group(
         pending = np.setdiff1d(np.union1d([c for c, _ in failures], pending), list(given_up))
     audit.programmes += prover.programmes
     share = group.target & hidden & np.isfinite(group.high) & (group.high > 0)
+    # a cell that public knowledge already bounds is protected up to those bounds only
+    share &= (prover.prior_low <= group.low) & (prover.prior_high >= group.high)
     if share.any():  # the proven width of each protected share's interval (a lower bound)
         width = (prover.seen_high[share] - prover.seen_low[share]) / group.high[share] * 100
         audit.narrowest = min(audit.narrowest, float(width.min()))
@@ -747,7 +806,8 @@ def protect_linked(
     flag = np.asarray(flag, dtype=object).copy()
     audit = SecrecyAudit(protection_share=th.protection_share, protection_mean=th.protection_mean)
     t = table.reset_index(drop=True)
-    hidden_all = np.isin(flag, HIDDEN_FLAGS)
+    known = known_shares(t) if known is None else np.asarray(known, dtype=bool)
+    hidden_all = np.isin(flag, HIDDEN_FLAGS) & ~known
     need = hidden_all if protect is None else np.asarray(protect, dtype=bool) & hidden_all
     keys = _group_keys(t)
     for _, rows in pd.Series(np.arange(len(t))).groupby(keys, sort=False):
@@ -756,8 +816,7 @@ def protect_linked(
         if not need[rows].any():
             continue
         group = _build_group(t.iloc[rows], rows, need[rows], th)
-        if known is not None:
-            group.known = np.asarray(known, dtype=bool)[rows]
+        group.known = known[rows]
         audit.hidden += int(group.target.sum())
         audit.audited += int((group.target & hidden).sum())
         now, failed = _protect_group(group, hidden, audit, repair)
