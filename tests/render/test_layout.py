@@ -98,6 +98,59 @@ def test_printer_fits_wide_tables_and_cuts_long_ones(tmp_path: Path) -> None:
     assert any(p.width > p.height for p in pages)  # the far too wide table: landscape
 
 
+def _wide_both_ways(page: str, base_url: str | None = None) -> tuple[dict, dict]:
+    """The wide tables of a page as estimated before layout (what the printer uses) and as
+    found on the laid-out page (what it used to lay the page out a second time for)."""
+    import weasyprint
+
+    from iaobs.render.pdf import _single_layout, long_tables, mark_tables, overflowing_tables
+
+    page = mark_tables(page, long_tables(page))
+    estimated, _ = _single_layout(weasyprint.HTML(string=page, base_url=base_url), {})
+    laid_out = weasyprint.HTML(string=page, base_url=base_url).render(pdf_tags=True)
+    return estimated, overflowing_tables(laid_out)
+
+
+def test_wide_tables_are_estimated_as_the_layout_finds_them() -> None:
+    from iaobs.render.html import print_styles
+    from iaobs.render.pdf import FIT_CLASS, LANDSCAPE_CLASS
+
+    indented = '<aside style="margin-left: 12cm; padding: 1cm">{}</aside>'
+    page = (
+        '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
+        f'<style>{print_styles()}</style></head><body><main class="iaobs-page">'
+        f"<h2>1. Large</h2>{_table('tableau-1', 7, 5, 'Indicateur_long')}"
+        f"<h2>2. Très large</h2>{_table('tableau-2', 16, 4, 'Intitulé_de_colonne_interminable')}"
+        f"<h2>3. Étroit</h2>{_table('tableau-3', 4, 3, 'Colonne')}"
+        f"{indented.format(_table('tableau-4', 4, 3, 'Colonne'))}"
+        "</main></body></html>"
+    )
+    estimated, laid_out = _wide_both_ways(page)
+    assert estimated == laid_out
+    assert estimated["tableau-1"] == FIT_CLASS
+    assert estimated["tableau-2"] == f"{FIT_CLASS} {LANDSCAPE_CLASS}"
+    assert "tableau-3" not in estimated and "tableau-4" in estimated  # pushed out by its box
+
+
+def test_a_wide_table_the_estimate_misses_is_found_on_the_laid_out_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from iaobs.render import pdf
+    from iaobs.render.html import page_rule, print_styles
+
+    page = (
+        '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"></head><body>'
+        '<main class="iaobs-page"><section class="iaobs-cover"><h1>Essai</h1></section>'
+        f"<h2>1. Large</h2>{_table('tableau-1', 7, 5, 'Indicateur_long')}"
+        f"<h2>2. Très large</h2>{_table('tableau-2', 16, 4, 'Intitulé_de_colonne_interminable')}"
+        "</main></body></html>"
+    )
+    styles = {"shared_css": print_styles(), "page_css": page_rule("Essai", "Région")}
+    estimated = pdf.pdf_bytes(page, **styles)
+    monkeypatch.setattr(pdf, "estimated_wide_tables", lambda *args: {})
+    assert pdf.pdf_bytes(page, **styles) == estimated  # laid out twice, the same PDF
+
+
 @pytest.mark.slow
 @needs_poppler
 def test_sample_study_main_reports_obey_the_layout_rules(tmp_path: Path, repo_root: Path) -> None:
@@ -119,6 +172,15 @@ def test_sample_study_main_reports_obey_the_layout_rules(tmp_path: Path, repo_ro
     reports = root / "reports" / "2019"
     problems = {slug: [p.describe() for p in check_report(reports / slug)] for slug in main_reports}
     assert not any(problems.values()), problems
+    from iaobs.render.html import print_page
+
+    wide = {}  # the printer lays each page out once: its estimate must find what layout finds
+    for slug in main_reports:
+        page = print_page((reports / slug / "report.html").read_text("utf-8"))
+        estimated, laid_out = _wide_both_ways(page, str(reports / slug))
+        assert estimated == laid_out, slug
+        wide.update({f"{slug}/{k}": v for k, v in laid_out.items()})
+    assert "synthese-regionale/tableau-1" in wide  # the overview's landscape table
     assert not list(reports.rglob("*.ipynb"))
     allowed = {".html", ".pdf", ".xlsx", ".csv"}
     # the report folders (the site beside them has its pages and its open data package)

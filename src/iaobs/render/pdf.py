@@ -3,10 +3,12 @@
 The page's print stylesheet (``assets/page.css``) does the layout: the cover on its own page,
 the table of contents with page numbers (``target-counter``), the running header (observatory ·
 report) and footer (wave · region, ``page x / y``), figures and table rows never cut across
-pages, headings kept with what follows. A table wider than the page's text is found on the
-laid-out document and the page laid out again with it narrowed (smaller type, headings broken
-anywhere) or, when far too wide, on a landscape page (:func:`overflowing_tables`); the
-printed result is checked by :mod:`iaobs.render.layout`. Only ``data:`` and ``file:``
+pages, headings kept with what follows. A table wider than the page's text is printed
+narrowed (smaller type, headings broken anywhere) or, when far too wide, on a landscape page:
+such tables are found from the page's boxes before layout (:func:`estimated_wide_tables`), so
+that the page is laid out once, and the laid-out document is checked for any the estimate
+missed (:func:`overflowing_tables`; the page is then laid out again). The printed result is
+checked by :mod:`iaobs.render.layout`. Only ``data:`` and ``file:``
 resources are fetched: a report never makes a network request.
 """
 
@@ -25,7 +27,15 @@ from iaobs.core.atomic import write_bytes
 from iaobs.errors import ReportError
 from iaobs.render.html import ASSETS, page_rule, print_styles
 
-__all__ = ["long_tables", "mark_tables", "overflowing_tables", "pdf_bytes", "warm_up", "write_pdf"]
+__all__ = [
+    "estimated_wide_tables",
+    "long_tables",
+    "mark_tables",
+    "overflowing_tables",
+    "pdf_bytes",
+    "warm_up",
+    "write_pdf",
+]
 
 ALLOWED_PROTOCOLS = ("data", "file")
 
@@ -63,11 +73,11 @@ def pdf_bytes(
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     fetcher = weasyprint.URLFetcher(allowed_protocols=ALLOWED_PROTOCOLS, timeout=5)
-    document = weasyprint.HTML(
-        string=page,
-        base_url=str(base_url) if base_url is not None else None,
-        url_fetcher=fetcher,
-    )
+
+    def parsed(marked: str) -> Any:
+        base = str(base_url) if base_url is not None else None
+        return weasyprint.HTML(string=marked, base_url=base, url_fetcher=fetcher)
+
     options: dict[str, Any] = {}
     if shared_css is not None:
         stylesheet, fonts = _shared(shared_css)
@@ -77,16 +87,17 @@ def pdf_bytes(
         options = {"stylesheets": sheets, "font_config": fonts}
     key = page + (shared_css or "") + (page_css or "")
     identifier = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    rendered = document.render(pdf_tags=True, **options)
-    wide = overflowing_tables(rendered)
-    if wide:  # laid out again with the wide tables narrowed, or on landscape pages
-        page = mark_tables(page, wide)
-        document = weasyprint.HTML(
-            string=page,
-            base_url=str(base_url) if base_url is not None else None,
-            url_fetcher=fetcher,
-        )
-        rendered = document.render(pdf_tags=True, **options)
+    try:  # the wide tables found before laying out: the page is laid out once
+        wide, rendered = _single_layout(parsed(page), options)
+    except Exception:  # WeasyPrint's internals changed: found on the laid-out page instead
+        logging.getLogger(__name__).debug("wide tables not estimated", exc_info=True)
+        wide, rendered = {}, parsed(page).render(pdf_tags=True, **options)
+    if rendered is None:  # narrowed, or on landscape pages
+        rendered = parsed(mark_tables(page, wide)).render(pdf_tags=True, **options)
+    missed = {k: v for k, v in overflowing_tables(rendered).items() if k not in wide}
+    if missed:  # not foreseen: laid out again (the only way before the estimate)
+        wide.update(missed)
+        rendered = parsed(mark_tables(page, wide)).render(pdf_tags=True, **options)
     data = rendered.write_pdf(pdf_identifier=identifier, pdf_tags=True)
     assert data is not None
     return data
@@ -173,6 +184,105 @@ def overflowing_tables(rendered: Any) -> dict[str, str]:
             ratio = (edge - left) / max(right - left, 1.0)
             wanted = f"{FIT_CLASS} {LANDSCAPE_CLASS}" if ratio > LANDSCAPE_ABOVE else FIT_CLASS
             found[identifier] = wanted
+    return found
+
+
+def _single_layout(html: Any, options: dict[str, Any]) -> tuple[dict[str, str], Any]:
+    """``(wide tables, laid-out document or None)``: the page's styles are computed and its
+    boxes built once; the wide tables are found from them (:func:`estimated_wide_tables`) and,
+    when there is none, the same boxes are laid out (WeasyPrint's ``Document._render`` with the
+    estimate between its steps). When there are wide tables the page is not laid out here: its
+    styles change with their classes, so the caller prints the marked page."""
+    from weasyprint import DEFAULT_OPTIONS
+    from weasyprint.css.counters import CounterStyle
+    from weasyprint.document import Document, DocumentMetadata, Page
+    from weasyprint.formatting_structure.build import build_formatting_structure
+    from weasyprint.html import get_html_metadata
+    from weasyprint.layout import layout_document
+    from weasyprint.text.fonts import FontConfiguration
+
+    settings = {**DEFAULT_OPTIONS, **options, "pdf_tags": True}
+    fonts = settings.pop("font_config", None) or FontConfiguration()
+    profiles: dict[str, Any] = {}
+    counters = CounterStyle()
+    context = Document._build_layout_context(html, fonts, counters, profiles, settings)
+    root = build_formatting_structure(
+        html.etree_element,
+        context.style_for,
+        context.get_image_from_uri,
+        html.base_url,
+        context.target_collector,
+        counters,
+        context.footnotes,
+    )
+    wide = estimated_wide_tables(html, context, root)
+    if wide:
+        return wide, None
+    pages = layout_document(html, root, context)
+    rendered = Document(
+        [Page(page_box) for page_box in pages],
+        DocumentMetadata(**get_html_metadata(html)),
+        html.url_fetcher,
+        fonts,
+        profiles,
+        settings["output_intent"],
+    )
+    rendered._html = html
+    return {}, rendered
+
+
+def estimated_wide_tables(html: Any, context: Any, root: Any) -> dict[str, str]:
+    """The tables :func:`overflowing_tables` would find, from the box tree before layout.
+
+    A table of automatic layout is as wide as its content's minimum width when that is more
+    than the width available, and then overflows (CSS 2.1 § 17.5.2.2). Each in-flow block's
+    width and left edge are resolved down from the page's content box as block layout does
+    (margins, borders, padding, ``width``, ``min-``/``max-width``), and each table's width is
+    WeasyPrint's own (``table_wrapper_width``, whose per-table cache the layout then reuses);
+    no line is broken and no page made. A table in a float, a positioned box, a flex or grid
+    container is not estimated: the laid-out document is checked afterwards for any table
+    this missed."""
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout.block import block_level_width
+    from weasyprint.layout.page import PageType, page_width, set_page_type_computed_styles
+    from weasyprint.layout.percent import resolve_percentages
+    from weasyprint.layout.table import table_wrapper_width
+
+    kind = PageType(side="right", blank=False, name="", index=1, groups=())
+    set_page_type_computed_styles(kind, html, context.style_for)
+    page = boxes.PageBox(kind, context.style_for(kind))
+    resolve_percentages(page, page.style["size"])
+    page_width(page, context, page.style["size"][0])
+    height = page.style["size"][1]
+    resolve_percentages(root, (page.width, height))
+    block_level_width(root, (page.width, height))
+    text_width = max(root.width, 1.0)
+    found: dict[str, str] = {}
+
+    def walk(box: Any, left: float, width: float) -> None:
+        for child in box.children:
+            if (
+                not isinstance(child, boxes.BlockBox)
+                or child.is_floated()
+                or child.is_absolutely_positioned()
+            ):
+                continue
+            resolve_percentages(child, (width, height))
+            if child.is_table_wrapper:
+                table_wrapper_width(context, child, (width, height))
+            block_level_width(child, (width, height))
+            if not child.is_table_wrapper:
+                inner = left + child.margin_left + child.border_left_width + child.padding_left
+                walk(child, inner, child.width)
+                continue
+            table = child.get_wrapped_table()
+            identifier = table.element.get("id") if table.element is not None else None
+            edge = left + child.margin_left + table.margin_width()
+            if identifier and edge > text_width + 0.5:
+                far = edge / text_width > LANDSCAPE_ABOVE
+                found[identifier] = f"{FIT_CLASS} {LANDSCAPE_CLASS}" if far else FIT_CLASS
+
+    walk(root, 0.0, root.width)
     return found
 
 
