@@ -19,7 +19,7 @@ from iaobs.prepare.privacy import (
 from iaobs.prepare.validate import (
     check_unique_pairs,
 )
-from iaobs.study.dictionary import Dictionary
+from iaobs.study.dictionary import Dictionary, Variable
 
 __all__ = ["check_hires", "derive_sector", "derive_size", "derive_usage", "identify"]
 
@@ -34,14 +34,23 @@ def objects(series: pd.Series | None, n: int) -> np.ndarray:
     return out
 
 
+def _derived_variable(
+    ctx: CleanContext, coded: dict[str, pd.Series], name: str
+) -> tuple[int, Variable, np.ndarray] | None:
+    """Rows, dictionary variable and current values (None where missing) of a variable that
+    is derived when not answered; None when the dictionary has no such variable."""
+    if name not in ctx.dictionary:
+        return None
+    n = len(ctx.frame)
+    return n, ctx.dictionary[name], objects(coded.get(name), n)
+
+
 def derive_sector(ctx: CleanContext, coded: dict[str, pd.Series], stated: str | None) -> None:
     dictionary = ctx.dictionary
-    if "secteur" not in dictionary:
+    start = _derived_variable(ctx, coded, "secteur")
+    if start is None:
         return
-    n = len(ctx.frame)
-    var = dictionary["secteur"]
-    sector = coded.get("secteur")
-    values = objects(sector, n)
+    n, var, values = start
     answered_raw = (
         ~blank_column(ctx.frame["secteur"], ctx.factorize("secteur"))
         if "secteur" in ctx.frame
@@ -84,12 +93,10 @@ def derive_sector(ctx: CleanContext, coded: dict[str, pd.Series], stated: str | 
 
 def derive_size(ctx: CleanContext, coded: dict[str, pd.Series], bands: np.ndarray | None) -> None:
     dictionary = ctx.dictionary
-    if "taille" not in dictionary:
+    start = _derived_variable(ctx, coded, "taille")
+    if start is None:
         return
-    n = len(ctx.frame)
-    var = dictionary["taille"]
-    size = coded.get("taille")
-    values = objects(size, n)
+    n, var, values = start
     effectif = coded.get("effectif")
     if effectif is not None:
         counts = effectif.to_numpy(dtype="float64", na_value=np.nan)

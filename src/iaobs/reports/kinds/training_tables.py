@@ -157,20 +157,7 @@ def _paired_frame(ctx: TrainingContext, before: str, after: str) -> Built:
             ],
         }
     )
-    kinds = {
-        label: "label",
-        frame.columns[1]: "mean",
-        frame.columns[2]: "mean",
-        diff: "mean",
-        frame.columns[4]: "ci_low",
-        frame.columns[5]: "ci_high",
-        frame.columns[6]: "count",
-        frame.columns[7]: "flag",
-        frame.columns[8]: "text",
-        frame.columns[9]: "text",
-        frame.columns[10]: "text",
-        frame.columns[11]: "text",
-    }
+    kinds = _kinds(frame, "mean", "text", "text", "text", "text")
     title = ctx.pick(
         f"Évolution entre {before} et {after} : aisance (1 à 5), test (sur 20), fréquence "
         "d'usage (1 à 5) et opinions (1 à 5)",
@@ -215,6 +202,13 @@ def _paired_frame(ctx: TrainingContext, before: str, after: str) -> Built:
     )
 
 
+def _kinds(frame: pd.DataFrame, value: str, *rest: str) -> dict[str, str]:
+    """The column kinds of a before/after table: label, the value before and after and their
+    change (``value``), the change's interval, base and flag, then ``rest``."""
+    kinds = ("label", value, value, value, "ci_low", "ci_high", "count", "flag", *rest)
+    return dict(zip(frame.columns, kinds, strict=True))
+
+
 def _yes_no_results(ctx: TrainingContext) -> pd.DataFrame:
     """The McNemar tests, without the answers to questions not asked (no pair, no p-value:
     the Holm family is the same)."""
@@ -249,20 +243,7 @@ def _yes_no_frame(ctx: TrainingContext) -> Built:
             ],
         }
     )
-    kinds = {
-        label: "label",
-        frame.columns[1]: "percent",
-        frame.columns[2]: "percent",
-        diff: "percent",
-        frame.columns[4]: "ci_low",
-        frame.columns[5]: "ci_high",
-        frame.columns[6]: "count",
-        frame.columns[7]: "flag",
-        frame.columns[8]: "count",
-        frame.columns[9]: "count",
-        frame.columns[10]: "text",
-        frame.columns[11]: "text",
-    }
+    kinds = _kinds(frame, "percent", "count", "count", "text", "text")
     note = ctx.pick(
         f"Test de McNemar exact (loi binomiale) quand il y a moins de {EXACT_MCNEMAR_BELOW} "
         "changements de réponse, χ² avec correction de continuité sinon ; intervalle de l'écart "
