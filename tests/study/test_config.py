@@ -90,3 +90,12 @@ def test_pseudonym_key_from_environment(tmp_path: Path, monkeypatch: pytest.Monk
     assert not study.key_is_secret
     monkeypatch.setenv("IAOBS_PSEUDONYM_KEY", "secret")
     assert study.pseudonym_key() == b"secret" and study.key_is_secret
+
+
+@pytest.mark.parametrize("value", ["2", "-0.5", "50"])
+def test_a_share_threshold_outside_0_1_is_refused(tmp_path: Path, value: str) -> None:
+    """A share threshold out of range (50 for 50 %) would silently void a secrecy rule."""
+    text = BASE + f"\n[thresholds]\nsecret_answer_coverage = {value}\n"
+    with pytest.raises(ConfigError, match=r"secret_answer_coverage .*entre 0 et 1"):
+        load_study(write(tmp_path, text))
+    assert load_study(write(tmp_path, BASE + "\n[thresholds]\nprotection_share = 0.05\n"))

@@ -649,6 +649,29 @@ def _frame_settings(values: Mapping[str, Any], root: Path, file: Path) -> FrameS
     return FrameSettings(**kwargs)
 
 
+#: Thresholds that are shares (0–1): a value outside would silently weaken or void a rule.
+_SHARE_THRESHOLDS = (
+    "secret_dominance",
+    "secret_answer_coverage",
+    "prudence_ci_width",
+    "protection_share",
+    "max_unrepresented",
+)
+
+
+def _thresholds(values: Mapping[str, Any], file: Path) -> Thresholds:
+    thresholds = _typed(Thresholds, values, "[thresholds]", file)
+    for key in _SHARE_THRESHOLDS:
+        value = getattr(thresholds, key)
+        if not 0 <= value <= 1:
+            raise ConfigError(
+                f"[thresholds] {key} = {value} : attendu une part entre 0 et 1 "
+                f"(défaut {getattr(Thresholds(), key)})",
+                file=file,
+            )
+    return thresholds
+
+
 def _plan_settings(values: Mapping[str, Any], file: Path) -> PlanSettings:
     plan = _typed(PlanSettings, values, "[plan]", file)
     if plan.allocation not in ("neyman", "proportional"):
@@ -726,7 +749,7 @@ def load_study(path: str | Path = ".") -> Study:
         language=str(study.get("language", "fr")),
         sources=tuple(s for s in sources if (s.wave or wave) == wave),
         margins=_margins(data, root, file, frame),
-        thresholds=_typed(Thresholds, data.get("thresholds", {}), "[thresholds]", file),
+        thresholds=_thresholds(data.get("thresholds", {}), file),
         weighting=_typed(Weighting, data.get("weighting", {}), "[weighting]", file),
         sectors=sectors,
         departements=departements,
