@@ -131,7 +131,6 @@ def _attrition_table(ctx: TrainingContext, by: str | None) -> Built:
 
 def _paired_frame(ctx: TrainingContext, before: str, after: str) -> Built:
     table = ctx.paired(before, after)
-    lang = ctx.language
     label = ctx.t("item")
     diff = ctx.pick(f"Écart moyen {after} − {before}", f"Mean change {after} − {before}")
     frame = pd.DataFrame(
@@ -151,10 +150,7 @@ def _paired_frame(ctx: TrainingContext, before: str, after: str) -> Built:
             ctx.pick("r rang-bisérial [IC 95 %]", "Rank-biserial r [95% CI]"): [
                 rank_biserial_text(ctx, r) for r in table.itertuples()
             ],
-            ctx.pick("p (Wilcoxon)", "p (Wilcoxon)"): [format_p(p, lang) for p in table["p_value"]],
-            ctx.pick("p ajustée (Holm)", "Holm-adjusted p"): [
-                format_p(p, lang) for p in table["p_holm"]
-            ],
+            **_p_values(ctx, table, "Wilcoxon"),
         }
     )
     kinds = _kinds(frame, "mean", "text", "text", "text", "text")
@@ -202,6 +198,17 @@ def _paired_frame(ctx: TrainingContext, before: str, after: str) -> Built:
     )
 
 
+def _p_values(ctx: TrainingContext, table: pd.DataFrame, test: str) -> dict[str, list[str]]:
+    """The columns of a test's p-values, raw and adjusted by Holm's method."""
+    lang = ctx.language
+    return {
+        f"p ({test})": [format_p(p, lang) for p in table["p_value"]],
+        ctx.pick("p ajustée (Holm)", "Holm-adjusted p"): [
+            format_p(p, lang) for p in table["p_holm"]
+        ],
+    }
+
+
 def _kinds(frame: pd.DataFrame, value: str, *rest: str) -> dict[str, str]:
     """The column kinds of a before/after table: label, the value before and after and their
     change (``value``), the change's interval, base and flag, then ``rest``."""
@@ -220,7 +227,6 @@ def _yes_no_results(ctx: TrainingContext) -> pd.DataFrame:
 
 def _yes_no_frame(ctx: TrainingContext) -> Built:
     table = ctx.cached("mcnemar", lambda: _yes_no_results(ctx))
-    lang = ctx.language
     label = ctx.t("item")
     diff = ctx.pick("Écart (points)", "Change (points)")
     frame = pd.DataFrame(
@@ -237,10 +243,7 @@ def _yes_no_frame(ctx: TrainingContext) -> Built:
             f"{diff} – {ctx.t('flag')}": table["flag"],
             ctx.pick("Non → oui", "No → yes"): persons_shown(table["gained"], ctx.min_persons),
             ctx.pick("Oui → non", "Yes → no"): persons_shown(table["lost"], ctx.min_persons),
-            ctx.pick("p (McNemar)", "p (McNemar)"): [format_p(p, lang) for p in table["p_value"]],
-            ctx.pick("p ajustée (Holm)", "Holm-adjusted p"): [
-                format_p(p, lang) for p in table["p_holm"]
-            ],
+            **_p_values(ctx, table, "McNemar"),
         }
     )
     kinds = _kinds(frame, "percent", "count", "count", "text", "text")
