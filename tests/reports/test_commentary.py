@@ -77,3 +77,6 @@ def test_ordinal_and_labels() -> None:
     assert commentary.ordinal(1) == "1er" and commentary.ordinal(2) == "2e"
     assert commentary.lower_first("Relation client") == "relation client"
     assert commentary.lower_first("RGPD") == "RGPD"
+    assert commentary.lower_first("R&D, innovation") == "R&D, innovation"
+    assert commentary.lower_first("IA générative") == "IA générative"
+    assert commentary.lower_first("E-learning") == "e-learning"

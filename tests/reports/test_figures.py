@@ -194,3 +194,22 @@ def test_house_theme_base_is_seaborn_whitegrid_paper():
     assert theirs.pop("image.cmap") == "'rocket'"  # left out: every image names its map
     assert ours == theirs
     assert theirs_codes == plots.SEABORN_COLOR_CODES
+
+
+def test_chart_by_size_with_one_published_value_says_it_in_words(ctx, monkeypatch):
+    """One bar compares nothing: the value is given in a sentence, the others are named."""
+    monkeypatch.setattr(ctx, "sizes", lambda: ["pme", "ge"])  # GE is hidden in the fake study
+    html = figures.chart_by_size(ctx)
+    assert "<img" not in html and "<figure" not in html
+    assert "une seule valeur est diffusée" in html
+    assert "des entreprises de type PME du secteur Banque" in html
+    assert "GE : non diffusé" in html
+    assert not plt.get_fignums()
+
+
+def test_an_answer_names_its_question(ctx):
+    """« ont répondu « Oui » » alone does not say to what: the question is named."""
+    code = next(iter(ctx.dictionary["ia_stade"].codes))
+    phrase = ctx.answer_phrase("ia_stade", code)
+    assert phrase.endswith("à la question « Stade d'adoption de l'IA »")
+    assert phrase.startswith(f"ont répondu « {ctx.code_label('ia_stade', code)} »")

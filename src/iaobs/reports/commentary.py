@@ -162,8 +162,10 @@ def top_answers(
 
 
 def lower_first(text: str) -> str:
-    """``Relation client`` → ``relation client``; acronyms (``RGPD``, ``OPCO``) kept."""
-    if len(text) > 1 and text[1].isupper():
+    """``Relation client`` → ``relation client``; a first word with another capital
+    (``RGPD``, ``R&D, innovation``, ``IA générative``) is an acronym and kept."""
+    first = text.split(" ", 1)[0]
+    if any(c.isupper() for c in first[1:]):
         return text
     return text[:1].lower() + text[1:]
 

@@ -302,7 +302,13 @@ class ReportContext:
             return self.pick(
                 f"répondent « {answer} » pour « {label} »", f"answer “{answer}” for “{label}”"
             )
-        return self.pick(f"ont répondu « {answer} »", f"answered “{answer}”")
+        if not level:
+            return self.pick(f"ont répondu « {answer} »", f"answered “{answer}”")
+        # the answer alone (« Oui », « Non ») does not say to what: name the question
+        return self.pick(
+            f"ont répondu « {answer} » à la question « {label} »",
+            f"answered “{answer}” to the question “{label}”",
+        )
 
     def lecture(
         self, estimate: Any, indicator: str, level: str = "", domain: str | None = None

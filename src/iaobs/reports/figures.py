@@ -72,6 +72,7 @@ __all__ = [
     "chart_sector_heatmap",
     "chart_skills_heatmap",
     "figure_html",
+    "lone_value",
     "plot_bars",
     "plot_diverging",
     "plot_groups",
@@ -198,7 +199,7 @@ def _hidden_note(ctx: ReportContext, data: pd.DataFrame, label_col: str = "label
     return out
 
 
-def _note(ctx: ReportContext, parts: list[str | None]) -> str | None:
+def _note(ctx: ReportContext, parts: Sequence[str | None]) -> str | None:
     kept = [p.rstrip(".") for p in parts if p]
     return ". ".join(kept) + "." if kept else None
 
@@ -299,6 +300,22 @@ def hidden_figure(ctx: ReportContext, title: str, data: pd.DataFrame) -> Html:
         )
         + "</p></div>"
     )
+
+
+def lone_value(ctx: ReportContext, title: str, lecture: str, data: pd.DataFrame) -> Html:
+    """What stands in place of a comparison chart of which one value only is published: its
+    title, that value in words, and why the others are not shown (one bar compares nothing)."""
+    hidden = _note(ctx, _hidden_note(ctx, data))
+    only = ctx.pick(
+        "une seule valeur est diffusée, la comparaison n'est pas possible.",
+        "only one value is published, so no comparison can be drawn.",
+    )
+    lines = [f"<p><strong>{esc(title)}</strong> — {esc(only)}</p>", f"<p>{esc(lecture)}</p>"]
+    if hidden:
+        lines.append(
+            f"<p><strong>{esc(ctx.t('note'))}{ctx.pick(' :', ':')}</strong> {esc(hidden)}</p>"
+        )
+    return Html('<div class="iaobs-notes iaobs-hidden-figure">' + "".join(lines) + "</div>")
 
 
 def chart_items(
@@ -409,6 +426,16 @@ def chart_by_size(ctx: ReportContext, indicator: str = "ia_usage", level: str = 
     data = pd.DataFrame(rows, columns=POINT_COLUMNS)
     if _shown(data).empty:
         return hidden_figure(ctx, ctx.label(indicator), data)
+    title = ctx.pick(
+        f"Entreprises {ctx.answer_phrase(indicator, level).replace('utilisent', 'utilisant')}, selon la taille (en %)",
+        f"Companies that {ctx.answer_phrase(indicator, level)}, by size (%)",
+    )
+    shown = _shown(data)
+    first = shown.iloc[0]
+    domain = f"{ctx.domain};taille={first['code']}" if ctx.sector else f"taille={first['code']}"
+    lecture = ctx.lecture(first["estimate"], indicator, level, domain)
+    if len(shown) < 2:  # a comparison by size with one bar compares nothing: say it in words
+        return lone_value(ctx, title, lecture, data)
     fig = plot_bars(
         data,
         language=ctx.language,
@@ -416,16 +443,6 @@ def chart_by_size(ctx: ReportContext, indicator: str = "ia_usage", level: str = 
         reference=refs if ctx.sector else None,
         reference_label=_REFERENCE_LABEL[ctx.language == "en"],
     )
-    title = ctx.pick(
-        f"Entreprises {ctx.answer_phrase(indicator, level).replace('utilisent', 'utilisant')}, selon la taille (en %)",
-        f"Companies that {ctx.answer_phrase(indicator, level)}, by size (%)",
-    )
-    shown = _shown(data)
-    lecture = None
-    if not shown.empty:
-        first = shown.iloc[0]
-        domain = f"{ctx.domain};taille={first['code']}" if ctx.sector else f"taille={first['code']}"
-        lecture = ctx.lecture(first["estimate"], indicator, level, domain)
     note = _bar_note(ctx, data)
     kind = ctx.pick(
         "Barres horizontales par taille d'entreprise", "Horizontal bars by company size"
