@@ -148,6 +148,24 @@ def test_mcnemar_table_certification_only_t1_t2(formation: pd.DataFrame) -> None
     assert cert["method"] == "exact"
 
 
+def test_mcnemar_row_with_few_changes_one_way_keeps_them_secret(formation: pd.DataFrame) -> None:
+    """3 participants gained the certification, none lost it: the change (× n), the p-value
+    (it gives gained + lost) and both counts would each give the 3 away, so all are secret;
+    the shares before and after stay (they give only gained − lost)."""
+    table = tr.mcnemar_table(formation, DICT, min_persons=11).set_index("column")
+    cert = table.loc["certification_oui"]
+    assert cert["flag"] == "s"
+    for key in ("gained", "lost", "diff", "diff_low", "diff_high", "p_value", "p_holm"):
+        assert math.isnan(cert[key]), key
+    assert cert["yes_after"] > cert["yes_before"] and cert["n"] == 18
+    # the Holm family is the published tests
+    published = table[table["flag"] == ""]
+    assert np.allclose(published["p_holm"], tr.holm(published["p_value"].tolist()))
+    shown = tr.mcnemar_table(formation, DICT, min_persons=2).set_index("column")
+    assert shown.loc["certification_oui", "gained"] == 3
+    assert shown.loc["certification_oui", "flag"] == ""
+
+
 def test_distribution_hides_cells_under_eleven_persons_with_complementary_suppression() -> None:
     answers = ["tres_insatisfait"] * 1 + ["plutot_insatisfait"] * 14 + ["plutot_satisfait"] * 30
     answers += ["tres_satisfait"] * 40

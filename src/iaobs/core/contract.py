@@ -13,9 +13,11 @@ __all__ = [
     "BOUND_LOWER",
     "BOUND_UPPER",
     "CALIBRATION_PREFIX",
+    "COMPANION_KINDS",
     "CONTRAST_COLUMNS",
     "DESIGN_COLUMNS",
     "DESIGN_WEIGHT",
+    "ESTIMATE_KINDS",
     "FLAGS",
     "HIDDEN_FLAGS",
     "INDICATOR_COLUMNS",
@@ -55,6 +57,11 @@ INDICATOR_COLUMNS: tuple[str, ...] = (
 )
 FLAGS: tuple[str, ...] = ("", "prudence", "nd", "s")
 HIDDEN_FLAGS: tuple[str, ...] = ("s", "nd")
+#: Kinds of a report table's columns that are an estimate: a share (0–1), a mean, or a
+#: difference of two shares, shown in points (``+7``, never ``7 %``). The columns of its
+#: interval, base and flag (:data:`COMPANION_KINDS`) follow it.
+ESTIMATE_KINDS: tuple[str, ...] = ("percent", "mean", "points")
+COMPANION_KINDS: tuple[str, ...] = ("ci_low", "ci_high", "count", "flag")
 #: The sector code of a firm outside the study's field: a mapping file sends there the sectors
 #: the study does not cover; such rows are counted apart (rows read = kept + rejected + out of
 #: scope), never weighted, never rejected.

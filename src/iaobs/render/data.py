@@ -26,7 +26,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from iaobs.core.contract import INDICATOR_COLUMNS
+from iaobs.core.contract import COMPANION_KINDS, ESTIMATE_KINDS, INDICATOR_COLUMNS
 
 __all__ = [
     "ESTIMATE_COLUMNS",
@@ -86,7 +86,8 @@ _COLUMNS = {
         "table_title": "titre du tableau",
         "row": "ligne du tableau",
         "column": "colonne du tableau",
-        "value": "valeur de la cellule (proportion entre 0 et 1, moyenne ou effectif)",
+        "value": "valeur de la cellule (proportion entre 0 et 1, écart de deux proportions "
+        "entre −1 et 1, moyenne ou effectif)",
     },
     "en": {
         "indicator": "indicator code (questionnaire variable or derived indicator)",
@@ -108,7 +109,8 @@ _COLUMNS = {
         "table_title": "title of the table",
         "row": "row of the table",
         "column": "column of the table",
-        "value": "value of the cell (proportion between 0 and 1, mean or count)",
+        "value": "value of the cell (proportion between 0 and 1, difference of two proportions "
+        "between −1 and 1, mean or count)",
     },
 }
 _FLAGS = {
@@ -251,10 +253,10 @@ def _estimate_owner(columns: Sequence[str], kinds: Mapping[str, str]) -> dict[st
     current: str | None = None
     for column in columns:
         kind = kinds.get(column, "text")
-        if kind in ("percent", "mean"):
+        if kind in ESTIMATE_KINDS:
             current = column
             owner[column] = column
-        elif kind in ("ci_low", "ci_high", "count", "flag") and current is not None:
+        elif kind in COMPANION_KINDS and current is not None:
             owner[column] = current
         else:
             current = None

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from iaobs.core.atomic import atomic_path
-from iaobs.core.contract import HIDDEN_FLAGS, INDICATOR_COLUMNS
+from iaobs.core.contract import COMPANION_KINDS, ESTIMATE_KINDS, HIDDEN_FLAGS, INDICATOR_COLUMNS
 from iaobs.render.data import LICENCE, publishable_rows
 
 __all__ = [
@@ -281,6 +281,8 @@ def write_tables_xlsx(
             },
             "text": {**base, "text_wrap": False},
             "percent": {**base, "num_format": words["percent"]},
+            # a difference of two shares, in points: +7.0, −3.0 (true minus), 0.0
+            "points": {**base, "num_format": '+0.0;"−"0.0;0.0'},
             "count": {**base, "num_format": "#,##0"},
             "number": {**base, "num_format": "#,##0.0"},
             "flag": {**base, "align": "center", "italic": True, "font_color": "#4A5866"},
@@ -395,10 +397,6 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-ESTIMATE_KINDS = ("percent", "mean")
-COMPANION_KINDS = ("ci_low", "ci_high", "count", "flag")
-
-
 def _groups(columns: Sequence[str], kinds: Mapping[str, str]) -> dict[str, str]:
     """Column → its estimate column (for estimates and their companions)."""
     owner: dict[str, str] = {}
@@ -453,7 +451,7 @@ def _write_section(sheet, fmt, section, title, study_title, words, language):
                 kind = kinds.get(column, "text")
                 group = owner.get(column)
                 hidden = None
-                if group is not None and kind in ("percent", "mean", "ci_low", "ci_high"):
+                if group is not None and kind in (*ESTIMATE_KINDS, "ci_low", "ci_high"):
                     flag = _flag_of(cells.get(flag_of_group.get(group, ""), ""))
                     hidden = flag if flag in HIDDEN_FLAGS else None
                 unit = kinds.get(group, kind) if group is not None else kind
@@ -477,7 +475,7 @@ def _write_cell(sheet, row, col, value, kind, unit, hidden, fmt) -> str:
     """Write one cell; returns its text (for the column width).
 
     ``kind`` is the column's kind, ``unit`` the kind of the estimate it belongs to
-    (``percent`` or ``mean``), ``hidden`` the ``s``/``nd`` flag that hides it.
+    (``percent``, ``points`` or ``mean``), ``hidden`` the ``s``/``nd`` flag that hides it.
     """
     if kind == "flag":
         text = _flag_of(value)
@@ -502,6 +500,9 @@ def _write_cell(sheet, row, col, value, kind, unit, hidden, fmt) -> str:
             if kind in ("percent", "ci_low", "ci_high") and unit == "percent":
                 sheet.write_number(row, col, number, fmt["percent"])
                 return f"{100 * number:.1f} %"
+            if kind in ("points", "ci_low", "ci_high") and unit == "points":
+                sheet.write_number(row, col, 100 * number, fmt["points"])
+                return f"{100 * number:+.1f}"
             if kind == "count":
                 sheet.write_number(row, col, number, fmt["count"])
                 return f"{number:,.0f}"

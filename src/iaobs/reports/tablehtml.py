@@ -11,11 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from iaobs.core import text as tx
+from iaobs.core.contract import ESTIMATE_KINDS
+from iaobs.core.typography import format_points
 from iaobs.reports.context import ReportContext
 from iaobs.reports.markup import Html, esc
 from iaobs.reports.table import ReportTable
 
-__all__ = ["notes_html", "table_html"]
+__all__ = ["notes_html", "signed_points", "table_html"]
 
 
 def _groups(table: ReportTable) -> list[dict[str, str]]:
@@ -23,7 +25,7 @@ def _groups(table: ReportTable) -> list[dict[str, str]]:
     for column in table.frame.columns:
         kind = table.kinds.get(column, "text")
         last = groups[-1] if groups else None
-        if kind in ("percent", "mean"):
+        if kind in ESTIMATE_KINDS:
             groups.append({"name": column, "est": column, "kind": kind})
         elif kind in ("ci_low", "ci_high", "flag") and last is not None and "est" in last:
             last[kind] = column
@@ -37,7 +39,8 @@ def _groups(table: ReportTable) -> list[dict[str, str]]:
 def _subcolumns(ctx: ReportContext, group: dict[str, str]) -> list[str]:
     if "est" not in group:
         return []
-    subs = ["%" if group["kind"] == "percent" else ctx.pick("Moyenne", "Mean")]
+    first = {"percent": "%", "points": ctx.pick("Points", "Points")}
+    subs = [first.get(group["kind"], ctx.pick("Moyenne", "Mean"))]
     if "ci_low" in group and "ci_high" in group:
         subs.append(ctx.t("ci95"))
     if "count" in group:
@@ -45,11 +48,20 @@ def _subcolumns(ctx: ReportContext, group: dict[str, str]) -> list[str]:
     return subs
 
 
+def signed_points(value: Any, language: str) -> str:
+    """A difference of two shares (0–1) as signed points for a table cell: ``+7``, ``−3``,
+    ``0`` (the column says "points")."""
+    text = format_points(value, language=language)
+    return text.split("\u202f" if language == "fr" else " ", 1)[0]
+
+
 def _estimate_text(ctx: ReportContext, value: Any, kind: str, flag: str) -> str:
     if flag in ("s", "nd"):
         return flag
     if kind == "percent":
         text = tx.format_percent(value, language=ctx.language)
+    elif kind == "points":
+        text = signed_points(value, ctx.language)
     else:
         text = tx.format_decimal(value, decimals=1, language=ctx.language)
     if flag == "prudence" and text != tx.MISSING:
@@ -111,6 +123,9 @@ def table_html(table: ReportTable, ctx: ReportContext) -> Html:
                     ci = ""
                 elif group["kind"] == "percent":
                     ci = tx.format_interval(lo, hi, language=lang, sign=False)
+                elif group["kind"] == "points":
+                    word = ctx.pick(" à ", " to ")
+                    ci = f"{signed_points(lo, lang)}{word}{signed_points(hi, lang)}"
                 else:
                     ci = (
                         f"{tx.format_decimal(lo, language=lang)} – "

@@ -200,6 +200,14 @@ def mcnemar_table(
         if result["n"] < min_persons:
             result = {k: (math.nan if isinstance(v, float) else v) for k, v in result.items()}
             result["flag"] = "nd"
+        elif any(0 < result[k] < min_persons for k in ("gained", "lost")):
+            # fewer than min_persons changed one way: their number would follow from the
+            # change (n × (after − before) = gained − lost) or from the test (its p-value gives
+            # gained + lost), so the change, its interval, the test and both counts are secret
+            # (the shares before and after, on n persons, give only gained − lost)
+            for key in ("gained", "lost", "diff", "diff_low", "diff_high", "statistic", "p_value"):
+                result[key] = math.nan
+            result["flag"] = "s"
         rows.append(result)
     table = pd.DataFrame(rows)
     table["p_holm"] = holm(table["p_value"].tolist()) if len(table) else []

@@ -212,7 +212,8 @@ def _p_values(ctx: TrainingContext, table: pd.DataFrame, test: str) -> dict[str,
 def _kinds(frame: pd.DataFrame, value: str, *rest: str) -> dict[str, str]:
     """The column kinds of a before/after table: label, the value before and after and their
     change (``value``), the change's interval, base and flag, then ``rest``."""
-    kinds = ("label", value, value, value, "ci_low", "ci_high", "count", "flag", *rest)
+    change = "points" if value == "percent" else value  # a change of shares is in points
+    kinds = ("label", value, value, change, "ci_low", "ci_high", "count", "flag", *rest)
     return dict(zip(frame.columns, kinds, strict=True))
 
 
@@ -250,11 +251,15 @@ def _yes_no_frame(ctx: TrainingContext) -> Built:
     note = ctx.pick(
         f"Test de McNemar exact (loi binomiale) quand il y a moins de {EXACT_MCNEMAR_BELOW} "
         "changements de réponse, χ² avec correction de continuité sinon ; intervalle de l'écart "
-        "par la méthode de Newcombe pour proportions appariées. La certification n'est demandée "
-        "qu'à T1 et T2.",
+        "par la méthode de Newcombe pour proportions appariées. Quand moins de "
+        f"{ctx.min_persons} participants ont changé de réponse dans un sens, l'écart, son "
+        "intervalle et le test sont secrets (s) : ils donneraient ce nombre. La certification "
+        "n'est demandée qu'à T1 et T2.",
         f"Exact McNemar test (binomial) when fewer than {EXACT_MCNEMAR_BELOW} answers changed, "
         "χ² with continuity correction otherwise; interval of the change by Newcombe's method "
-        "for paired proportions. Certification is only asked at T1 and T2.",
+        f"for paired proportions. When fewer than {ctx.min_persons} participants changed their "
+        "answer one way, the change, its interval and the test are secret (s): they would give "
+        "that number away. Certification is only asked at T1 and T2.",
     )
     champ = ctx.pick(
         "Participants présents aux deux vagues comparées, ayant répondu à la question.",
