@@ -98,3 +98,18 @@ def test_workbook_contents_data_sheet_and_one_sheet_per_table(tmp_path: Path) ->
     assert [c.value for c in sheet[1]][:4] == ["table", "table_title", "row", "column"]
     table = book[book.sheetnames[2]]
     assert table.freeze_panes is not None and table.auto_filter.ref
+
+
+def test_a_second_count_after_an_estimates_base_is_a_cell_of_its_own() -> None:
+    """« Non → oui » and « Oui → non » after the base of a change: the change keeps its base,
+    the two counts are published as cells (they were taken for the base, the last one won)."""
+    from iaobs.render.data import estimate_owner
+
+    columns = ["item", "diff", "low", "high", "n", "flag", "gained", "lost"]
+    kinds = {"item": "label", "diff": "points", "low": "ci_low", "high": "ci_high",
+             "n": "count", "flag": "flag", "gained": "count", "lost": "count"}  # fmt: skip
+    owner = estimate_owner(columns, kinds)
+    assert {c: owner.get(c) for c in columns} == {
+        "item": None, "diff": "diff", "low": "diff", "high": "diff", "n": "diff",
+        "flag": "diff", "gained": None, "lost": None,
+    }  # fmt: skip

@@ -4,6 +4,7 @@ gets no section, chart, table or sentence, and the annex lists it."""
 from __future__ import annotations
 
 import html
+import math
 import re
 from pathlib import Path
 
@@ -151,3 +152,28 @@ def test_a_hidden_answer_shows_no_count(tmp_path: Path) -> None:
         n=[2.0 if f == "s" else c for f, c in zip(cells["flag"], cells["n"], strict=True)]
     )
     assert attack_tables(leaked, min_persons=11).leaks
+
+
+def test_a_paired_count_left_blank_beside_the_other_is_caught() -> None:
+    """n × (after − before) = (no → yes) − (yes → no): one count of persons left blank while
+    the other is published comes back; both blank (the row secret) stay protected."""
+    from iaobs.pipeline.table_attack import attack_tables
+
+    def row(label: str, change: float, gained: float, lost: float, flag: str) -> list[dict]:
+        cells = {"Part avant": 0.36, "Part après": 0.5, "Écart (points)": change,
+                 "Non → oui": gained, "Oui → non": lost}  # fmt: skip
+        return [
+            {"file": "formation-pilote/indicators.csv", "table": 6, "row": label, "column": c,
+             "value": v, "n": 70.0 if c == "Écart (points)" else None,
+             "flag": flag if c == "Écart (points)" else ""}
+            for c, v in cells.items()
+        ]  # fmt: skip
+
+    secret = pd.DataFrame(row("T0 → T2", math.nan, math.nan, math.nan, "s"))
+    attack = attack_tables(secret, min_persons=11)
+    assert attack.attacked == 2 and not attack.unprotected and not attack.leaks
+    leaked = pd.DataFrame(row("T0 → T2", 0.14, 20.0, math.nan, ""))
+    attack = attack_tables(leaked, min_persons=11)
+    assert [u.split(" (")[0] for u in attack.unprotected] == [
+        "formation-pilote/indicators.csv : tableau 6, ligne « T0 → T2 », colonne « Oui → non »"
+    ]

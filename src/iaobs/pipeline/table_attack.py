@@ -16,7 +16,13 @@ direct check (no number for a hidden cell), two relations a reader sees in them 
   a total and its parts; in each column of counts, a single hidden group is the total minus
   the others.
 
-A hidden cell is a table cell without a value in a row that a flag (``s``, ``nd``) hides.
+* **a yes/no answer asked twice changes by those who changed it**: in a table of paired
+  yes/no answers (« Part avant », « Part après », « Non → oui », « Oui → non », the base ``n``
+  of the change), ``n × (après − avant) = (non → oui) − (oui → non)``: one count of persons
+  left blank while the other is published is that difference away.
+
+A hidden cell is a table cell without a value in a row that a flag (``s``, ``nd``) hides, or
+a blank count of persons in a paired table.
 Every relation here has one unknown block, so the attack needs no linear programme: the
 feasibility interval of each hidden cell is ``[0, rest]``.
 """
@@ -31,10 +37,16 @@ import pandas as pd
 
 from iaobs.core.contract import HIDDEN_FLAGS
 
-__all__ = ["SHARE_COLUMNS", "TableAttack", "attack_tables"]
+__all__ = ["PAIRED_COLUMNS", "SHARE_COLUMNS", "TableAttack", "attack_tables"]
 
 #: The column of a distribution's shares (French and English reports).
 SHARE_COLUMNS = ("Part (%)", "Share (%)")
+#: The columns of a table of paired yes/no answers (French, English): share before, share
+#: after, the change (whose base is the number of pairs), persons no → yes, persons yes → no.
+PAIRED_COLUMNS = (
+    ("Part avant", "Part après", "Écart (points)", "Non → oui", "Oui → non"),
+    ("Share before", "Share after", "Change (points)", "No → yes", "Yes → no"),
+)
 #: Answers that lie outside a distribution's base (shares of all answers).
 _OUTSIDE = ("nsp", "ne sait pas", "don't know", "sans objet", "non concerné", "not applicable")
 _TOL = 1e-6
@@ -145,6 +157,28 @@ def attack_tables(tables: pd.DataFrame, *, min_persons: int = 11) -> TableAttack
     for (file, table), cells in frame.groupby(["file", "table"], sort=False):
         if cells["column"].isin(SHARE_COLUMNS).any():
             _distribution(str(file), table, cells, min_persons, out)
+        if any(set(names) <= set(cells["column"]) for names in PAIRED_COLUMNS):
+            _paired_changes(str(file), table, cells, out)
     for file, cells in frame.groupby("file", sort=False):
         _totals(str(file), cells, out)
     return out
+
+
+def _paired_changes(file: str, table: object, frame: pd.DataFrame, out: TableAttack) -> None:
+    """``n × (after − before) = gained − lost`` on every row of a paired yes/no table."""
+    names = next(c for c in PAIRED_COLUMNS if set(c) <= set(frame["column"]))
+    before, after, change, gained, lost = names
+    for row, cells in frame.groupby("row", sort=False):
+        value = cells.set_index("column")["value"].astype(float)
+        count = cells.set_index("column")["n"].astype(float) if "n" in cells else value * math.nan
+        blank = [c for c in (gained, lost) if c in value and math.isnan(value[c])]
+        if not blank:
+            continue
+        out.relations += 1
+        out.attacked += len(blank)
+        n = count.get(change, math.nan)
+        known = [value.get(before, math.nan), value.get(after, math.nan), n]
+        if len(blank) == 1 and all(math.isfinite(v) for v in known):
+            out.unprotected.append(
+                f"{_name(file, table, row, blank[0])} (n × écart des parts, moins l'autre sens)"
+            )

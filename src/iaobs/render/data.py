@@ -32,6 +32,7 @@ __all__ = [
     "ESTIMATE_COLUMNS",
     "LICENCE",
     "codebook",
+    "estimate_owner",
     "indicator_data",
     "publishable_rows",
     "table_data",
@@ -247,17 +248,22 @@ def indicator_data(rows: Any, dictionary: Any, language: str = "fr") -> Any:
     return frame
 
 
-def _estimate_owner(columns: Sequence[str], kinds: Mapping[str, str]) -> dict[str, str]:
-    """Column → the estimate column it belongs to (companions follow their estimate)."""
+def estimate_owner(columns: Sequence[str], kinds: Mapping[str, str]) -> dict[str, str]:
+    """Column → the estimate column it belongs to: its companions follow it, one of each
+    kind (a second column of counts after an estimate's base is a column of its own, as in
+    the HTML table: « Non → oui » after the base of a change)."""
     owner: dict[str, str] = {}
     current: str | None = None
+    taken: set[str] = set()
     for column in columns:
         kind = kinds.get(column, "text")
         if kind in ESTIMATE_KINDS:
             current = column
             owner[column] = column
-        elif kind in COMPANION_KINDS and current is not None:
+            taken = set()
+        elif kind in COMPANION_KINDS and current is not None and kind not in taken:
             owner[column] = current
+            taken.add(kind)
         else:
             current = None
     return owner
@@ -279,7 +285,7 @@ def _table_rows(table: Any) -> Iterable[dict[str, Any]]:
         frame = frame.reset_index()
     kinds = {str(k): str(v) for k, v in (getattr(table, "kinds", None) or {}).items()}
     columns = [str(c) for c in frame.columns]
-    owner = _estimate_owner(columns, kinds)
+    owner = estimate_owner(columns, kinds)
     labels = [c for c in columns if c not in owner and kinds.get(c, "text") in ("label", "text")]
     number = getattr(table, "number", None)
     title = str(getattr(table, "title", ""))

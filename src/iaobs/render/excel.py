@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from iaobs.core.atomic import atomic_path
-from iaobs.core.contract import COMPANION_KINDS, ESTIMATE_KINDS, HIDDEN_FLAGS, INDICATOR_COLUMNS
-from iaobs.render.data import LICENCE, publishable_rows
+from iaobs.core.contract import ESTIMATE_KINDS, HIDDEN_FLAGS, INDICATOR_COLUMNS
+from iaobs.render.data import LICENCE, estimate_owner, publishable_rows
 
 __all__ = [
     "INDICATOR_COLUMNS",
@@ -397,22 +397,6 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _groups(columns: Sequence[str], kinds: Mapping[str, str]) -> dict[str, str]:
-    """Column → its estimate column (for estimates and their companions)."""
-    owner: dict[str, str] = {}
-    current: str | None = None
-    for column in columns:
-        kind = kinds.get(column, "text")
-        if kind in ESTIMATE_KINDS:
-            current = column
-            owner[column] = column
-        elif kind in COMPANION_KINDS and current is not None:
-            owner[column] = current
-        else:
-            current = None
-    return owner
-
-
 def _write_section(sheet, fmt, section, title, study_title, words, language):
     sheet.hide_gridlines(2)
     _put(sheet, 0, 0, str(getattr(section, "title", "")), fmt["title"], fmt)
@@ -428,7 +412,7 @@ def _write_section(sheet, fmt, section, title, study_title, words, language):
             frame = frame.reset_index()
         kinds = {str(k): str(v) for k, v in (getattr(table, "kinds", None) or {}).items()}
         columns = [str(c) for c in frame.columns]
-        owner = _groups(columns, kinds)
+        owner = estimate_owner(columns, kinds)
         flag_of_group = {owner[c]: c for c in columns if kinds.get(c) == "flag" and c in owner}
         number = getattr(table, "number", None)
         heading = str(getattr(table, "title", ""))
