@@ -177,3 +177,17 @@ def test_a_paired_count_left_blank_beside_the_other_is_caught() -> None:
     assert [u.split(" (")[0] for u in attack.unprotected] == [
         "formation-pilote/indicators.csv : tableau 6, ligne « T0 → T2 », colonne « Oui → non »"
     ]
+
+
+def test_a_satisfaction_with_one_published_answer_is_said_in_words(tmp_path: Path) -> None:
+    """One bar compares nothing: the published answer in a sentence, the others named with
+    the persons' rule (not the firms' one)."""
+    formation = _formation()
+    answers = ["tres_insatisfait"] * 2 + ["plutot_insatisfait"] * 4 + ["plutot_satisfait"] * 6
+    formation.loc[formation["vague"] == "T1", "satisfaction"] = answers + ["tres_satisfait"] * 18
+    ctx = _context(tmp_path, formation)
+    text = html.unescape(str(training_figures.chart_satisfaction(ctx)))
+    assert "<img" not in text and "une seule valeur est diffusée" in text
+    assert "des participants ont répondu « Très satisfait »" in text
+    assert "moins de 11 participants" in text and "entreprise" not in text
+    assert "Très insatisfait, Plutôt insatisfait, Plutôt satisfait" in text

@@ -72,6 +72,7 @@ __all__ = [
     "chart_sector_heatmap",
     "chart_skills_heatmap",
     "figure_html",
+    "hidden_answers_note",
     "lone_value",
     "plot_bars",
     "plot_diverging",
@@ -302,10 +303,19 @@ def hidden_figure(ctx: ReportContext, title: str, data: pd.DataFrame) -> Html:
     )
 
 
-def lone_value(ctx: ReportContext, title: str, lecture: str, data: pd.DataFrame) -> Html:
+def hidden_answers_note(ctx: ReportContext, data: pd.DataFrame) -> str | None:
+    """The note naming the answers of ``data`` (``label``, ``estimate``, ``flag``) left out of
+    a chart, with why; ``None`` when every answer is shown."""
+    return _note(ctx, _hidden_note(ctx, data))
+
+
+def lone_value(
+    ctx: ReportContext, title: str, lecture: str, data: pd.DataFrame, hidden: str | None = None
+) -> Html:
     """What stands in place of a comparison chart of which one value only is published: its
-    title, that value in words, and why the others are not shown (one bar compares nothing)."""
-    hidden = _note(ctx, _hidden_note(ctx, data))
+    title, that value in words, and why the others are not shown (one bar compares nothing):
+    ``hidden``, or by default the note of :func:`hidden_answers_note`."""
+    hidden = hidden or hidden_answers_note(ctx, data)
     only = ctx.pick(
         "une seule valeur est diffusée, la comparaison n'est pas possible.",
         "only one value is published, so no comparison can be drawn.",

@@ -193,40 +193,61 @@ def chart_satisfaction(ctx: TrainingContext) -> Html:
     data = sat[~sat["missing"]].assign(
         estimate=lambda d: d["share"], ci_low=math.nan, ci_high=math.nan
     )
-    fig = figures.plot_bars(
-        data[["label", "estimate", "ci_low", "ci_high", "flag"]],
-        language=ctx.language,
-        xlabel=ctx.pick("En % des participants", "% of participants"),
-    )
-    shown = data[data["flag"] != "nd"]
-    alt = ctx.pick("Barres horizontales : ", "Horizontal bars: ") + "; ".join(
-        f"{r.label} {fmt_percent(ctx, r.share)}" for r in shown.itertuples()
+    shown = data[~data["flag"].isin(["s", "nd"]) & data["share"].notna()]
+    title = ctx.pick(
+        "Satisfaction globale en fin de formation (en %)",
+        "Overall satisfaction at the end of the training (%)",
     )
     lecture = None
     if len(shown):
         top = shown.iloc[-1]
         lecture = ctx.pick(
-            f"En fin de formation, {fmt_percent(ctx, top['share'])} des participants se disent "
-            f"« {top['label'].lower()} ».",
-            f"At the end of the training, {fmt_percent(ctx, top['share'])} of participants are "
-            f"“{top['label'].lower()}”.",
+            f"En fin de formation, {fmt_percent(ctx, top['share'])} des participants ont "
+            f"répondu « {top['label']} ».",
+            f"At the end of the training, {fmt_percent(ctx, top['share'])} of participants "
+            f"answered “{top['label']}”.",
         )
     base = int(sat["base"].iloc[0]) if len(sat) else 0
+    left_out = ", ".join(data.loc[data["flag"].isin(["s", "nd"]), "label"].astype(str))
+    hidden = (
+        ctx.pick(
+            f"Non diffusés, secret statistique (moins de {ctx.min_persons} participants, ou "
+            f"masquées pour qu'une autre réponse ne puisse être recalculée) : {left_out}.",
+            f"Not published, statistical secrecy (fewer than {ctx.min_persons} participants, "
+            f"or hidden so that another answer cannot be worked out): {left_out}.",
+        )
+        if left_out
+        else None
+    )
+    if len(shown) < 2 and lecture is not None:  # one bar compares nothing: in words
+        return figures.lone_value(ctx, title, lecture, data, hidden)
+    fig = figures.plot_bars(
+        data[["label", "estimate", "ci_low", "ci_high", "flag"]],
+        language=ctx.language,
+        xlabel=ctx.pick("En % des participants", "% of participants"),
+    )
+    alt = ctx.pick("Barres horizontales : ", "Horizontal bars: ") + "; ".join(
+        f"{r.label} {fmt_percent(ctx, r.share)}" for r in shown.itertuples()
+    )
     return figures.figure_html(
         fig,
         ctx=ctx,
-        title=ctx.pick(
-            "Satisfaction globale en fin de formation (en %)",
-            "Overall satisfaction at the end of the training (%)",
-        ),
+        title=title,
         alt=alt,
         lecture=lecture,
         champ=ctx.pick(
             "Participants ayant répondu en fin de formation (T1).",
             "Participants who answered at the end of the training (T1).",
         ),
-        note=ctx.pick(
-            f"n = {fmt_number(ctx, base)} participants.",
-            f"n = {fmt_number(ctx, base)} participants.",
+        note=" ".join(
+            x
+            for x in (
+                ctx.pick(
+                    f"n = {fmt_number(ctx, base)} participants.",
+                    f"n = {fmt_number(ctx, base)} participants.",
+                ),
+                hidden,
+            )
+            if x
         ),
     )
