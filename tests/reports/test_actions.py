@@ -95,4 +95,17 @@ def test_position_table_names_both_groups(tmp_path: Path, repo_root: Path) -> No
 
     html = str(company_tables.show(_context(tmp_path, repo_root), "position"))
     assert "Tableau 1 – Position" in html
-    assert "Votre secteur" in html and "Votre taille" in html and "78e centile" in html
+    assert "Votre secteur" in html and "Votre taille" in html and "78\u1d49 centile" in html
+
+
+def test_centile_ordinals_in_both_languages() -> None:
+    from types import SimpleNamespace
+
+    fr = SimpleNamespace(pick=lambda a, b: a)
+    en = SimpleNamespace(pick=lambda a, b: b)
+    assert actions.centile_words(fr, 1.2) == "1\u1d49\u02b3 centile"
+    assert actions.centile_words(fr, 23) == "23\u1d49 centile"
+    words = [actions.centile_words(en, v) for v in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 99)]
+    assert [w.split()[0] for w in words] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "99th",
+    ]  # fmt: skip

@@ -101,11 +101,16 @@ def percentile(ctx: CompanyContext, variable: str, domain: str) -> float | None:
 
 
 def centile_words(ctx: CompanyContext, value: float | None) -> str:
-    """« 78e centile », or why there is none."""
+    """« 78ᵉ centile » (« 23rd percentile »), or why there is none."""
     if value is None:
         return ctx.pick("non calculable (part non diffusée ou sans réponse)", "not available")
     rank = max(1, min(99, math.floor(value + 0.5 + 1e-9)))
-    return ctx.pick(f"{rank}e centile", f"{rank}th percentile")
+    # French ordinals take a superscript e (1er for the first); English ones 1st, 2nd, 3rd, 4th
+    french = "1\u1d49\u02b3" if rank == 1 else f"{rank}\u1d49"
+    suffix = (
+        "th" if rank % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(rank % 10, "th")
+    )
+    return ctx.pick(f"{french} centile", f"{rank}{suffix} percentile")
 
 
 # --------------------------------------------------------------------------------------------

@@ -498,7 +498,10 @@ def key_figures(ctx: CompanyContext) -> list[KeyFigure]:
             continue
         sentence = position_sentence(ctx, variable, ctx.sector_domain)
         pos = stage_position(ctx, variable, ctx.sector_domain)
-        if pos["status"] in ("hidden", "absent"):  # a sentence that does not name its question
+        unnamed = pos["status"] in ("hidden", "absent") or sentence.startswith(
+            ("Vous avez répondu", "You answered")
+        )
+        if unnamed:  # a sentence that does not name its question: out of its section, it must
             sentence = (
                 f"{ctx.label(variable)}{ctx.pick(' : ', ': ')}{sentence[0].lower()}{sentence[1:]}"
             )

@@ -106,7 +106,7 @@ def _position_table(ctx: CompanyContext) -> tuple:
         ]
         kinds[label] = "text"
     lecture = ctx.pick(
-        "au 70e centile, 70 % du groupe est moins avancé que vous (les réponses égales "
+        "au 70\u1d49 centile, 70 % du groupe est moins avancé que vous (les réponses égales "
         "comptant pour moitié).",
         "at the 70th percentile, 70% of the group's companies are less advanced than yours "
         "(those giving the same answer counted as half).",
