@@ -237,3 +237,27 @@ def test_unknown_engine_is_a_config_error(leaky_study) -> None:  # type: ignore[
 
     with pytest.raises(ConfigError, match="moteur"):
         render_study(leaky_study, engine="docker", progress=False)
+
+
+def test_report_server_leaves_no_temporary_folder(tmp_path: Path) -> None:
+    """The server's fonts are copied to a temporary folder; it is removed when the server
+    stops (it was left behind, about 1 MB a run, WeasyPrint cleaning up after ``shutil`` was
+    gone)."""
+    import os
+    import subprocess
+
+    study = make_fake_study(tmp_path / "study")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch), "MPLBACKEND": "Agg"}
+    done = subprocess.run(
+        [sys.executable, "-W", "ignore", "-m", "iaobs.render.worker", str(study), "--jobs", "1"],
+        input="",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not list(scratch.iterdir())
+    assert "Exception ignored" not in done.stderr

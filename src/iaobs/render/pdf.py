@@ -14,10 +14,12 @@ resources are fetched: a report never makes a network request.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import io
 import logging
 import re
+import shutil
 import struct
 from functools import cache
 from pathlib import Path
@@ -40,6 +42,27 @@ __all__ = [
 ALLOWED_PROTOCOLS = ("data", "file")
 
 
+#: The font configurations this process keeps for its whole life (:func:`_shared`).
+_KEPT_FONTS: list[Any] = []
+
+
+@atexit.register
+def _release_fonts() -> None:
+    """Remove the temporary folder each kept font configuration copied its fonts to.
+
+    WeasyPrint removes it when the configuration is collected, but one kept until the
+    interpreter stops is collected after ``shutil`` is torn down: the folder (about 1 MB)
+    stayed in the temporary directory after every run, and Python printed an ignored
+    ``TypeError``. A forked report process leaves by ``os._exit`` and does not run this:
+    the folder belongs to the report server, which removes it when it stops."""
+    while _KEPT_FONTS:
+        fonts = _KEPT_FONTS.pop()
+        folder = getattr(fonts, "_folder", None)
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
+            fonts._folder = None
+
+
 @cache
 def _shared(css: str) -> tuple[Any, Any]:
     """A stylesheet parsed once per process, and the font configuration holding its fonts."""
@@ -47,6 +70,7 @@ def _shared(css: str) -> tuple[Any, Any]:
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
+    _KEPT_FONTS.append(fonts)
     fetcher = weasyprint.URLFetcher(allowed_protocols=ALLOWED_PROTOCOLS, timeout=5)
     return weasyprint.CSS(string=css, font_config=fonts, url_fetcher=fetcher), fonts
 
