@@ -109,7 +109,7 @@ def test_sector_report_blocks_are_english(tmp_path: Path) -> None:
     assert not found, found
     assert "Key findings" in text and "How to read" in text and "Scope" in text
     assert "(secteur × taille)" not in text and "(sector × size)" in text
-    assert "TPE : " not in text and "TPE: Micro" in text
+    assert "TPE : " not in text and "Micro: 0 to 9 employees; SME: 10 to 249" in text
 
 
 def test_quality_report_rules_are_named_in_english(tmp_path: Path) -> None:

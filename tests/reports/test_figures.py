@@ -213,3 +213,20 @@ def test_an_answer_names_its_question(ctx):
     phrase = ctx.answer_phrase("ia_stade", code)
     assert phrase.endswith("à la question « Stade d'adoption de l'IA »")
     assert phrase.startswith(f"ont répondu « {ctx.code_label('ia_stade', code)} »")
+
+
+def test_definitions_and_calibration_read_as_french_sentences(ctx):
+    """Size classes by their bounds (« de 10 à 249 salariés », not « PME : PME (10-249
+    salariés) »); the calibration's bound as a plain number, the count of weights agreeing."""
+    import html as _html
+
+    from iaobs.reports import blocks
+
+    text = _html.unescape(str(blocks.definitions(ctx)))
+    assert "TPE : de 0 à 9 salariés ; PME : de 10 à 249 salariés" in text
+    assert "5\u202f000 salariés et plus" in text or "5 000 salariés et plus" in text
+    for trimmed, words in ((0, "aucun poids n'atteint une borne"), (1, "1 poids atteint une"),
+                           (3, "3 poids atteignent une borne")):  # fmt: skip
+        facts = {"trim_ratio": 5.0, "trimmed": trimmed, "deff": None, "n_eff": None}
+        said = _html.unescape(" ".join(blocks._bounds_and_design_effect(ctx, facts)))
+        assert "entre 1/5 et 5 fois" in said and words in said

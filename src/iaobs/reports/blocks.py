@@ -12,7 +12,7 @@ from iaobs.core import text as tx
 from iaobs.core.typography import plural
 from iaobs.core.version import __version__
 from iaobs.reports import questions, tables
-from iaobs.reports.context import SIZES_LABEL_SHORT, ReportContext
+from iaobs.reports.context import ReportContext
 from iaobs.reports.counts import counted_text, quality_files
 from iaobs.reports.keyfigures import key_figures
 from iaobs.reports.markup import Html, esc, paragraph
@@ -98,8 +98,9 @@ def essentiel(ctx: ReportContext) -> Html:
 
 def definitions(ctx: ReportContext) -> Html:
     """The encadré "Définitions": generative AI, adoption stage, size classes."""
-    sizes = "; ".join(
-        f"{SIZES_LABEL_SHORT.get(code, code)}{ctx.pick(' : ', ': ')}{ctx.size_label(code)}"
+    sizes = ctx.pick(" ; ", "; ").join(
+        f"{_first_up(ctx.size_label(code, short=True))}{ctx.pick(' : ', ': ')}"
+        f"{_headcount(ctx, code)}"
         for code in ctx.sizes()
     )
     entries = [
@@ -253,20 +254,51 @@ def _weighting_part(ctx: ReportContext) -> list[str]:
     return parts
 
 
+def _first_up(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _headcount(ctx: ReportContext, code: str) -> str:
+    """A size class's headcount bounds in words: « de 10 à 249 salariés », « 5 000 salariés
+    et plus » (the label itself when the dictionary gives no bounds)."""
+    size = ctx.dictionary.size_classes.get(code)
+    if size is None:
+        return ctx.size_label(code)
+    low = tx.format_number(size.min, language=ctx.language)
+    if size.max is None:
+        return ctx.pick(f"{low} salariés et plus", f"{low} employees or more")
+    high = tx.format_number(size.max, language=ctx.language)
+    return ctx.pick(f"de {low} à {high} salariés", f"{low} to {high} employees")
+
+
 def _bounds_and_design_effect(ctx: ReportContext, facts: dict[str, Any]) -> list[str]:
     """The bounds of the calibration and the design effect, when the weighting notes hold them."""
     fmt = ctx.language
     parts = []
     if facts["trim_ratio"] is not None:
-        ratio = tx.format_decimal(facts["trim_ratio"], language=fmt)
-        trimmed = tx.format_number(facts["trimmed"] or 0, language=fmt)
+        value = float(facts["trim_ratio"])
+        ratio = (
+            tx.format_number(int(value), language=fmt)
+            if value.is_integer()
+            else tx.format_decimal(value, language=fmt)
+        )
+        trimmed = int(facts["trimmed"] or 0)
+        if trimmed == 0:
+            reached = ctx.pick("aucun poids n'atteint une borne", "no weight reaches a bound")
+        elif trimmed == 1:
+            reached = ctx.pick("1 poids atteint une borne", "1 weight reaches a bound")
+        else:
+            count = tx.format_number(trimmed, language=fmt)
+            reached = ctx.pick(
+                f"{count} poids atteignent une borne", f"{count} weights reach a bound"
+            )
         parts.append(
             paragraph(
                 ctx.pick(
                     f"Le calage est borné : chaque poids reste entre 1/{ratio} et {ratio} fois "
-                    f"son poids de sondage ({trimmed} poids atteignent une borne).",
+                    f"son poids de sondage ({reached}).",
                     f"The calibration is bounded: each weight stays between 1/{ratio} and "
-                    f"{ratio} times its design weight ({trimmed} weights reach a bound).",
+                    f"{ratio} times its design weight ({reached}).",
                 )
             )
         )

@@ -109,7 +109,7 @@ def weighting_facts(ctx: Any) -> dict[str, Any]:
     ]
     if ctx.language == "en":
         notes = [translate_note(n) for n in notes]
-    notes = [reader_note(n, ctx.language) for n in notes]
+    notes = [_sentence(reader_note(n, ctx.language)) for n in notes]
     excluded = excluded_sentence(ctx, _as_list(w.get("hors_champ_secteurs")))
     if excluded:
         notes.append(excluded)
@@ -174,6 +174,12 @@ _NOTE_PATTERNS: tuple[tuple[str, str], ...] = (
 
 
 _COUNTED = re.compile(r"(\d[\d\u202f ]*?) (\w+)\((s|x|es)\)")
+
+
+def _sentence(text: str) -> str:
+    """A note as a sentence of the methodology: capital first, full stop last."""
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def reader_note(note: str, language: str = "fr") -> str:
