@@ -49,3 +49,23 @@ def test_the_marked_numbers_are_the_published_values_of_their_cells(
             expected = tx.format_percent(row[stat], language="fr")
         assert printed == typeset_html(expected, "fr"), (key, stat, printed)
     assert "\ue000" not in page and "data-cells=" in page
+
+
+def test_the_overview_ranking_sentences_mark_their_numbers(
+    study, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv(cellmark.ENV, "1")
+    ctx = report.load_context(study)
+    blocks = [
+        figures.chart_ranking(ctx, "ia_usage"),
+        figures.chart_ranking(ctx, "ia_generative", "outil_entreprise"),
+    ]
+    sentences = "".join(str(b).split("<figure", 1)[0] for b in blocks)
+    page = cellmark.cell_spans(typeset_html(sentences, "fr"))
+    marked = marked_numbers(page)
+    assert len(marked) == 6  # lowest, highest, all sectors: twice
+    for key, stat, printed in marked:
+        indicator, level, domain = key.split("|")
+        row = ctx.row(indicator, level, domain)
+        assert row is not None and row["flag"] not in ("s", "nd"), key
+        assert printed == typeset_html(tx.format_percent(row[stat], language="fr"), "fr")

@@ -230,3 +230,26 @@ def test_definitions_and_calibration_read_as_french_sentences(ctx):
         facts = {"trim_ratio": 5.0, "trimmed": trimmed, "deff": None, "n_eff": None}
         said = _html.unescape(" ".join(blocks._bounds_and_design_effect(ctx, facts)))
         assert "entre 1/5 et 5 fois" in said and words in said
+
+
+def test_the_overview_says_what_each_ranking_shows(study):
+    """A sentence before each ranking: its lowest and highest sectors (ties named together)
+    and the value of all sectors, each number marked with its cell; a key indicator's short
+    label as the title instead of « ont répondu « … » à la question « … » »."""
+    import html as _html
+
+    overall = report.load_context(study)
+    text = _html.unescape(str(figures.chart_ranking(overall, "ia_usage")))
+    sentence = text.split("<figure", 1)[0]
+    assert "va de" in sentence and "selon le secteur" in sentence
+    assert "pour l'ensemble des secteurs" in sentence
+    generative = _html.unescape(
+        str(figures.chart_ranking(overall, "ia_generative", "outil_entreprise"))
+    )
+    assert (
+        "Figure 2 – Outil d'IA générative déployé, par secteur (en % des entreprises)" in generative
+    )
+    sector = _html.unescape(
+        str(figures.chart_ranking(report.load_context(study, sector="banque"), "ia_usage"))
+    )
+    assert "selon le secteur" not in sector.split("<figure", 1)[0]

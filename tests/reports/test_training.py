@@ -115,9 +115,15 @@ def test_attrition_counts_and_small_groups(formation: pd.DataFrame) -> None:
     by = tr.attrition(formation, by="famille_metier").set_index("group")
     assert (by["flag"] == "nd").all()  # 9, 9, 9 and 3 persons: every group below 11
     by = tr.attrition(formation, by="famille_metier", min_persons=9).set_index("group")
-    # encadrement has 3 persons: hidden; the smallest other group is hidden too
+    # encadrement has 3 persons: hidden; the smallest other groups are hidden too, until the
+    # hidden groups together hold at least 9 persons in every count (the total minus the
+    # published groups gives that number): 3 + 9 at T0, but fewer than 9 of them at T2
     assert by.loc["encadrement", "flag"] == "nd" and math.isnan(by.loc["encadrement", "t0"])
-    assert (by["flag"] == "nd").sum() == 2
+    assert (by["flag"] == "nd").sum() == 3
+    total = tr.attrition(formation).iloc[0]
+    shown = by[by["flag"] == ""]
+    for column in ("t0", "t0_t1", "t0_t2", "t0_t1_t2"):
+        assert total[column] - shown[column].sum() >= 9, column
 
 
 def test_paired_table_holm_and_threshold(formation: pd.DataFrame) -> None:

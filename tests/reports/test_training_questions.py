@@ -191,3 +191,21 @@ def test_a_satisfaction_with_one_published_answer_is_said_in_words(tmp_path: Pat
     assert "des participants ont répondu « Très satisfait »" in text
     assert "moins de 11 participants" in text and "entreprise" not in text
     assert "Très insatisfait, Plutôt insatisfait, Plutôt satisfait" in text
+
+
+def test_hidden_groups_holding_fewer_than_eleven_together_are_caught() -> None:
+    """The total minus the published groups is what the hidden groups hold together: fewer
+    than 11 persons is a number on too few, as for a distribution's hidden answers."""
+    from iaobs.pipeline.table_attack import attack_tables
+
+    def cells(rest: float) -> pd.DataFrame:
+        rows = [("Ensemble", 1, 100.0, "")]
+        rows += [("a", 2, 100.0 - rest, ""), ("b", 2, None, "nd"), ("c", 2, None, "nd")]
+        return pd.DataFrame(
+            [{"file": "formation-pilote/indicators.csv", "table": t, "row": r, "column": "T0",
+              "value": v, "flag": f} for r, t, v, f in rows]
+        )  # fmt: skip
+
+    assert not attack_tables(cells(12.0), min_persons=11).unprotected
+    caught = attack_tables(cells(8.0), min_persons=11).unprotected
+    assert len(caught) == 2 and all("réunissent 8 personnes" in u for u in caught)

@@ -14,7 +14,8 @@ direct check (no number for a hidden cell), two relations a reader sees in them 
 * **groups add up to their total**: a table with one row (« Ensemble des participants ») and
   a table of the same file with the same columns and several rows (by family, by sector) are
   a total and its parts; in each column of counts, a single hidden group is the total minus
-  the others.
+  the others, and several hidden groups together hold that rest, which must count at least
+  ``min_persons`` persons.
 
 * **a yes/no answer asked twice changes by those who changed it**: in a table of paired
   yes/no answers (« Part avant », « Part après », « Non → oui », « Oui → non », the base ``n``
@@ -109,7 +110,7 @@ def _distribution(
             )
 
 
-def _totals(file: str, frame: pd.DataFrame, out: TableAttack) -> None:
+def _totals(file: str, frame: pd.DataFrame, min_persons: int, out: TableAttack) -> None:
     """Each one-row table of ``file`` against the tables with the same columns."""
     shapes = {
         t: (frozenset(g["column"]), g["row"].nunique())
@@ -122,10 +123,12 @@ def _totals(file: str, frame: pd.DataFrame, out: TableAttack) -> None:
         for part, (other, rows) in shapes.items():
             if part == total or other != columns or rows < 2:
                 continue
-            _total_relation(file, frame[frame["table"] == part], top, out)
+            _total_relation(file, frame[frame["table"] == part], top, min_persons, out)
 
 
-def _total_relation(file: str, part: pd.DataFrame, top: pd.Series, out: TableAttack) -> None:
+def _total_relation(
+    file: str, part: pd.DataFrame, top: pd.Series, min_persons: int, out: TableAttack
+) -> None:
     hidden_rows = _hidden_rows(part)
     for column, cells in part.groupby("column", sort=False):
         value = cells["value"].astype(float)
@@ -144,6 +147,10 @@ def _total_relation(file: str, part: pd.DataFrame, top: pd.Series, out: TableAtt
             out.unprotected.extend(f"{x} (total moins les autres groupes)" for x in names)
         elif rest > 0:
             out.narrowest_persons = min(out.narrowest_persons, rest)
+            if rest < min_persons - 0.5:  # the hidden groups together: a number on too few
+                out.unprotected.extend(
+                    f"{x} (les groupes masqués réunissent {rest:.0f} personnes)" for x in names
+                )
 
 
 def attack_tables(tables: pd.DataFrame, *, min_persons: int = 11) -> TableAttack:
@@ -160,7 +167,7 @@ def attack_tables(tables: pd.DataFrame, *, min_persons: int = 11) -> TableAttack
         if any(set(names) <= set(cells["column"]) for names in PAIRED_COLUMNS):
             _paired_changes(str(file), table, cells, out)
     for file, cells in frame.groupby("file", sort=False):
-        _totals(str(file), cells, out)
+        _totals(str(file), cells, min_persons, out)
     return out
 
 

@@ -29,6 +29,7 @@ from matplotlib.figure import Figure
 from iaobs.core import text as tx
 from iaobs.core.cellmark import mark
 from iaobs.errors import ReportError
+from iaobs.reports.catalogue import KEY_INDICATORS
 from iaobs.reports.context import POINT_COLUMNS, Html, ReportContext, esc, point, reference_value
 from iaobs.reports.evolution import evolution_rows
 from iaobs.reports.keyfigures import key_indicator_specs
@@ -699,6 +700,11 @@ def chart_ranking(
         reference_line_label=overall_text,
     )
     phrase = ctx.answer_phrase(indicator, level)
+    short = _key_label(ctx, indicator, level) if level else None
+    if short:  # « ont répondu « … » à la question « … » » is too long for a title
+        title = title or ctx.pick(
+            f"{short}, par secteur (en % des entreprises)", f"{short}, by sector (% of companies)"
+        )
     title = title or ctx.pick(
         f"Part des entreprises qui {phrase}, par secteur (en %)",
         f"Share of companies that {phrase}, by sector (%)",
@@ -712,7 +718,11 @@ def chart_ranking(
         ctx, data, ctx.pick("Ligne pointillée : ensemble des secteurs", "Dashed line: all sectors")
     )
     kind = ctx.pick("Barres horizontales, secteurs classés", "Horizontal bars, sectors ranked")
-    return figure_html(
+    spread = ""
+    if not ctx.sector and len(shown) >= 2:  # the overview says what the ranking shows
+        cell = f"{indicator}|{level}|all"
+        spread = _ranking_sentence(ctx, shown, short or phrase, bool(short), overall, cell)
+    figure = figure_html(
         fig,
         ctx=ctx,
         title=title,
@@ -721,6 +731,56 @@ def chart_ranking(
         champ=ctx.champ("all"),
         note=note,
     )
+    return Html(spread + figure)
+
+
+def _key_label(ctx: ReportContext, indicator: str, level: str) -> str | None:
+    """The short label of a key indicator (« Outil d'IA générative déployé »), if it is one."""
+    for name, lev, fr, en in KEY_INDICATORS:
+        if name == indicator and lev == level:
+            return ctx.pick(fr, en)
+    return None
+
+
+def _ranking_sentence(
+    ctx: ReportContext, shown: pd.DataFrame, what: str, is_label: bool, overall: Any, cell: str
+) -> Html:
+    """« La part des entreprises qui … va de 3 % (Transport et logistique) à 31 % (Banque)
+    selon le secteur ; elle est de 8 % pour l'ensemble des secteurs. » (values marked)."""
+    high, low = shown.iloc[0], shown.iloc[-1]
+    shown_text = [tx.format_percent(v, language=ctx.language) for v in shown["estimate"]]
+
+    def value(row: Any) -> str:
+        return mark(tx.format_percent(row["estimate"], language=ctx.language), row.get("cell"))
+
+    def names(row: Any) -> str:  # every sector at that (rounded) value: ties are named together
+        same = tx.format_percent(row["estimate"], language=ctx.language)
+        tied = [str(lab) for lab, t in zip(shown["label"], shown_text, strict=True) if t == same]
+        return ", ".join(sorted(tied))
+
+    subject = (
+        ctx.pick(f"« {what} »", f"“{what}”")
+        if is_label
+        else ctx.pick(f"La part des entreprises qui {what}", f"The share of companies that {what}")
+    )
+    verb = ctx.pick(" : de ", ": from ") if is_label else ctx.pick(" va de ", " ranges from ")
+    text = (
+        f"{subject}{verb}{value(low)} ({names(low)}) {ctx.pick('à', 'to')} {value(high)} "
+        f"({names(high)}) {ctx.pick('selon le secteur', 'depending on the sector')}"
+    )
+    if overall is not None and overall["estimate"] == overall["estimate"]:
+        total = mark(tx.format_percent(overall["estimate"], language=ctx.language), cell)
+        text += (
+            ctx.pick(f" ; {total} pour l'ensemble des secteurs.", f"; {total} for all sectors.")
+            if is_label
+            else ctx.pick(
+                f" ; elle est de {total} pour l'ensemble des secteurs.",
+                f"; it is {total} for all sectors.",
+            )
+        )
+    else:
+        text += "."
+    return Html(f"<p>{esc(text)}</p>")
 
 
 def chart_comparison(ctx: ReportContext) -> Html:

@@ -275,23 +275,33 @@ def attrition(
         table["t1"] = len(present["T1"])
         table["t2"] = len(present["T2"])
     else:
-        table = _protect_groups(table, "t0", min_persons)
+        seen = ["t1", "t2", "t0_t1", "t0_t2", "t0_t1_t2"]
+        table = _protect_groups(table, "t0", min_persons, seen)
     numeric = [c for c in table.columns if c not in ("group", "flag")]
     table[numeric] = table[numeric].astype(float)
     table.loc[table["flag"] == "nd", numeric] = math.nan
     return table
 
 
-def _protect_groups(table: pd.DataFrame, size: str, min_persons: int) -> pd.DataFrame:
-    """Flag groups below ``min_persons``; when exactly one is hidden, hide the next smallest
-    too so that the hidden one cannot be recovered from the total."""
+def _protect_groups(
+    table: pd.DataFrame, size: str, min_persons: int, counts: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Flag groups below ``min_persons``, then hide the next smallest groups while the hidden
+    ones could be worked out from the total: while one group alone is hidden, or the hidden
+    groups together hold fewer than ``min_persons`` persons in ``size`` or any of ``counts``
+    (the total minus the published groups gives that number)."""
     table = table.copy()
     table["flag"] = np.where(table[size] < min_persons, "nd", "")
-    hidden = table["flag"] == "nd"
-    if hidden.sum() == 1 and (~hidden).sum() >= 1:
+    columns = [size, *counts]
+    while True:
+        hidden = table["flag"] == "nd"
+        if not hidden.any() or hidden.all():
+            return table
+        held = table.loc[hidden, columns].astype(float).sum()
+        if hidden.sum() > 1 and not ((held > 0) & (held < min_persons)).any():
+            return table
         smallest = table.loc[~hidden, size].astype(float).idxmin()
         table.loc[smallest, "flag"] = "nd"
-    return table
 
 
 def breakdown(
