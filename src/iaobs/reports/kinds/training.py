@@ -398,14 +398,18 @@ def methodology(ctx: TrainingContext) -> Html:
         ),
         ctx.pick(
             f"Secret : aucun chiffre ne repose sur moins de {k} personnes. Les groupes plus "
-            "petits (secteur, famille de métiers, catégorie) sont notés nd ; si un seul groupe "
-            "est masqué, le plus petit des autres l'est aussi, pour qu'il ne puisse pas être "
-            "retrouvé par différence avec l'ensemble. Aucune réponse individuelle ni aucun nom "
-            "ne figure dans ce rapport.",
+            "petits (secteur, famille de métiers, catégorie) sont notés nd, avec les plus "
+            "petits des autres tant que les groupes masqués ne réunissent pas ensemble "
+            f"{k} personnes : ni un groupe ni leur ensemble ne peut être retrouvé par "
+            "différence avec le total. Un écart avant/après d'une réponse oui/non et son test "
+            f"sont secrets quand moins de {k} participants ont changé de réponse dans un sens. "
+            "Aucune réponse individuelle ni aucun nom ne figure dans ce rapport.",
             f"Confidentiality: no figure rests on fewer than {k} persons. Smaller groups "
-            "(sector, job family, category) are marked nd; if only one group is hidden, the "
-            "smallest other one is too, so that it cannot be recovered from the total. No "
-            "individual answer and no name appears in this report.",
+            "(sector, job family, category) are marked nd, with the smallest other ones until "
+            f"the hidden groups hold {k} persons together: neither a group nor their sum can "
+            "be recovered from the total. A before/after change of a yes/no answer and its "
+            f"test are secret when fewer than {k} participants changed their answer one way. "
+            "No individual answer and no name appears in this report.",
         ),
     ]
     not_asked = questions.not_asked_sentence(ctx)

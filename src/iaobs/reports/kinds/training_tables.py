@@ -117,10 +117,12 @@ def _attrition_table(ctx: TrainingContext, by: str | None) -> Built:
     note = None
     if (table["flag"] == "nd").any():
         note = ctx.pick(
-            f"Groupes de moins de {ctx.min_persons} participants non diffusés (nd) ; quand un "
-            "seul groupe l'est, le plus petit des autres l'est aussi.",
-            f"Groups of fewer than {ctx.min_persons} participants not published (nd); when only "
-            "one group is, the smallest other one is too.",
+            f"Groupes de moins de {ctx.min_persons} participants non diffusés (nd), avec les "
+            "plus petits des autres tant que les groupes non diffusés ne réunissent pas ensemble "
+            f"{ctx.min_persons} participants dans chaque colonne.",
+            f"Groups of fewer than {ctx.min_persons} participants not published (nd), with the "
+            "smallest other ones until the groups not published hold together "
+            f"{ctx.min_persons} participants in every column.",
         )
     champ = ctx.pick(
         "Participants à la formation pilote ayant répondu avant la formation (T0).",
@@ -136,8 +138,10 @@ def _paired_frame(ctx: TrainingContext, before: str, after: str) -> Built:
     frame = pd.DataFrame(
         {
             label: [ctx.column_label(c) for c in table["column"]],
-            ctx.pick(f"Moyenne {before}", f"Mean {before}"): table["mean_before"],
-            ctx.pick(f"Moyenne {after}", f"Mean {after}"): table["mean_after"],
+            # the title says these are means: « Moyenne » alone was broken mid-word in the
+            # narrowed printed table
+            before: table["mean_before"],
+            after: table["mean_after"],
             diff: table["mean_diff"],
             f"{diff} – {ctx.t('ci_low')}": table["diff_low"],
             f"{diff} – {ctx.t('ci_high')}": table["diff_high"],
@@ -155,9 +159,9 @@ def _paired_frame(ctx: TrainingContext, before: str, after: str) -> Built:
     )
     kinds = _kinds(frame, "mean", "text", "text", "text", "text")
     title = ctx.pick(
-        f"Évolution entre {before} et {after} : aisance (1 à 5), test (sur 20), fréquence "
+        f"Moyennes à {before} et à {after} : aisance (1 à 5), test (sur 20), fréquence "
         "d'usage (1 à 5) et opinions (1 à 5)",
-        f"Change between {before} and {after}: confidence (1-5), test (out of 20), frequency "
+        f"Means at {before} and {after}: confidence (1-5), test (out of 20), frequency "
         "of use (1-5) and opinions (1-5)",
     )
     first = result_row(table, "score_quiz")
@@ -433,10 +437,12 @@ def _profile_frame(ctx: TrainingContext, by: str) -> Built:
     note = ctx.pick(
         f"Écart moyen entre les deux vagues des participants présents aux deux ; caractéristique "
         f"relevée à T0. Groupes de moins de {ctx.min_persons} participants appariés non diffusés "
-        "(nd) ; quand un seul groupe l'est, le plus petit des autres l'est aussi.",
+        "(nd), avec les plus petits des autres tant que les groupes non diffusés ne réunissent "
+        f"pas ensemble {ctx.min_persons} participants.",
         f"Mean change between the two waves of participants present at both; characteristic "
         f"taken at T0. Groups of fewer than {ctx.min_persons} paired participants not published "
-        "(nd); when only one group is, the smallest other one is too.",
+        f"(nd), with the smallest other ones until those not published hold {ctx.min_persons} "
+        "participants together.",
     )
     champ = ctx.pick(
         "Participants à la formation pilote présents aux deux vagues comparées.",
