@@ -69,3 +69,26 @@ def test_the_overview_ranking_sentences_mark_their_numbers(
         row = ctx.row(indicator, level, domain)
         assert row is not None and row["flag"] not in ("s", "nd"), key
         assert printed == typeset_html(tx.format_percent(row[stat], language="fr"), "fr")
+
+
+def test_the_departement_sentence_marks_its_numbers(study, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """« de 6 % (Aisne, 02) à 10 % (Somme, 80) », each number marked with its cell."""
+    import pandas as pd
+
+    from iaobs.reports import territory
+
+    monkeypatch.setenv(cellmark.ENV, "1")
+    ctx = report.load_context(study)
+    rows = [
+        {"code": "02", "label": "Aisne (02)", "estimate": 0.06, "ci_low": 0.02, "ci_high": 0.11,
+         "n": 104, "flag": "", "cell": "ia_usage||departement=02"},
+        {"code": "80", "label": "Somme (80)", "estimate": 0.10, "ci_low": 0.05, "ci_high": 0.16,
+         "n": 141, "flag": "", "cell": "ia_usage||departement=80"},
+    ]  # fmt: skip
+    monkeypatch.setattr(territory, "departement_rows", lambda *a, **k: pd.DataFrame(rows))
+    page = cellmark.cell_spans(typeset_html(str(territory.departement_commentary(ctx)), "fr"))
+    assert [(key, printed) for key, _, printed in marked_numbers(page)] == [
+        ("ia_usage||departement=02", typeset_html("6 %", "fr")),
+        ("ia_usage||departement=80", typeset_html("10 %", "fr")),
+    ]
+    assert "(Aisne, 02)" in page and "(Somme, 80)" in page and "))" not in page

@@ -18,6 +18,7 @@ from matplotlib.ticker import FuncFormatter
 
 from iaobs.core import geo
 from iaobs.core import text as tx
+from iaobs.core.cellmark import mark
 from iaobs.reports.context import POINT_COLUMNS, Html, ReportContext, esc, point
 from iaobs.reports.figures import (
     SEQUENTIAL,
@@ -158,12 +159,19 @@ def departement_commentary(
     high, low = ordered.iloc[0], ordered.iloc[-1]
     overlap = float(low["ci_high"]) >= float(high["ci_low"])
     phrase = ctx.answer_phrase(indicator, level)
+
+    def value(row: Any) -> str:
+        return mark(tx.format_percent(row["estimate"], language=ctx.language), row.get("cell"))
+
+    def name(row: Any) -> str:  # « Aisne (02) » inside brackets reads « Aisne, 02 »
+        label = str(row["label"])
+        return label[:-1].replace(" (", ", ", 1) if label.endswith(")") else label
+
     text = ctx.pick(
-        f"La part des entreprises qui {phrase} va de {tx.format_percent(low['estimate'])} "
-        f"({low['label']}) à {tx.format_percent(high['estimate'])} ({high['label']}).",
-        f"The share of companies that {phrase} ranges from "
-        f"{tx.format_percent(low['estimate'], language='en')} ({low['label']}) to "
-        f"{tx.format_percent(high['estimate'], language='en')} ({high['label']}).",
+        f"La part des entreprises qui {phrase} va de {value(low)} ({name(low)}) à "
+        f"{value(high)} ({name(high)}).",
+        f"The share of companies that {phrase} ranges from {value(low)} ({name(low)}) to "
+        f"{value(high)} ({name(high)}).",
     )
     if overlap:
         text += ctx.pick(
