@@ -38,6 +38,7 @@ from iaobs.core.resources import package_path
 
 __all__ = [
     "MAP_SOURCE",
+    "MAP_SOURCE_EN",
     "DepartementShape",
     "commune_name",
     "commune_point",
@@ -53,6 +54,8 @@ __all__ = [
 
 #: The credit line every map of a département geometry carries (French).
 MAP_SOURCE = "Fond de carte : IGN Admin Express 2018 (Licence Ouverte), simplifié"
+#: The same line in an English report.
+MAP_SOURCE_EN = "Base map: IGN Admin Express 2018 (Licence Ouverte / Open Licence), simplified"
 
 Point = tuple[float, float]
 Ring = tuple[Point, ...]

@@ -263,7 +263,7 @@ def ranking_sentence(
             f"Parmi les entreprises{base}, {lower_first(lead_text)}",
             f"Among companies{base}, {lower_first(lead_text)}",
         )
-    return f"{lead_text} : {_answers_words(ctx, data)}."
+    return f"{lead_text}{ctx.pick(' : ', ': ')}{_answers_words(ctx, data)}."
 
 
 def _group_share(ctx: ReportContext, variable: str, codes: Sequence[str]) -> float | None:
@@ -570,5 +570,6 @@ def key_facts_method(ctx: ReportContext) -> Html:
     return Html(
         f'<section class="iaobs-keyfacts-method"><h2 id="methode">{esc(title)}</h2>'
         f"<p>{esc(text)}</p>"
-        f'<p class="iaobs-notes">{esc(ctx.t("source"))} : {esc(ctx.source_line)}</p></section>'
+        f'<p class="iaobs-notes">{esc(ctx.t("source"))}{ctx.pick(" : ", ": ")}'
+        f"{esc(ctx.source_line)}</p></section>"
     )

@@ -28,10 +28,9 @@ def _hidden_note(ctx: ReportContext, data: pd.DataFrame, label_col: str = "label
     for flag, labels in hidden.items():
         reason = tx.flag_reason(flag, language=ctx.language, thresholds=ctx.thresholds)
         if len(labels) == 1:
+            first = labels[0][:1].upper() + labels[0][1:]  # it opens a sentence of the note
             out.append(
-                ctx.pick(
-                    f"{labels[0]} : non diffusé, {reason}", f"{labels[0]}: not published, {reason}"
-                )
+                ctx.pick(f"{first} : non diffusé, {reason}", f"{first}: not published, {reason}")
             )
         else:
             names = ", ".join(labels)

@@ -100,7 +100,10 @@ def chart_departements(ctx: ReportContext, indicator: str = "ia_usage", level: s
     fig = _map_figure(ctx, data)
     if fig is not None:
         note = _bar_note(
-            ctx, data, geo.MAP_SOURCE, ctx.pick("Gris : non diffusé", "Grey: not published")
+            ctx,
+            data,
+            ctx.pick(geo.MAP_SOURCE, geo.MAP_SOURCE_EN),
+            ctx.pick("Gris : non diffusé", "Grey: not published"),
         )
         parts.append(
             figure_html(

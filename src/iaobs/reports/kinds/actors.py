@@ -681,7 +681,7 @@ def chart_map(ctx: ActorsContext) -> Html:
             "or municipality), its area proportional to the actors there.",
         ),
         champ=_champ(ctx),
-        source=ctx.source_line + " " + geo.MAP_SOURCE + ".",
+        source=ctx.source_line + " " + ctx.pick(geo.MAP_SOURCE, geo.MAP_SOURCE_EN) + ".",
         note=ctx.pick(
             "Les établissements non diffusibles ne sont comptés que dans la teinte de leur "
             f"département.{biggest_fr}",

@@ -65,4 +65,8 @@ def rank_biserial_text(ctx: Any, r: Any) -> str:
     )
     if degenerate:
         return ctx.pick("tous dans le même sens¹", "all the same way¹")
-    return f"{_decimal(ctx, r.rank_biserial, 2)} [{_decimal(ctx, r.rb_low, 2)} ; {_decimal(ctx, r.rb_high, 2)}]"
+    sep = ctx.pick(" ; ", "; ")  # [0,83 ; 0,97] in French, [0.83; 0.97] as the English CIs
+    return (
+        f"{_decimal(ctx, r.rank_biserial, 2)} "
+        f"[{_decimal(ctx, r.rb_low, 2)}{sep}{_decimal(ctx, r.rb_high, 2)}]"
+    )

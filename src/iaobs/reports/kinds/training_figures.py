@@ -152,7 +152,7 @@ def chart_quiz(ctx: TrainingContext) -> Html:
     alt = ctx.pick(
         "Flèches du score moyen avant vers après : ", "Arrows from mean score before to after: "
     ) + "; ".join(
-        f"{b} → {a} : {fmt_decimal(ctx, v[0])} → {fmt_decimal(ctx, v[1])}"
+        f"{b} → {a}{ctx.pick(' : ', ': ')}{fmt_decimal(ctx, v[0])} → {fmt_decimal(ctx, v[1])}"
         for (b, a, _), v in zip(rows, values, strict=True)
     )
     lecture = None

@@ -39,8 +39,10 @@ def cover(ctx: TrainingContext) -> Html:
         (ctx.t("date"), ctx.date_text),
         (
             ctx.pick("Participants", "Participants"),
-            f"T0 : {fmt_number(ctx, present['T0'])} · T1 : {fmt_number(ctx, present['T1'])} · "
-            f"T2 : {fmt_number(ctx, present['T2'])}",
+            " · ".join(
+                f"{w}{ctx.pick(' : ', ': ')}{fmt_number(ctx, present[w])}"
+                for w in ("T0", "T1", "T2")
+            ),
         ),
     ]
     return cover_html(
