@@ -8,6 +8,7 @@ HTML, index page, Excel sheets and cells, CSV separators, PDF text.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import shutil
 import subprocess
@@ -142,6 +143,10 @@ def test_sample_study_in_english_end_to_end(tmp_path: Path, repo_root: Path) -> 
         body = re.sub(r"<[^>]+>", " ", body)
         found = sorted(set(FRENCH.findall(_strip_proper_nouns(body, title))))
         assert not found, (slug, found)
+        # no French spacing before a colon or semicolon, no French words of the map's source
+        seen = html.unescape(" ".join(_strip_proper_nouns(body, title).split()))
+        assert not re.findall(r"\w[ \u202f\u00a0][:;]", seen), (slug, "French spacing")
+        assert "Fond de carte" not in seen and "simplifié" not in seen, slug
         book = openpyxl.load_workbook(reports / slug / "tables.xlsx", read_only=True)
         assert book.sheetnames[0] == "About"
         cells = " ".join(_words_of_sheet(ws) for ws in book.worksheets)
