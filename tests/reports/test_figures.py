@@ -253,3 +253,9 @@ def test_the_overview_says_what_each_ranking_shows(study):
         str(figures.chart_ranking(report.load_context(study, sector="banque"), "ia_usage"))
     )
     assert "selon le secteur" not in sector.split("<figure", 1)[0]
+
+
+def test_the_key_figures_leave_out_a_comparison_by_size_with_one_value(ctx, monkeypatch):
+    monkeypatch.setattr(ctx, "sizes", lambda: ["pme", "ge"])  # one published value
+    assert figures.chart_by_size(ctx, alone=False) == ""
+    assert "une seule valeur" in figures.chart_by_size(ctx)

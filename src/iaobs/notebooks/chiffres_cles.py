@@ -28,7 +28,7 @@ display(commentary.key_facts_header(ctx))
 display(commentary.key_numbers(ctx))
 
 # %%
-display(figures.chart_by_size(ctx, "ia_usage"))
+display(figures.chart_by_size(ctx, "ia_usage", alone=False))
 display(figures.chart_items(ctx, "techno"))
 display(figures.chart_items(ctx, "besoin_comp", level="top2"))
 display(figures.chart_items(ctx, "freins"))

@@ -279,8 +279,14 @@ def chart_items(
     )
 
 
-def chart_by_size(ctx: ReportContext, indicator: str = "ia_usage", level: str = "") -> Html:
-    """Bars of one indicator by size class within the report's domain (all sizes kept in order)."""
+def chart_by_size(
+    ctx: ReportContext, indicator: str = "ia_usage", level: str = "", *, alone: bool = True
+) -> Html:
+    """Bars of one indicator by size class within the report's domain (all sizes kept in order).
+
+    With one published value a comparison by size shows nothing: the value is said in a
+    sentence (:func:`lone_value`), or nothing is shown when ``alone`` is false (the four-page
+    key figures, where every block is a chart or a key number)."""
     if not ctx.is_asked(indicator):
         return Html("")
     rows = []
@@ -306,7 +312,7 @@ def chart_by_size(ctx: ReportContext, indicator: str = "ia_usage", level: str = 
     domain = f"{ctx.domain};taille={first['code']}" if ctx.sector else f"taille={first['code']}"
     lecture = ctx.lecture(first["estimate"], indicator, level, domain)
     if len(shown) < 2:  # a comparison by size with one bar compares nothing: say it in words
-        return lone_value(ctx, title, lecture, data)
+        return lone_value(ctx, title, lecture, data) if alone else Html("")
     fig = plot_bars(
         data,
         language=ctx.language,
