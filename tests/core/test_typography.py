@@ -92,6 +92,8 @@ def test_plural_english_and_explicit() -> None:
 def test_points() -> None:
     assert format_points(0.031) == f"+3{N}points"
     assert format_points(-0.012) == f"{MINUS}1{N}point"
+    assert format_points(0.071, unit=False) == "+7"
+    assert format_points(-0.065, language="en", unit=False) == f"{MINUS}7"
     assert format_points(0.0) == f"0{N}point"
     assert format_points(0.2, language="en") == "+20 points"
 

@@ -103,7 +103,7 @@ def test_workbook_contents_data_sheet_and_one_sheet_per_table(tmp_path: Path) ->
 def test_a_second_count_after_an_estimates_base_is_a_cell_of_its_own() -> None:
     """« Non → oui » and « Oui → non » after the base of a change: the change keeps its base,
     the two counts are published as cells (they were taken for the base, the last one won)."""
-    from iaobs.render.data import estimate_owner
+    from iaobs.core.contract import estimate_owner
 
     columns = ["item", "diff", "low", "high", "n", "flag", "gained", "lost"]
     kinds = {"item": "label", "diff": "points", "low": "ci_low", "high": "ci_high",

@@ -7,6 +7,7 @@ and its flag but has no estimate in any report or export.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "WEIGHT",
     "Thresholds",
     "calibration_column",
+    "estimate_owner",
 ]
 
 #: The survey tools whose exports a study may declare (``profile = …``) or a mapping file name.
@@ -84,6 +86,29 @@ DESIGN_COLUMNS: tuple[str, ...] = (
     BOUND_LOWER,
     BOUND_UPPER,
 )
+
+
+def estimate_owner(columns: Sequence[str], kinds: Mapping[str, str]) -> dict[str, str]:
+    """Column → the estimate column it belongs to, for a report table's columns in order: an
+    estimate (:data:`ESTIMATE_KINDS`) owns itself and the companions that follow it, one of
+    each kind (a second column of counts after an estimate's base is a column of its own:
+    « Non → oui » after the base of a change). Other columns own nothing and are not keys.
+    The HTML table, the Excel workbook and the report's data group columns by this."""
+    owner: dict[str, str] = {}
+    current: str | None = None
+    taken: set[str] = set()
+    for column in columns:
+        kind = kinds.get(column, "text")
+        if kind in ESTIMATE_KINDS:
+            current = column
+            owner[column] = column
+            taken = set()
+        elif kind in COMPANION_KINDS and current is not None and kind not in taken:
+            owner[column] = current
+            taken.add(kind)
+        else:
+            current = None
+    return owner
 
 
 def calibration_column(margin: str) -> str:

@@ -194,8 +194,11 @@ def plural(
     return f"{format_number(count, language=language)} {word}"
 
 
-def format_points(difference: Any, *, language: str = "fr", decimals: int = 0) -> str:
-    """A difference of two proportions (0–1 scale) in points: ``+3 points``, ``−1 point``.
+def format_points(
+    difference: Any, *, language: str = "fr", decimals: int = 0, unit: bool = True
+) -> str:
+    """A difference of two proportions (0–1 scale) in points: ``+3 points``, ``−1 point``;
+    without ``unit``, the signed number alone (``+3``: a table cell under « Points »).
 
     ``0`` is written without sign.
     """
@@ -205,10 +208,10 @@ def format_points(difference: Any, *, language: str = "fr", decimals: int = 0) -
     value = math.floor(abs(float(difference)) * 100 * factor + 0.5 + 1e-9) / factor
     sign = "" if value == 0 else ("+" if float(difference) > 0 else MINUS)
     if language == "en":
-        number = f"{value:.{decimals}f}"
-        return f"{sign}{number} {'point' if value == 1 else 'points'}"
-    number = f"{value:.{decimals}f}".replace(".", ",")
-    return f"{sign}{number}{NNBSP}{'point' if value < 2 else 'points'}"
+        number = f"{sign}{value:.{decimals}f}"
+        return f"{number} {'point' if value == 1 else 'points'}" if unit else number
+    number = sign + f"{value:.{decimals}f}".replace(".", ",")
+    return f"{number}{NNBSP}{'point' if value < 2 else 'points'}" if unit else number
 
 
 # --------------------------------------------------------------------------------------------

@@ -26,13 +26,12 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from iaobs.core.contract import COMPANION_KINDS, ESTIMATE_KINDS, INDICATOR_COLUMNS
+from iaobs.core.contract import INDICATOR_COLUMNS, estimate_owner
 
 __all__ = [
     "ESTIMATE_COLUMNS",
     "LICENCE",
     "codebook",
-    "estimate_owner",
     "indicator_data",
     "publishable_rows",
     "table_data",
@@ -246,27 +245,6 @@ def indicator_data(rows: Any, dictionary: Any, language: str = "fr") -> Any:
         ],
     )
     return frame
-
-
-def estimate_owner(columns: Sequence[str], kinds: Mapping[str, str]) -> dict[str, str]:
-    """Column → the estimate column it belongs to: its companions follow it, one of each
-    kind (a second column of counts after an estimate's base is a column of its own, as in
-    the HTML table: « Non → oui » after the base of a change)."""
-    owner: dict[str, str] = {}
-    current: str | None = None
-    taken: set[str] = set()
-    for column in columns:
-        kind = kinds.get(column, "text")
-        if kind in ESTIMATE_KINDS:
-            current = column
-            owner[column] = column
-            taken = set()
-        elif kind in COMPANION_KINDS and current is not None and kind not in taken:
-            owner[column] = current
-            taken.add(kind)
-        else:
-            current = None
-    return owner
 
 
 def _number(value: Any) -> float | None:

@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from iaobs.core.atomic import atomic_path
-from iaobs.core.contract import ESTIMATE_KINDS, HIDDEN_FLAGS, INDICATOR_COLUMNS
-from iaobs.render.data import LICENCE, estimate_owner, publishable_rows
+from iaobs.core.contract import ESTIMATE_KINDS, HIDDEN_FLAGS, INDICATOR_COLUMNS, estimate_owner
+from iaobs.render.data import LICENCE, publishable_rows
 
 __all__ = [
     "INDICATOR_COLUMNS",

@@ -11,26 +11,29 @@ from __future__ import annotations
 from typing import Any
 
 from iaobs.core import text as tx
-from iaobs.core.contract import ESTIMATE_KINDS
+from iaobs.core.contract import estimate_owner
 from iaobs.core.typography import format_points
 from iaobs.reports.context import ReportContext
 from iaobs.reports.markup import Html, esc
 from iaobs.reports.table import ReportTable
 
-__all__ = ["notes_html", "signed_points", "table_html"]
+__all__ = ["notes_html", "table_html"]
 
 
 def _groups(table: ReportTable) -> list[dict[str, str]]:
+    """The table's columns as groups: an estimate with its companions (interval, base, flag),
+    or a plain column."""
+    owner = estimate_owner(list(table.frame.columns), table.kinds)
     groups: list[dict[str, str]] = []
+    estimates: dict[str, dict[str, str]] = {}
     for column in table.frame.columns:
         kind = table.kinds.get(column, "text")
-        last = groups[-1] if groups else None
-        if kind in ESTIMATE_KINDS:
-            groups.append({"name": column, "est": column, "kind": kind})
-        elif kind in ("ci_low", "ci_high", "flag") and last is not None and "est" in last:
-            last[kind] = column
-        elif kind == "count" and last is not None and "est" in last and "count" not in last:
-            last["count"] = column
+        own = owner.get(column)
+        if own == column:
+            estimates[column] = {"name": column, "est": column, "kind": kind}
+            groups.append(estimates[column])
+        elif own is not None:
+            estimates[own][kind] = column
         else:
             groups.append({"name": column, "plain": column, "kind": kind})
     return groups
@@ -48,20 +51,13 @@ def _subcolumns(ctx: ReportContext, group: dict[str, str]) -> list[str]:
     return subs
 
 
-def signed_points(value: Any, language: str) -> str:
-    """A difference of two shares (0–1) as signed points for a table cell: ``+7``, ``−3``,
-    ``0`` (the column says "points")."""
-    text = format_points(value, language=language)
-    return text.split("\u202f" if language == "fr" else " ", 1)[0]
-
-
 def _estimate_text(ctx: ReportContext, value: Any, kind: str, flag: str) -> str:
     if flag in ("s", "nd"):
         return flag
     if kind == "percent":
         text = tx.format_percent(value, language=ctx.language)
     elif kind == "points":
-        text = signed_points(value, ctx.language)
+        text = format_points(value, language=ctx.language, unit=False)
     else:
         text = tx.format_decimal(value, decimals=1, language=ctx.language)
     if flag == "prudence" and text != tx.MISSING:
@@ -125,7 +121,8 @@ def table_html(table: ReportTable, ctx: ReportContext) -> Html:
                     ci = tx.format_interval(lo, hi, language=lang, sign=False)
                 elif group["kind"] == "points":
                     word = ctx.pick(" à ", " to ")
-                    ci = f"{signed_points(lo, lang)}{word}{signed_points(hi, lang)}"
+                    low = format_points(lo, language=lang, unit=False)
+                    ci = f"{low}{word}{format_points(hi, language=lang, unit=False)}"
                 else:
                     ci = (
                         f"{tx.format_decimal(lo, language=lang)} – "
