@@ -23,6 +23,7 @@ __all__ = [
     "HIDDEN_FLAGS",
     "INDICATOR_COLUMNS",
     "OUT_OF_SCOPE",
+    "PAIRED_YES_NO_COLUMNS",
     "STRATUM",
     "STRATUM_POPULATION",
     "SURVEY_TOOLS",
@@ -64,6 +65,14 @@ HIDDEN_FLAGS: tuple[str, ...] = ("s", "nd")
 #: interval, base and flag (:data:`COMPANION_KINDS`) follow it.
 ESTIMATE_KINDS: tuple[str, ...] = ("percent", "mean", "points")
 COMPANION_KINDS: tuple[str, ...] = ("ci_low", "ci_high", "count", "flag")
+#: The headers of the pilot training's table of yes/no answers before and after, by language:
+#: share before, share after, the change (its base is the number of pairs), persons no → yes,
+#: persons yes → no. The report writes them; the release audit reads them to attack
+#: ``n × (after − before) = (no → yes) − (yes → no)``.
+PAIRED_YES_NO_COLUMNS: dict[str, tuple[str, str, str, str, str]] = {
+    "fr": ("Part avant", "Part après", "Écart (points)", "Non → oui", "Oui → non"),
+    "en": ("Share before", "Share after", "Change (points)", "No → yes", "Yes → no"),
+}
 #: The sector code of a firm outside the study's field: a mapping file sends there the sectors
 #: the study does not cover; such rows are counted apart (rows read = kept + rejected + out of
 #: scope), never weighted, never rejected.

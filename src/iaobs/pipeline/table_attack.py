@@ -36,18 +36,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from iaobs.core.contract import HIDDEN_FLAGS
+from iaobs.core.contract import HIDDEN_FLAGS, PAIRED_YES_NO_COLUMNS
 
 __all__ = ["PAIRED_COLUMNS", "SHARE_COLUMNS", "TableAttack", "attack_tables"]
 
 #: The column of a distribution's shares (French and English reports).
 SHARE_COLUMNS = ("Part (%)", "Share (%)")
-#: The columns of a table of paired yes/no answers (French, English): share before, share
-#: after, the change (whose base is the number of pairs), persons no → yes, persons yes → no.
-PAIRED_COLUMNS = (
-    ("Part avant", "Part après", "Écart (points)", "Non → oui", "Oui → non"),
-    ("Share before", "Share after", "Change (points)", "No → yes", "Yes → no"),
-)
+#: The columns of a table of paired yes/no answers, in each language of the reports.
+PAIRED_COLUMNS = tuple(PAIRED_YES_NO_COLUMNS.values())
 #: Answers that lie outside a distribution's base (shares of all answers).
 _OUTSIDE = ("nsp", "ne sait pas", "don't know", "sans objet", "non concerné", "not applicable")
 _TOL = 1e-6

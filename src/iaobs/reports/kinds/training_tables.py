@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from iaobs.core import text as tx
+from iaobs.core.contract import PAIRED_YES_NO_COLUMNS
 from iaobs.core.typography import plural
 from iaobs.reports.kinds.caveats import points_word, rank_biserial_text
 from iaobs.reports.kinds.training import (
@@ -233,21 +234,21 @@ def _yes_no_results(ctx: TrainingContext) -> pd.DataFrame:
 def _yes_no_frame(ctx: TrainingContext) -> Built:
     table = ctx.cached("mcnemar", lambda: _yes_no_results(ctx))
     label = ctx.t("item")
-    diff = ctx.pick("Écart (points)", "Change (points)")
+    share_before, share_after, diff, gained, lost = PAIRED_YES_NO_COLUMNS[ctx.pick("fr", "en")]
     frame = pd.DataFrame(
         {
             label: [
                 f"{ctx.column_label(r.column)} ({r.before} → {r.after})" for r in table.itertuples()
             ],
-            ctx.pick("Part avant", "Share before"): table["yes_before"],
-            ctx.pick("Part après", "Share after"): table["yes_after"],
+            share_before: table["yes_before"],
+            share_after: table["yes_after"],
             diff: table["diff"],
             f"{diff} – {ctx.t('ci_low')}": table["diff_low"],
             f"{diff} – {ctx.t('ci_high')}": table["diff_high"],
             f"{diff} – {ctx.t('n')}": table["n"].astype(int),
             f"{diff} – {ctx.t('flag')}": table["flag"],
-            ctx.pick("Non → oui", "No → yes"): persons_shown(table["gained"], ctx.min_persons),
-            ctx.pick("Oui → non", "Yes → no"): persons_shown(table["lost"], ctx.min_persons),
+            gained: persons_shown(table["gained"], ctx.min_persons),
+            lost: persons_shown(table["lost"], ctx.min_persons),
             **_p_values(ctx, table, "McNemar"),
         }
     )
