@@ -39,10 +39,16 @@ __all__ = [
     "number_or_none",
     "suppressed_sentence",
     "translate",
+    "upper_first",
 ]
 
 NNBSP = "\u202f"  # narrow no-break space
 MISSING = "–"  # shown where a number does not exist (never for a hidden cell: s / nd)
+
+
+def upper_first(text: str) -> str:
+    """``text`` with a capital first letter (a label opening a sentence); the rest unchanged."""
+    return text[:1].upper() + text[1:]
 
 
 def number_or_none(value: Any) -> float | None:

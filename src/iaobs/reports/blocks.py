@@ -99,7 +99,7 @@ def essentiel(ctx: ReportContext) -> Html:
 def definitions(ctx: ReportContext) -> Html:
     """The encadré "Définitions": generative AI, adoption stage, size classes."""
     sizes = ctx.pick(" ; ", "; ").join(
-        f"{_first_up(ctx.size_label(code, short=True))}{ctx.pick(' : ', ': ')}"
+        f"{tx.upper_first(ctx.size_label(code, short=True))}{ctx.pick(' : ', ': ')}"
         f"{_headcount(ctx, code)}"
         for code in ctx.sizes()
     )
@@ -252,10 +252,6 @@ def _weighting_part(ctx: ReportContext) -> list[str]:
     parts += _bounds_and_design_effect(ctx, facts)
     parts += [paragraph(note) for note in facts["notes"]]
     return parts
-
-
-def _first_up(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _headcount(ctx: ReportContext, code: str) -> str:

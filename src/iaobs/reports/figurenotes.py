@@ -14,10 +14,24 @@ from iaobs.reports.context import Html, ReportContext, esc
 from iaobs.reports.plots import _shown
 from iaobs.stats.contrast import HIGHER, LOWER, contrast_phrase
 
-__all__ = ["MARKS", "hidden_answers_note", "hidden_figure", "lone_value"]
+__all__ = [
+    "MARKS",
+    "alt_text",
+    "bar_note",
+    "base_note",
+    "base_range",
+    "contrast_mark",
+    "hidden_answers_note",
+    "hidden_figure",
+    "hidden_sentences",
+    "join_note",
+    "lone_value",
+    "marks_note",
+    "prudence_note",
+]
 
 
-def _hidden_note(ctx: ReportContext, data: pd.DataFrame, label_col: str = "label") -> list[str]:
+def hidden_sentences(ctx: ReportContext, data: pd.DataFrame, label_col: str = "label") -> list[str]:
     """One sentence per reason of secrecy, naming the answers left out of the chart."""
     hidden: dict[str, list[str]] = {}
     for _, row in data.iterrows():
@@ -28,7 +42,7 @@ def _hidden_note(ctx: ReportContext, data: pd.DataFrame, label_col: str = "label
     for flag, labels in hidden.items():
         reason = tx.flag_reason(flag, language=ctx.language, thresholds=ctx.thresholds)
         if len(labels) == 1:
-            first = labels[0][:1].upper() + labels[0][1:]  # it opens a sentence of the note
+            first = tx.upper_first(labels[0])  # it opens a sentence of the note
             out.append(
                 ctx.pick(f"{first} : non diffusé, {reason}", f"{first}: not published, {reason}")
             )
@@ -40,12 +54,13 @@ def _hidden_note(ctx: ReportContext, data: pd.DataFrame, label_col: str = "label
     return out
 
 
-def _note(ctx: ReportContext, parts: Sequence[str | None]) -> str | None:
+def join_note(ctx: ReportContext, parts: Sequence[str | None]) -> str | None:
+    """The parts of a note that are there, as sentences ending with a full stop."""
     kept = [p.rstrip(".") for p in parts if p]
     return ". ".join(kept) + "." if kept else None
 
 
-def _base_range(ctx: ReportContext, counts: Sequence[int]) -> str | None:
+def base_range(ctx: ReportContext, counts: Sequence[int]) -> str | None:
     """« Base : n répondants » with the smallest and largest base when they differ."""
     if not len(counts):
         return None
@@ -56,18 +71,19 @@ def _base_range(ctx: ReportContext, counts: Sequence[int]) -> str | None:
     return ctx.t("base_note", n=count)
 
 
-def _base_note(ctx: ReportContext, data: pd.DataFrame) -> str | None:
-    return _base_range(ctx, list(_shown(data)["n"]))
+def base_note(ctx: ReportContext, data: pd.DataFrame) -> str | None:
+    """« Base : n répondants » of the bars a chart shows."""
+    return base_range(ctx, list(_shown(data)["n"]))
 
 
-def _bar_note(ctx: ReportContext, data: pd.DataFrame, *extras: str | None) -> str | None:
+def bar_note(ctx: ReportContext, data: pd.DataFrame, *extras: str | None) -> str | None:
     """The note of a bar chart: base, what its marks mean, hidden bars, prudence."""
-    return _note(
-        ctx, [_base_note(ctx, data), *extras, *_hidden_note(ctx, data), _prudence(data, ctx)]
+    return join_note(
+        ctx, [base_note(ctx, data), *extras, *hidden_sentences(ctx, data), prudence_note(data, ctx)]
     )
 
 
-def _alt(ctx: ReportContext, kind: str, data: pd.DataFrame, extra: str = "") -> str:
+def alt_text(ctx: ReportContext, kind: str, data: pd.DataFrame, extra: str = "") -> str:
     shown = _shown(data)
     colon = ctx.pick(" : ", ": ")
     values = ctx.pick(" ; ", "; ").join(
@@ -88,7 +104,8 @@ def _alt(ctx: ReportContext, kind: str, data: pd.DataFrame, extra: str = "") -> 
     return text
 
 
-def _prudence(data: pd.DataFrame, ctx: ReportContext) -> str | None:
+def prudence_note(data: pd.DataFrame, ctx: ReportContext) -> str | None:
+    """« (*) à interpréter avec prudence » when a bar is to be read with caution."""
     return ctx.t("prudence_note") if (data["flag"] == "prudence").any() else None
 
 
@@ -96,7 +113,7 @@ def _prudence(data: pd.DataFrame, ctx: ReportContext) -> str | None:
 MARKS = {HIGHER: "▲", LOWER: "▼"}
 
 
-def _mark(ctx: ReportContext, variable: str, code: str, level: str | None) -> str:
+def contrast_mark(ctx: ReportContext, variable: str, code: str, level: str | None) -> str:
     """▲ or ▼ beside a sector's value that a test finds above or below the rest of the region."""
     if not ctx.sector:
         return ""
@@ -111,7 +128,8 @@ def _mark(ctx: ReportContext, variable: str, code: str, level: str | None) -> st
     return MARKS.get(str(row["direction"]), "")
 
 
-def _marks_note(ctx: ReportContext, data: pd.DataFrame) -> str | None:
+def marks_note(ctx: ReportContext, data: pd.DataFrame) -> str | None:
+    """What ▲ and ▼ mean, when a bar carries one."""
     if "mark" not in data or not data["mark"].astype(bool).any():
         return None
     return ctx.pick(
@@ -146,7 +164,7 @@ def hidden_figure(ctx: ReportContext, title: str, data: pd.DataFrame) -> Html:
 def hidden_answers_note(ctx: ReportContext, data: pd.DataFrame) -> str | None:
     """The note naming the answers of ``data`` (``label``, ``estimate``, ``flag``) left out of
     a chart, with why; ``None`` when every answer is shown."""
-    return _note(ctx, _hidden_note(ctx, data))
+    return join_note(ctx, hidden_sentences(ctx, data))
 
 
 def lone_value(

@@ -29,23 +29,22 @@ from matplotlib.figure import Figure
 from iaobs.core import text as tx
 from iaobs.core.cellmark import mark
 from iaobs.errors import ReportError
-from iaobs.reports.catalogue import KEY_INDICATORS
 from iaobs.reports.context import POINT_COLUMNS, Html, ReportContext, esc, point, reference_value
 from iaobs.reports.evolution import evolution_rows
 from iaobs.reports.figurenotes import (
-    _alt,
-    _bar_note,
-    _base_range,
-    _hidden_note,
-    _mark,
-    _marks_note,
-    _note,
-    _prudence,
+    alt_text,
+    bar_note,
+    base_range,
+    contrast_mark,
     hidden_answers_note,
     hidden_figure,
+    hidden_sentences,
+    join_note,
     lone_value,
+    marks_note,
+    prudence_note,
 )
-from iaobs.reports.keyfigures import key_indicator_specs
+from iaobs.reports.keyfigures import key_indicator_specs, key_label
 from iaobs.reports.plots import (  # noqa: F401 - the plotting API, also reached through this module
     _REFERENCE_LABEL,
     BLUE,
@@ -218,7 +217,7 @@ def chart_items(
     if ctx.sector:
         ref = ctx.items(variable, domain="all", level=level).set_index("code")["estimate"]
         reference = [None if pd.isna(ref.get(c)) else float(ref.get(c)) for c in data["code"]]
-    data = data.assign(mark=[_mark(ctx, variable, code, level) for code in data["code"]])
+    data = data.assign(mark=[contrast_mark(ctx, variable, code, level) for code in data["code"]])
     unit = ctx.t("percent_of_firms")
     if _shown(data).empty:
         return hidden_figure(ctx, title or f"{ctx.label(variable)} ({unit})", data)
@@ -261,18 +260,18 @@ def chart_items(
             )
     kind = ctx.pick("Barres horizontales en % des entreprises", "Horizontal bars, % of companies")
     extra = ctx.pick("Losanges : tous secteurs.", "Diamonds: all sectors.") if ctx.sector else ""
-    note = _bar_note(
+    note = bar_note(
         ctx,
         data,
         ctx.pick("Traits : intervalle de confiance à 95 %", "Whiskers: 95% confidence interval"),
-        _marks_note(ctx, data),
+        marks_note(ctx, data),
         nsp,
     )
     return figure_html(
         fig,
         ctx=ctx,
         title=title,
-        alt=_alt(ctx, kind, data, extra),
+        alt=alt_text(ctx, kind, data, extra),
         lecture=lecture,
         champ=ctx.champ(multi=var.type == "multi", variable=variable),
         note=note,
@@ -320,7 +319,7 @@ def chart_by_size(
         reference=refs if ctx.sector else None,
         reference_label=_REFERENCE_LABEL[ctx.language == "en"],
     )
-    note = _bar_note(ctx, data)
+    note = bar_note(ctx, data)
     kind = ctx.pick(
         "Barres horizontales par taille d'entreprise", "Horizontal bars by company size"
     )
@@ -328,7 +327,7 @@ def chart_by_size(
         fig,
         ctx=ctx,
         title=title,
-        alt=_alt(ctx, kind, data),
+        alt=alt_text(ctx, kind, data),
         lecture=lecture,
         champ=ctx.champ(),
         note=note,
@@ -414,16 +413,16 @@ def chart_scale(
             f"{ctx.population()} answer “{pos_words_en}” for {quoted}.",
         )
     hidden = pd.DataFrame(hidden_rows, columns=["label", "estimate", "flag"])
-    note = _note(
+    note = join_note(
         ctx,
         [
-            _base_range(ctx, n_values),
+            base_range(ctx, n_values),
             ctx.pick(
                 f"Parts calculées sur les réponses exprimées ; « {missing_labels} » en part de "
                 "l'ensemble des réponses, à part",
                 f"Shares of substantive answers; “{missing_labels}” as a share of all answers, apart",
             ),
-            *_hidden_note(ctx, hidden),
+            *hidden_sentences(ctx, hidden),
             ctx.t("prudence_note") if prudence else None,
         ],
     )
@@ -500,7 +499,7 @@ def chart_skills_heatmap(ctx: ReportContext) -> Html:
     bases = ", ".join(
         f"{k} {tx.format_number(v, language=ctx.language)}" for k, v in n_by_size.items()
     )
-    note = _note(
+    note = join_note(
         ctx,
         [
             ctx.pick(f"Répondants par taille : {bases}", f"Respondents by size: {bases}"),
@@ -566,7 +565,7 @@ def chart_ranking(
         reference_line_label=overall_text,
     )
     phrase = ctx.answer_phrase(indicator, level)
-    short = _key_label(ctx, indicator, level) if level else None
+    short = key_label(ctx, indicator, level) if level else None
     if short:  # « ont répondu « … » à la question « … » » is too long for a title
         title = title or ctx.pick(
             f"{short}, par secteur (en % des entreprises)", f"{short}, by sector (% of companies)"
@@ -580,7 +579,7 @@ def chart_ranking(
     if not shown.empty:
         first = shown.iloc[0]
         lecture = ctx.lecture(first["estimate"], indicator, level, f"secteur={first['code']}")
-    note = _bar_note(
+    note = bar_note(
         ctx, data, ctx.pick("Ligne pointillée : ensemble des secteurs", "Dashed line: all sectors")
     )
     kind = ctx.pick("Barres horizontales, secteurs classés", "Horizontal bars, sectors ranked")
@@ -592,20 +591,12 @@ def chart_ranking(
         fig,
         ctx=ctx,
         title=title,
-        alt=_alt(ctx, kind, data, f"{overall_text}." if overall_text else ""),
+        alt=alt_text(ctx, kind, data, f"{overall_text}." if overall_text else ""),
         lecture=lecture,
         champ=ctx.champ("all"),
         note=note,
     )
     return Html(spread + figure)
-
-
-def _key_label(ctx: ReportContext, indicator: str, level: str) -> str | None:
-    """The short label of a key indicator (« Outil d'IA générative déployé »), if it is one."""
-    for name, lev, fr, en in KEY_INDICATORS:
-        if name == indicator and lev == level:
-            return ctx.pick(fr, en)
-    return None
 
 
 def _ranking_sentence(
@@ -678,7 +669,7 @@ def chart_comparison(ctx: ReportContext) -> Html:
         first = shown.iloc[0]
         spec = next(s for s in specs if s[1] == first["code"])
         lecture = ctx.lecture(first["estimate"], spec[1], spec[2])
-    note = _bar_note(
+    note = bar_note(
         ctx, data, ctx.pick("Losanges : ensemble des secteurs", "Diamonds: all sectors")
     )
     kind = ctx.pick("Barres horizontales, indicateurs clés", "Horizontal bars, key indicators")
@@ -686,7 +677,7 @@ def chart_comparison(ctx: ReportContext) -> Html:
         fig,
         ctx=ctx,
         title=title,
-        alt=_alt(ctx, kind, data),
+        alt=alt_text(ctx, kind, data),
         lecture=lecture,
         champ=ctx.champ(),
         note=note,
@@ -744,7 +735,7 @@ def chart_sector_heatmap(ctx: ReportContext) -> Html:
         ctx.pick("Carte de chaleur secteurs × indicateurs", "Heatmap sectors × indicators")
         + f". {cells}."
     )
-    note = _note(
+    note = join_note(
         ctx, [*hidden, ctx.t("prudence_note") if (flags == "prudence").any().any() else None]
     )
     return figure_html(
@@ -780,14 +771,14 @@ def chart_evolution(ctx: ReportContext) -> Html:
             f"In {waves[-1]}, {tx.format_percent(first['estimate'], language='en')} of companies "
             f"{ctx.population()} {ctx.answer_phrase(first['indicator'], first['level'])}.",
         )
-    note = _note(
+    note = join_note(
         ctx,
         [
             ctx.pick(
                 "Traits : intervalles de confiance à 95 %", "Whiskers: 95% confidence intervals"
             ),
-            *_hidden_note(ctx, data.assign(label=data["label"] + " (" + data["wave"] + ")")),
-            _prudence(data, ctx),
+            *hidden_sentences(ctx, data.assign(label=data["label"] + " (" + data["wave"] + ")")),
+            prudence_note(data, ctx),
         ],
     )
     values = ctx.pick(" ; ", "; ").join(

@@ -13,7 +13,7 @@ from iaobs.reports.catalogue import KEY_INDICATORS
 from iaobs.reports.context import KeyFigure, ReportContext
 from iaobs.stats.contrast import contrast_phrase
 
-__all__ = ["KeyFigure", "key_figures", "key_indicator_specs"]
+__all__ = ["KeyFigure", "key_figures", "key_indicator_specs", "key_label"]
 
 
 @dataclass(frozen=True)
@@ -133,6 +133,15 @@ def key_figures(ctx: ReportContext) -> list[KeyFigure]:
             )
         )
     return out
+
+
+def key_label(ctx: ReportContext, indicator: str, level: str) -> str | None:
+    """The short label of a key indicator (« Outil d'IA générative déployé »), ``None`` for
+    another indicator."""
+    for name, lev, fr, en in KEY_INDICATORS:
+        if name == indicator and lev == level:
+            return ctx.pick(fr, en)
+    return None
 
 
 def key_indicator_specs(ctx: ReportContext) -> list[tuple[str, str, str]]:

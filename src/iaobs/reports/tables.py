@@ -34,7 +34,7 @@ from typing import Any
 import pandas as pd
 
 from iaobs.core import text as tx
-from iaobs.reports.catalogue import KEY_INDICATORS, SECTIONS
+from iaobs.reports.catalogue import SECTIONS
 from iaobs.reports.context import ReportContext
 from iaobs.reports.counts import (
     findings_by_rule,
@@ -43,7 +43,7 @@ from iaobs.reports.counts import (
     rejects_by_reason,
 )
 from iaobs.reports.evolution import change_text, evolution_rows, has_evolution, significance_text
-from iaobs.reports.keyfigures import key_indicator_specs
+from iaobs.reports.keyfigures import key_indicator_specs, key_label
 from iaobs.reports.markup import Html
 from iaobs.reports.table import (
     Built,
@@ -394,10 +394,7 @@ def _ranking(ctx: ReportContext, indicator: str, level: str) -> Built:
     }
     kinds = {head: "label"}
     all_row = ctx.row(indicator, level, "all")
-    label = next(
-        (ctx.pick(fr, en) for i, lev, fr, en in KEY_INDICATORS if i == indicator and lev == level),
-        ctx.label(indicator),
-    )
+    label = key_label(ctx, indicator, level) or ctx.label(indicator)
     _add_group(columns, kinds, ctx, label, [r for _, r in rows] + [all_row])
     title = ctx.pick(f"{label}, par secteur (en %)", f"{label}, by sector (%)")
     return title, _frame(columns), _notes(ctx, domain="all"), kinds

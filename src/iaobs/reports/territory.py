@@ -20,15 +20,8 @@ from iaobs.core import geo
 from iaobs.core import text as tx
 from iaobs.core.cellmark import mark
 from iaobs.reports.context import POINT_COLUMNS, Html, ReportContext, esc, point
-from iaobs.reports.figures import (
-    SEQUENTIAL,
-    WIDTH_IN,
-    _alt,
-    _bar_note,
-    apply_theme,
-    figure_html,
-    plot_bars,
-)
+from iaobs.reports.figurenotes import alt_text, bar_note
+from iaobs.reports.figures import SEQUENTIAL, WIDTH_IN, apply_theme, figure_html, plot_bars
 
 __all__ = ["chart_departements", "departement_commentary", "departement_rows", "has_departements"]
 
@@ -90,7 +83,7 @@ def chart_departements(ctx: ReportContext, indicator: str = "ia_usage", level: s
         f"Share of companies that {phrase}, by département (%)",
     )
     champ = ctx.champ("all")
-    alt = _alt(ctx, ctx.pick("Carte des départements", "Map of the départements"), data)
+    alt = alt_text(ctx, ctx.pick("Carte des départements", "Map of the départements"), data)
     lecture = None
     shown = _shown(data)
     if not shown.empty:
@@ -99,7 +92,7 @@ def chart_departements(ctx: ReportContext, indicator: str = "ia_usage", level: s
     parts = []
     fig = _map_figure(ctx, data)
     if fig is not None:
-        note = _bar_note(
+        note = bar_note(
             ctx,
             data,
             ctx.pick(geo.MAP_SOURCE, geo.MAP_SOURCE_EN),
@@ -134,12 +127,12 @@ def chart_departements(ctx: ReportContext, indicator: str = "ia_usage", level: s
                 f"Share of companies that {phrase}, by département, with its confidence "
                 "interval (%)",
             ),
-            alt=_alt(
+            alt=alt_text(
                 ctx, ctx.pick("Barres horizontales par département", "Bars by département"), data
             ),
             lecture=lecture,
             champ=champ,
-            note=_bar_note(
+            note=bar_note(
                 ctx,
                 data,
                 ctx.pick(

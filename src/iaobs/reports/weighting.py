@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from iaobs.core.text import number_or_none
+from iaobs.core.text import number_or_none, upper_first
 from iaobs.core.typography import plural
 from iaobs.reports.counts import excluded_sentence
 
@@ -178,7 +178,7 @@ _COUNTED = re.compile(r"(\d[\d\u202f ]*?) (\w+)\((s|x|es)\)")
 
 def _sentence(text: str) -> str:
     """A note as a sentence of the methodology: capital first, full stop last."""
-    text = text[:1].upper() + text[1:]
+    text = upper_first(text)
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
