@@ -292,3 +292,13 @@ def test_only_questions_asked_are_shown(tmp_path: Path, repo_root: Path) -> None
     assert "effectifs" not in page and "formé" not in page
     with pytest.raises(KeyError):
         tables.build_company_table(ctx, "inconnu")
+
+
+def test_essentiel_names_the_question_of_a_sentence_that_does_not(
+    tmp_path: Path, repo_root: Path
+) -> None:
+    """Out of its section, « … à cette question » must say which question."""
+    named = bm.key_figures(_context(tmp_path, repo_root))[0].sentence
+    assert named.startswith("Votre stade d'adoption")  # a complete position names itself
+    unnamed = bm.key_figures(_context(tmp_path, repo_root, answers={"ia_stade": None}))[0]
+    assert unnamed.sentence.startswith("Stade d'adoption de l'IA : votre entreprise n'a pas")

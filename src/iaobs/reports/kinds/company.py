@@ -79,6 +79,9 @@ SECTION_QUESTIONS: dict[str, tuple[str, ...]] = {
 
 #: ordinal questions shown as "your answer / distribution of your sector and size class"
 ORDINAL_QUESTIONS = ("ia_stade", "impact_effectifs", "part_formes_ia")
+#: Ordered questions whose position sentence names what it is about (« Votre stade d'adoption
+#: … », « … formé aucun salarié à l'IA … ») when the position is complete.
+SELF_NAMED = ("ia_stade", "part_formes_ia")
 
 
 @dataclass
@@ -498,10 +501,9 @@ def key_figures(ctx: CompanyContext) -> list[KeyFigure]:
             continue
         sentence = position_sentence(ctx, variable, ctx.sector_domain)
         pos = stage_position(ctx, variable, ctx.sector_domain)
-        unnamed = pos["status"] in ("hidden", "absent") or sentence.startswith(
-            ("Vous avez répondu", "You answered")
-        )
-        if unnamed:  # a sentence that does not name its question: out of its section, it must
+        # out of its section, a sentence that does not name its question (« Vous avez répondu
+        # « Stabilité » », « … à cette question », a hidden comparison) is preceded by it
+        if not (pos["status"] == "ok" and variable in SELF_NAMED):
             sentence = (
                 f"{ctx.label(variable)}{ctx.pick(' : ', ': ')}{sentence[0].lower()}{sentence[1:]}"
             )
