@@ -190,7 +190,14 @@ def test_a_satisfaction_with_one_published_answer_is_said_in_words(tmp_path: Pat
     assert "<img" not in text and "une seule valeur est diffusée" in text
     assert "des participants ont répondu « Très satisfait »" in text
     assert "moins de 11 participants" in text and "entreprise" not in text
+    assert "Réponses non diffusées" in text
     assert "Très insatisfait, Plutôt insatisfait, Plutôt satisfait" in text
+    # every answer hidden (the three small ones hold 10 persons, so the fourth goes too)
+    answers = ["tres_insatisfait"] * 2 + ["plutot_insatisfait"] * 3 + ["plutot_satisfait"] * 5
+    formation.loc[formation["vague"] == "T1", "satisfaction"] = answers + ["tres_satisfait"] * 20
+    text = html.unescape(str(training_figures.chart_satisfaction(_context(tmp_path, formation))))
+    assert "<img" not in text and "aucune valeur n'est diffusée" in text
+    assert "moins de 11 participants" in text and "entreprise" not in text
 
 
 def test_hidden_groups_holding_fewer_than_eleven_together_are_caught() -> None:

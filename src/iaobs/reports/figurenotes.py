@@ -139,11 +139,14 @@ def marks_note(ctx: ReportContext, data: pd.DataFrame) -> str | None:
     )
 
 
-def hidden_figure(ctx: ReportContext, title: str, data: pd.DataFrame) -> Html:
+def hidden_figure(
+    ctx: ReportContext, title: str, data: pd.DataFrame, reason: str | None = None
+) -> Html:
     """What stands in place of a chart whose every value is hidden: its title and why, in
-    words (an empty frame of axes tells a reader nothing)."""
+    words (an empty frame of axes tells a reader nothing). ``reason`` by default: the firms'
+    rules."""
     flags = set(data["flag"]) if "flag" in data else set()
-    reason = (
+    reason = reason or (
         ctx.pick(
             "secret statistique (trop peu d'entreprises, ou protection d'une autre case)",
             "statistical secrecy (too few companies, or protecting another cell)",

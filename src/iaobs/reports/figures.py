@@ -85,6 +85,7 @@ __all__ = [
     "chart_skills_heatmap",
     "figure_html",
     "hidden_answers_note",
+    "hidden_figure",
     "lone_value",
     "plot_bars",
     "plot_diverging",

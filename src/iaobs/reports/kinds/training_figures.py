@@ -209,17 +209,23 @@ def chart_satisfaction(ctx: TrainingContext) -> Html:
         )
     base = int(sat["base"].iloc[0]) if len(sat) else 0
     left_out = ", ".join(data.loc[data["flag"].isin(["s", "nd"]), "label"].astype(str))
+    rule = ctx.pick(
+        f"secret statistique (moins de {ctx.min_persons} participants, ou masquée pour qu'une "
+        "autre réponse ne puisse être recalculée)",
+        f"statistical secrecy (fewer than {ctx.min_persons} participants, or hidden so that "
+        "another answer cannot be worked out)",
+    )
     hidden = (
         ctx.pick(
-            f"Non diffusés, secret statistique (moins de {ctx.min_persons} participants, ou "
-            f"masquées pour qu'une autre réponse ne puisse être recalculée) : {left_out}.",
-            f"Not published, statistical secrecy (fewer than {ctx.min_persons} participants, "
-            f"or hidden so that another answer cannot be worked out): {left_out}.",
+            f"Réponses non diffusées, {rule} : {left_out}.",
+            f"Answers not published, {rule}: {left_out}.",
         )
         if left_out
         else None
     )
-    if len(shown) < 2 and lecture is not None:  # one bar compares nothing: in words
+    if lecture is None:  # every answer hidden: an empty frame of axes tells nothing
+        return figures.hidden_figure(ctx, title, data, rule)
+    if len(shown) < 2:  # one bar compares nothing: in words
         return figures.lone_value(ctx, title, lecture, data, hidden)
     fig = figures.plot_bars(
         data[["label", "estimate", "ci_low", "ci_high", "flag"]],
